@@ -13,5 +13,9 @@
 #[cfg(test)]
 extern crate std;
 
+#[cfg(feature = "authz")]
+pub mod authz;
 pub mod error;
+#[cfg(feature = "ratelimit")]
+pub mod ratelimit;
 pub use error::{Claim, Error, Result};

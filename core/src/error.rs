@@ -35,6 +35,8 @@ pub enum Claim {
     Scope,
     /// `fam` (refresh-token family id)
     Fam,
+    /// `roles`
+    Roles,
     /// A custom claim named in [`crate::jwt::Validation::required`], by index.
     Required(u8),
 }
@@ -53,6 +55,7 @@ impl Claim {
             Claim::Typ => "typ",
             Claim::Scope => "scope",
             Claim::Fam => "fam",
+            Claim::Roles => "roles",
             Claim::Required(_) => return None,
         })
     }
@@ -301,7 +304,11 @@ mod tests {
     #[test]
     fn all_codes_are_unique_snake_case() {
         for (i, a) in Error::ALL_CODES.iter().enumerate() {
-            assert!(a.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{a}");
+            assert!(
+                a.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{a}"
+            );
             for b in Error::ALL_CODES.iter().skip(i + 1) {
                 assert_ne!(a, b);
             }

@@ -1,0 +1,383 @@
+//! Registered claims: typed extraction from a payload, then validation against [`Validation`].
+
+use super::json::{self, JsonStr, Value};
+use super::validation::{Validation, MAX_REQUIRED};
+use crate::error::{Claim, Error, Result};
+
+/// The payload `typ` value of refresh tokens.
+pub const REFRESH: &str = "refresh";
+/// The payload `typ` value of access tokens.
+pub const ACCESS: &str = "access";
+
+/// The `aud` claim: one string or an array of strings (raw array text, validated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience<'a> {
+    /// `"aud": "x"`
+    One(JsonStr<'a>),
+    /// `"aud": ["x", "y"]` (raw array text; every element is a string).
+    Many(&'a [u8]),
+}
+
+impl<'a> Audience<'a> {
+    /// Calls `f` for each audience value.
+    pub fn for_each(&self, mut f: impl FnMut(JsonStr<'a>)) {
+        match self {
+            Audience::One(s) => f(*s),
+            Audience::Many(raw) => {
+                let _ = json::for_each_element(raw, |v| {
+                    if let Some(s) = v.as_str() {
+                        f(s);
+                    }
+                    Ok(())
+                });
+            }
+        }
+    }
+
+    /// True when any value equals any of `expected`.
+    pub fn matches_any(&self, expected: &[&str]) -> bool {
+        let mut hit = false;
+        self.for_each(|s| hit |= expected.iter().any(|e| s.eq_str(e)));
+        hit
+    }
+}
+
+/// The registered claims of a payload, typed. String claims keep their raw (escaped) text;
+/// compare them with [`JsonStr::eq_str`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Claims<'a> {
+    /// `exp`, Unix seconds.
+    pub exp: Option<u64>,
+    /// `nbf`, Unix seconds.
+    pub nbf: Option<u64>,
+    /// `iat`, Unix seconds.
+    pub iat: Option<u64>,
+    /// `iss`
+    pub iss: Option<JsonStr<'a>>,
+    /// `sub`
+    pub sub: Option<JsonStr<'a>>,
+    /// `aud`
+    pub aud: Option<Audience<'a>>,
+    /// `jti`
+    pub jti: Option<JsonStr<'a>>,
+    /// Payload `typ` (token type: `access`, `refresh`, …).
+    pub typ: Option<JsonStr<'a>>,
+    /// `scope` (space-delimited OAuth2 scopes).
+    pub scope: Option<JsonStr<'a>>,
+    /// `fam` (refresh-token family id).
+    pub fam: Option<JsonStr<'a>>,
+    /// `roles`: raw value (a string, or an array of strings).
+    pub roles: Option<Value<'a>>,
+}
+
+/// Registered claims in bit order.
+const REGISTERED: [(&str, Claim); 11] = [
+    ("exp", Claim::Exp),
+    ("nbf", Claim::Nbf),
+    ("iat", Claim::Iat),
+    ("iss", Claim::Iss),
+    ("sub", Claim::Sub),
+    ("aud", Claim::Aud),
+    ("jti", Claim::Jti),
+    ("typ", Claim::Typ),
+    ("scope", Claim::Scope),
+    ("fam", Claim::Fam),
+    ("roles", Claim::Roles),
+];
+
+fn bit(c: Claim) -> u16 {
+    let i = REGISTERED.iter().position(|(_, r)| *r == c).unwrap_or(15);
+    1u16 << i
+}
+
+impl<'a> Claims<'a> {
+    /// Parses a payload: a JSON object within the depth bound, registered claims well typed
+    /// (numeric dates non-negative integers fitting `u64`; `iss`, `sub`, `jti`, `typ`,
+    /// `scope`, `fam` strings; `aud` a string or an array of strings; `roles` a string or an
+    /// array of strings), no registered claim twice. `required` names are checked for
+    /// presence; a missing one is reported as `MissingClaim`.
+    pub fn parse(payload: &'a [u8], required: &[&str]) -> Result<Self> {
+        if required.len() > MAX_REQUIRED {
+            return Err(Error::InvalidParams);
+        }
+        let mut c = Claims::default();
+        let mut seen: u16 = 0;
+        let mut seen_required: u16 = 0;
+        json::for_each_member(payload, |key, value| {
+            for (i, name) in required.iter().enumerate() {
+                if key.eq_str(name) && !matches!(value, Value::Null) {
+                    seen_required |= 1 << i;
+                }
+            }
+            let Some(&(_, claim)) = REGISTERED.iter().find(|(n, _)| key.eq_str(n)) else {
+                return Ok(());
+            };
+            if seen & bit(claim) != 0 {
+                return Err(Error::DuplicateClaim(claim));
+            }
+            seen |= bit(claim);
+            c.set(claim, value)
+        })?;
+        for (i, name) in required.iter().enumerate() {
+            if seen_required & (1 << i) == 0 {
+                let claim = REGISTERED
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, c)| *c)
+                    .unwrap_or(Claim::Required(i as u8));
+                return Err(Error::MissingClaim(claim));
+            }
+        }
+        Ok(c)
+    }
+
+    fn set(&mut self, claim: Claim, v: Value<'a>) -> Result<()> {
+        let bad = Error::InvalidClaim(claim);
+        let date = |v: &Value<'_>| v.as_u64().ok_or(bad);
+        let string = |v: &Value<'a>| v.as_str().ok_or(bad);
+        match claim {
+            Claim::Exp => self.exp = Some(date(&v)?),
+            Claim::Nbf => self.nbf = Some(date(&v)?),
+            Claim::Iat => self.iat = Some(date(&v)?),
+            Claim::Iss => self.iss = Some(string(&v)?),
+            Claim::Sub => self.sub = Some(string(&v)?),
+            Claim::Jti => self.jti = Some(string(&v)?),
+            Claim::Typ => self.typ = Some(string(&v)?),
+            Claim::Scope => self.scope = Some(string(&v)?),
+            Claim::Fam => self.fam = Some(string(&v)?),
+            Claim::Roles => {
+                match v {
+                    Value::Str(_) => {}
+                    Value::Array(raw) => {
+                        json::for_each_element(raw, |e| e.as_str().map(|_| ()).ok_or(bad))?
+                    }
+                    _ => return Err(bad),
+                }
+                self.roles = Some(v);
+            }
+            Claim::Aud => {
+                self.aud = Some(match v {
+                    Value::Str(s) => Audience::One(s),
+                    Value::Array(raw) => {
+                        json::for_each_element(raw, |e| e.as_str().map(|_| ()).ok_or(bad))?;
+                        Audience::Many(raw)
+                    }
+                    _ => return Err(bad),
+                })
+            }
+            Claim::Required(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Applies the time, issuer, audience, subject and token-type rules, in PyJWT's order:
+    /// `iat`, `nbf`, `exp`, then `iss`, `aud`, `sub`, then the token type.
+    pub fn validate(&self, v: &Validation<'_>, now: u64) -> Result<()> {
+        if v.verify_iat
+            && self
+                .iat
+                .is_some_and(|iat| iat > now.saturating_add(v.leeway))
+        {
+            return Err(Error::IssuedInFuture);
+        }
+        if v.verify_nbf
+            && self
+                .nbf
+                .is_some_and(|nbf| nbf > now.saturating_add(v.leeway))
+        {
+            return Err(Error::NotYetValid);
+        }
+        if v.verify_exp
+            && self
+                .exp
+                .is_some_and(|exp| exp.saturating_add(v.leeway) <= now)
+        {
+            return Err(Error::Expired);
+        }
+        if let Some(issuers) = v.issuer {
+            let iss = self.iss.ok_or(Error::MissingClaim(Claim::Iss))?;
+            if !issuers.iter().any(|i| iss.eq_str(i)) {
+                return Err(Error::InvalidIssuer);
+            }
+        }
+        if v.verify_aud {
+            match (v.audience, self.aud) {
+                (None, None) => {}
+                (None, Some(_)) => return Err(Error::InvalidAudience),
+                (Some(_), None) => return Err(Error::MissingClaim(Claim::Aud)),
+                (Some(expected), Some(aud)) => {
+                    if !aud.matches_any(expected) {
+                        return Err(Error::InvalidAudience);
+                    }
+                }
+            }
+        }
+        if let Some(expected) = v.subject {
+            if !self.sub.is_some_and(|s| s.eq_str(expected)) {
+                return Err(Error::InvalidSubject);
+            }
+        }
+        match (v.token_type, self.typ) {
+            (Some(want), Some(have)) if have.eq_str(want) => Ok(()),
+            (Some(_), _) => Err(Error::WrongTokenType),
+            (None, Some(have)) if have.eq_str(REFRESH) => Err(Error::WrongTokenType),
+            (None, _) => Ok(()),
+        }
+    }
+
+    /// Calls `f` for each role in the `roles` claim (a single role string, or an array of
+    /// strings).
+    pub fn for_each_role(&self, mut f: impl FnMut(JsonStr<'a>)) {
+        match self.roles {
+            Some(Value::Str(s)) => f(s),
+            Some(Value::Array(raw)) => {
+                let _ = json::for_each_element(raw, |e| {
+                    if let Some(s) = e.as_str() {
+                        f(s);
+                    }
+                    Ok(())
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn parse(p: &str) -> Result<Claims<'_>> {
+        Claims::parse(p.as_bytes(), &["exp"])
+    }
+
+    #[test]
+    fn types_registered_claims() {
+        let c = parse(r#"{"exp":10,"nbf":1,"iat":2,"iss":"i","sub":"s","aud":["a","b"],"jti":"j","typ":"access","x":[1]}"#).unwrap();
+        assert_eq!((c.exp, c.nbf, c.iat), (Some(10), Some(1), Some(2)));
+        assert!(c.aud.unwrap().matches_any(&["b"]));
+        assert!(!c.aud.unwrap().matches_any(&["c"]));
+        for (p, claim) in [
+            (r#"{"exp":1.5}"#, Claim::Exp),
+            (r#"{"exp":"1"}"#, Claim::Exp),
+            (r#"{"exp":-1}"#, Claim::Exp),
+            (r#"{"exp":1e3}"#, Claim::Exp),
+            (r#"{"exp":99999999999999999999}"#, Claim::Exp),
+            (r#"{"exp":1,"nbf":null}"#, Claim::Nbf),
+            (r#"{"exp":1,"iat":true}"#, Claim::Iat),
+            (r#"{"exp":1,"sub":42}"#, Claim::Sub),
+            (r#"{"exp":1,"iss":["x"]}"#, Claim::Iss),
+            (r#"{"exp":1,"aud":["x",1]}"#, Claim::Aud),
+            (r#"{"exp":1,"aud":{}}"#, Claim::Aud),
+            (r#"{"exp":1,"jti":1}"#, Claim::Jti),
+        ] {
+            assert_eq!(parse(p).unwrap_err(), Error::InvalidClaim(claim), "{p}");
+        }
+    }
+
+    #[test]
+    fn duplicates_and_required() {
+        assert_eq!(
+            parse(r#"{"exp":1,"exp":2}"#).unwrap_err(),
+            Error::DuplicateClaim(Claim::Exp)
+        );
+        assert_eq!(
+            parse(r#"{"exp":1,"\u0065xp":2}"#).unwrap_err(),
+            Error::DuplicateClaim(Claim::Exp)
+        );
+        assert_eq!(
+            parse(r#"{"iat":1}"#).unwrap_err(),
+            Error::MissingClaim(Claim::Exp)
+        );
+        assert_eq!(
+            Claims::parse(br#"{"exp":1}"#, &["exp", "tenant"]).unwrap_err(),
+            Error::MissingClaim(Claim::Required(1))
+        );
+        assert_eq!(
+            Claims::parse(br#"{"exp":1,"tenant":null}"#, &["tenant"]).unwrap_err(),
+            Error::MissingClaim(Claim::Required(0))
+        );
+        assert!(Claims::parse(br#"{"tenant":"t"}"#, &["tenant"]).is_ok());
+    }
+
+    #[test]
+    fn time_rules_follow_pyjwt_boundaries() {
+        let v = Validation::new();
+        let c = parse(r#"{"exp":100}"#).unwrap();
+        assert!(c.validate(&v, 99).is_ok());
+        assert_eq!(c.validate(&v, 100).unwrap_err(), Error::Expired);
+        assert!(c.validate(&v.leeway(1), 100).is_ok());
+        let c = parse(r#"{"exp":1000,"nbf":100,"iat":50}"#).unwrap();
+        assert!(c.validate(&v, 100).is_ok());
+        assert_eq!(c.validate(&v, 99).unwrap_err(), Error::NotYetValid);
+        assert_eq!(c.validate(&v, 49).unwrap_err(), Error::IssuedInFuture);
+        let c = parse(r#"{"exp":18446744073709551615}"#).unwrap();
+        assert!(c.validate(&v.leeway(u64::MAX), u64::MAX - 1).is_ok());
+    }
+
+    #[test]
+    fn issuer_audience_subject_type() {
+        let v = Validation::new();
+        let c = parse(r#"{"exp":9,"iss":"u\u0041","aud":"api","sub":"alice","typ":"refresh"}"#)
+            .unwrap();
+        let iss = ["uA"];
+        let aud = ["api"];
+        let ok = v
+            .issuer(&iss)
+            .audience(&aud)
+            .token_type(REFRESH)
+            .subject("alice");
+        assert!(c.validate(&ok, 1).is_ok());
+        assert_eq!(
+            c.validate(&ok.issuer(&["u\\u0041"]), 1).unwrap_err(),
+            Error::InvalidIssuer
+        );
+        assert_eq!(
+            c.validate(&ok.audience(&["x"]), 1).unwrap_err(),
+            Error::InvalidAudience
+        );
+        assert_eq!(
+            c.validate(&ok.subject("bob"), 1).unwrap_err(),
+            Error::InvalidSubject
+        );
+        assert_eq!(
+            c.validate(&ok.token_type(ACCESS), 1).unwrap_err(),
+            Error::WrongTokenType
+        );
+        let mut no_aud = ok;
+        no_aud.audience = None;
+        assert_eq!(c.validate(&no_aud, 1).unwrap_err(), Error::InvalidAudience);
+        no_aud.verify_aud = false;
+        assert!(c.validate(&no_aud, 1).is_ok());
+        let mut untyped = ok;
+        untyped.token_type = None;
+        assert_eq!(c.validate(&untyped, 1).unwrap_err(), Error::WrongTokenType);
+        let bare = parse(r#"{"exp":9}"#).unwrap();
+        assert_eq!(
+            bare.validate(&ok, 1).unwrap_err(),
+            Error::MissingClaim(Claim::Iss)
+        );
+        assert_eq!(
+            bare.validate(&v.audience(&aud), 1).unwrap_err(),
+            Error::MissingClaim(Claim::Aud)
+        );
+        assert_eq!(
+            bare.validate(&v.token_type(ACCESS), 1).unwrap_err(),
+            Error::WrongTokenType
+        );
+        assert!(bare.validate(&v, 1).is_ok());
+    }
+
+    #[test]
+    fn roles_claim() {
+        let c = parse(r#"{"exp":9,"roles":["admin","t\u0065acher"]}"#).unwrap();
+        let mut n = 0;
+        c.for_each_role(|r| {
+            n += 1;
+            assert!(r.eq_str("admin") || r.eq_str("teacher"));
+        });
+        assert_eq!(n, 2);
+        assert!(parse(r#"{"exp":9,"roles":[1]}"#).is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! Token signing into a caller buffer.
+//!
+//! The encoder validates the payload with the same rules as the verifier (a JSON object within
+//! the depth bound, registered claims well typed, no duplicates), so it never produces a token
+//! that [`super::verify`] would refuse for its structure.
+
+use super::b64;
+use super::claims::Claims;
+use super::header::{Header, Typ};
+use super::key::Key;
+use crate::error::{Error, Result};
+use hmac::Mac;
+
+/// Header options for [`encode_with`].
+#[derive(Debug, Clone, Copy)]
+pub struct EncodeOptions<'a> {
+    /// Header `typ`: `JWT` (default) or `at+jwt`.
+    pub typ: Typ,
+    /// Header `kid`; defaults to the key's own `kid`.
+    pub kid: Option<&'a str>,
+}
+
+impl Default for EncodeOptions<'_> {
+    fn default() -> Self {
+        Self {
+            typ: Typ::Jwt,
+            kid: None,
+        }
+    }
+}
+
+/// Bytes of a header JSON at most (`kid` ≤ 64 printable bytes, escaped at most 2× here).
+const MAX_HEADER_JSON: usize = 192;
+/// Payload bytes moved per base64 step (a multiple of 3).
+const CHUNK: usize = 48;
+
+/// Serializes `claims` (any `serde::Serialize`, via `serde-json-core`) and signs it with
+/// `key`, writing the compact token into `out`. Returns the token's length.
+pub fn encode<C: serde::Serialize + ?Sized>(
+    claims: &C,
+    key: &Key,
+    out: &mut [u8],
+) -> Result<usize> {
+    encode_with(claims, key, &EncodeOptions::default(), out)
+}
+
+/// Like [`encode`] with header options.
+pub fn encode_with<C: serde::Serialize + ?Sized>(
+    claims: &C,
+    key: &Key,
+    opts: &EncodeOptions<'_>,
+    out: &mut [u8],
+) -> Result<usize> {
+    let mut pos = write_header(key, opts, out)?;
+    let body = out.get_mut(pos..).ok_or(Error::BufferTooSmall)?;
+    let n = serde_json_core::to_slice(claims, body).map_err(|e| match e {
+        serde_json_core::ser::Error::BufferFull => Error::BufferTooSmall,
+        _ => Error::InvalidPayload,
+    })?;
+    finish(key, out, &mut pos, n)?;
+    Ok(pos)
+}
+
+/// Signs an already-serialized JSON payload (what the bindings use). The payload is checked
+/// with the verifier's structural rules first (`Malformed`, `NestingTooDeep`,
+/// `InvalidClaim`, `DuplicateClaim`).
+pub fn encode_json(
+    payload: &[u8],
+    key: &Key,
+    opts: &EncodeOptions<'_>,
+    out: &mut [u8],
+) -> Result<usize> {
+    Claims::parse(payload, &[])?;
+    let mut pos = write_header(key, opts, out)?;
+    let end = pos
+        .checked_add(payload.len())
+        .ok_or(Error::BufferTooSmall)?;
+    out.get_mut(pos..end)
+        .ok_or(Error::BufferTooSmall)?
+        .copy_from_slice(payload);
+    finish_checked(key, out, &mut pos, payload.len())?;
+    Ok(pos)
+}
+
+fn write_header(key: &Key, opts: &EncodeOptions<'_>, out: &mut [u8]) -> Result<usize> {
+    let mut json = [0u8; MAX_HEADER_JSON];
+    let kid = opts.kid.or(key.kid());
+    let n = Header::write(&mut json, kid, opts.typ)?;
+    let mut pos = 0;
+    b64::encode_at(json.get(..n).ok_or(Error::BufferTooSmall)?, out, &mut pos)?;
+    super::json::put(out, &mut pos, b".")?;
+    Ok(pos)
+}
+
+/// `out[*pos..*pos + n]` holds payload JSON produced by serde: check it, then finish.
+fn finish(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Result<()> {
+    let end = pos.checked_add(n).ok_or(Error::BufferTooSmall)?;
+    Claims::parse(out.get(*pos..end).ok_or(Error::BufferTooSmall)?, &[])?;
+    finish_checked(key, out, pos, n)
+}
+
+/// Base64url-encodes the `n` payload bytes at `out[*pos..]` in place, then appends `.` and the
+/// MAC over everything before it. The JSON is first moved to the end of `out`, then encoded
+/// forward in chunks; the write position never overtakes the unread input because the
+/// finished token (which is longer than JSON + chunk slack) fits in `out`.
+fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Result<()> {
+    let start = *pos;
+    let total = start
+        .checked_add(n.div_ceil(3).saturating_mul(4))
+        .and_then(|t| t.checked_add(1 + 43))
+        .ok_or(Error::BufferTooSmall)?;
+    if total > out.len() {
+        return Err(Error::BufferTooSmall);
+    }
+    let src_start = out.len().checked_sub(n).ok_or(Error::BufferTooSmall)?;
+    out.copy_within(start..start.saturating_add(n), src_start);
+    let mut read = src_start;
+    let mut write = start;
+    while read < out.len() {
+        let take = CHUNK.min(out.len().saturating_sub(read));
+        let mut chunk = [0u8; CHUNK];
+        let (dst, src) = (
+            chunk.get_mut(..take).ok_or(Error::BufferTooSmall)?,
+            out.get(read..read.saturating_add(take))
+                .ok_or(Error::BufferTooSmall)?,
+        );
+        dst.copy_from_slice(src);
+        read = read.saturating_add(take);
+        b64::encode_at(
+            chunk.get(..take).ok_or(Error::BufferTooSmall)?,
+            out,
+            &mut write,
+        )?;
+        if write > read {
+            return Err(Error::BufferTooSmall);
+        }
+    }
+    let mut mac = key.mac();
+    mac.update(out.get(..write).ok_or(Error::BufferTooSmall)?);
+    let tag = mac.finalize().into_bytes();
+    super::json::put(out, &mut write, b".")?;
+    b64::encode_at(&tag, out, &mut write)?;
+    *pos = write;
+    Ok(())
+}

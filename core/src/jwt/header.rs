@@ -1,0 +1,188 @@
+//! The JOSE header: parsing with a strict allow-list, and writing.
+
+use super::json::{self, JsonStr};
+use super::key::{Kid, MAX_KID_LEN};
+use crate::error::{Error, Result};
+
+/// The only algorithm accepted or produced.
+pub const ALG: &str = "HS256";
+
+/// Header parameters that are refused outright: `crit` (RFC 7515 §4.1.11: we understand no
+/// extensions), `b64` (RFC 7797 unencoded payloads), and key-bearing parameters (`jku`, `jwk`,
+/// `x5u`, `x5c`), which have no meaning for a shared-secret MAC and only serve key-injection
+/// attacks.
+pub const REFUSED_PARAMS: [&str; 6] = ["crit", "b64", "jku", "jwk", "x5u", "x5c"];
+
+/// The header `typ` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typ {
+    /// `JWT` (any case).
+    Jwt,
+    /// `at+jwt` (RFC 9068 access token, any case).
+    AtJwt,
+}
+
+impl Typ {
+    /// The value written into headers.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Typ::Jwt => "JWT",
+            Typ::AtJwt => "at+jwt",
+        }
+    }
+}
+
+/// What the verifier learned from a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The `kid`, unescaped.
+    pub kid: Option<Kid>,
+    /// The `typ`, if present.
+    pub typ: Option<Typ>,
+}
+
+const SEEN_ALG: u8 = 1;
+const SEEN_TYP: u8 = 2;
+const SEEN_KID: u8 = 4;
+
+impl Header {
+    /// Parses and checks a decoded header. Order: JSON object (`Malformed`,
+    /// `NestingTooDeep`), `alg` exactly `HS256` (`UnsupportedAlg`), then refused or mistyped
+    /// parameters and duplicates (`InvalidHeader`).
+    pub fn parse(doc: &[u8]) -> Result<Self> {
+        let mut seen = 0u8;
+        let mut dup = false;
+        let mut alg_ok = false;
+        let mut refused = false;
+        let mut typ: Option<core::result::Result<Typ, ()>> = None;
+        let mut kid: Option<core::result::Result<Kid, ()>> = None;
+        json::for_each_member(doc, |k, v| {
+            let mut mark = |bit: u8| {
+                dup |= seen & bit != 0;
+                seen |= bit;
+            };
+            if k.eq_str("alg") {
+                mark(SEEN_ALG);
+                alg_ok = v.as_str().is_some_and(|s| s.eq_str(ALG));
+            } else if k.eq_str("typ") {
+                mark(SEEN_TYP);
+                typ = Some(v.as_str().and_then(parse_typ).ok_or(()));
+            } else if k.eq_str("kid") {
+                mark(SEEN_KID);
+                kid = Some(v.as_str().and_then(parse_kid).ok_or(()));
+            } else if REFUSED_PARAMS.iter().any(|p| k.eq_str(p)) {
+                refused = true;
+            }
+            Ok(())
+        })?;
+        if !alg_ok {
+            return Err(Error::UnsupportedAlg);
+        }
+        if dup || refused {
+            return Err(Error::InvalidHeader);
+        }
+        Ok(Self {
+            typ: typ.transpose().map_err(|_| Error::InvalidHeader)?,
+            kid: kid.transpose().map_err(|_| Error::InvalidHeader)?,
+        })
+    }
+
+    /// Writes `{"alg":"HS256"[,"kid":…],"typ":…}` (keys sorted, as PyJWT does) into `out`.
+    pub(crate) fn write(out: &mut [u8], kid: Option<&str>, typ: Typ) -> Result<usize> {
+        let mut pos = 0;
+        json::put(out, &mut pos, b"{\"alg\":\"HS256\"")?;
+        if let Some(kid) = kid {
+            json::put(out, &mut pos, b",\"kid\":")?;
+            json::write_str(out, &mut pos, kid)?;
+        }
+        json::put(out, &mut pos, b",\"typ\":")?;
+        json::write_str(out, &mut pos, typ.as_str())?;
+        json::put(out, &mut pos, b"}")?;
+        Ok(pos)
+    }
+}
+
+fn parse_typ(s: JsonStr<'_>) -> Option<Typ> {
+    if s.eq_ignore_ascii_case("JWT") {
+        Some(Typ::Jwt)
+    } else if s.eq_ignore_ascii_case("at+jwt") {
+        Some(Typ::AtJwt)
+    } else {
+        None
+    }
+}
+
+fn parse_kid(s: JsonStr<'_>) -> Option<Kid> {
+    let mut buf = [0u8; MAX_KID_LEN];
+    let text = s.unescape_into(&mut buf).ok()?;
+    if text.is_empty() {
+        return None;
+    }
+    Kid::try_from(text).ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_plain_headers() {
+        let h = Header::parse(br#"{"alg":"HS256","typ":"JWT"}"#).unwrap();
+        assert_eq!(h.typ, Some(Typ::Jwt));
+        assert_eq!(h.kid, None);
+        let h = Header::parse(br#"{"typ":"At+JWT","kid":"k\u0031","alg":"HS256"}"#).unwrap();
+        assert_eq!(h.typ, Some(Typ::AtJwt));
+        assert_eq!(h.kid.as_deref(), Some("k1"));
+        assert!(Header::parse(br#"{"alg":"HS\u0032\u00356","cty":"x"}"#).is_ok());
+    }
+
+    #[test]
+    fn refuses_other_algorithms() {
+        for h in [
+            &br#"{"alg":"none"}"#[..],
+            br#"{"alg":"None"}"#,
+            br#"{"alg":"hs256"}"#,
+            br#"{"alg":"HS512"}"#,
+            br#"{"alg":"RS256"}"#,
+            br#"{"alg":"HS256 "}"#,
+            br#"{"alg":["HS256"]}"#,
+            br#"{"typ":"JWT"}"#,
+        ] {
+            assert_eq!(Header::parse(h).unwrap_err(), Error::UnsupportedAlg);
+        }
+    }
+
+    #[test]
+    fn refuses_dangerous_or_malformed_parameters() {
+        for h in [
+            &br#"{"alg":"HS256","crit":["exp"]}"#[..],
+            br#"{"alg":"HS256","b64":false}"#,
+            br#"{"alg":"HS256","jku":"https://x"}"#,
+            br#"{"alg":"HS256","jwk":{}}"#,
+            br#"{"alg":"HS256","x5u":"x"}"#,
+            br#"{"alg":"HS256","x5c":[]}"#,
+            br#"{"alg":"HS256","typ":"JOSE"}"#,
+            br#"{"alg":"HS256","typ":1}"#,
+            br#"{"alg":"HS256","kid":1}"#,
+            br#"{"alg":"HS256","kid":""}"#,
+            br#"{"alg":"HS256","alg":"HS256"}"#,
+            br#"{"alg":"HS256","kid":"a","kid":"b"}"#,
+        ] {
+            assert_eq!(Header::parse(h).unwrap_err(), Error::InvalidHeader, "{h:?}");
+        }
+        let long = std::format!("{{\"alg\":\"HS256\",\"kid\":\"{}\"}}", "k".repeat(65));
+        assert_eq!(
+            Header::parse(long.as_bytes()).unwrap_err(),
+            Error::InvalidHeader
+        );
+        assert_eq!(Header::parse(b"[]").unwrap_err(), Error::Malformed);
+    }
+
+    #[test]
+    fn writes_sorted_header() {
+        let mut out = [0u8; 64];
+        let n = Header::write(&mut out, Some("k2"), Typ::Jwt).unwrap();
+        assert_eq!(&out[..n], br#"{"alg":"HS256","kid":"k2","typ":"JWT"}"#);
+    }
+}

@@ -1,0 +1,624 @@
+//! A strict, allocation-free JSON scanner for token headers and payloads.
+//!
+//! `serde-json-core` recurses without a depth bound and hands out borrowed strings that still
+//! contain escapes. This scanner closes both traps: it validates a whole document (RFC 8259
+//! grammar, valid UTF-8, no lone surrogates) in one linear pass with an explicit nesting bound
+//! ([`MAX_DEPTH`]) and no recursion, and it compares strings on their *unescaped* text.
+
+use crate::error::{Error, Result};
+
+/// Maximum nesting depth of arrays and objects (the top-level object counts as 1).
+pub const MAX_DEPTH: u32 = 32;
+
+/// The raw (still escaped) contents of a JSON string, between its quotes.
+///
+/// Obtained only from a document that already passed validation, so its escapes are well formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonStr<'a> {
+    raw: &'a [u8],
+}
+
+impl<'a> JsonStr<'a> {
+    pub(crate) const fn new(raw: &'a [u8]) -> Self {
+        Self { raw }
+    }
+
+    /// The raw bytes between the quotes, escapes included.
+    pub const fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The string as `&str` when it contains no escapes (the common case), else `None`.
+    pub fn as_plain_str(&self) -> Option<&'a str> {
+        if self.raw.contains(&b'\\') {
+            None
+        } else {
+            core::str::from_utf8(self.raw).ok()
+        }
+    }
+
+    /// The unescaped characters.
+    pub fn chars(&self) -> Chars<'a> {
+        Chars { raw: self.raw }
+    }
+
+    /// Compares the unescaped text with `expected` (exact, byte-for-byte after unescaping).
+    pub fn eq_str(&self, expected: &str) -> bool {
+        if let Some(plain) = self.as_plain_str() {
+            return plain == expected;
+        }
+        self.chars().eq(expected.chars())
+    }
+
+    /// Compares the unescaped text with `expected`, ASCII case-insensitively.
+    pub fn eq_ignore_ascii_case(&self, expected: &str) -> bool {
+        let mut a = self.chars();
+        let mut b = expected.chars();
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => return true,
+                (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
+                _ => return false,
+            }
+        }
+    }
+
+    /// Unescapes into `buf` and returns the text. `BufferTooSmall` when it does not fit.
+    pub fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str> {
+        let mut len = 0usize;
+        for c in self.chars() {
+            let mut tmp = [0u8; 4];
+            let enc = c.encode_utf8(&mut tmp).as_bytes();
+            let end = len.checked_add(enc.len()).ok_or(Error::BufferTooSmall)?;
+            buf.get_mut(len..end)
+                .ok_or(Error::BufferTooSmall)?
+                .copy_from_slice(enc);
+            len = end;
+        }
+        let out = buf.get(..len).ok_or(Error::BufferTooSmall)?;
+        core::str::from_utf8(out).map_err(|_| Error::Malformed)
+    }
+}
+
+/// Iterator over the unescaped characters of a validated JSON string.
+#[derive(Debug, Clone)]
+pub struct Chars<'a> {
+    raw: &'a [u8],
+}
+
+impl Iterator for Chars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let (&first, rest) = self.raw.split_first()?;
+        if first != b'\\' {
+            // Decode one UTF-8 scalar from the (validated) raw bytes.
+            let width = utf8_width(first);
+            let (head, tail) = self.raw.split_at_checked(width)?;
+            self.raw = tail;
+            return core::str::from_utf8(head).ok()?.chars().next();
+        }
+        let (&esc, rest) = rest.split_first()?;
+        self.raw = rest;
+        Some(match esc {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = hex4(self.raw)?;
+                self.raw = self.raw.get(4..)?;
+                if (0xD800..0xDC00).contains(&hi) {
+                    // Validated documents always pair a high surrogate with `\uDC00..DFFF`.
+                    let lo = hex4(self.raw.get(2..)?)?;
+                    self.raw = self.raw.get(6..)?;
+                    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo.checked_sub(0xDC00)?);
+                    char::from_u32(c)?
+                } else {
+                    char::from_u32(hi)?
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+fn hex4(s: &[u8]) -> Option<u32> {
+    let digits = s.get(..4)?;
+    let mut v = 0u32;
+    for &d in digits {
+        v = (v << 4) | (d as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// A JSON value's kind and raw span, as seen by the scanner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// A string (raw contents between the quotes).
+    Str(JsonStr<'a>),
+    /// A number, exactly as written.
+    Num(&'a [u8]),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// An array (raw text including brackets).
+    Array(&'a [u8]),
+    /// An object (raw text including braces).
+    Object(&'a [u8]),
+}
+
+impl<'a> Value<'a> {
+    /// Parses a non-negative integer that fits `u64` (no sign, fraction or exponent).
+    pub fn as_u64(&self) -> Option<u64> {
+        let Value::Num(text) = self else { return None };
+        if text.is_empty() || text.len() > 20 {
+            return None;
+        }
+        let mut v: u64 = 0;
+        for &d in *text {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        }
+        Some(v)
+    }
+
+    /// The string, if this value is one.
+    pub fn as_str(&self) -> Option<JsonStr<'a>> {
+        match self {
+            Value::Str(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+struct Scanner<'a> {
+    s: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    fn bump(&mut self) -> Result<u8> {
+        let b = self.peek().ok_or(Error::Malformed)?;
+        self.pos = self.pos.saturating_add(1);
+        Ok(b)
+    }
+
+    fn expect(&mut self, b: u8) -> Result<()> {
+        if self.bump()? == b {
+            Ok(())
+        } else {
+            Err(Error::Malformed)
+        }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos = self.pos.saturating_add(1);
+        }
+    }
+
+    fn slice(&self, start: usize, end: usize) -> Result<&'a [u8]> {
+        self.s.get(start..end).ok_or(Error::Malformed)
+    }
+
+    /// After the opening quote: scans to the closing quote, validating escapes.
+    fn string(&mut self) -> Result<JsonStr<'a>> {
+        let start = self.pos;
+        loop {
+            match self.bump()? {
+                b'"' => {
+                    let raw = self.slice(start, self.pos.saturating_sub(1))?;
+                    return Ok(JsonStr::new(raw));
+                }
+                b'\\' => match self.bump()? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'u' => {
+                        let cp = self.hex()?;
+                        if (0xD800..0xDC00).contains(&cp) {
+                            self.expect(b'\\')?;
+                            self.expect(b'u')?;
+                            if !(0xDC00..0xE000).contains(&self.hex()?) {
+                                return Err(Error::Malformed);
+                            }
+                        } else if (0xDC00..0xE000).contains(&cp) {
+                            return Err(Error::Malformed);
+                        }
+                    }
+                    _ => return Err(Error::Malformed),
+                },
+                0x00..=0x1F => return Err(Error::Malformed),
+                _ => {}
+            }
+        }
+    }
+
+    fn hex(&mut self) -> Result<u32> {
+        let v = hex4(self.s.get(self.pos..).ok_or(Error::Malformed)?).ok_or(Error::Malformed)?;
+        self.pos = self.pos.saturating_add(4);
+        Ok(v)
+    }
+
+    fn digits(&mut self) -> Result<()> {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos = self.pos.saturating_add(1);
+        }
+        if self.pos == start {
+            Err(Error::Malformed)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn number(&mut self) -> Result<&'a [u8]> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos = self.pos.saturating_add(1);
+        }
+        match self.peek() {
+            Some(b'0') => self.pos = self.pos.saturating_add(1),
+            Some(b'1'..=b'9') => self.digits()?,
+            _ => return Err(Error::Malformed),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos = self.pos.saturating_add(1);
+            self.digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos = self.pos.saturating_add(1);
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos = self.pos.saturating_add(1);
+            }
+            self.digits()?;
+        }
+        self.slice(start, self.pos)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        let end = self.pos.checked_add(word.len()).ok_or(Error::Malformed)?;
+        if self.s.get(self.pos..end) == Some(word) {
+            self.pos = end;
+            Ok(())
+        } else {
+            Err(Error::Malformed)
+        }
+    }
+
+    /// Scans one value starting at `self.pos` (after whitespace). `depth` is the nesting of the
+    /// value's container. Iterative: a bit stack records object (1) / array (0) per level.
+    fn value(&mut self, depth: u32) -> Result<Value<'a>> {
+        self.ws();
+        let start = self.pos;
+        match self.peek().ok_or(Error::Malformed)? {
+            b'"' => {
+                self.pos = self.pos.saturating_add(1);
+                return Ok(Value::Str(self.string()?));
+            }
+            b'-' | b'0'..=b'9' => return Ok(Value::Num(self.number()?)),
+            b't' => return self.literal(b"true").map(|_| Value::Bool(true)),
+            b'f' => return self.literal(b"false").map(|_| Value::Bool(false)),
+            b'n' => return self.literal(b"null").map(|_| Value::Null),
+            b'{' | b'[' => {}
+            _ => return Err(Error::Malformed),
+        }
+        let is_object = self.peek() == Some(b'{');
+        let base = depth;
+        let mut depth = depth;
+        let mut stack: u64 = 0;
+        loop {
+            // Expect a value here.
+            self.ws();
+            let b = self.peek().ok_or(Error::Malformed)?;
+            match b {
+                b'{' | b'[' => {
+                    self.pos = self.pos.saturating_add(1);
+                    depth = depth.saturating_add(1);
+                    if depth > MAX_DEPTH {
+                        return Err(Error::NestingTooDeep);
+                    }
+                    stack = (stack << 1) | u64::from(b == b'{');
+                    self.ws();
+                    let close = if b == b'{' { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        self.pos = self.pos.saturating_add(1);
+                        stack >>= 1;
+                        depth = depth.saturating_sub(1);
+                    } else if b == b'{' {
+                        self.member_key()?;
+                        continue;
+                    } else {
+                        continue;
+                    }
+                }
+                _ => {
+                    // Scalars: reuse the scalar path (depth is irrelevant for them).
+                    self.scalar()?;
+                }
+            }
+            // After a value: close containers or move to the next element.
+            loop {
+                if depth == base {
+                    let raw = self.slice(start, self.pos)?;
+                    return Ok(if is_object {
+                        Value::Object(raw)
+                    } else {
+                        Value::Array(raw)
+                    });
+                }
+                self.ws();
+                let in_object = stack & 1 == 1;
+                match (self.bump()?, in_object) {
+                    (b',', true) => {
+                        self.member_key()?;
+                        break;
+                    }
+                    (b',', false) => break,
+                    (b'}', true) | (b']', false) => {
+                        stack >>= 1;
+                        depth = depth.saturating_sub(1);
+                    }
+                    _ => return Err(Error::Malformed),
+                }
+            }
+        }
+    }
+
+    fn scalar(&mut self) -> Result<()> {
+        match self.peek().ok_or(Error::Malformed)? {
+            b'"' => {
+                self.pos = self.pos.saturating_add(1);
+                self.string().map(|_| ())
+            }
+            b'-' | b'0'..=b'9' => self.number().map(|_| ()),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => Err(Error::Malformed),
+        }
+    }
+
+    /// Scans `"key" :` inside an object.
+    fn member_key(&mut self) -> Result<JsonStr<'a>> {
+        self.ws();
+        self.expect(b'"')?;
+        let key = self.string()?;
+        self.ws();
+        self.expect(b':')?;
+        Ok(key)
+    }
+}
+
+/// Validates that `doc` is a single JSON object (RFC 8259, UTF-8, nesting ≤ [`MAX_DEPTH`]) and
+/// calls `f(key, value)` for each top-level member in order.
+///
+/// Errors: `Malformed` for any syntax error, a non-object document or trailing data;
+/// `NestingTooDeep` past the bound; the first error returned by `f`.
+pub fn for_each_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
+{
+    if core::str::from_utf8(doc).is_err() {
+        return Err(Error::Malformed);
+    }
+    let mut sc = Scanner { s: doc, pos: 0 };
+    sc.ws();
+    sc.expect(b'{')?;
+    sc.ws();
+    if sc.peek() == Some(b'}') {
+        sc.pos = sc.pos.saturating_add(1);
+    } else {
+        loop {
+            let key = sc.member_key()?;
+            let value = sc.value(1)?;
+            f(key, value)?;
+            sc.ws();
+            match sc.bump()? {
+                b',' => {}
+                b'}' => break,
+                _ => return Err(Error::Malformed),
+            }
+        }
+    }
+    sc.ws();
+    if sc.pos == doc.len() {
+        Ok(())
+    } else {
+        Err(Error::Malformed)
+    }
+}
+
+/// Calls `f` for each element of a validated array value's raw text (`[...]`).
+pub fn for_each_element<'a, F>(array: &'a [u8], mut f: F) -> Result<()>
+where
+    F: FnMut(Value<'a>) -> Result<()>,
+{
+    let mut sc = Scanner { s: array, pos: 0 };
+    sc.ws();
+    sc.expect(b'[')?;
+    sc.ws();
+    if sc.peek() == Some(b']') {
+        return Ok(());
+    }
+    loop {
+        let v = sc.value(1)?;
+        f(v)?;
+        sc.ws();
+        match sc.bump()? {
+            b',' => {}
+            b']' => return Ok(()),
+            _ => return Err(Error::Malformed),
+        }
+    }
+}
+
+/// Writes `s` as a JSON string literal (with quotes) into `out` at `*pos`.
+pub(crate) fn write_str(out: &mut [u8], pos: &mut usize, s: &str) -> Result<()> {
+    put(out, pos, b"\"")?;
+    for c in s.chars() {
+        let mut tmp = [0u8; 6];
+        let enc: &[u8] = match c {
+            '"' => b"\\\"",
+            '\\' => b"\\\\",
+            c if (c as u32) < 0x20 => {
+                let n = c as u32;
+                let hexd = |v: u32| b"0123456789abcdef".get(v as usize).copied().unwrap_or(b'0');
+                tmp = [b'\\', b'u', b'0', b'0', hexd(n >> 4), hexd(n & 0xF)];
+                &tmp
+            }
+            c => c.encode_utf8(&mut tmp).as_bytes(),
+        };
+        put(out, pos, enc)?;
+    }
+    put(out, pos, b"\"")
+}
+
+/// Appends bytes to `out` at `*pos`.
+pub(crate) fn put(out: &mut [u8], pos: &mut usize, bytes: &[u8]) -> Result<()> {
+    let end = pos.checked_add(bytes.len()).ok_or(Error::BufferTooSmall)?;
+    out.get_mut(*pos..end)
+        .ok_or(Error::BufferTooSmall)?
+        .copy_from_slice(bytes);
+    *pos = end;
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    fn members(doc: &str) -> Result<Vec<(std::string::String, Value<'_>)>> {
+        let mut v = Vec::new();
+        for_each_member(doc.as_bytes(), |k, val| {
+            v.push((k.chars().collect(), val));
+            Ok(())
+        })?;
+        Ok(v)
+    }
+
+    #[test]
+    fn accepts_valid_documents() {
+        let m =
+            members(r#" { "a" : 1 , "b":[1, {"c":null}, "x"], "d":{"e":true}, "f": -0.5e+3 } "#)
+                .unwrap();
+        assert_eq!(m.len(), 4);
+        assert_eq!(m[0].1.as_u64(), Some(1));
+        assert!(matches!(m[1].1, Value::Array(b"[1, {\"c\":null}, \"x\"]")));
+        assert!(matches!(m[3].1, Value::Num(b"-0.5e+3")));
+        assert_eq!(members("{}").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn rejects_invalid_syntax() {
+        for bad in [
+            "",
+            "[]",
+            "1",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{,}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":+1}",
+            "{\"a\":tru}",
+            "{\"a\":[1,]}",
+            "{\"a\":[1 2]}",
+            "{\"a\":1}x",
+            "{\"a\":1}{}",
+            "{'a':1}",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\ud800\"}",
+            "{\"a\":\"\\udc00\"}",
+            "{\"a\":\"\\ud800\\u0041\"}",
+            "{\"a\":{\"b\":1]}",
+            "{\"a\":[1}",
+        ] {
+            assert_eq!(members(bad).unwrap_err(), Error::Malformed, "{bad:?}");
+        }
+        assert_eq!(
+            for_each_member(b"{\"a\":\"\xff\"}", |_, _| Ok(())),
+            Err(Error::Malformed)
+        );
+    }
+
+    #[test]
+    fn depth_is_bounded_without_recursion() {
+        let ok = std::format!("{{\"x\":{}1{}}}", "[".repeat(31), "]".repeat(31));
+        assert!(members(&ok).is_ok());
+        let deep = std::format!("{{\"x\":{}1{}}}", "[".repeat(32), "]".repeat(32));
+        assert_eq!(members(&deep).unwrap_err(), Error::NestingTooDeep);
+        // 100k deep, unterminated, inside an otherwise ignored field: fails fast, no overflow.
+        let bomb = std::format!("{{\"ignored\":{}", "[".repeat(100_000));
+        assert_eq!(members(&bomb).unwrap_err(), Error::NestingTooDeep);
+        let objs = std::format!("{{\"x\":{}", "{\"a\":".repeat(100_000));
+        assert_eq!(members(&objs).unwrap_err(), Error::NestingTooDeep);
+    }
+
+    #[test]
+    fn strings_compare_unescaped() {
+        let m = members(r#"{"iss":"u\u0041","e":"\ud83d\ude00\n\"\/"}"#).unwrap();
+        let s = m[0].1.as_str().unwrap();
+        assert!(s.eq_str("uA"));
+        assert!(!s.eq_str("u\\u0041"));
+        assert_eq!(s.as_plain_str(), None);
+        let e = m[1].1.as_str().unwrap();
+        assert!(e.eq_str("😀\n\"/"));
+        let mut buf = [0u8; 16];
+        assert_eq!(e.unescape_into(&mut buf).unwrap(), "😀\n\"/");
+        assert_eq!(e.unescape_into(&mut [0u8; 3]), Err(Error::BufferTooSmall));
+        assert!(JsonStr::new(b"JwT").eq_ignore_ascii_case("jwt"));
+        assert!(!JsonStr::new(b"JWTx").eq_ignore_ascii_case("jwt"));
+    }
+
+    #[test]
+    fn integers_are_strict() {
+        let n = |t: &'static [u8]| Value::Num(t).as_u64();
+        assert_eq!(n(b"0"), Some(0));
+        assert_eq!(n(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(n(b"18446744073709551616"), None);
+        for bad in [&b"-1"[..], b"1.0", b"1e3", b"1.5", b"-0"] {
+            assert_eq!(n(bad), None);
+        }
+        assert_eq!(Value::Null.as_u64(), None);
+    }
+
+    #[test]
+    fn writes_escaped_strings() {
+        let mut out = [0u8; 32];
+        let mut pos = 0;
+        write_str(&mut out, &mut pos, "a\"b\\\u{1}é").unwrap();
+        assert_eq!(&out[..pos], "\"a\\\"b\\\\\\u0001é\"".as_bytes());
+        let mut small = [0u8; 3];
+        let mut p = 0;
+        assert_eq!(
+            write_str(&mut small, &mut p, "abcd"),
+            Err(Error::BufferTooSmall)
+        );
+    }
+}

@@ -16,6 +16,8 @@ extern crate std;
 #[cfg(feature = "authz")]
 pub mod authz;
 pub mod error;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 #[cfg(feature = "ratelimit")]
 pub mod ratelimit;
 pub use error::{Claim, Error, Result};

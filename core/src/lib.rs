@@ -18,6 +18,10 @@ pub mod authz;
 pub mod error;
 #[cfg(feature = "jwt")]
 pub mod jwt;
+#[cfg(feature = "password")]
+pub mod password;
 #[cfg(feature = "ratelimit")]
 pub mod ratelimit;
+#[cfg(feature = "session")]
+pub mod session;
 pub use error::{Claim, Error, Result};

@@ -1,0 +1,142 @@
+//! Password hashing: Argon2 in PHC strings, legacy bcrypt verification, rehash decisions and
+//! a policy for new passwords.
+//!
+//! | task | function |
+//! | --- | --- |
+//! | hash a new password | [`hash`] → `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` |
+//! | check a login | [`verify`] (Argon2 PHC or bcrypt, chosen by the string's prefix) |
+//! | upgrade old hashes after a successful login | [`needs_rehash`] |
+//! | vet a new password | [`PasswordPolicy::check`] |
+//!
+//! Nothing here allocates. Argon2 memory is a caller slice of 1 KiB [`Block`]s
+//! ([`Params::blocks_needed`] for hashing, [`Bounds::max_blocks`] covers any verify); salts come
+//! from the caller's CSPRNG; PHC strings are written into caller buffers ([`Params::phc_len`],
+//! at most [`MAX_PHC_LEN`] bytes).
+//!
+//! # Security contract of [`verify`]
+//! 1. The string is parsed strictly; anything malformed or unsupported is
+//!    [`Error::InvalidHash`] (grammar in the `phc` module: the Argon2 reference format, with
+//!    versions 0x10 and 0x13 of `argon2id`, `argon2i`, `argon2d`; bcrypt `$2a$`/`$2b$`/`$2y$`).
+//! 2. The stored cost parameters are checked against [`Bounds`] before any memory is touched
+//!    or any hashing starts: a planted `m=4194304` fails at once with
+//!    [`Error::HashParamsOutOfBounds`].
+//! 3. Caller memory too small for the hash is [`Error::InsufficientMemory`], also before work.
+//! 4. The hash is recomputed into a stack buffer (≤ 64 bytes) and compared in constant time
+//!    ([`subtle`]); a wrong password is [`Error::PasswordMismatch`].
+//!
+//! Passwords are bytes and are hashed in full, NUL bytes included, whatever their length
+//! (bcrypt alone reads only the first 72 bytes, as everywhere). Length rules are the policy's
+//! job, applied when a password is *chosen*; a login with an over-long password should be
+//! refused by the service before it reaches `verify`.
+//!
+//! Timing reveals whether an account exists unless the service also spends a verify when the
+//! user is unknown: keep a hash made with the current [`Params`] and verify against it.
+//!
+//! A *pepper* (a server-side secret kept outside the database) is Argon2's secret input: pass
+//! the same `Some(pepper)` to [`hash`] and [`verify`]. bcrypt hashes ignore it.
+//!
+//! # Example
+//! ```
+//! use authcore::password::{hash, needs_rehash, verify, Block, Bounds, Params};
+//!
+//! let params = Params::new(64, 1, 1)?; // tiny, for the example; use Params::OWASP
+//! let mut memory = vec![Block::new(); params.blocks_needed()];
+//! let mut out = [0u8; authcore::password::MAX_PHC_LEN];
+//! let salt = [0x5a; 16]; // from a CSPRNG in real use
+//! let phc = hash(b"hunter2 but longer", &salt, &params, None, &mut memory, &mut out)?;
+//!
+//! let bounds = Bounds::default();
+//! assert_eq!(verify(b"hunter2 but longer", phc, &bounds, None, &mut memory), Ok(()));
+//! assert!(verify(b"hunter3 but longer", phc, &bounds, None, &mut memory).is_err());
+//! assert!(needs_rehash(phc, &Params::OWASP)?);
+//! # Ok::<(), authcore::Error>(())
+//! ```
+
+mod argon;
+#[cfg(feature = "bcrypt")]
+mod bcrypt;
+mod bounds;
+mod params;
+mod phc;
+pub mod policy;
+
+pub use argon::hash;
+pub use argon2::Block;
+pub use bounds::Bounds;
+pub use params::{
+    Algorithm, Params, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_OUTPUT_LEN, MIN_SALT_LEN,
+};
+pub use phc::MAX_PHC_LEN;
+pub use policy::PasswordPolicy;
+
+use crate::{Error, Result};
+
+/// The hash families [`verify`] recognises by prefix.
+enum Scheme {
+    Argon2,
+    Bcrypt,
+}
+
+impl Scheme {
+    fn of(s: &str) -> Result<Scheme> {
+        if s.starts_with("$argon2") {
+            Ok(Scheme::Argon2)
+        } else if s.starts_with("$2") {
+            Ok(Scheme::Bcrypt)
+        } else {
+            Err(Error::InvalidHash)
+        }
+    }
+}
+
+/// Verifies `password` against a stored hash: an Argon2 PHC string or (with the `bcrypt`
+/// feature) a bcrypt string. See the module documentation for the order of checks.
+///
+/// `memory` must hold the stored hash's block count (at most [`Bounds::max_blocks`]); bcrypt
+/// does not use it. `pepper` must be what [`hash`] was given.
+///
+/// # Errors
+/// [`Error::InvalidHash`], [`Error::HashParamsOutOfBounds`], [`Error::InsufficientMemory`],
+/// [`Error::PasswordMismatch`]; [`Error::PasswordTooLong`] beyond Argon2's 2³²−1 bytes.
+pub fn verify(
+    password: &[u8],
+    phc: &str,
+    bounds: &Bounds,
+    pepper: Option<&[u8]>,
+    memory: &mut [Block],
+) -> Result<()> {
+    match Scheme::of(phc)? {
+        Scheme::Argon2 => argon::verify(password, &phc::parse(phc)?, bounds, pepper, memory),
+        #[cfg(feature = "bcrypt")]
+        Scheme::Bcrypt => bcrypt::verify(password, phc, bounds),
+        #[cfg(not(feature = "bcrypt"))]
+        Scheme::Bcrypt => Err(Error::InvalidHash),
+    }
+}
+
+/// Whether a stored hash (that just verified) should be replaced by one made with `policy`.
+///
+/// `true` when the algorithm, the Argon2 version (anything but 0x13), `m`, `t`, `p`, the
+/// output length or the salt length differ from `policy` — in either direction, like
+/// argon2-cffi's `check_needs_rehash` — and always for bcrypt.
+///
+/// # Errors
+/// [`Error::InvalidHash`] if the string does not parse (as [`verify`] would report).
+pub fn needs_rehash(phc: &str, policy: &Params) -> Result<bool> {
+    match Scheme::of(phc)? {
+        Scheme::Argon2 => {
+            let p = phc::parse(phc)?;
+            Ok(p.algorithm != policy.algorithm()
+                || p.version != phc::V0X13
+                || p.m_cost != policy.m_cost()
+                || p.t_cost != policy.t_cost()
+                || p.p_cost != policy.p_cost()
+                || p.hash_len != policy.output_len()
+                || p.salt_len != policy.salt_len())
+        }
+        #[cfg(feature = "bcrypt")]
+        Scheme::Bcrypt => bcrypt::parse(phc).map(|_| true),
+        #[cfg(not(feature = "bcrypt"))]
+        Scheme::Bcrypt => Err(Error::InvalidHash),
+    }
+}

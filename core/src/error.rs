@@ -118,7 +118,7 @@ pub enum Error {
     InvalidHash,
     /// Stored hash parameters fall outside the verifier's bounds (DoS protection).
     HashParamsOutOfBounds,
-    /// Hashing parameters rejected (e.g. salt too short, zero cost).
+    /// Parameters rejected (hash costs, salt length, quotas, role tables, requirements).
     InvalidParams,
     /// The caller's Argon2 memory is smaller than the parameters need.
     InsufficientMemory,
@@ -268,7 +268,7 @@ impl Error {
             Error::InvalidPayload => "claims could not be (de)serialized",
             Error::InvalidHash => "hash string is malformed or unsupported",
             Error::HashParamsOutOfBounds => "hash parameters are outside the allowed bounds",
-            Error::InvalidParams => "invalid hashing parameters",
+            Error::InvalidParams => "invalid parameters",
             Error::InsufficientMemory => "not enough memory for these hash parameters",
             Error::PasswordMismatch => "password does not match",
             Error::PasswordTooShort => "password is too short",

@@ -10,6 +10,16 @@ pub(crate) fn decoded_len(seg: &[u8]) -> usize {
     (seg.len() / 4) * 3 + (seg.len() % 4).saturating_sub(1)
 }
 
+/// Length of the unpadded base64url encoding of `n` bytes (saturating).
+pub(crate) const fn encoded_len(n: usize) -> usize {
+    let tail = match n % 3 {
+        0 => 0,
+        1 => 2,
+        _ => 3,
+    };
+    (n / 3).saturating_mul(4).saturating_add(tail)
+}
+
 /// Checks the alphabet and length form without decoding (cheap pre-check so that a bad
 /// segment anywhere yields `InvalidBase64` before any JSON is looked at).
 pub(crate) fn check(seg: &[u8]) -> Result<()> {

@@ -106,7 +106,7 @@ fn finish(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Result<()> {
 fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Result<()> {
     let start = *pos;
     let total = start
-        .checked_add(n.div_ceil(3).saturating_mul(4))
+        .checked_add(b64::encoded_len(n))
         .and_then(|t| t.checked_add(1 + 43))
         .ok_or(Error::BufferTooSmall)?;
     if total > out.len() {

@@ -30,6 +30,7 @@ pub use verify::{decode_header, decode_unverified, verify, verify_into, Verified
 pub fn encoded_len(payload_len: usize, kid: Option<&str>, typ: Typ) -> usize {
     let mut json = [0u8; 256];
     let h = Header::write(&mut json, kid, typ).unwrap_or(json.len());
-    let b64 = |n: usize| (n / 3) * 4 + [0, 2, 3].get(n % 3).copied().unwrap_or(0);
-    b64(h) + 1 + b64(payload_len) + 1 + 43
+    b64::encoded_len(h)
+        .saturating_add(b64::encoded_len(payload_len))
+        .saturating_add(2 + 43)
 }

@@ -1,11 +1,18 @@
 //! JWT benchmarks: authcore verify/encode beside the raw HMAC-SHA256 floor and the
 //! `jsonwebtoken` crate, on the same typical access token. Criterion measures each; a final
 //! interleaved run prints the ratios side by side (robust to a noisy machine).
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::needless_range_loop,
+    missing_docs
+)]
 
 use authcore::jwt::{self, EncodeOptions, Key, Validation};
-use criterion::{black_box, Criterion};
+use criterion::Criterion;
 use hmac::{KeyInit, Mac};
+use std::hint::black_box;
 use std::time::Instant;
 
 const SECRET: &[u8] = b"bench-secret-bench-secret-bench-secret!!";

@@ -1,8 +1,9 @@
 //! Argon2id at OWASP parameters (m=19456 KiB, t=2, p=1): hash and verify time.
-#![allow(clippy::unwrap_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, missing_docs)]
 
 use authcore::password::{hash, verify, Block, Bounds, Params, MAX_PHC_LEN};
-use criterion::{black_box, Criterion};
+use criterion::Criterion;
+use std::hint::black_box;
 use std::time::Instant;
 
 fn main() {

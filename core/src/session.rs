@@ -1,0 +1,631 @@
+//! Sessions: access/refresh token pairs and refresh-token rotation with reuse detection.
+//!
+//! # Model
+//! A login opens a *family*: a random id (`fam`) carried by every refresh token issued from
+//! that login, and by its access tokens. Each refresh token also has its own random `jti`.
+//! Refreshing spends the presented refresh token and issues a new pair in the same family.
+//! A refresh token that is presented a second time was copied: one of the two parties
+//! holding it is an attacker, and it cannot be told which. The whole family is therefore
+//! revoked, which logs out both (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
+//!
+//! # The state machine
+//! The store keeps two kinds of records, each with an expiry after which it may be dropped:
+//! `used(jti)` and `revoked(fam)`. For a presented refresh token that has **already passed
+//! signature and claim verification**, [`SessionPolicy::on_refresh`] decides from what the
+//! store reports ([`Seen`]):
+//!
+//! | family revoked | `jti` used | decision                    | store writes                          | answer          |
+//! |----------------|------------|-----------------------------|---------------------------------------|-----------------|
+//! | yes            | any        | [`RefreshDecision::Revoked`] | nothing                               | `token_revoked` |
+//! | no             | yes        | [`RefreshDecision::Reused`]  | `revoked(fam)` until `revoke_until`   | `token_reused`  |
+//! | no             | no         | [`RefreshDecision::Rotate`]  | `used(jti)` until `used_until`        | new pair        |
+//!
+//! Logout writes `revoked(fam)` until [`SessionPolicy::family_until`]. An application that
+//! wants access tokens to die with their family before they expire checks `revoked(fam)` (or a
+//! per-`jti` denylist) on each request; that costs one store lookup per request.
+//!
+//! # How long records live
+//! - `used(jti)` lives while the token would still verify: until `exp + leeway`.
+//! - `revoked(fam)` lives until the family's last token would no longer verify. Every token
+//!   of the family was issued at or before `now` and lives at most `refresh_ttl`, so
+//!   `now + refresh_ttl + leeway` bounds them all ([`SessionPolicy::family_until`]).
+//!
+//! After that a record carries no information (the tokens it speaks about are expired), so
+//! stores purge it. A record that is still alive must never be lost: a store that cannot
+//! read or write it fails closed ([`Error::StoreUnavailable`]).
+//!
+//! # Security contract
+//! - The read (`Seen`) and the write the decision asks for must be **one atomic step** in the
+//!   store (a transaction, a Lua script, a lock): two concurrent uses of one token must not
+//!   both see "unused".
+//! - Ids come from the caller and must be unguessable (at least 128 bits from a CSPRNG,
+//!   base64url-encoded). This module checks their shape only: [`MIN_ID_LEN`]..=[`MAX_ID_LEN`]
+//!   characters of `A-Z a-z 0-9 - _` (so they are safe as store keys).
+//! - No clock: `now` is Unix seconds from the caller.
+//! - All arithmetic saturates upwards, so an overflow makes records live longer, never shorter.
+
+use crate::error::{Claim, Error, Result};
+use crate::jwt::json::{self, JsonStr};
+use crate::jwt::{self, Claims, KeyStore, Validation, ACCESS, REFRESH};
+
+/// Fewest characters in a `jti` or `fam` (16 base64url characters carry 96 bits).
+pub const MIN_ID_LEN: usize = 16;
+/// Most characters in a `jti` or `fam`.
+pub const MAX_ID_LEN: usize = 64;
+
+/// A token or family id: [`MIN_ID_LEN`]..=[`MAX_ID_LEN`] characters of `A-Z a-z 0-9 - _`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id<'a>(&'a str);
+
+impl<'a> Id<'a> {
+    /// Checks the shape of an id the caller generated.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] if it is too short, too long or uses other characters.
+    pub fn new(id: &'a str) -> Result<Self> {
+        Self::checked(id).ok_or(Error::InvalidParams)
+    }
+
+    fn checked(id: &'a str) -> Option<Self> {
+        let ok = (MIN_ID_LEN..=MAX_ID_LEN).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then_some(Self(id))
+    }
+
+    /// Reads the id claim `claim` of a parsed token (`MissingClaim` / `InvalidClaim`).
+    fn from_claim(value: Option<JsonStr<'a>>, claim: Claim) -> Result<Self> {
+        let raw = value.ok_or(Error::MissingClaim(claim))?;
+        raw.as_plain_str()
+            .and_then(Self::checked)
+            .ok_or(Error::InvalidClaim(claim))
+    }
+
+    /// The id text.
+    pub const fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+/// Token lifetimes and clock leeway, validated together.
+///
+/// ```
+/// use authcore::session::SessionPolicy;
+/// let p = SessionPolicy::new(15 * 60, 7 * 24 * 3600)?.with_leeway(30)?;
+/// assert_eq!(p.refresh_exp(1_000), 1_000 + 7 * 24 * 3600);
+/// assert_eq!(p.family_until(1_000), 1_000 + 7 * 24 * 3600 + 30);
+/// # Ok::<(), authcore::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    access_ttl: u64,
+    refresh_ttl: u64,
+    leeway: u64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl SessionPolicy {
+    /// Access tokens 15 minutes, refresh tokens 7 days, no leeway.
+    pub const DEFAULT: Self = Self {
+        access_ttl: 15 * 60,
+        refresh_ttl: 7 * 24 * 3600,
+        leeway: 0,
+    };
+
+    /// Lifetimes in seconds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] unless `0 < access_ttl ≤ refresh_ttl`.
+    pub const fn new(access_ttl: u64, refresh_ttl: u64) -> Result<Self> {
+        if access_ttl == 0 || access_ttl > refresh_ttl {
+            return Err(Error::InvalidParams);
+        }
+        Ok(Self {
+            access_ttl,
+            refresh_ttl,
+            leeway: 0,
+        })
+    }
+
+    /// The verifier's leeway in seconds (records must outlive it).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] if `leeway` is not shorter than the access lifetime.
+    pub const fn with_leeway(mut self, leeway: u64) -> Result<Self> {
+        if leeway >= self.access_ttl {
+            return Err(Error::InvalidParams);
+        }
+        self.leeway = leeway;
+        Ok(self)
+    }
+
+    /// Access-token lifetime in seconds.
+    pub const fn access_ttl(&self) -> u64 {
+        self.access_ttl
+    }
+
+    /// Refresh-token lifetime in seconds.
+    pub const fn refresh_ttl(&self) -> u64 {
+        self.refresh_ttl
+    }
+
+    /// Leeway in seconds.
+    pub const fn leeway(&self) -> u64 {
+        self.leeway
+    }
+
+    /// `exp` of an access token issued at `now`.
+    pub const fn access_exp(&self, now: u64) -> u64 {
+        now.saturating_add(self.access_ttl)
+    }
+
+    /// `exp` of a refresh token issued at `now`.
+    pub const fn refresh_exp(&self, now: u64) -> u64 {
+        now.saturating_add(self.refresh_ttl)
+    }
+
+    /// Until when a record about one token with this `exp` must be kept (a used refresh
+    /// `jti`, a denylisted access `jti`): `exp + leeway`.
+    pub const fn record_until(&self, exp: u64) -> u64 {
+        exp.saturating_add(self.leeway)
+    }
+
+    /// Until when a family revoked at `now` must stay revoked: no token of the family,
+    /// issued at or before `now`, verifies after `now + refresh_ttl + leeway`.
+    pub const fn family_until(&self, now: u64) -> u64 {
+        self.record_until(self.refresh_exp(now))
+    }
+
+    /// The rotation decision for a verified refresh token expiring at `token_exp`, given what
+    /// the store reports (see the [module docs](self) for the table). Both returned times are
+    /// later than `now`, so a store may use them directly as absolute expiries.
+    pub const fn on_refresh(&self, seen: Seen, token_exp: u64, now: u64) -> RefreshDecision {
+        let after_now = now.saturating_add(1);
+        if seen.family_revoked {
+            RefreshDecision::Revoked
+        } else if seen.jti_used {
+            let until = self.family_until(now);
+            RefreshDecision::Reused {
+                revoke_until: if until > after_now { until } else { after_now },
+            }
+        } else {
+            let until = self.record_until(token_exp);
+            RefreshDecision::Rotate {
+                used_until: if until > after_now { until } else { after_now },
+            }
+        }
+    }
+}
+
+/// What the store holds about a presented refresh token, read atomically with the write
+/// that follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// A live `revoked(fam)` record exists.
+    pub family_revoked: bool,
+    /// A live `used(jti)` record exists.
+    pub jti_used: bool,
+}
+
+/// The outcome of [`SessionPolicy::on_refresh`], with the write the store must make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshDecision {
+    /// Record `used(jti)` until `used_until`, then issue a new pair in the same family.
+    Rotate {
+        /// Absolute expiry (Unix seconds) of the `used(jti)` record.
+        used_until: u64,
+    },
+    /// The token was used before: record `revoked(fam)` until `revoke_until`, answer
+    /// [`Error::TokenReused`].
+    Reused {
+        /// Absolute expiry (Unix seconds) of the `revoked(fam)` record.
+        revoke_until: u64,
+    },
+    /// The family is revoked: answer [`Error::TokenRevoked`]; nothing to write.
+    Revoked,
+}
+
+impl RefreshDecision {
+    /// `Ok(())` for [`Self::Rotate`], else [`Error::TokenReused`] / [`Error::TokenRevoked`].
+    ///
+    /// # Errors
+    /// As described.
+    pub const fn result(&self) -> Result<()> {
+        match self {
+            Self::Rotate { .. } => Ok(()),
+            Self::Reused { .. } => Err(Error::TokenReused),
+            Self::Revoked => Err(Error::TokenRevoked),
+        }
+    }
+
+    /// `"ok"`, `"reused"` or `"revoked"`: the words stores and bindings exchange.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Rotate { .. } => "ok",
+            Self::Reused { .. } => "reused",
+            Self::Revoked => "revoked",
+        }
+    }
+}
+
+/// The claims a refresh token must carry, besides the registered ones the validation asks for.
+pub const REFRESH_REQUIRED: &[&str] = &["exp", "sub", "jti", "fam", "typ"];
+
+/// The session facts of a verified refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshToken<'a> {
+    /// `sub` (raw JSON text; unescape with [`JsonStr::unescape_into`] to reissue).
+    pub sub: JsonStr<'a>,
+    /// `jti` of this token.
+    pub jti: Id<'a>,
+    /// `fam`, the family id.
+    pub fam: Id<'a>,
+    /// `exp`, Unix seconds.
+    pub exp: u64,
+}
+
+impl<'a> RefreshToken<'a> {
+    /// Extracts the session facts from claims that passed verification.
+    ///
+    /// # Errors
+    /// [`Error::WrongTokenType`] unless `typ` is `"refresh"`; `MissingClaim` for an absent
+    /// `exp`, `sub`, `jti` or `fam`; `InvalidClaim(Jti | Fam)` for an id of the wrong shape.
+    pub fn from_claims(claims: &Claims<'a>) -> Result<Self> {
+        if !claims.typ.is_some_and(|t| t.eq_str(REFRESH)) {
+            return Err(Error::WrongTokenType);
+        }
+        Ok(Self {
+            sub: claims.sub.ok_or(Error::MissingClaim(Claim::Sub))?,
+            jti: Id::from_claim(claims.jti, Claim::Jti)?,
+            fam: Id::from_claim(claims.fam, Claim::Fam)?,
+            exp: claims.exp.ok_or(Error::MissingClaim(Claim::Exp))?,
+        })
+    }
+}
+
+/// Verifies a refresh token: [`jwt::verify`] with `validation`, except that the payload `typ`
+/// must be `"refresh"` and [`REFRESH_REQUIRED`] claims must be present. The caller then asks
+/// its store and [`SessionPolicy::on_refresh`].
+///
+/// # Errors
+/// Every error of [`jwt::verify`] and [`RefreshToken::from_claims`].
+pub fn verify_refresh<'b, K: KeyStore + ?Sized>(
+    token: &[u8],
+    keys: &K,
+    validation: &Validation<'_>,
+    now: u64,
+    buf: &'b mut [u8],
+) -> Result<RefreshToken<'b>> {
+    let v = Validation {
+        token_type: Some(REFRESH),
+        required: REFRESH_REQUIRED,
+        ..*validation
+    };
+    let verified = jwt::verify(token, keys, &v, now, buf)?;
+    RefreshToken::from_claims(&verified.claims)
+}
+
+/// The payload of a refresh token, written by [`Self::write_json`] as
+/// `{"sub":…,"typ":"refresh","jti":…,"fam":…,"iat":…,"exp":…}`. It carries no roles or
+/// scopes: a refresh token grants nothing but a new pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshClaims<'a> {
+    /// `sub`
+    pub sub: &'a str,
+    /// A fresh `jti`.
+    pub jti: Id<'a>,
+    /// The family: fresh at login, the presented token's `fam` on rotation.
+    pub fam: Id<'a>,
+    /// Issue time, Unix seconds.
+    pub iat: u64,
+    /// Expiry ([`SessionPolicy::refresh_exp`]).
+    pub exp: u64,
+}
+
+impl<'a> RefreshClaims<'a> {
+    /// Claims for a refresh token issued at `now` under `policy`.
+    pub const fn new(
+        policy: &SessionPolicy,
+        sub: &'a str,
+        jti: Id<'a>,
+        fam: Id<'a>,
+        now: u64,
+    ) -> Self {
+        Self {
+            sub,
+            jti,
+            fam,
+            iat: now,
+            exp: policy.refresh_exp(now),
+        }
+    }
+
+    /// Writes the payload JSON into `out`, returning its length (feed it to
+    /// [`jwt::encode_json`]).
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`].
+    pub fn write_json(&self, out: &mut [u8]) -> Result<usize> {
+        let mut w = Writer::new(out)?;
+        w.str_member("sub", self.sub)?;
+        w.str_member("typ", REFRESH)?;
+        w.str_member("jti", self.jti.as_str())?;
+        w.str_member("fam", self.fam.as_str())?;
+        w.int_member("iat", self.iat)?;
+        w.int_member("exp", self.exp)?;
+        w.finish()
+    }
+}
+
+/// The payload of an access token, written by [`Self::write_json`] as
+/// `{"sub":…,"typ":"access","jti":…[,"fam":…],"iat":…,"exp":…[,"roles":[…]][,"scope":…]}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessClaims<'a> {
+    /// `sub`
+    pub sub: &'a str,
+    /// A fresh `jti` (the key of an access-token denylist).
+    pub jti: Id<'a>,
+    /// The family, so that revoking it can also reject its access tokens.
+    pub fam: Option<Id<'a>>,
+    /// Issue time, Unix seconds.
+    pub iat: u64,
+    /// Expiry ([`SessionPolicy::access_exp`]).
+    pub exp: u64,
+    /// `roles`, written as an array when not empty.
+    pub roles: &'a [&'a str],
+    /// `scope` (space-delimited), written when present.
+    pub scope: Option<&'a str>,
+}
+
+impl<'a> AccessClaims<'a> {
+    /// Claims for an access token issued at `now` under `policy`, without roles or scope.
+    pub const fn new(
+        policy: &SessionPolicy,
+        sub: &'a str,
+        jti: Id<'a>,
+        fam: Option<Id<'a>>,
+        now: u64,
+    ) -> Self {
+        Self {
+            sub,
+            jti,
+            fam,
+            iat: now,
+            exp: policy.access_exp(now),
+            roles: &[],
+            scope: None,
+        }
+    }
+
+    /// Writes the payload JSON into `out`, returning its length.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`].
+    pub fn write_json(&self, out: &mut [u8]) -> Result<usize> {
+        let mut w = Writer::new(out)?;
+        w.str_member("sub", self.sub)?;
+        w.str_member("typ", ACCESS)?;
+        w.str_member("jti", self.jti.as_str())?;
+        if let Some(fam) = self.fam {
+            w.str_member("fam", fam.as_str())?;
+        }
+        w.int_member("iat", self.iat)?;
+        w.int_member("exp", self.exp)?;
+        if !self.roles.is_empty() {
+            w.key("roles")?;
+            w.put(b"[")?;
+            for (i, role) in self.roles.iter().enumerate() {
+                if i > 0 {
+                    w.put(b",")?;
+                }
+                json::write_str(w.out, &mut w.pos, role)?;
+            }
+            w.put(b"]")?;
+        }
+        if let Some(scope) = self.scope {
+            w.str_member("scope", scope)?;
+        }
+        w.finish()
+    }
+}
+
+/// Writes one flat JSON object member by member.
+struct Writer<'o> {
+    out: &'o mut [u8],
+    pos: usize,
+}
+
+impl<'o> Writer<'o> {
+    fn new(out: &'o mut [u8]) -> Result<Self> {
+        let mut w = Self { out, pos: 0 };
+        w.put(b"{")?;
+        Ok(w)
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        json::put(self.out, &mut self.pos, bytes)
+    }
+
+    fn key(&mut self, name: &str) -> Result<()> {
+        if self.pos > 1 {
+            self.put(b",")?;
+        }
+        json::write_str(self.out, &mut self.pos, name)?;
+        self.put(b":")
+    }
+
+    fn str_member(&mut self, name: &str, value: &str) -> Result<()> {
+        self.key(name)?;
+        json::write_str(self.out, &mut self.pos, value)
+    }
+
+    fn int_member(&mut self, name: &str, value: u64) -> Result<()> {
+        self.key(name)?;
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut v = value;
+        loop {
+            i = i.saturating_sub(1);
+            if let Some(d) = digits.get_mut(i) {
+                *d = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.put(digits.get(i..).unwrap_or_default())
+    }
+
+    fn finish(mut self) -> Result<usize> {
+        self.put(b"}")?;
+        Ok(self.pos)
+    }
+}
+
+/// What a [`SessionTable`] slot holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Free,
+    Used,
+    Revoked,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    kind: Kind,
+    len: u8,
+    id: [u8; MAX_ID_LEN],
+    until: u64,
+}
+
+impl Record {
+    const FREE: Record = Record {
+        kind: Kind::Free,
+        len: 0,
+        id: [0; MAX_ID_LEN],
+        until: 0,
+    };
+
+    fn is(&self, kind: Kind, id: Id<'_>, now: u64) -> bool {
+        self.kind == kind
+            && self.until > now
+            && self.id.get(..usize::from(self.len)) == Some(id.as_str().as_bytes())
+    }
+}
+
+/// The session store for one process without an allocator (firmware, tests): `N` records of
+/// `used(jti)` / `revoked(fam)` with expiries, in a fixed table (about `80·N` bytes).
+///
+/// Every operation is one `&mut self` call, hence atomic. A record is never evicted while it
+/// is alive: when the table holds `N` live records, writes fail with
+/// [`Error::StoreUnavailable`] (fail closed), so size `N` for the refreshes expected within
+/// one refresh lifetime. Expired records are reused in place.
+#[derive(Debug, Clone)]
+pub struct SessionTable<const N: usize> {
+    records: [Record; N],
+}
+
+impl<const N: usize> Default for SessionTable<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> SessionTable<N> {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Self {
+            records: [Record::FREE; N],
+        }
+    }
+
+    /// Decides a refresh with `policy` and records the outcome, atomically.
+    ///
+    /// # Errors
+    /// [`Error::StoreUnavailable`] if the decision needs a record and the table is full.
+    pub fn use_refresh(
+        &mut self,
+        policy: &SessionPolicy,
+        token: &RefreshToken<'_>,
+        now: u64,
+    ) -> Result<RefreshDecision> {
+        let seen = Seen {
+            family_revoked: self.find(Kind::Revoked, token.fam, now).is_some(),
+            jti_used: self.find(Kind::Used, token.jti, now).is_some(),
+        };
+        let decision = policy.on_refresh(seen, token.exp, now);
+        match decision {
+            RefreshDecision::Rotate { used_until } => {
+                self.put(Kind::Used, token.jti, used_until, now)?
+            }
+            RefreshDecision::Reused { revoke_until } => {
+                self.put(Kind::Revoked, token.fam, revoke_until, now)?
+            }
+            RefreshDecision::Revoked => {}
+        }
+        Ok(decision)
+    }
+
+    /// Revokes a family until `until` (logout: [`SessionPolicy::family_until`]). An existing
+    /// record is only ever extended.
+    ///
+    /// # Errors
+    /// [`Error::StoreUnavailable`] if the table is full.
+    pub fn revoke_family(&mut self, fam: Id<'_>, until: u64, now: u64) -> Result<()> {
+        self.put(Kind::Revoked, fam, until, now)
+    }
+
+    /// Whether `fam` is revoked at `now`.
+    pub fn is_family_revoked(&self, fam: Id<'_>, now: u64) -> bool {
+        self.find(Kind::Revoked, fam, now).is_some()
+    }
+
+    /// Live records at `now`.
+    pub fn live(&self, now: u64) -> usize {
+        self.records
+            .iter()
+            .filter(|r| r.kind != Kind::Free && r.until > now)
+            .count()
+    }
+
+    fn find(&self, kind: Kind, id: Id<'_>, now: u64) -> Option<usize> {
+        self.records.iter().position(|r| r.is(kind, id, now))
+    }
+
+    fn put(&mut self, kind: Kind, id: Id<'_>, until: u64, now: u64) -> Result<()> {
+        let index = self
+            .find(kind, id, now)
+            .or_else(|| {
+                self.records
+                    .iter()
+                    .position(|r| r.kind == Kind::Free || r.until <= now)
+            })
+            .ok_or(Error::StoreUnavailable)?;
+        let slot = self.records.get_mut(index).ok_or(Error::StoreUnavailable)?;
+        if slot.is(kind, id, now) {
+            slot.until = slot.until.max(until);
+            return Ok(());
+        }
+        let bytes = id.as_str().as_bytes();
+        let mut record = Record {
+            kind,
+            len: u8::try_from(bytes.len()).map_err(|_| Error::InvalidParams)?,
+            until,
+            ..Record::FREE
+        };
+        record
+            .id
+            .get_mut(..bytes.len())
+            .ok_or(Error::InvalidParams)?
+            .copy_from_slice(bytes);
+        *slot = record;
+        Ok(())
+    }
+}

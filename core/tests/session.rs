@@ -1,0 +1,414 @@
+#![cfg(feature = "session")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use authcore::jwt::{self, EncodeOptions, Key, KeyRing, Validation};
+use authcore::session::{
+    verify_refresh, AccessClaims, Id, RefreshClaims, RefreshDecision, RefreshToken, Seen,
+    SessionPolicy, SessionTable, MAX_ID_LEN,
+};
+use authcore::{Claim, Error};
+
+const NOW: u64 = 1_700_000_000;
+const SECRET: &[u8] = b"session-test-secret-session-test-secret";
+
+fn policy() -> SessionPolicy {
+    SessionPolicy::new(900, 7 * 24 * 3600).unwrap()
+}
+
+fn id(s: &str) -> Id<'_> {
+    Id::new(s).unwrap()
+}
+
+/// Signs `payload` JSON into a token string.
+fn sign(payload: &[u8]) -> String {
+    let key = Key::new(SECRET).unwrap();
+    let mut out = [0u8; 1024];
+    let n = jwt::encode_json(payload, &key, &EncodeOptions::default(), &mut out).unwrap();
+    String::from_utf8(out[..n].to_vec()).unwrap()
+}
+
+fn refresh_token(jti: &str, fam: &str, now: u64) -> String {
+    let claims = RefreshClaims::new(&policy(), "alice@example.com", id(jti), id(fam), now);
+    let mut json = [0u8; 256];
+    let n = claims.write_json(&mut json).unwrap();
+    sign(&json[..n])
+}
+
+fn verify(token: &str, now: u64) -> Result<(String, String, u64), Error> {
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let t = verify_refresh(token.as_bytes(), &ring, &Validation::new(), now, &mut buf)?;
+    Ok((t.jti.as_str().into(), t.fam.as_str().into(), t.exp))
+}
+
+const FAM: &str = "family-AAAAAAAAAAAAAAAA";
+const FAM2: &str = "family-BBBBBBBBBBBBBBBB";
+const J1: &str = "jti-1111111111111111";
+const J2: &str = "jti-2222222222222222";
+const J3: &str = "jti-3333333333333333";
+
+// ---- policy ------------------------------------------------------------------------------
+
+#[test]
+fn policy_validates_lifetimes_and_leeway() {
+    assert_eq!(SessionPolicy::new(0, 10), Err(Error::InvalidParams));
+    assert_eq!(SessionPolicy::new(11, 10), Err(Error::InvalidParams));
+    assert_eq!(policy().with_leeway(900), Err(Error::InvalidParams));
+    let p = policy().with_leeway(30).unwrap();
+    assert_eq!(
+        (p.access_ttl(), p.refresh_ttl(), p.leeway()),
+        (900, 604_800, 30)
+    );
+    assert_eq!(
+        SessionPolicy::default(),
+        SessionPolicy::new(900, 604_800).unwrap()
+    );
+    assert_eq!(p.access_exp(NOW), NOW + 900);
+    assert_eq!(p.refresh_exp(NOW), NOW + 604_800);
+    assert_eq!(p.record_until(NOW + 5), NOW + 35);
+    assert_eq!(p.family_until(NOW), NOW + 604_800 + 30);
+    // Saturates upwards: records live longer, never wrap to the past.
+    assert_eq!(p.family_until(u64::MAX - 10), u64::MAX);
+}
+
+// ---- the state machine -------------------------------------------------------------------
+
+#[test]
+fn on_refresh_follows_the_documented_table() {
+    let p = policy().with_leeway(10).unwrap();
+    let exp = NOW + 100;
+    let fresh = Seen::default();
+    let used = Seen {
+        jti_used: true,
+        family_revoked: false,
+    };
+    let revoked = Seen {
+        jti_used: false,
+        family_revoked: true,
+    };
+    let both = Seen {
+        jti_used: true,
+        family_revoked: true,
+    };
+
+    assert_eq!(
+        p.on_refresh(fresh, exp, NOW),
+        RefreshDecision::Rotate {
+            used_until: exp + 10
+        }
+    );
+    assert_eq!(
+        p.on_refresh(used, exp, NOW),
+        RefreshDecision::Reused {
+            revoke_until: NOW + 604_800 + 10
+        }
+    );
+    assert_eq!(p.on_refresh(revoked, exp, NOW), RefreshDecision::Revoked);
+    assert_eq!(p.on_refresh(both, exp, NOW), RefreshDecision::Revoked);
+
+    assert_eq!(p.on_refresh(fresh, exp, NOW).result(), Ok(()));
+    assert_eq!(
+        p.on_refresh(used, exp, NOW).result(),
+        Err(Error::TokenReused)
+    );
+    assert_eq!(
+        p.on_refresh(revoked, exp, NOW).result(),
+        Err(Error::TokenRevoked)
+    );
+    let words = [fresh, used, revoked].map(|s| p.on_refresh(s, exp, NOW).as_str());
+    assert_eq!(words, ["ok", "reused", "revoked"]);
+}
+
+#[test]
+fn record_expiries_are_always_in_the_future() {
+    // A token verified within leeway may already be past `exp`; its record must still be
+    // written with an expiry after `now`, or a store would drop it at once.
+    let p = policy();
+    assert_eq!(
+        p.on_refresh(Seen::default(), NOW - 5, NOW),
+        RefreshDecision::Rotate {
+            used_until: NOW + 1
+        }
+    );
+}
+
+// ---- ids and claims ----------------------------------------------------------------------
+
+#[test]
+fn ids_must_be_url_safe_and_long_enough() {
+    assert!(Id::new("abcdefghijklmnop").is_ok());
+    assert!(Id::new(&"x".repeat(MAX_ID_LEN)).is_ok());
+    for bad in [
+        "short",
+        "",
+        "abcdefghijklmno:",
+        "abcdefghijklmnop qr",
+        "ab/defghijklmnopq",
+        "äbcdefghijklmnopq",
+    ] {
+        assert_eq!(Id::new(bad), Err(Error::InvalidParams), "{bad:?}");
+    }
+    assert_eq!(
+        Id::new(&"x".repeat(MAX_ID_LEN + 1)),
+        Err(Error::InvalidParams)
+    );
+}
+
+#[test]
+fn refresh_claims_round_trip_through_verify_refresh() {
+    let claims = RefreshClaims::new(&policy(), "al\"ice", id(J1), id(FAM), NOW);
+    let mut json = [0u8; 256];
+    let n = claims.write_json(&mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json[..n]).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"sub":"al\"ice","typ":"refresh","jti":J1,"fam":FAM,"iat":NOW,"exp":NOW + 604_800})
+    );
+    assert_eq!(
+        claims.write_json(&mut json[..n - 1]),
+        Err(Error::BufferTooSmall)
+    );
+
+    let token = sign(&json[..n]);
+    assert_eq!(
+        verify(&token, NOW + 10).unwrap(),
+        (J1.into(), FAM.into(), NOW + 604_800)
+    );
+    // It is still a JWT: it expires, and a forged one fails.
+    assert_eq!(verify(&token, NOW + 604_800), Err(Error::Expired));
+    let mut forged = token.clone();
+    forged.replace_range(forged.len() - 2.., "AA");
+    assert!(verify(&forged, NOW).is_err());
+}
+
+#[test]
+fn refresh_tokens_and_access_tokens_are_not_interchangeable() {
+    let refresh = refresh_token(J1, FAM, NOW);
+    // A refresh token is refused where an access token is expected (the default validation)...
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let r = jwt::verify(refresh.as_bytes(), &ring, &Validation::new(), NOW, &mut buf);
+    assert_eq!(r.map(|_| ()), Err(Error::WrongTokenType));
+
+    // ...and an access token is refused by verify_refresh.
+    let access = AccessClaims::new(&policy(), "alice", id(J2), Some(id(FAM)), NOW);
+    let mut json = [0u8; 256];
+    let n = access.write_json(&mut json).unwrap();
+    assert_eq!(verify(&sign(&json[..n]), NOW), Err(Error::WrongTokenType));
+}
+
+#[test]
+fn verify_refresh_requires_well_formed_session_claims() {
+    let exp = NOW + 60;
+    let cases = [
+        (
+            format!(r#"{{"sub":"a","typ":"refresh","jti":"{J1}","exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Fam),
+        ),
+        (
+            format!(r#"{{"sub":"a","typ":"refresh","fam":"{FAM}","exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Jti),
+        ),
+        (
+            format!(r#"{{"typ":"refresh","jti":"{J1}","fam":"{FAM}","exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Sub),
+        ),
+        (
+            format!(r#"{{"sub":"a","typ":"refresh","jti":"{J1}","fam":"{FAM}"}}"#),
+            Error::MissingClaim(Claim::Exp),
+        ),
+        (
+            format!(r#"{{"sub":"a","jti":"{J1}","fam":"{FAM}","exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Typ),
+        ),
+        (
+            format!(r#"{{"sub":"a","typ":"refresh","jti":"short","fam":"{FAM}","exp":{exp}}}"#),
+            Error::InvalidClaim(Claim::Jti),
+        ),
+        // An escaped id is refused even when it would unescape to a valid one.
+        (
+            format!(
+                r#"{{"sub":"a","typ":"refresh","jti":"{J1}","fam":"\u0066amily-AAAAAAAAAAAAAAAA","exp":{exp}}}"#
+            ),
+            Error::InvalidClaim(Claim::Fam),
+        ),
+    ];
+    for (payload, want) in cases {
+        assert_eq!(
+            verify(&sign(payload.as_bytes()), NOW),
+            Err(want),
+            "{payload}"
+        );
+    }
+}
+
+#[test]
+fn refresh_token_from_claims_checks_typ() {
+    let payload = format!(r#"{{"sub":"a","typ":"access","jti":"{J1}","fam":"{FAM}","exp":1}}"#);
+    let claims = jwt::Claims::parse(payload.as_bytes(), &[]).unwrap();
+    assert_eq!(
+        RefreshToken::from_claims(&claims),
+        Err(Error::WrongTokenType)
+    );
+}
+
+#[test]
+fn access_claims_write_roles_scope_and_family() {
+    let roles = ["teacher", "st\"udent"];
+    let claims = AccessClaims {
+        roles: &roles,
+        scope: Some("grades:read grades:write"),
+        ..AccessClaims::new(&policy(), "bob", id(J3), Some(id(FAM)), NOW)
+    };
+    let mut json = [0u8; 512];
+    let n = claims.write_json(&mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json[..n]).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"sub":"bob","typ":"access","jti":J3,"fam":FAM,"iat":NOW,"exp":NOW + 900,
+            "roles":["teacher","st\"udent"],"scope":"grades:read grades:write"})
+    );
+    let bare = AccessClaims::new(&policy(), "bob", id(J3), None, 0);
+    let n = bare.write_json(&mut json).unwrap();
+    assert_eq!(
+        std::str::from_utf8(&json[..n]).unwrap(),
+        format!(r#"{{"sub":"bob","typ":"access","jti":"{J3}","iat":0,"exp":900}}"#)
+    );
+    // The token verifies as a normal access token.
+    let token = sign(&json[..n]);
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    assert!(jwt::verify(token.as_bytes(), &ring, &Validation::new(), 10, &mut buf).is_ok());
+}
+
+// ---- the whole flow over the fixed table ---------------------------------------------------
+
+fn use_token(
+    table: &mut SessionTable<16>,
+    token: &str,
+    now: u64,
+) -> Result<RefreshDecision, Error> {
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let t = verify_refresh(token.as_bytes(), &ring, &Validation::new(), now, &mut buf)?;
+    table.use_refresh(&policy(), &t, now)
+}
+
+#[test]
+fn rotation_then_reuse_revokes_the_whole_family() {
+    let mut table = SessionTable::<16>::new();
+    let r1 = refresh_token(J1, FAM, NOW);
+    let other = refresh_token(J3, FAM2, NOW);
+
+    // Legitimate rotation: r1 -> r2.
+    assert!(matches!(
+        use_token(&mut table, &r1, NOW + 10),
+        Ok(RefreshDecision::Rotate { .. })
+    ));
+    let r2 = refresh_token(J2, FAM, NOW + 10);
+
+    // r1 shows up again (stolen copy): reuse, and the family is revoked ...
+    let reused = use_token(&mut table, &r1, NOW + 20).unwrap();
+    assert_eq!(
+        reused,
+        RefreshDecision::Reused {
+            revoke_until: policy().family_until(NOW + 20)
+        }
+    );
+    assert!(table.is_family_revoked(id(FAM), NOW + 20));
+    // ... so the newest token of the family is dead too, and r1 stays dead.
+    assert_eq!(
+        use_token(&mut table, &r2, NOW + 30),
+        Ok(RefreshDecision::Revoked)
+    );
+    assert_eq!(
+        use_token(&mut table, &r1, NOW + 40),
+        Ok(RefreshDecision::Revoked)
+    );
+    // Another login's family is untouched.
+    assert!(matches!(
+        use_token(&mut table, &other, NOW + 50),
+        Ok(RefreshDecision::Rotate { .. })
+    ));
+}
+
+#[test]
+fn attacker_refreshing_first_is_caught_when_the_owner_refreshes() {
+    let mut table = SessionTable::<16>::new();
+    let stolen = refresh_token(J1, FAM, NOW);
+    // The attacker rotates first and gets a pair of their own.
+    assert!(use_token(&mut table, &stolen, NOW + 1)
+        .unwrap()
+        .result()
+        .is_ok());
+    let attackers = refresh_token(J2, FAM, NOW + 1);
+    // The owner presents the same token: reuse; the attacker's new token dies with the family.
+    assert_eq!(
+        use_token(&mut table, &stolen, NOW + 2).unwrap().result(),
+        Err(Error::TokenReused)
+    );
+    assert_eq!(
+        use_token(&mut table, &attackers, NOW + 3).unwrap().result(),
+        Err(Error::TokenRevoked)
+    );
+}
+
+#[test]
+fn logout_revokes_the_family_until_its_last_token_expires() {
+    let p = policy();
+    let mut table = SessionTable::<16>::new();
+    let r1 = refresh_token(J1, FAM, NOW);
+    table
+        .revoke_family(id(FAM), p.family_until(NOW), NOW)
+        .unwrap();
+    assert_eq!(
+        use_token(&mut table, &r1, NOW + 1),
+        Ok(RefreshDecision::Revoked)
+    );
+    assert!(table.is_family_revoked(id(FAM), p.family_until(NOW) - 1));
+    assert!(!table.is_family_revoked(id(FAM), p.family_until(NOW)));
+    assert!(!table.is_family_revoked(id(FAM2), NOW));
+    // Revoking again with an earlier expiry never shortens the record.
+    table.revoke_family(id(FAM), NOW + 5, NOW).unwrap();
+    assert!(table.is_family_revoked(id(FAM), NOW + 10));
+    assert_eq!(table.live(NOW), 1);
+}
+
+#[test]
+fn table_fails_closed_when_full_and_reuses_expired_records() {
+    let p = policy();
+    let mut table = SessionTable::<2>::new();
+    let ids = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "cccccccccccccccc"];
+    table.revoke_family(id(ids[0]), NOW + 10, NOW).unwrap();
+    table.revoke_family(id(ids[1]), NOW + 100, NOW).unwrap();
+    // Full of live records: a new record cannot be written, and nothing is evicted.
+    assert_eq!(
+        table.revoke_family(id(ids[2]), NOW + 100, NOW),
+        Err(Error::StoreUnavailable)
+    );
+    let payload = format!(
+        r#"{{"sub":"a","typ":"refresh","jti":"{J1}","fam":"{FAM}","exp":{}}}"#,
+        NOW + 50
+    );
+    let claims = jwt::Claims::parse(payload.as_bytes(), &[]).unwrap();
+    let t = RefreshToken::from_claims(&claims).unwrap();
+    assert_eq!(table.use_refresh(&p, &t, NOW), Err(Error::StoreUnavailable));
+    assert!(table.is_family_revoked(id(ids[0]), NOW + 9));
+    // Once the first record expires its slot is reused.
+    assert!(table
+        .use_refresh(&p, &t, NOW + 10)
+        .unwrap()
+        .result()
+        .is_ok());
+    assert_eq!(table.live(NOW + 10), 2);
+    // Reuse is detected but the revocation cannot be recorded: the table fails closed
+    // instead of answering anything a caller could mistake for success.
+    assert_eq!(
+        table.use_refresh(&p, &t, NOW + 11),
+        Err(Error::StoreUnavailable)
+    );
+}

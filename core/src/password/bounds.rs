@@ -8,11 +8,11 @@
 
 use core::ops::RangeInclusive;
 
-use super::params::{Params, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_SALT_LEN};
+use super::params::{
+    Params, ARGON2_MIN_OUTPUT_LEN, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_SALT_LEN,
+};
 use crate::{Error, Result};
 
-/// Shortest Argon2 output the algorithm defines (RFC 9106 §3.1: T ≥ 4 bytes).
-const ARGON2_MIN_OUTPUT_LEN: usize = 4;
 /// bcrypt's cost range as defined by OpenBSD `bcrypt(3)`.
 const BCRYPT_COST: RangeInclusive<u32> = 4..=31;
 

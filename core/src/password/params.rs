@@ -54,6 +54,8 @@ pub const MIN_SALT_LEN: usize = 8;
 pub const MAX_SALT_LEN: usize = 64;
 /// Shortest hash output [`Params`] will produce, in bytes.
 pub const MIN_OUTPUT_LEN: usize = 16;
+/// Shortest Argon2 output the algorithm defines (RFC 9106 §3.1: T ≥ 4 bytes).
+pub(crate) const ARGON2_MIN_OUTPUT_LEN: usize = 4;
 /// Longest hash output accepted anywhere, in bytes (it is computed into a stack buffer).
 pub const MAX_OUTPUT_LEN: usize = 64;
 /// Largest Argon2 parallelism (`p`) the algorithm defines: 2²⁴ − 1.

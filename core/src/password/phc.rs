@@ -7,19 +7,21 @@
 //! Grammar accepted (that of the Argon2 reference implementation, `encoding.c`, which
 //! argon2-cffi, libsodium and PHP use):
 //! - identifier `argon2id`, `argon2i` or `argon2d` (exact, lowercase);
-//! - `v=19` or `v=16`; the field may be absent, meaning 0x10, as the reference decoder allows;
+//! - `v=19` or `v=16`, required: the reference decoder reads a missing version as 0x10, but no
+//!   library has written one since Argon2 1.3 (2016), and this crate keeps one strict grammar;
 //! - exactly `m=…,t=…,p=…` in that order; decimals without sign or leading zeros, within `u32`;
 //!   `keyid=` / `data=` parameters are rejected (no peer library writes them);
-//! - salt and hash in standard base64 without padding, canonical (unused trailing bits zero),
-//!   neither empty; nothing after the hash.
+//! - salt and hash in standard base64 without padding, canonical (unused trailing bits zero);
+//!   nothing after the hash.
 //!
-//! Anything else is [`Error::InvalidHash`]. Structural Argon2 limits (`t ≥ 1`, `1 ≤ p < 2²⁴`,
-//! `m ≥ 8p`) are enforced here too; *cost* limits are [`super::Bounds`]' job.
+//! Anything else is [`Error::InvalidHash`], as are violations of Argon2's structural limits
+//! (`t ≥ 1`, `1 ≤ p < 2²⁴`, `m ≥ 8p`, salt ≥ 8 bytes, output ≥ 4 bytes). *Cost* limits are
+//! [`super::Bounds`]' job.
 
 use base64ct::{Base64Unpadded, Encoding};
 
 use super::bounds::Argon2Cost;
-use super::params::{Algorithm, MAX_P_COST};
+use super::params::{Algorithm, ARGON2_MIN_OUTPUT_LEN, MAX_P_COST, MIN_SALT_LEN};
 use crate::{Error, Result};
 
 /// Argon2 version 0x13 (19), the current one; the only version new hashes use.
@@ -67,19 +69,12 @@ pub(crate) fn parse(s: &str) -> Result<Phc<'_>> {
     let mut next = || fields.next().ok_or(Error::InvalidHash);
 
     let algorithm = Algorithm::from_ident(next()?).ok_or(Error::InvalidHash)?;
-    let mut field = next()?;
-    let version = match field.strip_prefix("v=") {
-        Some(v) => {
-            field = next()?;
-            match decimal(v)? {
-                v @ (V0X10 | V0X13) => v,
-                _ => return Err(Error::InvalidHash),
-            }
-        }
-        None => V0X10,
+    let version = match next()?.strip_prefix("v=").map(decimal) {
+        Some(Ok(v @ (V0X10 | V0X13))) => v,
+        _ => return Err(Error::InvalidHash),
     };
 
-    let mut params = field.split(',');
+    let mut params = next()?.split(',');
     let mut param = |name: &str| {
         params
             .next()
@@ -103,6 +98,11 @@ pub(crate) fn parse(s: &str) -> Result<Phc<'_>> {
     if next().is_ok() {
         return Err(Error::InvalidHash);
     }
+    let salt_len = b64_validate(salt_b64)?;
+    let hash_len = b64_validate(hash_b64)?;
+    if salt_len < MIN_SALT_LEN || hash_len < ARGON2_MIN_OUTPUT_LEN {
+        return Err(Error::InvalidHash);
+    }
     Ok(Phc {
         algorithm,
         version,
@@ -111,8 +111,8 @@ pub(crate) fn parse(s: &str) -> Result<Phc<'_>> {
         p_cost,
         salt_b64,
         hash_b64,
-        salt_len: b64_validate(salt_b64)?,
-        hash_len: b64_validate(hash_b64)?,
+        salt_len,
+        hash_len,
     })
 }
 
@@ -289,9 +289,9 @@ mod tests {
     }
 
     #[test]
-    fn missing_version_means_0x10() {
-        let p =
-            parse("$argon2i$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAA").unwrap();
+    fn accepts_version_0x10() {
+        let p = parse("$argon2i$v=16$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAA")
+            .unwrap();
         assert_eq!((p.algorithm, p.version), (Algorithm::Argon2i, V0X10));
     }
 
@@ -416,6 +416,9 @@ mod tests {
             std::format!("$argon2id$v=19$m=64,t=1,p=1${salt}"),
             std::format!("$argon2id$v=19$m=64,t=1,p=1${salt}$"),
             std::format!("$argon2id$v=19$m=64,t=1,p=1$${hash}"),
+            std::format!("$argon2id$m=64,t=1,p=1${salt}${hash}"), // no version
+            std::format!("$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbA${hash}"), // 7-byte salt
+            std::format!("$argon2id$v=19$m=64,t=1,p=1${salt}$AAAA"), // 3-byte output
             std::format!("$argon2id$v=19$m=64,t=1,p=1${salt}${hash}="),
             std::format!("$argon2id$v=19$m=64,t=1,p=1${salt}${hash}$"),
             std::format!("$argon2id$v=19$m=64,t=1,p=1${salt}${hash}$x"),

@@ -1,0 +1,168 @@
+# authcore: one entry point for set-up, builds, tests and the demo. `make help` lists the targets.
+#
+# `make test` runs every suite in order and stops at the first failure. Each suite is its own
+# target (test-rust, test-vectors, test-py, test-js, test-firmware, test-fuzz, test-miri) and is
+# skipped, with a SKIP line in the summary, while the part of the tree it tests does not exist.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= auto
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Every core feature: each must build for the no_std targets.
+CORE_FEATURES := jwt,password,bcrypt,authz,ratelimit,session
+NO_STD_TARGETS := wasm32-unknown-unknown thumbv7em-none-eabihf
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 10
+SUMMARY := target/test-summary.txt
+
+# Suite bookkeeping, used as the first and last lines of a test-* recipe:
+#   $(call suite,NAME)  starts the clock; a failing command records "FAIL NAME" in the summary
+#   $(call passed,NAME) records "PASS NAME (Ns)"; $(call skipped,NAME,WHY) records a SKIP
+suite = mkdir -p target; start=$$SECONDS; trap 'echo "FAIL  $(1)" >> $(SUMMARY); echo "✘ $(1): FAILED"' ERR; echo "── $(1)"
+passed = echo "PASS  $(1) ($$((SECONDS - start))s)" | tee -a $(SUMMARY)
+skipped = mkdir -p target; echo "SKIP  $(1): $(2)" | tee -a $(SUMMARY)
+step = echo "\$$ $(1)"; $(1)
+
+.PHONY: help setup test test-start test-rust test-vectors test-py test-js test-firmware \
+        test-fuzz test-miri demo py wasm firmware fuzz bench size dist lint vectors
+
+help:
+	@echo "make setup     install toolchains, apt packages, .venv, node packages (idempotent)"
+	echo "make test      setup, then every suite: rust, vectors, python, js, firmware, fuzz, miri"
+	echo "make demo      run the example FastAPI service"
+	echo "make lint      cargo fmt --check, clippy -D warnings, ruff"
+	echo "make py        build the Python extension into .venv (maturin develop --release)"
+	echo "make wasm      build the JS/wasm package into wasm/pkg"
+	echo "make firmware  build the Cortex-M example and run it under QEMU"
+	echo "make fuzz      fuzz every target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
+	echo "make bench     criterion benchmarks of the core"
+	echo "make size      code size of the firmware variants and the wasm module"
+	echo "make dist      Python wheel and wasm package into dist/"
+	echo "make vectors   regenerate tests/vectors/*.json from PyJWT, argon2-cffi, bcrypt"
+
+setup:
+	@scripts/setup.sh
+
+# --- tests -------------------------------------------------------------------------------------
+
+test: setup test-start test-rust test-vectors test-py test-js test-firmware test-fuzz test-miri
+	@echo
+	echo "══ make test summary"
+	cat $(SUMMARY)
+	echo "all suites passed"
+
+test-start:
+	@mkdir -p target
+	: > $(SUMMARY)
+
+test-rust:
+	@$(call suite,rust)
+	$(call step,cargo fmt --all --check)
+	$(call step,cargo clippy --workspace --all-targets -- -D warnings)
+	$(call step,cargo test --workspace)
+	for t in $(NO_STD_TARGETS); do
+	  $(call step,cargo build -p authcore --target $$t --no-default-features --features $(CORE_FEATURES))
+	done
+	$(call passed,rust)
+
+# The committed vectors must be exactly what the peer libraries produce today.
+test-vectors:
+	@$(call suite,vectors)
+	$(call step,$(PY) tests/vectors/gen.py --check)
+	$(call passed,vectors)
+
+test-py:
+	@if [ ! -f py/pyproject.toml ]; then $(call skipped,python,py/ not present); exit 0; fi
+	$(call suite,python)
+	$(MAKE) py
+	$(call step,$(VENV)/bin/pytest -q py/tests)
+	$(call passed,python)
+
+test-js:
+	@if [ ! -f wasm/package.json ]; then $(call skipped,js,wasm/ not present); exit 0; fi
+	if ! (cd wasm && node -e 'process.exit(require("./package.json").scripts?.test ? 0 : 1)'); then
+	  $(call skipped,js,wasm/package.json has no test script yet); exit 0
+	fi
+	$(call suite,js)
+	$(MAKE) wasm
+	$(call step,npm --prefix wasm test)
+	$(call passed,js)
+
+test-firmware:
+	@if [ ! -f examples/firmware/Cargo.toml ]; then $(call skipped,firmware,examples/firmware not present); exit 0; fi
+	$(call suite,firmware)
+	$(MAKE) firmware
+	$(call passed,firmware)
+
+test-fuzz:
+	@if [ ! -f fuzz/Cargo.toml ]; then $(call skipped,fuzz,fuzz/ not present); exit 0; fi
+	$(call suite,fuzz)
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+	$(call passed,fuzz)
+
+# Miri interprets the core's unit tests (argon2-heavy ones are too slow for it and are filtered).
+MIRI_FILTER ?= jwt::
+test-miri:
+	@if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^miri'; then
+	  $(call skipped,miri,nightly miri not installed (scripts/setup.sh fuzz)); exit 0
+	fi
+	$(call suite,miri)
+	$(call step,cargo +nightly miri test -p authcore --lib -- $(MIRI_FILTER))
+	$(call passed,miri)
+
+# --- builds ------------------------------------------------------------------------------------
+
+demo:
+	@if [ ! -f examples/fastapi_app/__main__.py ]; then echo "demo: not yet available (lands with the FastAPI example)"; exit 0; fi
+	scripts/setup.sh py
+	$(MAKE) py
+	$(PY) -m examples.fastapi_app
+
+py:
+	@if [ ! -f py/pyproject.toml ]; then echo "py: not yet available"; exit 0; fi
+	$(call step,VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release -q -m py/Cargo.toml)
+
+WASM_OUT := target/wasm32-unknown-unknown/size/authcore_wasm.wasm
+wasm:
+	@if [ ! -f wasm/Cargo.toml ]; then echo "wasm: not yet available"; exit 0; fi
+	$(call step,cargo build -p authcore-wasm --target wasm32-unknown-unknown --profile size)
+	for t in nodejs web; do
+	  $(call step,wasm-bindgen --target $$t --out-dir wasm/pkg/$$t $(WASM_OUT))
+	done
+
+firmware:
+	@if [ ! -f examples/firmware/Cargo.toml ]; then echo "firmware: not yet available"; exit 0; fi
+	cd examples/firmware
+	$(call step,timeout 600 cargo run --release)
+
+fuzz:
+	@if [ ! -f fuzz/Cargo.toml ]; then echo "fuzz: not yet available"; exit 0; fi
+	for t in $$(cargo +nightly fuzz list); do
+	  $(call step,cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS))
+	done
+
+bench:
+	$(call step,cargo bench -p authcore)
+
+size:
+	@echo "size: not yet available"
+
+dist:
+	@echo "dist: not yet available"
+
+lint:
+	@$(call step,cargo fmt --all --check)
+	$(call step,cargo clippy --workspace --all-targets -- -D warnings)
+	$(call step,$(VENV)/bin/ruff check --line-length 100 tests/vectors)
+	$(call step,$(VENV)/bin/ruff format --check --line-length 100 tests/vectors)
+
+vectors:
+	@$(call step,$(PY) tests/vectors/gen.py)

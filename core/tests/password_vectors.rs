@@ -105,10 +105,17 @@ fn every_password_case() {
             (None, Some(hex)) => unhex(hex),
             _ => panic!("{}: exactly one of password / password_hex", case.name),
         };
+        // Without the `bcrypt` feature every bcrypt string is an unsupported hash.
+        let unsupported = !cfg!(feature = "bcrypt") && case.hash.starts_with("$2");
+        let (expect, expect_rehash) = if unsupported {
+            ("invalid_hash", None)
+        } else {
+            (case.expect.as_str(), case.needs_rehash)
+        };
         let got = verify(&password, &case.hash, &Bounds::DEFAULT, None, &mut memory);
-        assert_eq!(outcome(got), case.expect, "{}", case.name);
+        assert_eq!(outcome(got), expect, "{}", case.name);
         let rehash = needs_rehash(&case.hash, &policy);
-        match case.needs_rehash {
+        match expect_rehash {
             Some(expected) => assert_eq!(rehash, Ok(expected), "{}", case.name),
             None => assert_eq!(rehash, Err(Error::InvalidHash), "{}", case.name),
         }

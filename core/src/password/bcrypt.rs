@@ -111,6 +111,7 @@ fn bcrypt_raw(cost: u32, salt: &[u8; SALT_LEN], password: &[u8]) -> [u8; 24] {
         state.bc_expand_key(key);
         state.bc_expand_key(salt);
     }
+
     let mut out = [0u8; 24];
     for (block, dst) in MAGIC.iter().zip(out.chunks_exact_mut(8)) {
         let mut lr = *block;

@@ -15,8 +15,11 @@
 //!
 //! # Security contract of [`verify`]
 //! 1. The string is parsed strictly; anything malformed or unsupported is
-//!    [`Error::InvalidHash`] (grammar in the `phc` module: the Argon2 reference format, with
-//!    versions 0x10 and 0x13 of `argon2id`, `argon2i`, `argon2d`; bcrypt `$2a$`/`$2b$`/`$2y$`).
+//!    [`Error::InvalidHash`]. Argon2: the reference format
+//!    `$<alg>$v=<ver>$m=…,t=…,p=…$<salt>$<hash>` for `argon2id`, `argon2i`, `argon2d`, versions
+//!    0x13 and 0x10 (the `v=` field required), canonical unpadded base64, no `keyid`/`data`,
+//!    salt ≥ 8 and output ≥ 4 bytes. bcrypt: `$2a$`/`$2b$`/`$2y$`, exactly 60 characters
+//!    (`$2x$` and `$2$` are refused).
 //! 2. The stored cost parameters are checked against [`Bounds`] before any memory is touched
 //!    or any hashing starts: a planted `m=4194304` fails at once with
 //!    [`Error::HashParamsOutOfBounds`].

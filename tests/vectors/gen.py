@@ -176,6 +176,11 @@ def err(code: str) -> dict:
     return {"error": code}
 
 
+def signed(name: str, payload: dict, error: str | None = None, **kw) -> None:
+    """A case for `payload` MAC'd with the main key: verifies to it, or fails with `error`."""
+    case(name, hand(payload), err(error) if error else ok(payload), **kw)
+
+
 def jwt_vectors() -> None:
     # --- valid tokens from PyJWT ------------------------------------------------------------
     c = claims()
@@ -513,60 +518,40 @@ def jwt_vectors() -> None:
     )
 
     # --- time claims ------------------------------------------------------------------------
-    c = claims(exp=NOW)
-    case("exp_equal_now_is_expired", hand(c), err("expired"))
-    c = claims(exp=NOW + 1)
-    case("exp_one_second_left", hand(c), ok(c))
-    c = claims(exp=NOW - 10)
-    case("exp_within_leeway_boundary_expired", hand(c), err("expired"), leeway=10)
-    c = claims(exp=NOW - 9)
-    case("exp_within_leeway", hand(c), ok(c), leeway=10)
-    c = {"exp": 1}
-    case("leeway_larger_than_now", hand(c), ok(c), now=5, leeway=10)
-    c = claims(exp=NOW - 3600)
-    case("expired_but_verify_exp_off", hand(c), ok(c), verify_exp=False)
-    c = claims(nbf=NOW)
-    case("nbf_equal_now", hand(c), ok(c))
-    c = claims(nbf=NOW + 1)
-    case("nbf_future", hand(c), err("not_yet_valid"))
-    c = claims(nbf=NOW + 5)
-    case("nbf_within_leeway", hand(c), ok(c), leeway=5)
-    c = claims(nbf=NOW + 6)
-    case("nbf_beyond_leeway", hand(c), err("not_yet_valid"), leeway=5)
-    c = claims(nbf=NOW + 600)
-    case("nbf_future_verify_nbf_off", hand(c), ok(c), verify_nbf=False)
-    c = claims(iat=NOW)
-    case("iat_equal_now", hand(c), ok(c))
-    c = claims(iat=NOW + 1)
-    case("iat_future", hand(c), err("issued_in_future"))
-    c = claims(iat=NOW + 30)
-    case("iat_future_within_leeway", hand(c), ok(c), leeway=30)
-    c = claims(iat=NOW + 600)
-    case("iat_future_verify_iat_off", hand(c), ok(c), verify_iat=False)
+    signed("exp_equal_now_is_expired", claims(exp=NOW), "expired")
+    signed("exp_one_second_left", claims(exp=NOW + 1))
+    signed("exp_within_leeway_boundary_expired", claims(exp=NOW - 10), "expired", leeway=10)
+    signed("exp_within_leeway", claims(exp=NOW - 9), leeway=10)
+    signed("leeway_larger_than_now", {"exp": 1}, now=5, leeway=10)
+    signed("expired_but_verify_exp_off", claims(exp=NOW - 3600), verify_exp=False)
+    signed("nbf_equal_now", claims(nbf=NOW))
+    signed("nbf_future", claims(nbf=NOW + 1), "not_yet_valid")
+    signed("nbf_within_leeway", claims(nbf=NOW + 5), leeway=5)
+    signed("nbf_beyond_leeway", claims(nbf=NOW + 6), "not_yet_valid", leeway=5)
+    signed("nbf_future_verify_nbf_off", claims(nbf=NOW + 600), verify_nbf=False)
+    signed("iat_equal_now", claims(iat=NOW))
+    signed("iat_future", claims(iat=NOW + 1), "issued_in_future")
+    signed("iat_future_within_leeway", claims(iat=NOW + 30), leeway=30)
+    signed("iat_future_verify_iat_off", claims(iat=NOW + 600), verify_iat=False)
 
     # --- required claims --------------------------------------------------------------------
-    c = claims(exp=None)
-    case("exp_missing", hand(c), err("missing_claim"))
-    case("exp_missing_not_required", hand(c), ok(c), required=[])
-    c = claims(iat=None)
-    case("iat_required_missing", hand(c), err("missing_claim"), required=["exp", "iat"])
-    c = claims()
-    case("custom_required_missing", hand(c), err("missing_claim"), required=["exp", "tenant"])
-    c = claims(tenant="acme")
-    case("custom_required_present", hand(c), ok(c), required=["exp", "tenant"])
+    signed("exp_missing", claims(exp=None), "missing_claim")
+    signed("exp_missing_not_required", claims(exp=None), required=[])
+    signed("iat_required_missing", claims(iat=None), "missing_claim", required=["exp", "iat"])
+    signed("custom_required_missing", claims(), "missing_claim", required=["exp", "tenant"])
+    signed("custom_required_present", claims(tenant="acme"), required=["exp", "tenant"])
 
     # --- issuer, audience, subject ----------------------------------------------------------
-    c = claims()
-    case(
-        "issuer_expected_iss_missing",
-        hand(c),
-        err("missing_claim"),
+    signed(
+        "issuer_expected_iss_missing", claims(), "missing_claim", issuer="https://auth.example.com"
+    )
+    signed(
+        "issuer_mismatch",
+        claims(iss="https://evil.example.com"),
+        "invalid_issuer",
         issuer="https://auth.example.com",
     )
-    c = claims(iss="https://evil.example.com")
-    case("issuer_mismatch", hand(c), err("invalid_issuer"), issuer="https://auth.example.com")
-    c = claims(iss="c")
-    case("issuer_not_in_list", hand(c), err("invalid_issuer"), issuer=["a", "b"])
+    signed("issuer_not_in_list", claims(iss="c"), "invalid_issuer", issuer=["a", "b"])
     c = {"iss": "uA", **claims()}
     case(
         "iss_escaped_matches",
@@ -574,14 +559,10 @@ def jwt_vectors() -> None:
         ok(c),
         issuer="uA",
     )
-    c = claims()
-    case("audience_expected_aud_missing", hand(c), err("missing_claim"), audience=["api"])
-    c = claims(aud="web")
-    case("audience_no_overlap", hand(c), err("invalid_audience"), audience=["api"])
-    c = claims(aud=[])
-    case("audience_empty_array", hand(c), err("invalid_audience"), audience=["api"])
-    c = claims(aud="api")
-    case("aud_present_none_expected", hand(c), err("invalid_audience"))
+    signed("audience_expected_aud_missing", claims(), "missing_claim", audience=["api"])
+    signed("audience_no_overlap", claims(aud="web"), "invalid_audience", audience=["api"])
+    signed("audience_empty_array", claims(aud=[]), "invalid_audience", audience=["api"])
+    signed("aud_present_none_expected", claims(aud="api"), "invalid_audience")
     c = {"aud": "api", **claims()}
     case(
         "aud_escaped_matches",
@@ -589,20 +570,17 @@ def jwt_vectors() -> None:
         ok(c),
         audience=["api"],
     )
-    c = claims(sub="alice")
-    case("subject_matches", hand(c), ok(c), subject="alice")
-    case("subject_mismatch", hand(c), err("invalid_subject"), subject="bob")
+    signed("subject_matches", claims(sub="alice"), subject="alice")
+    signed("subject_mismatch", claims(sub="alice"), "invalid_subject", subject="bob")
 
     # --- payload token type -----------------------------------------------------------------
-    c = claims(typ="refresh")
-    case("refresh_rejected_by_default", hand(c), err("wrong_token_type"))
-    case("refresh_where_access_expected", hand(c), err("wrong_token_type"), token_type="access")
-    case("refresh_where_refresh_expected", hand(c), ok(c), token_type="refresh")
-    c = claims(typ="access")
-    case("access_where_refresh_expected", hand(c), err("wrong_token_type"), token_type="refresh")
-    case("access_without_expectation", hand(c), ok(c))
-    c = claims()
-    case("untyped_where_refresh_expected", hand(c), err("wrong_token_type"), token_type="refresh")
+    refresh, access = claims(typ="refresh"), claims(typ="access")
+    signed("refresh_rejected_by_default", refresh, "wrong_token_type")
+    signed("refresh_where_access_expected", refresh, "wrong_token_type", token_type="access")
+    signed("refresh_where_refresh_expected", refresh, token_type="refresh")
+    signed("access_where_refresh_expected", access, "wrong_token_type", token_type="refresh")
+    signed("access_without_expectation", access)
+    signed("untyped_where_refresh_expected", claims(), "wrong_token_type", token_type="refresh")
 
     # --- raw UTF-8 and whitespace in the payload -------------------------------------------
     body = '{ "sub" : "zoë" ,\n "exp" : 1700003600 }'.encode()

@@ -1,0 +1,148 @@
+"""Sessions over a store: what the login, refresh and logout routes call.
+
+:class:`Sessions` turns the store's answers into the session-layer exceptions (each with the
+core's ``code``) and holds the login rate limits:
+
+- per client address (IPv6 grouped by ``/64``, the block one host usually controls) and per
+  username (case-folded, stored only as a hash);
+- every attempt counts before the password is checked, so parallel guesses cannot slip
+  through; a successful login resets the username's bucket (``reset_user_on_success``), so
+  the owner is not locked out by their own typos once they get in.
+
+Per-username limiting lets an attacker slow down one account's logins; the per-client limit
+bounds how much one address can do. Choose the username burst with that trade-off in mind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+
+from ..exceptions import RateLimitedError, TokenReusedError, TokenRevokedError
+from ._base import Quota, SessionPolicy, SessionStore, clock_s
+
+__all__ = ["DEFAULT_LOGIN_PER_CLIENT", "DEFAULT_LOGIN_PER_USER", "Sessions"]
+
+DEFAULT_LOGIN_PER_CLIENT = Quota(burst=20, period_ms=3_000)
+"""20 attempts at once per client address, then one every 3 s (20 per minute)."""
+DEFAULT_LOGIN_PER_USER = Quota(burst=5, period_ms=60_000)
+"""5 attempts at once per username, then one per minute."""
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def client_key(client: str, ipv6_prefix: int = 64) -> str:
+    """The rate-limit key of a client address (IPv6 grouped by ``ipv6_prefix`` bits)."""
+    try:
+        ip = ipaddress.ip_address(client)
+    except ValueError:
+        return "login:client:" + _digest(client)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return f"login:client:{ip.ipv4_mapped}"
+        net = ipaddress.IPv6Network(f"{ip}/{ipv6_prefix}", strict=False)
+        return f"login:client:{net}"
+    return f"login:client:{ip}"
+
+
+def user_key(username: str) -> str:
+    """The rate-limit key of a username (case-folded and hashed: no address is stored)."""
+    return "login:user:" + _digest(username.strip().casefold())
+
+
+class Sessions:
+    """Refresh rotation, revocation and login throttling for one app, over ``store``.
+
+    ``policy`` must be the app's token lifetimes and leeway: it decides how long records
+    live. ``login_per_client`` / ``login_per_user`` may be ``None`` to switch a limit off.
+    ``deny_access_on_logout``: :meth:`revoke_access` records access ``jti`` s (apps that check
+    access tokens against the store see them rejected at once).
+    """
+
+    def __init__(
+        self,
+        store: SessionStore,
+        policy: SessionPolicy,
+        *,
+        login_per_client: Quota | None = DEFAULT_LOGIN_PER_CLIENT,
+        login_per_user: Quota | None = DEFAULT_LOGIN_PER_USER,
+        reset_user_on_success: bool = True,
+        ipv6_prefix: int = 64,
+    ) -> None:
+        if not 0 < ipv6_prefix <= 128:
+            raise ValueError("ipv6_prefix must be between 1 and 128")
+        self.store = store
+        self.policy = policy
+        self.login_per_client = login_per_client
+        self.login_per_user = login_per_user
+        self.reset_user_on_success = reset_user_on_success
+        self.ipv6_prefix = ipv6_prefix
+
+    def __repr__(self) -> str:
+        return f"Sessions({self.store!r}, {self.policy!r})"
+
+    # -- login -----------------------------------------------------------------------------
+
+    async def check_login(self, client: str, username: str) -> None:
+        """Counts one login attempt; raises :class:`RateLimitedError` when over a limit.
+
+        The client limit is checked first; a client that is already throttled does not spend
+        the username's budget."""
+        if self.login_per_client is not None:
+            d = await self.store.rate_limit(
+                client_key(client, self.ipv6_prefix), self.login_per_client
+            )
+            if not d.allowed:
+                raise RateLimitedError(retry_after=d.retry_after)
+        if self.login_per_user is not None:
+            d = await self.store.rate_limit(user_key(username), self.login_per_user)
+            if not d.allowed:
+                raise RateLimitedError(retry_after=d.retry_after)
+
+    async def login_failed(self, client: str, username: str) -> None:
+        """Nothing more to record: :meth:`check_login` already counted the attempt."""
+
+    async def login_succeeded(self, client: str, username: str) -> None:
+        if self.reset_user_on_success and self.login_per_user is not None:
+            await self.store.reset_rate_limit(user_key(username))
+
+    # -- refresh ---------------------------------------------------------------------------
+
+    async def start_family(self, *, fam: str, jti: str, sub: str, exp: int) -> None:
+        """Nothing to record: a family exists through its tokens."""
+
+    async def rotate(
+        self, *, fam: str, jti: str, exp: int, new_jti: str = "", new_exp: int = 0
+    ) -> None:
+        """Spends the verified refresh token ``jti``; raises :class:`TokenReusedError` (the
+        family is now revoked) or :class:`TokenRevokedError`."""
+        outcome = await self.store.use_refresh(jti, fam, exp, self.policy)
+        if outcome == "reused":
+            raise TokenReusedError()
+        if outcome != "ok":
+            raise TokenRevokedError()
+
+    # -- logout and revocation -------------------------------------------------------------
+
+    async def revoke_family(self, *, fam: str, exp: int = 0) -> None:
+        """Ends a session: the family stays revoked until its last token would have expired
+        (and at least until ``exp`` plus leeway)."""
+        until = max(self.policy.family_until(clock_s()), self.policy.record_until(exp))
+        await self.store.revoke_family(fam, until)
+
+    async def revoke_access(self, *, jti: str, exp: int) -> None:
+        """Denylists one access token until it expires."""
+        await self.store.deny_access_jti(jti, self.policy.record_until(exp))
+
+    async def check_access(self, *, jti: str, fam: str | None) -> None:
+        """Raises :class:`TokenRevokedError` if the access token's family was revoked or the
+        token itself was denylisted."""
+        if fam and await self.store.is_family_revoked(fam):
+            raise TokenRevokedError()
+        if await self.store.is_access_jti_denied(jti):
+            raise TokenRevokedError()
+
+    async def close(self) -> None:
+        await self.store.close()

@@ -1,0 +1,238 @@
+"""SQLite store: the embedded default. Records survive restarts; several processes on one
+machine may share the file.
+
+Each store owns one connection, used from one worker thread, so the event loop never waits on
+disk. The database runs in WAL mode; every read-decide-write runs in a ``BEGIN IMMEDIATE``
+transaction, which takes the write lock first, so two processes can never both see a refresh
+token as unused. ``synchronous=NORMAL`` (the WAL default) survives application crashes; pass
+``synchronous="FULL"`` to survive power loss as well, at the cost of one fsync per write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from ..exceptions import StoreUnavailableError
+from ._base import (
+    Decision,
+    Quota,
+    RefreshOutcome,
+    SessionPolicy,
+    check_id,
+    clock_ms,
+    clock_s,
+    gcra,
+    refresh_args,
+)
+
+__all__ = ["SQLiteStore"]
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS authcore_records (
+    kind  TEXT    NOT NULL,  -- 'used' (refresh jti), 'revoked' (family), 'denied' (access jti)
+    id    TEXT    NOT NULL,
+    until INTEGER NOT NULL,  -- Unix seconds; the record means nothing once until <= now
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS authcore_rate (
+    key TEXT    PRIMARY KEY,
+    tat INTEGER NOT NULL     -- GCRA theoretical arrival time, Unix ms
+) WITHOUT ROWID;
+"""
+
+_LIVE = "SELECT 1 FROM authcore_records WHERE kind = ? AND id = ? AND until > ?"
+# Records are only ever extended: a later revocation never shortens an earlier one.
+_EXTEND = (
+    "INSERT INTO authcore_records (kind, id, until) VALUES (?, ?, ?) "
+    "ON CONFLICT (kind, id) DO UPDATE SET until = max(until, excluded.until)"
+)
+_PURGE_INTERVAL_S = 60.0
+
+
+class SQLiteStore:
+    """A :class:`~authcore.stores.SessionStore` in an SQLite file (created on first use).
+
+    Any SQLite error (file unreadable, disk full, lock not obtained within ``busy_timeout``)
+    raises :class:`StoreUnavailableError`; the connection is then reopened on the next call.
+    Expired records are purged at most once a minute during writes, and on
+    :meth:`purge_expired`.
+    """
+
+    def __init__(
+        self, path: str, *, synchronous: str = "NORMAL", busy_timeout: float = 5.0
+    ) -> None:
+        if synchronous.upper() not in ("NORMAL", "FULL", "EXTRA"):
+            raise ValueError("synchronous must be NORMAL, FULL or EXTRA")
+        self.path = str(path)
+        self._synchronous = synchronous.upper()
+        self._busy_timeout = float(busy_timeout)
+        self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="authcore-sqlite"
+        )
+        self._conn: sqlite3.Connection | None = None
+        self._last_purge = 0.0
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    # -- plumbing (runs in the worker thread) ---------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self._busy_timeout,
+                isolation_level=None,  # explicit transactions only
+                check_same_thread=False,  # one worker thread, but not the creating one
+            )
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(f"PRAGMA synchronous={self._synchronous}")
+                conn.executescript(_SCHEMA)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def _call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            return fn(self._connect())
+        except sqlite3.Error as exc:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                finally:
+                    self._conn = None
+            raise StoreUnavailableError(f"sqlite store unavailable ({type(exc).__name__})") from exc
+
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        executor = self._executor
+        if executor is None:
+            raise StoreUnavailableError("store is closed")
+        try:
+            future = executor.submit(self._call, fn)
+        except RuntimeError:  # shut down meanwhile
+            raise StoreUnavailableError("store is closed") from None
+        return await asyncio.wrap_future(future)
+
+    def _write(
+        self, body: Callable[[sqlite3.Connection], T], now: int
+    ) -> Callable[[sqlite3.Connection], T]:
+        """``body`` inside ``BEGIN IMMEDIATE … COMMIT`` (plus the periodic purge)."""
+
+        def tx(conn: sqlite3.Connection) -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = body(conn)
+                if time.monotonic() - self._last_purge > _PURGE_INTERVAL_S:
+                    self._purge(conn, now)
+                    self._last_purge = time.monotonic()
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+
+        return tx
+
+    @staticmethod
+    def _purge(conn: sqlite3.Connection, now: int) -> int:
+        n = conn.execute("DELETE FROM authcore_records WHERE until <= ?", (now,)).rowcount
+        n += conn.execute("DELETE FROM authcore_rate WHERE tat <= ?", (now * 1000,)).rowcount
+        return n
+
+    # -- sessions --------------------------------------------------------------------------
+
+    async def use_refresh(
+        self, jti: str, family: str, exp: int, policy: SessionPolicy, now: int | None = None
+    ) -> RefreshOutcome:
+        now = refresh_args(jti, family, now)
+
+        def body(conn: sqlite3.Connection) -> Any:
+            revoked = conn.execute(_LIVE, ("revoked", family, now)).fetchone() is not None
+            used = conn.execute(_LIVE, ("used", jti, now)).fetchone() is not None
+            outcome, until = policy.on_refresh(revoked, used, exp, now)
+            if outcome == "ok":
+                conn.execute(_EXTEND, ("used", jti, until))
+            elif outcome == "reused":
+                conn.execute(_EXTEND, ("revoked", family, until))
+            return outcome
+
+        return await self._run(self._write(body, now))
+
+    async def _extend(self, kind: str, key: str, until: int) -> None:
+        await self._run(self._write(lambda c: c.execute(_EXTEND, (kind, key, until)), clock_s()))
+
+    async def _is_live(self, kind: str, key: str, now: int | None) -> bool:
+        args = (kind, key, clock_s() if now is None else now)
+        return await self._run(lambda c: c.execute(_LIVE, args).fetchone() is not None)
+
+    async def revoke_family(self, family: str, until: int) -> None:
+        await self._extend("revoked", check_id(family, "family"), until)
+
+    async def is_family_revoked(self, family: str, now: int | None = None) -> bool:
+        return await self._is_live("revoked", check_id(family, "family"), now)
+
+    async def deny_access_jti(self, jti: str, until: int) -> None:
+        await self._extend("denied", check_id(jti, "jti"), until)
+
+    async def is_access_jti_denied(self, jti: str, now: int | None = None) -> bool:
+        return await self._is_live("denied", check_id(jti, "jti"), now)
+
+    # -- rate limiting ---------------------------------------------------------------------
+
+    async def rate_limit(self, key: str, limit: Quota, now_ms: int | None = None) -> Decision:
+        check_id(key, "key")
+        now = clock_ms() if now_ms is None else now_ms
+
+        def body(conn: sqlite3.Connection) -> Decision:
+            row = conn.execute("SELECT tat FROM authcore_rate WHERE key = ?", (key,)).fetchone()
+            decision, new_tat = gcra(row[0] if row else None, now, limit)
+            if decision.allowed:
+                conn.execute(
+                    "INSERT INTO authcore_rate (key, tat) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET tat = excluded.tat",
+                    (key, new_tat),
+                )
+            return decision
+
+        return await self._run(self._write(body, now // 1000))
+
+    async def reset_rate_limit(self, key: str) -> None:
+        check_id(key, "key")
+        await self._run(
+            self._write(
+                lambda c: c.execute("DELETE FROM authcore_rate WHERE key = ?", (key,)), clock_s()
+            )
+        )
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    async def purge_expired(self, now: int | None = None) -> int:
+        now = clock_s() if now is None else now
+        return await self._run(self._write(lambda c: self._purge(c, now), now))
+
+    async def ping(self) -> None:
+        await self._run(lambda c: c.execute("SELECT 1 FROM authcore_records LIMIT 1").fetchone())
+
+    async def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+
+        def shutdown() -> None:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+        await asyncio.wrap_future(executor.submit(shutdown))
+        executor.shutdown(wait=False)

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A throwaway redis-server on a loopback port, its files in one directory (tests, benchmarks).
+#
+#   scripts/redis.sh start DIR [PORT]  start (or restart on the same port and data), print the URL
+#   scripts/redis.sh stop DIR          graceful shutdown (the append-only file is flushed)
+#   scripts/redis.sh kill DIR          SIGKILL, as in a crash (DIR and its data stay)
+#   scripts/redis.sh url DIR           print the URL of the server in DIR
+#
+# The server persists every write before answering (appendonly yes, appendfsync always), so a
+# restart on the same DIR, even after `kill`, finds everything a client was told was stored.
+set -euo pipefail
+
+die() { echo "redis.sh: $*" >&2; exit 1; }
+[ $# -ge 2 ] || die "usage: $0 start|stop|kill|url DIR [PORT]"
+cmd=$1
+dir=$(mkdir -p "$2" && cd "$2" && pwd)
+command -v redis-server >/dev/null || die "redis-server is not installed (run: scripts/setup.sh apt)"
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+running() { [ -f "$dir/redis.pid" ] && alive "$(cat "$dir/redis.pid")"; }
+
+ping() { redis-cli -h 127.0.0.1 -p "$(cat "$dir/port")" ping 2>/dev/null | grep -q PONG; }
+
+# Gone, or a zombie waiting for its (daemonized: foreign) parent to reap it.
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+
+wait_gone() {
+  local pid=$1
+  for _ in $(seq 200); do alive "$pid" || return 0; sleep 0.02; done
+  die "redis-server (pid $pid) did not exit"
+}
+
+case "$cmd" in
+  start)
+    running && { echo "redis://127.0.0.1:$(cat "$dir/port")/0"; exit 0; }
+    port=${3:-$(cat "$dir/port" 2>/dev/null || free_port)}
+    echo "$port" >"$dir/port"
+    cat >"$dir/redis.conf" <<CONF
+bind 127.0.0.1
+port $port
+protected-mode yes
+daemonize yes
+dir $dir
+pidfile $dir/redis.pid
+logfile $dir/redis.log
+appendonly yes
+appendfsync always
+save ""
+CONF
+    redis-server "$dir/redis.conf"
+    for _ in $(seq 250); do ping && { echo "redis://127.0.0.1:$port/0"; exit 0; }; sleep 0.02; done
+    tail -5 "$dir/redis.log" >&2 || true
+    die "redis-server did not answer on 127.0.0.1:$port"
+    ;;
+  stop)
+    running || exit 0
+    pid=$(cat "$dir/redis.pid")
+    redis-cli -h 127.0.0.1 -p "$(cat "$dir/port")" shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    wait_gone "$pid"
+    ;;
+  kill)
+    running || exit 0
+    pid=$(cat "$dir/redis.pid")
+    kill -9 "$pid"
+    wait_gone "$pid"
+    rm -f "$dir/redis.pid"
+    ;;
+  url)
+    [ -f "$dir/port" ] || die "no server in $dir"
+    echo "redis://127.0.0.1:$(cat "$dir/port")/0"
+    ;;
+  *) die "unknown command: $cmd" ;;
+esac

@@ -1,0 +1,146 @@
+"""`Sessions`: login throttling, rotation, revocation, as the HTTP routes use them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from authcore.exceptions import (
+    RateLimitedError,
+    StoreUnavailableError,
+    TokenReusedError,
+    TokenRevokedError,
+)
+from authcore.stores import MemoryStore, Quota, SessionPolicy, Sessions
+from authcore.stores.sessions import client_key, user_key
+
+pytestmark = pytest.mark.asyncio
+
+POLICY = SessionPolicy(access_ttl=900, refresh_ttl=86400, leeway=0)
+
+
+def sessions(**kw) -> Sessions:
+    kw.setdefault("login_per_client", Quota(10, 60_000))
+    kw.setdefault("login_per_user", Quota(3, 60_000))
+    return Sessions(MemoryStore(), POLICY, **kw)
+
+
+async def test_per_user_limit_counts_every_attempt_and_says_when_to_retry() -> None:
+    s = sessions()
+    for _ in range(3):
+        await s.check_login("10.0.0.1", "alice@example.com")
+        await s.login_failed("10.0.0.1", "alice@example.com")
+    with pytest.raises(RateLimitedError) as e:
+        await s.check_login("10.0.0.2", "Alice@Example.com ")  # same user, other address
+    assert e.value.code == "rate_limited"
+    assert e.value.retry_after == 60
+    # Someone else is not affected.
+    await s.check_login("10.0.0.1", "bob@example.com")
+
+
+async def test_success_resets_the_user_bucket_but_not_the_client_bucket() -> None:
+    s = sessions(login_per_client=Quota(4, 60_000))
+    for _ in range(2):
+        await s.check_login("10.0.0.1", "alice")
+    await s.login_succeeded("10.0.0.1", "alice")
+    # alice has her full budget again ...
+    await s.check_login("10.0.0.9", "alice")
+    await s.check_login("10.0.0.9", "alice")
+    await s.check_login("10.0.0.9", "alice")
+    # ... while 10.0.0.1 spent 2 of its 4 and has 2 left.
+    await s.check_login("10.0.0.1", "u1")
+    await s.check_login("10.0.0.1", "u2")
+    with pytest.raises(RateLimitedError):
+        await s.check_login("10.0.0.1", "u3")
+
+
+async def test_no_reset_when_configured_off() -> None:
+    s = sessions(reset_user_on_success=False, login_per_user=Quota(1, 60_000))
+    await s.check_login("10.0.0.1", "alice")
+    await s.login_succeeded("10.0.0.1", "alice")
+    with pytest.raises(RateLimitedError):
+        await s.check_login("10.0.0.1", "alice")
+
+
+async def test_a_throttled_client_does_not_drain_the_users_budget() -> None:
+    s = sessions(login_per_client=Quota(1, 60_000), login_per_user=Quota(2, 60_000))
+    await s.check_login("203.0.113.7", "alice")
+    for _ in range(5):
+        with pytest.raises(RateLimitedError):
+            await s.check_login("203.0.113.7", "alice")
+    # alice still has one attempt left from another address.
+    await s.check_login("198.51.100.1", "alice")
+
+
+async def test_ipv6_clients_are_grouped_by_their_64_prefix() -> None:
+    s = sessions(login_per_client=Quota(2, 60_000), login_per_user=None)
+    await s.check_login("2001:db8:1:2::1", "a")
+    await s.check_login("2001:db8:1:2:ffff::9", "b")
+    with pytest.raises(RateLimitedError):
+        await s.check_login("2001:db8:1:2:abcd::1", "c")
+    await s.check_login("2001:db8:1:3::1", "d")  # the next /64 is someone else
+    assert client_key("::ffff:192.0.2.1") == client_key("192.0.2.1")
+    assert client_key("testclient") == client_key("testclient") != client_key("other")
+    # Usernames are never stored in the clear.
+    assert "alice" not in user_key("alice") and user_key("ALICE") == user_key("alice")
+
+
+async def test_limits_can_be_switched_off() -> None:
+    s = sessions(login_per_client=None, login_per_user=None)
+    for _ in range(50):
+        await s.check_login("10.0.0.1", "alice")
+
+
+async def test_rotate_reuse_and_logout() -> None:
+    s = sessions()
+    exp = int(time.time()) + 3600
+    await s.start_family(fam="fam-1", jti="j1", sub="alice", exp=exp)
+    await s.rotate(fam="fam-1", jti="j1", exp=exp, new_jti="j2", new_exp=exp)
+    with pytest.raises(TokenReusedError) as e:
+        await s.rotate(fam="fam-1", jti="j1", exp=exp, new_jti="j3", new_exp=exp)
+    assert e.value.code == "token_reused"
+    with pytest.raises(TokenRevokedError) as e2:
+        await s.rotate(fam="fam-1", jti="j2", exp=exp, new_jti="j4", new_exp=exp)
+    assert e2.value.code == "token_revoked"
+    # Access tokens of the family are rejected when the app checks them.
+    with pytest.raises(TokenRevokedError):
+        await s.check_access(jti="acc-1", fam="fam-1")
+
+    await s.rotate(fam="fam-2", jti="k1", exp=exp)
+    await s.check_access(jti="acc-2", fam="fam-2")
+    await s.revoke_family(fam="fam-2", exp=exp)
+    with pytest.raises(TokenRevokedError):
+        await s.rotate(fam="fam-2", jti="k2", exp=exp)
+    with pytest.raises(TokenRevokedError):
+        await s.check_access(jti="acc-2", fam="fam-2")
+
+
+async def test_logout_revocation_outlives_every_token_of_the_family() -> None:
+    store = MemoryStore()
+    s = Sessions(store, POLICY)
+    t = int(time.time())
+    await s.revoke_family(fam="fam", exp=t + 10)
+    # Tokens rotated up to now live at most refresh_ttl: the revocation covers them all.
+    assert await store.is_family_revoked("fam", t + POLICY.refresh_ttl - 1)
+
+
+async def test_access_denylist() -> None:
+    s = sessions()
+    exp = int(time.time()) + 900
+    await s.check_access(jti="acc", fam=None)
+    await s.revoke_access(jti="acc", exp=exp)
+    with pytest.raises(TokenRevokedError):
+        await s.check_access(jti="acc", fam=None)
+
+
+async def test_store_failure_propagates_as_store_unavailable() -> None:
+    s = sessions()
+    await s.close()
+    for call in (
+        s.check_login("10.0.0.1", "alice"),
+        s.rotate(fam="f", jti="j", exp=int(time.time()) + 60),
+        s.revoke_family(fam="f", exp=0),
+        s.check_access(jti="j", fam="f"),
+    ):
+        with pytest.raises(StoreUnavailableError):
+            await call

@@ -99,7 +99,7 @@ test-js:
 test-firmware:
 	@if [ ! -f examples/firmware/Cargo.toml ]; then $(call skipped,firmware,examples/firmware not present); exit 0; fi
 	$(call suite,firmware)
-	$(MAKE) firmware
+	$(call step,scripts/firmware.sh test)
 	$(call passed,firmware)
 
 test-fuzz:
@@ -152,8 +152,9 @@ fuzz:
 bench:
 	$(call step,cargo bench -p authcore)
 
+# Flash, RAM and stack of the firmware variants (verify-only, verify+sign, everything).
 size:
-	@echo "size: not yet available"
+	@$(call step,scripts/firmware.sh size)
 
 dist:
 	@echo "dist: not yet available"

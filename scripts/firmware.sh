@@ -5,7 +5,8 @@
 #   scripts/firmware.sh size           build + run the three variants; print flash/RAM/stack
 #   scripts/firmware.sh test           size, failing on a failed check or a missed budget,
 #                                      plus the no_std builds below
-#   scripts/firmware.sh no-std         build authcore for thumbv7em-none-eabihf, one feature at a time
+#   scripts/firmware.sh no-std         build authcore for thumbv7em-none-eabihf with no feature and
+#                                      with each feature alone (all together: make test-rust)
 #
 # Variants (cargo features of examples/firmware): verify (verify-only), sign (verify + sign),
 # full (+ roles/scopes, rate limiting, Argon2id). Budgets for verify-only: flash <= 24 KiB,
@@ -100,8 +101,6 @@ no_std() {
     echo "cargo build -p authcore --target thumbv7em-none-eabihf --no-default-features${f:+ --features $f}"
     cargo build -q -p authcore --target thumbv7em-none-eabihf --no-default-features ${f:+--features "$f"}
   done
-  echo "cargo build -p authcore --target thumbv7em-none-eabihf (all features)"
-  cargo build -q -p authcore --target thumbv7em-none-eabihf
 }
 
 case "${1:-test}" in

@@ -39,8 +39,12 @@ setup_wasm() {
 
 setup_apt() {
   apt_install redis-server chromium chromium-driver binutils-arm-none-eabi
-  # qemu-system-arm from bookworm-backports, next to the preinstalled qemu-utils (also backports);
-  # the machine's /etc/apt stays untouched.
+  setup_qemu
+}
+
+# qemu-system-arm from bookworm-backports, next to the preinstalled qemu-utils (also backports);
+# the machine's /etc/apt stays untouched.
+setup_qemu() {
   if ! command -v qemu-system-arm >/dev/null; then
     local d; d=$(mktemp -d)
     mkdir -p "$d/parts"
@@ -84,7 +88,7 @@ setup_fuzz() {
   command -v cargo-fuzz >/dev/null || { log "cargo install cargo-fuzz"; cargo install cargo-fuzz --locked -q; }
 }
 
-setup_firmware() { setup_rust; setup_apt; }
+setup_firmware() { setup_rust; apt_install binutils-arm-none-eabi; setup_qemu; }
 
 [ $# -eq 0 ] && set -- all
 for what in "$@"; do

@@ -117,6 +117,28 @@ pub fn verify(
     }
 }
 
+/// How many Argon2 memory blocks [`verify`] needs for the stored hash `phc` (0 for bcrypt),
+/// so a binding can size `memory` without reading the string itself.
+///
+/// The string is parsed and its cost checked against `bounds` exactly as [`verify`] does
+/// first, so a planted `m=4194304` is refused here, before anything is allocated.
+///
+/// # Errors
+/// [`Error::InvalidHash`], [`Error::HashParamsOutOfBounds`].
+pub fn blocks_needed(phc: &str, bounds: &Bounds) -> Result<usize> {
+    match Scheme::of(phc)? {
+        Scheme::Argon2 => {
+            let cost = phc::parse(phc)?.cost();
+            bounds.check_argon2(&cost)?;
+            Ok(params::blocks_for(cost.m_cost, cost.p_cost))
+        }
+        #[cfg(feature = "bcrypt")]
+        Scheme::Bcrypt => bcrypt::parse(phc).map(|_| 0),
+        #[cfg(not(feature = "bcrypt"))]
+        Scheme::Bcrypt => Err(Error::InvalidHash),
+    }
+}
+
 /// Whether a stored hash (that just verified) should be replaced by one made with `policy`.
 ///
 /// `true` when the algorithm, the Argon2 version (anything but 0x13), `m`, `t`, `p`, the
@@ -141,5 +163,37 @@ pub fn needs_rehash(phc: &str, policy: &Params) -> Result<bool> {
         Scheme::Bcrypt => bcrypt::parse(phc).map(|_| true),
         #[cfg(not(feature = "bcrypt"))]
         Scheme::Bcrypt => Err(Error::InvalidHash),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_needed_follows_the_stored_cost_and_bounds() {
+        let b = Bounds::default();
+        let phc = "$argon2id$v=19$m=1024,t=3,p=2$YXV0aGNvcmUtc2FsdC0xNg$ubxXAzCQwpCEt4lqqlTXmntxhboSwiD8tloeFkRT+00";
+        assert_eq!(blocks_needed(phc, &b), Ok(1024));
+        let planted = "$argon2id$v=19$m=4194304,t=1,p=1$YXV0aGNvcmUtc2FsdC0xNg$ubxXAzCQwpCEt4lqqlTXmntxhboSwiD8tloeFkRT+00";
+        assert_eq!(
+            blocks_needed(planted, &b),
+            Err(Error::HashParamsOutOfBounds)
+        );
+        assert_eq!(blocks_needed("plaintext", &b), Err(Error::InvalidHash));
+        #[cfg(feature = "bcrypt")]
+        assert_eq!(
+            blocks_needed(
+                "$2b$04$abcdefghijklmnopqrstuuNrzH3BvTJcSjWqYmHwjwDYVZZTB1jgC",
+                &b
+            ),
+            Ok(0)
+        );
+        let mut memory = std::vec![Block::new(); 1024];
+        assert_eq!(
+            verify(b"correct horse battery staple", phc, &b, None, &mut memory),
+            Ok(())
+        );
     }
 }

@@ -83,6 +83,10 @@ test-py:
 	@if [ ! -f py/pyproject.toml ]; then $(call skipped,python,py/ not present); exit 0; fi
 	$(call suite,python)
 	$(MAKE) py
+	# A real redis-server for the session-store tests: free loopback port, temp dir, stopped after.
+	redis_dir=$$(mktemp -d); trap 'scripts/redis.sh stop "$$redis_dir"; rm -rf "$$redis_dir"' EXIT
+	redis_url=$$(APPENDFSYNC=everysec scripts/redis.sh start "$$redis_dir")
+	export AUTHCORE_TEST_REDIS_URL=$$redis_url
 	$(call step,$(VENV)/bin/pytest -q py/tests)
 	$(call passed,python)
 

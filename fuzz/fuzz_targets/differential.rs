@@ -1,0 +1,291 @@
+//! Differential: our `jwt::verify` against the `jsonwebtoken` crate (HS256 only, same key,
+//! same validation: `exp` required, `nbf` checked, no leeway; optionally an issuer, audience
+//! and subject), on the same token at the same wall-clock second (jsonwebtoken reads the
+//! system clock).
+//!
+//! Where both define a verdict it must agree, except for the differences listed in
+//! `tests/attacks/README.md` ("Stricter than jsonwebtoken"), which are recognised here from the
+//! token itself:
+//!
+//! - we reject, jsonwebtoken accepts: refused or mistyped header parameters (`crit`, `b64`,
+//!   `jku`, `jwk`, `x5u`, `x5c`, a `typ` other than JWT/at+jwt, a bad `kid`, duplicates, a
+//!   header over 1 KiB); nesting deeper than 32; registered claims of the wrong type (`exp`,
+//!   `nbf`, `iat` must be non-negative integers; `iss`, `sub`, `jti`, `typ`, `scope`, `fam`
+//!   strings; `aud`, `roles` a string or an array of strings; `null` for any of them);
+//!   duplicate registered claims; `iat` in the future; a `typ: "refresh"` token where no token
+//!   type is expected; tokens over the size limit; a payload that is not a JSON object
+//!   (jsonwebtoken's derived struct also accepts a JSON array).
+//! - we accept, jsonwebtoken rejects: numbers that serde_json cannot represent (`1e400`) in
+//!   claims we do not interpret, and header parameters we do not use (`cty`, `x5t`, `enc`,
+//!   `zip`, …) when mistyped or duplicated.
+//! - timing: `exp`/`nbf`/`iat` within 2 s of the clock (second boundaries; jsonwebtoken also
+//!   accepts `exp == now`, RFC 7519 and PyJWT do not) are skipped.
+#![no_main]
+
+use authcore::jwt::{self, Key, Validation};
+use authcore::{Claim, Error};
+use authcore_fuzz::{is_number_out_of_range, token_from_input, SECRET};
+use base64ct::{Base64UrlUnpadded, Encoding};
+use jsonwebtoken::{Algorithm, DecodingKey};
+use libfuzzer_sys::fuzz_target;
+use serde::de::{Deserializer as _, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// `FUZZ_TRACE=1` prints both verdicts for every input (for reading a corpus by hand).
+static TRACE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+const ISSUERS: &[&str] = &["https://auth.example.com"];
+const AUDIENCE: &[&str] = &["api"];
+const SUBJECT: &str = "alice";
+
+/// Top-level members in document order, duplicates kept, values raw.
+fn members(doc: &[u8]) -> Option<Vec<(String, Box<RawValue>)>> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<(String, Box<RawValue>)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(k) = a.next_key::<String>()? {
+                out.push((k, a.next_value::<Box<RawValue>>()?));
+            }
+            Ok(out)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(doc);
+    let m = (&mut de).deserialize_map(V).ok()?;
+    de.end().ok()?;
+    Some(m)
+}
+
+fn get<'m>(m: &'m [(String, Box<RawValue>)], name: &str) -> std::vec::IntoIter<&'m str> {
+    let found: Vec<&str> = m
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.get())
+        .collect();
+    found.into_iter()
+}
+
+fn as_value(raw: &str) -> Option<Value> {
+    serde_json::from_str(raw).ok()
+}
+
+fn is_uint(raw: &str) -> bool {
+    !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) && raw.parse::<u64>().is_ok()
+}
+
+fn is_string(raw: &str) -> bool {
+    as_value(raw).is_some_and(|v| v.is_string())
+}
+
+fn is_string_or_strings(raw: &str) -> bool {
+    match as_value(raw) {
+        Some(Value::String(_)) => true,
+        Some(Value::Array(a)) => a.iter().all(Value::is_string),
+        _ => false,
+    }
+}
+
+fn nesting(raw: &[u8]) -> usize {
+    // Bracket depth outside strings (the document is valid JSON when this is asked).
+    let (mut d, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for &b in raw {
+        match (in_str, esc, b) {
+            (true, true, _) => esc = false,
+            (true, false, b'\\') => esc = true,
+            (true, false, b'"') => in_str = false,
+            (false, _, b'"') => in_str = true,
+            (false, _, b'{' | b'[') => {
+                d += 1;
+                max = max.max(d)
+            }
+            (false, _, b'}' | b']') => d = d.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+struct Decoded {
+    header: Vec<u8>,
+    payload: Vec<u8>,
+}
+
+fn decode(token: &[u8]) -> Option<Decoded> {
+    let mut parts = token.split(|b| *b == b'.');
+    let (h, p, _s) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(Decoded {
+        header: Base64UrlUnpadded::decode_vec(std::str::from_utf8(h).ok()?).ok()?,
+        payload: Base64UrlUnpadded::decode_vec(std::str::from_utf8(p).ok()?).ok()?,
+    })
+}
+
+/// Header parameters we refuse or type-check more strictly than jsonwebtoken.
+fn header_stricter(h: &[u8]) -> bool {
+    if h.len() > 1024 || nesting(h) > 32 {
+        return true;
+    }
+    let Some(m) = members(h) else { return false };
+    let refused = ["crit", "b64", "jku", "jwk", "x5u", "x5c"];
+    if m.iter().any(|(k, _)| refused.contains(&k.as_str())) {
+        return true;
+    }
+    if ["alg", "typ", "kid"].iter().any(|n| get(&m, n).count() > 1) {
+        return true;
+    }
+    let typ_bad = get(&m, "typ").any(|raw| match as_value(raw) {
+        Some(Value::String(t)) => {
+            !t.eq_ignore_ascii_case("jwt") && !t.eq_ignore_ascii_case("at+jwt")
+        }
+        _ => true,
+    });
+    let kid_bad = get(&m, "kid").any(|raw| match as_value(raw) {
+        Some(Value::String(k)) => {
+            k.is_empty()
+                || k.len() > 64
+                || !k
+                    .bytes()
+                    .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+        }
+        _ => true,
+    });
+    typ_bad || kid_bad
+}
+
+/// Header parameters jsonwebtoken models (and so type-checks) but we do not use.
+fn header_unused_param_mistyped(h: &[u8]) -> bool {
+    let Some(m) = members(h) else { return false };
+    let modeled = [
+        "cty", "x5t", "x5t#S256", "enc", "zip", "url", "nonce", "typ", "kid",
+    ];
+    modeled.iter().any(|n| {
+        get(&m, n).count() > 1
+            || get(&m, n).any(|raw| !matches!(as_value(raw), Some(Value::String(_) | Value::Null)))
+    })
+}
+
+const DATES: [&str; 3] = ["exp", "nbf", "iat"];
+const STRINGS: [&str; 6] = ["iss", "sub", "jti", "typ", "scope", "fam"];
+const LISTS: [&str; 2] = ["aud", "roles"];
+
+/// Claims we type or check more strictly than jsonwebtoken.
+fn payload_stricter(p: &[u8], now: u64) -> bool {
+    if nesting(p) > 32 {
+        return true;
+    }
+    let Some(m) = members(p) else {
+        // Not an object (jsonwebtoken's derived struct also accepts an array).
+        return serde_json::from_slice::<Value>(p).is_ok_and(|v| !v.is_object());
+    };
+    let registered = DATES.iter().chain(&STRINGS).chain(&LISTS);
+    for name in registered.clone() {
+        if get(&m, name).count() > 1 {
+            return true;
+        }
+    }
+    let mistyped = DATES.iter().any(|n| get(&m, n).any(|r| !is_uint(r)))
+        || STRINGS.iter().any(|n| get(&m, n).any(|r| !is_string(r)))
+        || LISTS
+            .iter()
+            .any(|n| get(&m, n).any(|r| !is_string_or_strings(r)));
+    let iat_future = get(&m, "iat").any(|r| r.parse::<u64>().is_ok_and(|iat| iat > now));
+    let refresh = get(&m, "typ").any(|r| as_value(r) == Some(Value::from("refresh")));
+    mistyped || iat_future || refresh
+}
+
+/// A time claim within 2 s of the clock: verdicts may differ on second boundaries.
+fn near_now(p: &[u8], now: u64) -> bool {
+    let Some(m) = members(p) else { return false };
+    DATES.iter().any(|n| {
+        get(&m, n).any(|r| {
+            as_value(r)
+                .and_then(|v| v.as_f64())
+                .is_some_and(|t| (t - now as f64).abs() <= 2.0)
+        })
+    })
+}
+
+fn number_out_of_range(doc: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(doc).is_err_and(|e| is_number_out_of_range(&e))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((flags, token)) = token_from_input(data, SECRET) else {
+        return;
+    };
+    let strict = flags & 0x02 != 0;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+
+    let key = Key::new(SECRET).unwrap();
+    let mut ours_v = Validation::new();
+    let mut theirs_v = jsonwebtoken::Validation::new(Algorithm::HS256);
+    theirs_v.leeway = 0;
+    theirs_v.validate_nbf = true;
+    if strict {
+        ours_v = ours_v.issuer(ISSUERS).audience(AUDIENCE).subject(SUBJECT);
+        theirs_v.set_issuer(ISSUERS);
+        theirs_v.set_audience(AUDIENCE);
+        theirs_v.sub = Some(SUBJECT.into());
+        theirs_v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    }
+    let mut buf = vec![0u8; token.len()];
+    let ours = jwt::verify(&token, &key, &ours_v, now, &mut buf);
+    let theirs =
+        jsonwebtoken::decode::<Value>(&token, &DecodingKey::from_secret(SECRET), &theirs_v);
+
+    if *TRACE.get_or_init(|| std::env::var_os("FUZZ_TRACE").is_some()) {
+        eprintln!(
+            "ours: {:?}  jsonwebtoken: {:?}",
+            ours.as_ref().err(),
+            theirs.as_ref().err().map(|e| e.kind())
+        );
+    }
+    let decoded = decode(&token);
+    let near = decoded.as_ref().is_some_and(|d| near_now(&d.payload, now));
+    match (&ours, &theirs) {
+        (Ok(v), Ok(t)) => {
+            let ours_claims: Value = serde_json::from_slice(v.payload).unwrap();
+            assert_eq!(ours_claims, t.claims, "same token, different claims");
+        }
+        (Err(_), Err(_)) => {}
+        (Ok(_), Err(e)) => {
+            let d = decoded.unwrap();
+            let explained = near
+                || number_out_of_range(&d.payload)
+                || number_out_of_range(&d.header)
+                || header_unused_param_mistyped(&d.header);
+            assert!(explained, "we accept, jsonwebtoken rejects ({e:?})");
+        }
+        (Err(e), Ok(_)) => {
+            let d = decoded.as_ref();
+            let explained = match e {
+                Error::TokenTooLarge => token.len() > ours_v.max_token_len,
+                Error::InvalidHeader | Error::NestingTooDeep
+                    if d.is_some_and(|d| header_stricter(&d.header)) =>
+                {
+                    true
+                }
+                Error::NestingTooDeep
+                | Error::Malformed
+                | Error::InvalidClaim(_)
+                | Error::DuplicateClaim(_)
+                | Error::IssuedInFuture
+                | Error::WrongTokenType => d.is_some_and(|d| payload_stricter(&d.payload, now)),
+                Error::InvalidIssuer | Error::MissingClaim(Claim::Iss) => {
+                    d.is_some_and(|d| payload_stricter(&d.payload, now))
+                }
+                Error::Expired | Error::NotYetValid => near,
+                _ => false,
+            };
+            assert!(explained, "we reject ({e:?}), jsonwebtoken accepts");
+        }
+    }
+});

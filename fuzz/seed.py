@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Seeds fuzz/corpus/<target>/ from the shared test data (tests/vectors, tests/attacks).
+
+Input framing (see fuzz/src/lib.rs): first byte = flags; flag 0x01 means "header JSON, 0xFF,
+payload JSON, sign it", otherwise the rest is a token taken verbatim. Files are named by the
+SHA-1 of their content, so re-running is idempotent. Standard library only.
+"""
+import base64
+import hashlib
+import json
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "fuzz" / "corpus"
+FUTURE = 4102444800  # 2100-01-01, so re-signed seeds are not simply expired
+
+
+def b64d(seg: str) -> bytes | None:
+    try:
+        return base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4))
+    except ValueError:
+        return None
+
+
+def put(target: str, data: bytes) -> None:
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def tokens():
+    for path in sorted((ROOT / "tests" / "vectors").glob("*.json")):
+        doc = json.loads(path.read_text())
+        for case in doc.get("cases", []) if isinstance(doc, dict) else []:
+            for field in ("token", "expect_token"):
+                if isinstance(case.get(field), str):
+                    yield case[field]
+    for path in sorted((ROOT / "tests" / "attacks").glob("*.json")):
+        for case in json.loads(path.read_text()).get("cases", []):
+            if isinstance(case.get("token"), str):
+                yield case["token"]
+
+
+def password_inputs():
+    for path in [ROOT / "tests" / "vectors" / "password.json"] + sorted(
+        (ROOT / "tests" / "attacks").glob("*.json")
+    ):
+        if not path.exists():
+            continue
+        for case in json.loads(path.read_text()).get("cases", []):
+            h = case.get("hash")
+            if isinstance(h, str):
+                pw = case.get("password", "")
+                pw = pw.encode() if isinstance(pw, str) else b""
+                yield h.encode(), pw
+
+
+def main() -> None:
+    n = 0
+    for tok in tokens():
+        raw = tok.encode("utf-8", "surrogatepass")
+        for flags in (0x00, 0x02, 0x04, 0x06, 0x08):
+            put("verify", bytes([flags]) + raw)
+        put("differential", b"\x00" + raw)
+        put("differential", b"\x02" + raw)
+        parts = tok.split(".")
+        if len(parts) == 3:
+            h, p = b64d(parts[0]), b64d(parts[1])
+            if h is not None and p is not None:
+                put("json", h)
+                put("json", p)
+                put("verify", b"\x01" + h + b"\xff" + p)
+                put("verify", b"\x03" + h + b"\xff" + p)
+                fresh = re.sub(rb'("exp"\s*:\s*)\d+', rb"\g<1>%d" % FUTURE, p)
+                put("differential", b"\x01" + h + b"\xff" + fresh)
+                put("differential", b"\x03" + h + b"\xff" + fresh)
+        n += 1
+    m = 0
+    for h, pw in password_inputs():
+        # password target: hash string, 0xFF, password
+        put("password", h + b"\xff" + pw)
+        m += 1
+    print(f"seeded {n} tokens and {m} password hashes into {CORPUS.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()

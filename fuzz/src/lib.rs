@@ -1,0 +1,74 @@
+//! Shared helpers for the fuzz targets: fixed keys, an independent signer (RustCrypto `hmac`
+//! directly, not the crate under test), and the input framing the targets share.
+//!
+//! Input framing for `verify` and `differential`: the first byte holds flags, the rest is
+//! either a compact token taken verbatim, or (`SIGN` flag) `header JSON 0xFF payload JSON`,
+//! which the target base64url-encodes and signs with a valid MAC so that fuzzing reaches the
+//! checks that run after the signature.
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+/// The `main` secret of `tests/vectors/jwt.json`, so vector tokens verify as seeds.
+pub const SECRET: &[u8] = b"authcore-vector-secret-main-2f7c41d09e8b";
+/// A different secret of the same length.
+pub const OTHER_SECRET: &[u8] = b"authcore-fuzz-secret-other-0000000000000";
+/// The vectors' rotation keys (`kid` `k1` and `k2`).
+pub const K1: (&str, &[u8]) = ("k1", b"authcore-vector-secret-k1-rotation-0001");
+/// See [`K1`].
+pub const K2: (&str, &[u8]) = ("k2", b"authcore-vector-secret-k2-rotation-0002");
+/// The vectors' clock.
+pub const NOW: u64 = 1_700_000_000;
+
+/// Flag: build and sign the token from `header 0xFF payload`.
+pub const SIGN: u8 = 0x01;
+/// Separator between header and payload JSON in signed mode (never valid in UTF-8 text).
+pub const SEP: u8 = 0xFF;
+
+/// HMAC-SHA256 of `msg` under `secret`.
+pub fn hmac_sha256(secret: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("any key length");
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
+}
+
+/// Base64url without padding.
+pub fn b64(data: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(data)
+}
+
+/// A compact token over arbitrary header and payload bytes, with a valid MAC under `secret`.
+pub fn sign(header: &[u8], payload: &[u8], secret: &[u8]) -> Vec<u8> {
+    let mut token = format!("{}.{}", b64(header), b64(payload)).into_bytes();
+    let tag = hmac_sha256(secret, &token);
+    token.push(b'.');
+    token.extend_from_slice(b64(&tag).as_bytes());
+    token
+}
+
+/// Splits fuzz input into `(flags, token)`, signing in `SIGN` mode.
+pub fn token_from_input(data: &[u8], secret: &[u8]) -> Option<(u8, Vec<u8>)> {
+    let (&flags, rest) = data.split_first()?;
+    if flags & SIGN == 0 {
+        return Some((flags, rest.to_vec()));
+    }
+    let sep = rest.iter().position(|b| *b == SEP)?;
+    let (header, payload) = rest.split_at(sep);
+    Some((flags, sign(header, &payload[1..], secret)))
+}
+
+/// Maximum nesting depth of a JSON value (a scalar is 0, `{}` is 1).
+pub fn depth(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        serde_json::Value::Object(o) => 1 + o.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// True for serde_json's "number out of range" (a valid RFC 8259 number that does not fit an
+/// `f64`, e.g. `1e400`): the JSON is well formed, serde_json just refuses to represent it.
+pub fn is_number_out_of_range(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with("number out of range")
+}

@@ -1,14 +1,25 @@
 //! Strict base64url (RFC 7515 §2): no padding, no whitespace, canonical trailing bits.
-//! Backed by `base64ct`, which decodes in constant time and rejects non-canonical input.
+//!
+//! Token segments are public data, so this is a plain table-driven codec (several times faster
+//! than a constant-time one); key material never passes through it.
 
 use super::verify::SIG_LEN;
 use crate::error::{Error, Result};
-use base64ct::{Base64UrlUnpadded, Encoding};
 
-/// Decoded length of an unpadded base64url segment.
-pub(crate) fn decoded_len(seg: &[u8]) -> usize {
-    (seg.len() / 4) * 3 + (seg.len() % 4).saturating_sub(1)
-}
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const INVALID: u8 = 0xFF;
+
+/// Reverse table: byte → 6-bit value, or `INVALID`.
+#[allow(clippy::indexing_slicing)]
+const DECODE: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[ALPHABET[i] as usize] = i as u8; // const context: checked at compile time
+        i += 1;
+    }
+    t
+};
 
 /// Length of the unpadded base64url encoding of `n` bytes (saturating).
 pub(crate) const fn encoded_len(n: usize) -> usize {
@@ -20,24 +31,85 @@ pub(crate) const fn encoded_len(n: usize) -> usize {
     (n / 3).saturating_mul(4).saturating_add(tail)
 }
 
+/// Decoded length of an unpadded base64url segment.
+pub(crate) fn decoded_len(seg: &[u8]) -> usize {
+    (seg.len() / 4) * 3 + (seg.len() % 4).saturating_sub(1)
+}
+
 /// Checks the alphabet and length form without decoding (cheap pre-check so that a bad
 /// segment anywhere yields `InvalidBase64` before any JSON is looked at).
+#[allow(clippy::indexing_slicing)]
 pub(crate) fn check(seg: &[u8]) -> Result<()> {
-    let alphabet_ok = seg
-        .iter()
-        .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
+    let alphabet_ok = seg.iter().all(|&b| DECODE[b as usize] != INVALID);
     if !alphabet_ok || seg.len() % 4 == 1 {
         return Err(Error::InvalidBase64);
     }
     Ok(())
 }
 
-/// Decodes `seg` into the front of `buf`.
-pub(crate) fn decode<'b>(seg: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8]> {
-    if decoded_len(seg) > buf.len() {
-        return Err(Error::BufferTooSmall);
+#[allow(clippy::indexing_slicing)]
+fn sextet(b: u8) -> Result<u32> {
+    match DECODE[b as usize] {
+        INVALID => Err(Error::InvalidBase64),
+        v => Ok(u32::from(v)),
     }
-    Base64UrlUnpadded::decode(seg, buf).map_err(|_| Error::InvalidBase64)
+}
+
+/// Decodes `seg` into the front of `buf`. Non-alphabet bytes, a dangling single character
+/// and non-zero trailing bits (non-canonical encodings) are `InvalidBase64`.
+pub(crate) fn decode<'b>(seg: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8]> {
+    let len = decoded_len(seg);
+    let out = buf.get_mut(..len).ok_or(Error::BufferTooSmall)?;
+    decode_into(seg, out)?;
+    Ok(out)
+}
+
+/// Decodes `seg` into exactly `out` (whose length must be `decoded_len(seg)`). Invalid
+/// symbols are accumulated branch-free (`INVALID` has the top bit set) and checked once.
+#[allow(clippy::indexing_slicing)]
+fn decode_into(seg: &[u8], out: &mut [u8]) -> Result<()> {
+    let mut bad = 0u8;
+    let mut chunks = seg.chunks_exact(4);
+    let mut outs = out.chunks_exact_mut(3);
+    for (c, o) in (&mut chunks).zip(&mut outs) {
+        let (a, b, cc, d) = (
+            DECODE[c[0] as usize],
+            DECODE[c[1] as usize],
+            DECODE[c[2] as usize],
+            DECODE[c[3] as usize],
+        );
+        bad |= a | b | cc | d;
+        let n = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(cc) << 6) | u32::from(d);
+        o[0] = (n >> 16) as u8;
+        o[1] = (n >> 8) as u8;
+        o[2] = n as u8;
+    }
+    if bad & 0x80 != 0 {
+        return Err(Error::InvalidBase64);
+    }
+    let rest = chunks.remainder();
+    let tail = outs.into_remainder();
+    match (rest, tail) {
+        ([], []) => Ok(()),
+        ([a, b], [x]) => {
+            let n = (sextet(*a)? << 6) | sextet(*b)?;
+            if n & 0xF != 0 {
+                return Err(Error::InvalidBase64);
+            }
+            *x = (n >> 4) as u8;
+            Ok(())
+        }
+        ([a, b, c], [x, y]) => {
+            let n = (sextet(*a)? << 12) | (sextet(*b)? << 6) | sextet(*c)?;
+            if n & 0x3 != 0 {
+                return Err(Error::InvalidBase64);
+            }
+            *x = (n >> 10) as u8;
+            *y = (n >> 2) as u8;
+            Ok(())
+        }
+        _ => Err(Error::InvalidBase64),
+    }
 }
 
 /// Decodes a signature segment; anything that is not exactly 32 bytes is `InvalidSignature`
@@ -48,17 +120,36 @@ pub(crate) fn decode_signature(seg: &[u8]) -> Result<[u8; SIG_LEN]> {
     if decoded_len(seg) != SIG_LEN {
         return Err(Error::InvalidSignature);
     }
-    Base64UrlUnpadded::decode(seg, &mut sig).map_err(|_| Error::InvalidBase64)?;
+    decode_into(seg, &mut sig)?;
     Ok(sig)
 }
 
 /// Encodes `src` into `out` at `*pos`.
+#[allow(clippy::indexing_slicing)]
 pub(crate) fn encode_at(src: &[u8], out: &mut [u8], pos: &mut usize) -> Result<()> {
-    let dst = out.get_mut(*pos..).ok_or(Error::BufferTooSmall)?;
-    let n = Base64UrlUnpadded::encode(src, dst)
-        .map_err(|_| Error::BufferTooSmall)?
-        .len();
-    *pos = pos.checked_add(n).ok_or(Error::BufferTooSmall)?;
+    let end = pos
+        .checked_add(encoded_len(src.len()))
+        .ok_or(Error::BufferTooSmall)?;
+    let dst = out.get_mut(*pos..end).ok_or(Error::BufferTooSmall)?;
+    let sym = |n: u32, shift: u32| ALPHABET[((n >> shift) & 63) as usize];
+    let mut chunks = src.chunks_exact(3);
+    let mut outs = dst.chunks_exact_mut(4);
+    for (c, o) in (&mut chunks).zip(&mut outs) {
+        let n = u32::from_be_bytes([0, c[0], c[1], c[2]]);
+        o.copy_from_slice(&[sym(n, 18), sym(n, 12), sym(n, 6), sym(n, 0)]);
+    }
+    match (chunks.remainder(), outs.into_remainder()) {
+        ([a], [x, y]) => {
+            let n = u32::from(*a) << 16;
+            (*x, *y) = (sym(n, 18), sym(n, 12));
+        }
+        ([a, b], [x, y, z]) => {
+            let n = (u32::from(*a) << 16) | (u32::from(*b) << 8);
+            (*x, *y, *z) = (sym(n, 18), sym(n, 12), sym(n, 6));
+        }
+        _ => {}
+    }
+    *pos = end;
     Ok(())
 }
 
@@ -82,6 +173,39 @@ mod tests {
         );
         assert_eq!(decoded_len(b"YWJj"), 3);
         assert_eq!(decoded_len(b"YWI"), 2);
+    }
+
+    #[test]
+    fn round_trips_every_length_and_matches_rfc4648() {
+        for (plain, enc) in [
+            (&b""[..], ""),
+            (b"f", "Zg"),
+            (b"fo", "Zm8"),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg"),
+            (b"fooba", "Zm9vYmE"),
+            (b"foobar", "Zm9vYmFy"),
+            (b"\xfb\xff", "-_8"),
+        ] {
+            let mut out = [0u8; 16];
+            let mut pos = 0;
+            encode_at(plain, &mut out, &mut pos).unwrap();
+            assert_eq!(&out[..pos], enc.as_bytes());
+            let mut buf = [0u8; 16];
+            assert_eq!(decode(enc.as_bytes(), &mut buf).unwrap(), plain);
+        }
+        let all: std::vec::Vec<u8> = (0..=255u8).collect();
+        let mut out = [0u8; 400];
+        let mut pos = 0;
+        encode_at(&all, &mut out, &mut pos).unwrap();
+        let mut buf = [0u8; 300];
+        assert_eq!(decode(&out[..pos], &mut buf).unwrap(), &all[..]);
+        let mut small = [0u8; 3];
+        let mut p = 0;
+        assert_eq!(
+            encode_at(b"foob", &mut small, &mut p),
+            Err(Error::BufferTooSmall)
+        );
     }
 
     #[test]

@@ -85,6 +85,24 @@ const REGISTERED: [(&str, Claim); 11] = [
     ("roles", Claim::Roles),
 ];
 
+/// The registered claim a key's unescaped text names, if any.
+fn registered(key: &[u8]) -> Option<Claim> {
+    Some(match key {
+        b"exp" => Claim::Exp,
+        b"nbf" => Claim::Nbf,
+        b"iat" => Claim::Iat,
+        b"iss" => Claim::Iss,
+        b"sub" => Claim::Sub,
+        b"aud" => Claim::Aud,
+        b"jti" => Claim::Jti,
+        b"typ" => Claim::Typ,
+        b"scope" => Claim::Scope,
+        b"fam" => Claim::Fam,
+        b"roles" => Claim::Roles,
+        _ => return None,
+    })
+}
+
 fn bit(c: Claim) -> u16 {
     let i = REGISTERED.iter().position(|(_, r)| *r == c).unwrap_or(15);
     1u16 << i
@@ -104,12 +122,20 @@ impl<'a> Claims<'a> {
         let mut seen: u16 = 0;
         let mut seen_required: u16 = 0;
         json::for_each_member(payload, |key, value| {
-            for (i, name) in required.iter().enumerate() {
-                if key.eq_str(name) && !matches!(value, Value::Null) {
-                    seen_required |= 1 << i;
+            let mut kbuf = [0u8; 64];
+            let text = key.text(&mut kbuf);
+            if !matches!(value, Value::Null) {
+                for (i, name) in required.iter().enumerate() {
+                    let hit = match text {
+                        Some(t) => t == name.as_bytes(),
+                        None => key.eq_str(name),
+                    };
+                    if hit {
+                        seen_required |= 1 << i;
+                    }
                 }
             }
-            let Some(&(_, claim)) = REGISTERED.iter().find(|(n, _)| key.eq_str(n)) else {
+            let Some(claim) = text.and_then(registered) else {
                 return Ok(());
             };
             if seen & bit(claim) != 0 {

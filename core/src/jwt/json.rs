@@ -44,10 +44,23 @@ impl<'a> JsonStr<'a> {
 
     /// Compares the unescaped text with `expected` (exact, byte-for-byte after unescaping).
     pub fn eq_str(&self, expected: &str) -> bool {
-        if let Some(plain) = self.as_plain_str() {
-            return plain == expected;
+        if !self.raw.contains(&b'\\') {
+            // No escapes: the raw bytes are the text (the document is valid UTF-8).
+            return self.raw == expected.as_bytes();
         }
         self.chars().eq(expected.chars())
+    }
+
+    /// The text if it has no escapes, else unescaped into `buf` (`None` if it does not fit).
+    /// Cheap way to match a key against several names.
+    pub fn text<'b>(&self, buf: &'b mut [u8]) -> Option<&'b [u8]>
+    where
+        'a: 'b,
+    {
+        if !self.raw.contains(&b'\\') {
+            return Some(self.raw);
+        }
+        self.unescape_into(buf).ok().map(str::as_bytes)
     }
 
     /// Compares the unescaped text with `expected`, ASCII case-insensitively.
@@ -145,6 +158,54 @@ fn hex4(s: &[u8]) -> Option<u32> {
     Some(v)
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Word-at-a-time test: does any byte of `x` equal `b`?
+#[inline(always)]
+const fn has_byte(x: u64, b: u8) -> bool {
+    let y = x ^ (LO * b as u64);
+    (y.wrapping_sub(LO) & !y & HI) != 0
+}
+
+/// Position of the first byte equal to `needle`, scanning 8 bytes at a time.
+pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0usize;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if has_byte(u64::from_le_bytes(w), needle) {
+            break;
+        }
+        base = base.saturating_add(8);
+    }
+    hay.get(base..)?
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| base.saturating_add(i))
+}
+
+/// Bytes that end a run of plain string bytes: `"`, `\` and control characters.
+#[allow(clippy::indexing_slicing)] // const evaluation: out of range fails the build
+const STRING_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Position of the first `"`, `\` or control byte (what ends a run of plain string bytes).
+#[allow(clippy::indexing_slicing)] // a u8 indexes a 256-entry table
+fn find_string_special(hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| STRING_SPECIAL[usize::from(b)])
+}
+
 /// A JSON value's kind and raw span, as seen by the scanner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Value<'a> {
@@ -226,6 +287,10 @@ impl<'a> Scanner<'a> {
     fn string(&mut self) -> Result<JsonStr<'a>> {
         let start = self.pos;
         loop {
+            // Fast path: skip ordinary bytes in one search.
+            let rest = self.s.get(self.pos..).ok_or(Error::Malformed)?;
+            let skip = find_string_special(rest).ok_or(Error::Malformed)?;
+            self.pos = self.pos.saturating_add(skip);
             match self.bump()? {
                 b'"' => {
                     let raw = self.slice(start, self.pos.saturating_sub(1))?;
@@ -594,6 +659,25 @@ mod tests {
         assert_eq!(e.unescape_into(&mut [0u8; 3]), Err(Error::BufferTooSmall));
         assert!(JsonStr::new(b"JwT").eq_ignore_ascii_case("jwt"));
         assert!(!JsonStr::new(b"JWTx").eq_ignore_ascii_case("jwt"));
+    }
+
+    #[test]
+    fn word_at_a_time_search_agrees_with_naive() {
+        let hay: std::vec::Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
+        for start in 0..40 {
+            for needle in [b'.', b'"', b'\\', 0u8, 0x1f, 0x20, 0x80, 0xff] {
+                let h = &hay[start..];
+                assert_eq!(find_byte(h, needle), h.iter().position(|&b| b == needle));
+            }
+            let h = &hay[0x23 + start..];
+            assert_eq!(
+                find_string_special(h),
+                h.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            );
+        }
+        assert_eq!(find_byte(b"abcdefghijkl.", b'.'), Some(12));
+        assert_eq!(find_byte(b"abc", b'.'), None);
+        assert_eq!(find_string_special(b"aaaaaaaaaaaaaaaaa"), None);
     }
 
     #[test]

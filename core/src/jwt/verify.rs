@@ -44,27 +44,28 @@ fn split(token: &[u8], max_len: usize) -> Result<Parts<'_>> {
     if token.len() > max_len {
         return Err(Error::TokenTooLarge);
     }
-    let mut dots = token
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'.')
-        .map(|(i, _)| i);
-    let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
+    let dot = |s: &[u8]| super::json::find_byte(s, b'.');
+    let d1 = dot(token).ok_or(Error::Malformed)?;
+    let (header, rest) = token.split_at_checked(d1).ok_or(Error::Malformed)?;
+    let rest = rest.get(1..).ok_or(Error::Malformed)?;
+    let d2 = dot(rest).ok_or(Error::Malformed)?;
+    let (payload, rest) = rest.split_at_checked(d2).ok_or(Error::Malformed)?;
+    let signature = rest.get(1..).ok_or(Error::Malformed)?;
+    if dot(signature).is_some() {
         return Err(Error::Malformed);
-    };
-    let (signing_input, rest) = token.split_at_checked(d2).ok_or(Error::Malformed)?;
-    let (header, rest_hp) = signing_input.split_at_checked(d1).ok_or(Error::Malformed)?;
+    }
+    let signing_len = d1.saturating_add(1).saturating_add(d2);
     Ok(Parts {
         header,
-        payload: rest_hp.get(1..).ok_or(Error::Malformed)?,
-        signing_input,
-        signature: rest.get(1..).ok_or(Error::Malformed)?,
+        payload,
+        signing_input: token.get(..signing_len).ok_or(Error::Malformed)?,
+        signature,
     })
 }
 
 /// Verifies `token` with a key chosen from `keys`, validates its claims at time `now` (Unix
-/// seconds), and returns them. `buf` receives the decoded header and then the payload; it
-/// needs `token.len() * 3 / 4` bytes at most (`BufferTooSmall` otherwise).
+/// seconds), and returns them. `buf` receives the decoded header and payload; it needs
+/// `token.len() * 3 / 4` bytes at most (`BufferTooSmall` otherwise).
 pub fn verify<'b, K: KeyStore + ?Sized>(
     token: &[u8],
     keys: &K,
@@ -73,15 +74,21 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
     buf: &'b mut [u8],
 ) -> Result<Verified<'b>> {
     let parts = split(token, validation.max_token_len)?;
-    b64::check(parts.header)?;
-    b64::check(parts.payload)?;
-    b64::check(parts.signature)?;
-
+    // Decoding validates the alphabet and canonical form of every segment up front, so a bad
+    // segment anywhere is `InvalidBase64` before any JSON is looked at. The header lands in
+    // `buf`, the payload right after it; the payload is not parsed before the MAC check.
     let header_len = b64::decoded_len(parts.header);
     if header_len > MAX_HEADER_LEN {
         return Err(Error::InvalidHeader);
     }
-    let header = Header::parse(b64::decode(parts.header, buf)?)?;
+    let (header_buf, payload_buf) = buf
+        .split_at_mut_checked(header_len)
+        .ok_or(Error::BufferTooSmall)?;
+    let header_json = b64::decode(parts.header, header_buf)?;
+    let payload: &'b [u8] = b64::decode(parts.payload, payload_buf)?;
+    b64::check(parts.signature)?;
+
+    let header = Header::parse(header_json)?;
     let key = keys.select(header.kid.as_deref())?;
     let sig = b64::decode_signature(parts.signature)?;
 
@@ -90,7 +97,6 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
     mac.verify_slice(&sig)
         .map_err(|_| Error::InvalidSignature)?;
 
-    let payload: &'b [u8] = b64::decode(parts.payload, buf)?;
     let claims = Claims::parse(payload, validation.required)?;
     claims.validate(validation, now)?;
     Ok(Verified {

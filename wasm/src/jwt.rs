@@ -1,0 +1,276 @@
+//! HS256 tokens (`authcore::jwt`): keys, key sets, verification policies, sign and verify.
+
+use crate::throw;
+use alloc::string::String;
+use alloc::vec::Vec;
+use authcore::jwt::{self, EncodeOptions, KeyRing, KeyStore, Typ, Validation};
+use authcore::Error;
+use wasm_bindgen::prelude::*;
+
+/// An HS256 key (secret ≥ 32 bytes unless `allow_weak`), with an optional `kid`.
+#[wasm_bindgen]
+pub struct Key {
+    inner: jwt::Key,
+}
+
+#[wasm_bindgen]
+impl Key {
+    /// `weak_key` for a short secret (unless `allow_weak`), `invalid_key` for a bad `kid`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(secret: &[u8], kid: Option<String>, allow_weak: bool) -> Result<Key, JsValue> {
+        let kid = kid.as_deref();
+        let inner = match (allow_weak, kid) {
+            (true, kid) => jwt::Key::insecure_allow_weak(secret, kid),
+            (false, Some(kid)) => jwt::Key::with_kid(secret, kid),
+            (false, None) => jwt::Key::new(secret),
+        }
+        .map_err(throw)?;
+        Ok(Key { inner })
+    }
+
+    /// The key id, if any.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> Option<String> {
+        self.inner.kid().map(String::from)
+    }
+}
+
+/// Keys for rotation: selected by the token's `kid`; the default key verifies tokens without
+/// `kid` and signs.
+#[wasm_bindgen]
+pub struct KeySet {
+    keys: Vec<jwt::Key>,
+    default: usize,
+}
+
+#[wasm_bindgen]
+impl KeySet {
+    /// An empty set (the wrapper adds keys and then checks it with [`KeySet::seal`]).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> KeySet {
+        KeySet {
+            keys: Vec::new(),
+            default: 0,
+        }
+    }
+
+    /// Adds a copy of `key`. `invalid_key` if its `kid` (or the absence of one) is taken.
+    pub fn add(&mut self, key: &Key) -> Result<(), JsValue> {
+        self.keys.push(key.inner.clone());
+        if let Err(e) = self.ring() {
+            self.keys.pop();
+            return Err(throw(e));
+        }
+        Ok(())
+    }
+
+    /// Makes the key with this `kid` the default. `unknown_kid` if absent.
+    #[wasm_bindgen(js_name = setDefault)]
+    pub fn set_default(&mut self, kid: &str) -> Result<(), JsValue> {
+        self.default = self
+            .keys
+            .iter()
+            .position(|k| k.kid() == Some(kid))
+            .ok_or_else(|| throw(Error::UnknownKid))?;
+        Ok(())
+    }
+
+    /// `invalid_key` when the set is empty.
+    pub fn seal(&self) -> Result<(), JsValue> {
+        self.ring().map(|_| ()).map_err(throw)
+    }
+
+    fn ring(&self) -> Result<KeyRing<'_>, Error> {
+        KeyRing::new(&self.keys, self.default)
+    }
+}
+
+impl Default for KeySet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Claim checks for [`verify_with_key`] and [`verify_with_set`], built once from the caller's
+/// options. Lists arrive as one string, items separated by NUL (the wrapper refuses NUL inside
+/// an item), so no per-item marshalling is needed.
+#[wasm_bindgen]
+pub struct Policy {
+    issuers: Option<String>,
+    audiences: Option<String>,
+    required: Option<String>,
+    subject: Option<String>,
+    token_type: Option<String>,
+    leeway: u64,
+    max_token_len: usize,
+    flags: u32,
+}
+
+/// [`Policy`] flag bits.
+const NO_VERIFY_AUD: u32 = 1;
+const NO_VERIFY_EXP: u32 = 2;
+const NO_VERIFY_NBF: u32 = 4;
+const NO_VERIFY_IAT: u32 = 8;
+const HAS_MAX_LEN: u32 = 16;
+
+#[wasm_bindgen]
+impl Policy {
+    /// `flags` turns checks off; an absent list or string is `undefined`. `leeway` and
+    /// `max_token_len` are non-negative integers.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        flags: u32,
+        issuers: Option<String>,
+        audiences: Option<String>,
+        required: Option<String>,
+        subject: Option<String>,
+        token_type: Option<String>,
+        leeway: f64,
+        max_token_len: f64,
+    ) -> Policy {
+        Policy {
+            issuers,
+            audiences,
+            required,
+            subject,
+            token_type,
+            leeway: leeway as u64,
+            max_token_len: if flags & HAS_MAX_LEN != 0 {
+                max_token_len as usize
+            } else {
+                jwt::DEFAULT_MAX_TOKEN_LEN
+            },
+            flags,
+        }
+    }
+}
+
+/// Splits a NUL-separated list; the empty string is the empty list.
+pub(crate) fn split_list(list: &str) -> Vec<&str> {
+    if list.is_empty() {
+        Vec::new()
+    } else {
+        list.split('\0').collect()
+    }
+}
+
+impl Policy {
+    fn with<R>(&self, f: impl FnOnce(&Validation<'_>) -> R) -> R {
+        let (issuers, audiences, required) = (
+            self.issuers.as_deref().map(split_list),
+            self.audiences.as_deref().map(split_list),
+            self.required.as_deref().map(split_list),
+        );
+        let on = |bit: u32| self.flags & bit == 0;
+        let mut v = Validation::new();
+        v.leeway = self.leeway;
+        v.issuer = issuers.as_deref();
+        v.audience = audiences.as_deref();
+        v.verify_aud = on(NO_VERIFY_AUD);
+        v.subject = self.subject.as_deref();
+        v.token_type = self.token_type.as_deref();
+        if let Some(r) = required.as_deref() {
+            v.required = r;
+        }
+        v.verify_exp = on(NO_VERIFY_EXP);
+        v.verify_nbf = on(NO_VERIFY_NBF);
+        v.verify_iat = on(NO_VERIFY_IAT);
+        v.max_token_len = self.max_token_len;
+        f(&v)
+    }
+}
+
+fn verify_with(
+    token: &str,
+    keys: &impl KeyStore,
+    policy: &Policy,
+    now: f64,
+) -> Result<String, JsValue> {
+    let token = token.as_bytes();
+    let mut buf = alloc::vec![0u8; token.len()];
+    let payload = policy
+        .with(|v| jwt::verify(token, keys, v, now as u64, &mut buf).map(|ok| ok.payload))
+        .map_err(throw)?;
+    // The core only hands out payloads that passed its UTF-8 check.
+    core::str::from_utf8(payload)
+        .map(String::from)
+        .map_err(|_| throw(Error::Malformed))
+}
+
+/// Verifies `token` with `key` and returns the verified payload JSON.
+#[wasm_bindgen(js_name = verifyWithKey)]
+pub fn verify_with_key(
+    token: &str,
+    key: &Key,
+    policy: &Policy,
+    now: f64,
+) -> Result<String, JsValue> {
+    verify_with(token, &key.inner, policy, now)
+}
+
+/// Verifies `token` with the key its `kid` selects from `set` and returns the payload JSON.
+#[wasm_bindgen(js_name = verifyWithSet)]
+pub fn verify_with_set(
+    token: &str,
+    set: &KeySet,
+    policy: &Policy,
+    now: f64,
+) -> Result<String, JsValue> {
+    let ring = set.ring().map_err(throw)?;
+    verify_with(token, &ring, policy, now)
+}
+
+fn sign_with(
+    payload: &str,
+    key: &jwt::Key,
+    kid: Option<String>,
+    at_jwt: bool,
+) -> Result<String, JsValue> {
+    let opts = EncodeOptions {
+        typ: if at_jwt { Typ::AtJwt } else { Typ::Jwt },
+        kid: kid.as_deref(),
+    };
+    let len = jwt::encoded_len(payload.len(), opts.kid.or(key.kid()), opts.typ);
+    let mut out = alloc::vec![0u8; len];
+    let n = jwt::encode_json(payload.as_bytes(), key, &opts, &mut out).map_err(throw)?;
+    out.truncate(n);
+    // A token is base64url and dots: always ASCII.
+    String::from_utf8(out).map_err(|_| throw(Error::Malformed))
+}
+
+/// Signs the JSON `payload` with `key`; `kid` overrides the key's own in the header.
+#[wasm_bindgen(js_name = signWithKey)]
+pub fn sign_with_key(
+    payload: &str,
+    key: &Key,
+    kid: Option<String>,
+    at_jwt: bool,
+) -> Result<String, JsValue> {
+    sign_with(payload, &key.inner, kid, at_jwt)
+}
+
+/// Signs the JSON `payload` with the set's key for `kid` (`unknown_kid` if absent), or with
+/// its default key.
+#[wasm_bindgen(js_name = signWithSet)]
+pub fn sign_with_set(
+    payload: &str,
+    set: &KeySet,
+    kid: Option<String>,
+    at_jwt: bool,
+) -> Result<String, JsValue> {
+    let ring = set.ring().map_err(throw)?;
+    let key = ring.select(kid.as_deref()).map_err(throw)?;
+    sign_with(payload, key, None, at_jwt)
+}
+
+/// The token's header JSON, checked for shape but **not verified**.
+#[wasm_bindgen(js_name = decodeHeader)]
+pub fn decode_header(token: &str) -> Result<String, JsValue> {
+    let token = token.as_bytes();
+    let mut buf = alloc::vec![0u8; token.len()];
+    let json = jwt::decode_header(token, &mut buf).map_err(throw)?;
+    core::str::from_utf8(json)
+        .map(String::from)
+        .map_err(|_| throw(Error::Malformed))
+}

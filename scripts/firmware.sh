@@ -3,8 +3,8 @@
 #
 #   scripts/firmware.sh run [variant]  build one variant (default: full) and run it under QEMU
 #   scripts/firmware.sh size           build + run the three variants; print flash/RAM/stack
-#   scripts/firmware.sh test           size, failing on a failed check or a missed budget,
-#                                      plus the no_std builds below
+#   scripts/firmware.sh test           fmt + clippy of the firmware crate, then size, failing on
+#                                      a failed check or a missed budget, then the no_std builds
 #   scripts/firmware.sh no-std         build authcore for thumbv7em-none-eabihf with no feature and
 #                                      with each feature alone (all together: make test-rust)
 #
@@ -96,6 +96,11 @@ report() { # report ENFORCE(0|1)
   [ "$enforce" = 0 ] || [ $((failed + over)) = 0 ]
 }
 
+lint() {
+  echo "examples/firmware: cargo fmt --check; cargo clippy --release -- -D warnings"
+  (cd "$FW" && cargo fmt --check && cargo clippy -q --release -- -D warnings)
+}
+
 no_std() {
   for f in "" jwt password bcrypt authz ratelimit session; do
     echo "cargo build -p authcore --target thumbv7em-none-eabihf --no-default-features${f:+ --features $f}"
@@ -110,7 +115,7 @@ case "${1:-test}" in
     status=0; run "${2:-full}" || status=$?
     cat "$OUT/${2:-full}.log"; exit $status ;;
   size) report 0 ;;
-  test) report 1; no_std ;;
+  test) lint; report 1; no_std ;;
   no-std) no_std ;;
   *) echo "usage: $0 run [verify|sign|full] | size | test | no-std" >&2; exit 2 ;;
 esac

@@ -133,7 +133,10 @@ pub fn blocks_needed(phc: &str, bounds: &Bounds) -> Result<usize> {
             Ok(params::blocks_for(cost.m_cost, cost.p_cost))
         }
         #[cfg(feature = "bcrypt")]
-        Scheme::Bcrypt => bcrypt::parse(phc).map(|_| 0),
+        Scheme::Bcrypt => {
+            bounds.check_bcrypt(bcrypt::parse(phc)?.cost)?;
+            Ok(0)
+        }
         #[cfg(not(feature = "bcrypt"))]
         Scheme::Bcrypt => Err(Error::InvalidHash),
     }

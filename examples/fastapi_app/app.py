@@ -1,0 +1,222 @@
+"""A small school API protected by ``authcore.fastapi``.
+
+======================================= ========================================================
+route                                   who may call it
+======================================= ========================================================
+``POST /api/v1/auth/tokens``            anyone (OAuth2 password form) → access + refresh pair
+``POST /api/v1/auth/refresh``           holder of a refresh token → new pair
+``POST /api/v1/auth/logout``            holder of a refresh token → 204
+``GET  /api/v1/me``                     any logged-in user
+``GET  /api/v1/grades``                 scope ``grades:read`` (students see their own grades)
+``POST /api/v1/grades``                 role ``teacher`` (or ``admin``) and scope ``grades:write``
+``GET  /api/v1/classes``                role ``teacher`` (admins inherit it)
+``GET  /api/v1/admin/users``            role ``admin``
+``GET  /healthz``                       anyone
+======================================= ========================================================
+
+Roles form a hierarchy: admin ⊃ teacher ⊃ student.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from authcore import PasswordHasher
+from authcore.fastapi import (
+    AUTH_ERROR_RESPONSES,
+    AccessClaims,
+    AuthCore,
+    AuthSettings,
+    PlainError,
+    error_responses,
+)
+from fastapi import Depends, FastAPI, HTTPException, Request, Security
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.routing import Match
+
+from .db import User, UserDB
+
+ROLE_HIERARCHY = [("admin", "teacher"), ("teacher", "student")]
+SCOPES = {
+    "grades:read": "Read grades",
+    "grades:write": "Record grades",
+    "users:read": "List users",
+}
+DEFAULT_DB = "./authcore-demo.sqlite3"
+
+
+class Me(BaseModel):
+    id: int
+    email: str
+    roles: List[str]
+    scopes: List[str] = Field(description="scopes granted to this token")
+
+
+class UserRow(BaseModel):
+    id: int
+    email: str
+    roles: List[str]
+    active: bool
+    hash_scheme: str = Field(description="algorithm of the stored password hash")
+
+
+class GradeOut(BaseModel):
+    id: int
+    student: str
+    course: str
+    grade: str
+
+
+class GradeIn(BaseModel):
+    student: str = Field(min_length=3, max_length=320)
+    course: str = Field(min_length=1, max_length=100)
+    grade: str = Field(min_length=1, max_length=8)
+
+
+def create_app(
+    settings: Optional[AuthSettings] = None,
+    db_path: str | Path | None = None,
+    hasher: Optional[PasswordHasher] = None,
+) -> FastAPI:
+    """Builds the app. ``settings`` default to the ``AUTHCORE_*`` environment, ``db_path`` to
+    ``$AUTHCORE_DB`` or ``./authcore-demo.sqlite3``."""
+    import os
+
+    db = UserDB(db_path or os.environ.get("AUTHCORE_DB") or DEFAULT_DB)
+    auth = AuthCore(
+        settings,
+        load_user=db.get_user,
+        load_credentials=db.get_credentials,
+        update_password_hash=db.set_password_hash,
+        hasher=hasher,
+        roles=ROLE_HIERARCHY,
+        scopes=SCOPES,
+    )
+    app = FastAPI(
+        title="authcore demo",
+        version="0.1.0",
+        description="Log in with the **Authorize** button (OAuth2 password flow); the demo "
+        "users' password is printed when the server starts.",
+    )
+    auth.install(app)
+    app.add_exception_handler(405, method_not_allowed)
+    app.state.db = db
+
+    @app.get("/healthz", tags=["meta"])
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/api/v1/me", response_model=Me, responses=AUTH_ERROR_RESPONSES, tags=["users"])
+    async def me(
+        user: User = Depends(auth.current_user),
+        claims: AccessClaims = Depends(auth.current_claims),
+    ) -> Me:
+        return Me(id=user.id, email=user.email, roles=list(user.roles), scopes=list(claims.scopes))
+
+    @app.get(
+        "/api/v1/grades",
+        response_model=List[GradeOut],
+        responses=AUTH_ERROR_RESPONSES,
+        tags=["grades"],
+    )
+    def list_grades(
+        user: User = Security(auth.current_user, scopes=["grades:read"]),
+        claims: AccessClaims = Depends(auth.current_claims),
+    ) -> List[GradeOut]:
+        own_only = not auth.has_any_role(claims.roles, ["teacher"])
+        rows = db.grades(user.id if own_only else None)
+        return [GradeOut(**g.__dict__) for g in rows]
+
+    @app.post(
+        "/api/v1/grades",
+        response_model=GradeOut,
+        status_code=201,
+        responses={
+            **AUTH_ERROR_RESPONSES,
+            **error_responses(400),
+            404: {"model": PlainError, "description": "no such student"},
+        },
+        tags=["grades"],
+    )
+    def add_grade(
+        body: GradeIn,
+        user: User = Security(auth.require_role("teacher"), scopes=["grades:write"]),
+    ) -> GradeOut:
+        grade = db.add_grade(body.student, body.course, body.grade, user.id)
+        if grade is None:
+            raise HTTPException(404, "no such student")
+        return GradeOut(**grade.__dict__)
+
+    @app.get("/api/v1/classes", responses=AUTH_ERROR_RESPONSES, tags=["teaching"])
+    def classes(user: User = Depends(auth.require_role("teacher"))) -> List[dict]:
+        return [
+            {"id": 1, "name": "Mathematics 7B", "teacher": user.email},
+            {"id": 2, "name": "Physics 8A", "teacher": user.email},
+        ]
+
+    @app.get(
+        "/api/v1/admin/users",
+        response_model=List[UserRow],
+        responses=AUTH_ERROR_RESPONSES,
+        tags=["admin"],
+    )
+    def admin_users(_: User = Depends(auth.require_role("admin"))) -> List[UserRow]:
+        return [
+            UserRow(id=u.id, email=u.email, roles=list(u.roles), active=u.active, hash_scheme=s)
+            for u, s in db.users()
+        ]
+
+    return app
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    """405 whose ``Allow`` lists every method of the path (RFC 9110 §15.5.6), not only those
+    of the first route that matched it (``GET`` and ``POST /grades`` are two routes)."""
+    methods = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return JSONResponse(
+        {"detail": "Method Not Allowed"},
+        status_code=405,
+        headers={"Allow": ", ".join(sorted(methods))},
+    )
+
+
+# The demo accounts: (email, roles, scopes, legacy bcrypt hash?)
+DEMO_USERS: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
+    ("admin@example.com", ("admin",), ("grades:read", "grades:write", "users:read"), False),
+    ("teacher@example.com", ("teacher",), ("grades:read", "grades:write"), False),
+    ("student@example.com", ("student",), ("grades:read",), False),
+    ("legacy@example.com", ("student",), ("grades:read",), True),
+]
+
+
+def seed(db: UserDB, password: str, hasher: PasswordHasher, *, force: bool) -> List[str]:
+    """Creates the demo accounts, or resets their password when ``force`` or when the stored
+    hash does not match ``password``. Returns the e-mails whose password was (re)set.
+
+    ``legacy@example.com`` gets a bcrypt hash, which the first login upgrades to Argon2id."""
+    import bcrypt
+
+    changed = []
+    for email, roles, scopes, legacy in DEMO_USERS:
+        current = db.password_hash(email)
+        if current is not None and not force and hasher.verify(password, current):
+            continue
+        if legacy:
+            # bcrypt reads at most 72 bytes (newer bcrypt releases refuse more)
+            new = bcrypt.hashpw(password.encode()[:72], bcrypt.gensalt(rounds=10)).decode()
+        else:
+            new = hasher.hash(password)
+        db.upsert_user(email, new, roles, scopes)
+        changed.append(email)
+    if not db.has_grades():
+        teacher = db.get_credentials("teacher@example.com")
+        for student in ("student@example.com", "legacy@example.com"):
+            for course, grade in (("Mathematics 7B", "A-"), ("Physics 8A", "B+")):
+                db.add_grade(student, course, grade, int(teacher.subject) if teacher else 0)
+    return changed

@@ -1,0 +1,437 @@
+"""`AuthCore`: the object a FastAPI app builds once and takes its dependencies and routes from.
+
+.. code-block:: python
+
+    auth = AuthCore(
+        AuthSettings.from_env(),
+        load_user=users.by_id,                  # (subject) -> user | None, sync or async
+        load_credentials=users.credentials,     # (username) -> Credentials | None
+        update_password_hash=users.set_hash,    # (subject, new_hash) -> None
+        roles=[("admin", "teacher"), ("teacher", "student")],
+        scopes={"grades:read": "Read grades", "grades:write": "Change grades"},
+    )
+    auth.install(app)      # /api/v1/auth/{tokens,refresh,logout} + the error handler
+
+    @app.get("/me")
+    async def me(user = Depends(auth.current_user)): ...
+
+    @app.get("/classes")
+    async def classes(user = Depends(auth.require_role("teacher"))): ...
+
+    @app.get("/grades")
+    async def grades(user = Security(auth.current_user, scopes=["grades:read"])): ...
+
+Tokens: access tokens carry ``typ: "access"``, ``sub``, ``roles``, ``scope``, ``iat``, ``exp``,
+``jti`` and ``fam`` (the session family); refresh tokens ``typ: "refresh"``, ``sub``,
+``roles``, ``scope``, ``iat``, ``exp``, ``jti``, ``fam``. Both carry ``iss``/``aud`` when
+configured. Every check runs in the Rust core: signature, claims, token type, roles with
+their hierarchy, scopes.
+
+Sessions: with no store, refresh verifies the refresh token (signature, expiry, type), re-reads
+the user and issues a new pair in the same family, and logout only verifies the token (tokens
+stay valid until they expire). A store (``authcore.stores``: memory, SQLite or Redis, wrapped in
+``Sessions``) adds rotation with reuse detection (a reused refresh token revokes its family:
+401 ``token_reused``), logout revocation, login rate limiting per client address and per
+username (429 with ``Retry-After``) and, with ``check_access_revocation=True``, a per-request
+check that the access token's session was not revoked. A store that fails makes the request
+fail closed with 503.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import secrets
+import time
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
+
+from starlette.concurrency import run_in_threadpool
+
+from .. import Key, KeySet, PasswordHasher
+from .. import jwt as _jwt
+from ..authz import RoleHierarchy, has_role, has_scopes, roles_of, scopes_of
+from .config import AuthSettings
+from .errors import AuthHTTPException, auth_error_handler, token_error
+from .models import AccessClaims, Credentials, RefreshClaims, TokenResponse
+
+__all__ = ["MAX_PASSWORD_BYTES", "MAX_USERNAME_CHARS", "AuthCore"]
+
+log = logging.getLogger("authcore.fastapi")
+
+MAX_PASSWORD_BYTES = 4096
+"""Longer login passwords are refused before any lookup or hashing (DoS guard)."""
+MAX_USERNAME_CHARS = 320
+
+ACCESS = "access"
+REFRESH = "refresh"
+_SCOPE_TOKEN = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]+$")  # RFC 6749 §3.3 scope-token
+
+MaybeAwaitable = Union[Any, Awaitable[Any]]
+
+
+_DEFAULT: Any = object()
+
+
+def _sessions_for(store: Any, settings: AuthSettings, per_client: Any, per_user: Any) -> Any:
+    """``store`` as a :class:`authcore.stores.Sessions`: given as one, wrapped from a bare
+    store, or opened from ``settings.store_url``; ``None`` when nothing is configured."""
+    if store is None and not settings.store_url:
+        return None
+    from .. import stores
+
+    if isinstance(store, stores.Sessions):
+        return store
+    if store is None:
+        store = stores.store_from_url(settings.store_url)
+    limits = {}
+    for name, value in (("login_per_client", per_client), ("login_per_user", per_user)):
+        if value is not _DEFAULT:
+            limits[name] = stores.parse_quota(value) if isinstance(value, str) else value
+    policy = stores.SessionPolicy(settings.access_ttl, settings.refresh_ttl, settings.leeway)
+    return stores.Sessions(store, policy, **limits)
+
+
+def _is_async(fn: Callable[..., Any]) -> bool:
+    call = type(fn).__call__ if not inspect.isroutine(fn) else None
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(call)
+
+
+async def _call(fn: Callable[..., Any], is_async: bool, *args: Any) -> Any:
+    """Calls an app callback: awaited if async, in the thread pool if sync."""
+    result = await fn(*args) if is_async else await run_in_threadpool(fn, *args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+class AuthCore:
+    """Holds settings, keys, the password hasher and the app's callbacks; hands out FastAPI
+    dependencies (:attr:`current_user`, :meth:`require_role`…) and the auth router.
+
+    ``load_user(subject)`` returns the app's user object (or ``None`` when the account is gone
+    or disabled); it may be sync (run in the thread pool) or async. When omitted,
+    :attr:`current_user` returns the verified :class:`AccessClaims`. A user object's ``roles``
+    and ``scopes`` attributes (iterables of str), when present, are re-read on refresh so role
+    changes apply to the next access token.
+
+    ``load_credentials(username)`` returns :class:`Credentials` or ``None`` for the login route.
+    ``update_password_hash(subject, new_hash)`` stores a re-hashed password after a successful
+    login with a stale (legacy bcrypt, old Argon2 parameters) hash.
+
+    ``roles`` is a :class:`~authcore.authz.RoleHierarchy` or its ``(senior, junior)`` edges;
+    ``scopes`` maps every OAuth2 scope the API knows to a description (shown in the docs'
+    "Authorize" dialog).
+
+    ``store`` is an :class:`authcore.stores.Sessions`, or a bare store (``MemoryStore``,
+    ``SQLiteStore``, ``RedisStore``) wrapped in one with the settings' lifetimes and the
+    ``login_rate_client`` / ``login_rate_user`` quotas (``"20/min"``, ``"5/min, burst=5"`` or
+    a ``Quota``; the stores' defaults otherwise). Without one, ``settings.store_url``
+    (``AUTHCORE_STORE``) is opened; without either, sessions are stateless.
+    ``check_access_revocation=True`` asks the store on every request whether the access
+    token's session was revoked (one lookup per request).
+    """
+
+    def __init__(
+        self,
+        settings: Optional[AuthSettings] = None,
+        *,
+        load_user: Optional[Callable[[str], MaybeAwaitable]] = None,
+        load_credentials: Optional[Callable[[str], MaybeAwaitable]] = None,
+        update_password_hash: Optional[Callable[[str, str], MaybeAwaitable]] = None,
+        hasher: Optional[PasswordHasher] = None,
+        roles: Union[RoleHierarchy, Sequence[Tuple[str, str]], None] = None,
+        scopes: Optional[Mapping[str, str]] = None,
+        store: Any = None,
+        check_access_revocation: bool = False,
+        login_rate_client: Any = _DEFAULT,
+        login_rate_user: Any = _DEFAULT,
+        prefix: str = "/api/v1/auth",
+    ) -> None:
+        self.settings = settings if settings is not None else AuthSettings.from_env()
+        self.hasher = hasher if hasher is not None else PasswordHasher()
+        if roles is None or isinstance(roles, RoleHierarchy):
+            self.roles: Optional[RoleHierarchy] = roles
+        else:
+            self.roles = RoleHierarchy(list(roles))
+        self.scopes: Dict[str, str] = dict(scopes or {})
+        for name in self.scopes:
+            if not _SCOPE_TOKEN.match(name):
+                raise ValueError(f"invalid OAuth2 scope name {name!r}")
+        self.sessions = _sessions_for(store, self.settings, login_rate_client, login_rate_user)
+        self.check_access_revocation = check_access_revocation and self.sessions is not None
+        self.prefix = prefix.rstrip("/")
+        self.token_url = f"{self.prefix}/tokens"
+
+        self._load_user = load_user
+        self._load_user_async = load_user is not None and _is_async(load_user)
+        self._load_credentials = load_credentials
+        self._load_credentials_async = load_credentials is not None and _is_async(load_credentials)
+        self._update_hash = update_password_hash
+        self._update_hash_async = update_password_hash is not None and _is_async(
+            update_password_hash
+        )
+
+        s = self.settings
+        self._signing_key = Key(s.secret, kid=s.secret_kid)
+        keys = [self._signing_key] + [Key(v, kid=k) for k, v in s.previous_secrets.items()]
+        self._keys = KeySet(keys)
+        self._audience = s.audience
+        self._issuer = s.issuer
+
+        from .deps import build_dependencies
+
+        deps = build_dependencies(self)
+        self.scheme = deps.scheme
+        self.current_claims = deps.current_claims
+        self.current_user = deps.current_user
+        self.optional_user = deps.optional_user
+        self._require_role = deps.require_role
+        self._router = None
+
+    # -- wiring ------------------------------------------------------------------------------
+
+    @property
+    def router(self):
+        """The ``APIRouter`` with ``POST {prefix}/tokens``, ``/refresh`` and ``/logout``."""
+        if self._router is None:
+            from .routers import build_router
+
+            self._router = build_router(self)
+        return self._router
+
+    def install(self, app) -> None:
+        """Adds the auth router and the ``{"detail", "code"}`` error handler to ``app`` and
+        makes this object reachable as ``app.state.authcore``."""
+        app.include_router(self.router)
+        app.add_exception_handler(AuthHTTPException, auth_error_handler)
+        app.state.authcore = self
+
+    def require_role(self, *roles: str):
+        """Dependency: the current user, if the token holds one of ``roles`` (directly or via
+        the hierarchy); otherwise 403 ``forbidden``. Works inside ``Security(..., scopes=…)``."""
+        return self._require_role(*roles)
+
+    # -- tokens ------------------------------------------------------------------------------
+
+    def _base_claims(self, sub: str, typ: str, now: int, ttl: int) -> Dict[str, Any]:
+        claims: Dict[str, Any] = {
+            "typ": typ,
+            "sub": sub,
+            "iat": now,
+            "exp": now + ttl,
+            "jti": secrets.token_urlsafe(16),
+        }
+        if self._issuer:
+            claims["iss"] = self._issuer
+        if self._audience:
+            claims["aud"] = self._audience
+        return claims
+
+    def _sign(self, claims: Mapping[str, Any]) -> str:
+        return _jwt.encode(dict(claims), self._signing_key, algorithm="HS256")
+
+    def issue_pair(
+        self,
+        sub: str,
+        roles: Iterable[str],
+        scopes: Iterable[str],
+        fam: Optional[str] = None,
+        now: Optional[int] = None,
+    ) -> Tuple[TokenResponse, Dict[str, Any]]:
+        """Signs a new access + refresh pair (a new family unless ``fam`` is given).
+
+        Returns the response body and the refresh token's claims (for a session store)."""
+        now = int(time.time()) if now is None else now
+        fam = fam or secrets.token_urlsafe(16)
+        if isinstance(roles, str):  # one role, not its characters
+            roles = [roles]
+        if isinstance(scopes, str):  # a space-delimited scope string
+            scopes = scopes.split()
+        scope = " ".join(dict.fromkeys(scopes))
+        access = self._base_claims(sub, ACCESS, now, self.settings.access_ttl)
+        roles = list(dict.fromkeys(roles))
+        access.update(roles=roles, scope=scope, fam=fam)
+        refresh = self._base_claims(sub, REFRESH, now, self.settings.refresh_ttl)
+        refresh.update(roles=roles, scope=scope, fam=fam)
+        body = TokenResponse(
+            access_token=self._sign(access),
+            refresh_token=self._sign(refresh),
+            expires_in=self.settings.access_ttl,
+            scope=scope,
+        )
+        return body, refresh
+
+    def _decode(self, token: str, typ: str) -> Dict[str, Any]:
+        try:
+            return _jwt.decode(
+                token,
+                self._keys,
+                algorithms=["HS256"],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self.settings.leeway,
+                options={"require": ["exp", "iat", "sub", "jti", "typ"]},
+                token_type=typ,
+            )
+        except _jwt.PyJWTError as exc:
+            raise token_error(exc) from None
+
+    @staticmethod
+    def _grants(raw: Mapping[str, Any]) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+        """``roles`` and ``scope`` of verified claims, parsed by the core's rules."""
+        try:
+            return tuple(roles_of(raw)), tuple(scopes_of(raw))
+        except _jwt.PyJWTError as exc:
+            raise token_error(exc) from None
+
+    def verify_access(self, token: str) -> AccessClaims:
+        """Verifies an access token (signature, claims, ``typ == "access"``) or raises a 401
+        :class:`~authcore.fastapi.errors.AuthHTTPException` carrying the core's code."""
+        raw = self._decode(token, ACCESS)
+        if raw.get("typ") != ACCESS:
+            raise AuthHTTPException.unauthenticated("wrong_token_type")
+        roles, scopes = self._grants(raw)
+        return AccessClaims(
+            sub=raw["sub"],
+            jti=raw["jti"],
+            iat=raw["iat"],
+            exp=raw["exp"],
+            roles=roles,
+            scopes=scopes,
+            fam=raw.get("fam"),
+            raw=raw,
+        )
+
+    def verify_refresh(self, token: str) -> RefreshClaims:
+        """Verifies a refresh token (``typ == "refresh"``, ``fam`` present) or raises 401."""
+        raw = self._decode(token, REFRESH)
+        if raw.get("typ") != REFRESH:
+            raise AuthHTTPException.unauthenticated("wrong_token_type")
+        fam = raw.get("fam")
+        if not isinstance(fam, str) or not fam:
+            raise AuthHTTPException.unauthenticated("missing_claim")
+        roles, scopes = self._grants(raw)
+        return RefreshClaims(
+            sub=raw["sub"],
+            jti=raw["jti"],
+            fam=fam,
+            iat=raw["iat"],
+            exp=raw["exp"],
+            roles=roles,
+            scopes=scopes,
+            raw=raw,
+        )
+
+    # -- authorization -----------------------------------------------------------------------
+
+    def has_any_role(self, held: Iterable[str], required: Sequence[str]) -> bool:
+        """True when one of ``required`` is held directly or through the hierarchy."""
+        return has_role(list(held), list(required), self.roles)
+
+    def has_scopes(self, granted: Iterable[str], required: Sequence[str]) -> bool:
+        """True when every scope in ``required`` was granted."""
+        try:
+            return has_scopes(" ".join(granted), list(required))
+        except Exception:  # a malformed scope list grants nothing
+            return False
+
+    # -- callbacks ---------------------------------------------------------------------------
+
+    async def load_user(self, sub: str) -> Any:
+        if self._load_user is None:
+            return None
+        return await _call(self._load_user, self._load_user_async, sub)
+
+    async def load_credentials(self, username: str) -> Optional[Credentials]:
+        if self._load_credentials is None:
+            raise RuntimeError("AuthCore(load_credentials=...) is needed for the login route")
+        return await _call(self._load_credentials, self._load_credentials_async, username)
+
+    async def store_new_hash(self, sub: str, new_hash: str) -> None:
+        if self._update_hash is None:
+            return
+        try:
+            await _call(self._update_hash, self._update_hash_async, sub, new_hash)
+        except Exception as exc:  # the login itself succeeded; the upgrade waits for next time
+            log.warning("password hash upgrade failed: %s", type(exc).__name__)
+
+    async def verify_unknown_user(self, password: str) -> None:
+        """Spends one verification with the current parameters, as for a real account, so an
+        unknown user costs the same work as a wrong password."""
+        await self.hasher.adummy_verify(password)
+
+    # -- session store -----------------------------------------------------------------------
+
+    async def _sessions(self, method: str, *args: Any, **kwargs: Any) -> None:
+        """Calls ``sessions.<method>`` when a store is configured. Refusals keep their code
+        (401/429); any failure of the store becomes 503 ``store_unavailable`` (fail closed)."""
+        if self.sessions is None:
+            return
+        try:
+            await getattr(self.sessions, method)(*args, **kwargs)
+        except AuthHTTPException:
+            raise
+        except Exception as exc:
+            code = getattr(exc, "code", None)
+            if code in ("token_reused", "token_revoked", "rate_limited"):
+                if code == "token_reused":
+                    log.warning("refresh token reused: session family revoked")
+                raise AuthHTTPException.from_code(code, getattr(exc, "retry_after", None)) from None
+            if code != "store_unavailable":
+                log.error("session store failed in %s: %s", method, type(exc).__name__)
+            raise AuthHTTPException.from_code("store_unavailable") from None
+
+    async def check_login_rate(self, client: str, username: str) -> None:
+        """Counts a login attempt per client address and per username (429 when over)."""
+        await self._sessions("check_login", client, username)
+
+    async def login_finished(self, client: str, username: str, ok: bool) -> None:
+        await self._sessions("login_succeeded" if ok else "login_failed", client, username)
+
+    async def start_session(self, refresh: Mapping[str, Any]) -> None:
+        await self._sessions(
+            "start_family",
+            fam=refresh["fam"],
+            jti=refresh["jti"],
+            sub=refresh["sub"],
+            exp=refresh["exp"],
+        )
+
+    async def rotate(self, old: RefreshClaims, new: Mapping[str, Any]) -> None:
+        """Spends ``old``: a second use is reuse (401 ``token_reused``, family revoked)."""
+        await self._sessions(
+            "rotate",
+            fam=old.fam,
+            jti=old.jti,
+            exp=old.exp,
+            new_jti=new["jti"],
+            new_exp=new["exp"],
+        )
+
+    async def end_session(self, claims: RefreshClaims) -> None:
+        """Logout: revokes the refresh token's family (its access tokens too, when checked)."""
+        await self._sessions("revoke_family", fam=claims.fam, exp=claims.exp)
+
+    async def check_session(self, claims: AccessClaims) -> None:
+        """Per request, with ``check_access_revocation``: 401 ``token_revoked`` when the access
+        token's family (logout, reuse) or the token itself was revoked."""
+        if self.check_access_revocation:
+            await self._sessions("check_access", jti=claims.jti, fam=claims.fam)
+
+
+def requested_scopes(raw: Iterable[str]) -> List[str]:
+    """The well-formed scope-tokens of a login form's ``scope`` field, deduplicated."""
+    return [s for s in dict.fromkeys(raw) if _SCOPE_TOKEN.match(s)]

@@ -1,0 +1,197 @@
+"""Settings for :mod:`authcore.fastapi`, read from the environment or given in code.
+
+=========================== ============================================================
+variable                    meaning
+=========================== ============================================================
+``AUTHCORE_SECRET``         HS256 signing secret, at least 32 bytes (UTF-8) with some
+                            variety (8+ distinct bytes). Required unless dev mode is on.
+``AUTHCORE_SECRET_KID``     optional ``kid`` written into token headers (key rotation).
+``AUTHCORE_DEV``            ``1`` = dev mode: with no secret, generate a random one for
+                            this process (tokens die with it) and warn loudly.
+``AUTHCORE_ACCESS_TTL``     access-token lifetime: seconds or ``15m``/``1h``/``7d``
+                            (default ``15m``).
+``AUTHCORE_REFRESH_TTL``    refresh-token lifetime (default ``7d``); not below the access TTL.
+``AUTHCORE_ISSUER``         ``iss`` written into tokens and required when verifying.
+``AUTHCORE_AUDIENCE``       ``aud`` written into tokens and required when verifying.
+``AUTHCORE_LEEWAY``         clock-skew allowance in seconds for ``exp``/``nbf``/``iat``
+                            (default 0, at most 300).
+``AUTHCORE_STORE``          session store URL (``sqlite:///path``, ``redis://…``, ``memory://``);
+                            unset = stateless refresh.
+=========================== ============================================================
+
+A weak or missing secret is refused with :class:`ConfigError` at start-up: an app that cannot
+sign safely should not serve. The error never repeats the secret.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import sys
+import warnings
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+__all__ = ["MIN_SECRET_BYTES", "AuthSettings", "ConfigError", "parse_duration"]
+
+log = logging.getLogger("authcore.fastapi")
+
+MIN_SECRET_BYTES = 32
+"""Shortest accepted HS256 secret (RFC 7518 §3.2: a key at least as long as the hash output)."""
+
+_MIN_DISTINCT_BYTES = 8
+_MAX_LEEWAY = 300
+_DURATION = re.compile(r"^\s*(\d{1,10})\s*([smhd]?)\s*$")
+_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+class ConfigError(ValueError):
+    """The configuration is unusable (weak secret, bad duration…). Never contains the secret."""
+
+
+def parse_duration(value: str | int, name: str = "duration") -> int:
+    """``"900"``, ``"15m"``, ``"1h"``, ``"7d"`` or an int → positive seconds."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{name} must be a duration, not a boolean")
+    if isinstance(value, int):
+        seconds = value
+    else:
+        m = _DURATION.match(str(value))
+        if not m:
+            raise ConfigError(f"{name} must be seconds or a number with s/m/h/d (e.g. 15m, 7d)")
+        seconds = int(m.group(1)) * _UNIT[m.group(2)]
+    if seconds <= 0:
+        raise ConfigError(f"{name} must be positive")
+    if seconds > 366 * 86400:
+        raise ConfigError(f"{name} must be at most a year")
+    return seconds
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0")
+
+
+def _check_secret(secret: bytes) -> None:
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"AUTHCORE_SECRET must be at least {MIN_SECRET_BYTES} bytes "
+            f"(got {len(secret)}); generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    if len(set(secret)) < _MIN_DISTINCT_BYTES:
+        raise ConfigError(
+            "AUTHCORE_SECRET is too repetitive to be a random secret; generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+
+
+def _dev_banner() -> None:
+    msg = (
+        "AUTHCORE_DEV=1: using a RANDOM signing secret generated for this process. "
+        "Tokens become invalid on restart and across workers. NEVER use dev mode in production; "
+        "set AUTHCORE_SECRET instead."
+    )
+    line = "!" * 78
+    print(f"\n{line}\n{msg}\n{line}\n", file=sys.stderr, flush=True)
+    log.warning(msg)
+    warnings.warn(msg, RuntimeWarning, stacklevel=3)
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Validated settings. Build with :meth:`from_env`, or directly in code and tests.
+
+    ``secret`` is bytes (a ``str`` is UTF-8 encoded). ``previous_secrets`` maps ``kid`` to
+    older secrets still accepted for verification during a key rotation (new tokens are
+    always signed with ``secret``).
+    """
+
+    secret: bytes = field(repr=False)
+    secret_kid: Optional[str] = None
+    access_ttl: int = 15 * 60
+    refresh_ttl: int = 7 * 86400
+    issuer: Optional[str] = None
+    audience: Optional[str] = None
+    leeway: int = 0
+    store_url: Optional[str] = None
+    dev: bool = False
+    previous_secrets: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.secret, str):
+            object.__setattr__(self, "secret", self.secret.encode())
+        if not isinstance(self.secret, bytes):
+            raise ConfigError("secret must be bytes or str")
+        _check_secret(self.secret)
+        prev = {}
+        for kid, old in dict(self.previous_secrets).items():
+            old = old.encode() if isinstance(old, str) else old
+            if not kid or kid == self.secret_kid:
+                raise ConfigError("each previous secret needs its own non-empty kid")
+            _check_secret(old)
+            prev[kid] = old
+        if prev and not self.secret_kid:
+            raise ConfigError("key rotation needs a kid for the current secret too")
+        object.__setattr__(self, "previous_secrets", prev)
+        object.__setattr__(self, "access_ttl", parse_duration(self.access_ttl, "access_ttl"))
+        object.__setattr__(self, "refresh_ttl", parse_duration(self.refresh_ttl, "refresh_ttl"))
+        if self.refresh_ttl < self.access_ttl:
+            raise ConfigError("refresh_ttl must not be shorter than access_ttl")
+        if not isinstance(self.leeway, int) or not 0 <= self.leeway <= _MAX_LEEWAY:
+            raise ConfigError(f"leeway must be between 0 and {_MAX_LEEWAY} seconds")
+        for name in ("issuer", "audience", "secret_kid"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value):
+                raise ConfigError(f"{name} must be a non-empty string when set")
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> AuthSettings:
+        """Reads the ``AUTHCORE_*`` variables (``env`` defaults to ``os.environ``).
+
+        Raises :class:`ConfigError` for a missing or weak secret unless ``AUTHCORE_DEV=1``,
+        in which case a random secret is generated and a warning is printed, logged and
+        raised as a :class:`RuntimeWarning`.
+        """
+        env = os.environ if env is None else env
+        dev = _flag(env, "AUTHCORE_DEV")
+        raw = env.get("AUTHCORE_SECRET")
+        if raw:
+            secret = raw.encode()
+        elif dev:
+            secret = secrets.token_bytes(48)
+            _dev_banner()
+        else:
+            raise ConfigError(
+                "AUTHCORE_SECRET is not set. Set it to a random value of at least "
+                f"{MIN_SECRET_BYTES} bytes (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'), or set AUTHCORE_DEV=1 for a throwaway "
+                "development secret."
+            )
+        try:
+            leeway = int(env.get("AUTHCORE_LEEWAY", "0") or "0")
+        except ValueError:
+            raise ConfigError("AUTHCORE_LEEWAY must be an integer number of seconds") from None
+        return cls(
+            secret=secret,
+            secret_kid=env.get("AUTHCORE_SECRET_KID") or None,
+            access_ttl=parse_duration(
+                env.get("AUTHCORE_ACCESS_TTL") or "15m", "AUTHCORE_ACCESS_TTL"
+            ),
+            refresh_ttl=parse_duration(
+                env.get("AUTHCORE_REFRESH_TTL") or "7d", "AUTHCORE_REFRESH_TTL"
+            ),
+            issuer=env.get("AUTHCORE_ISSUER") or None,
+            audience=env.get("AUTHCORE_AUDIENCE") or None,
+            leeway=leeway,
+            store_url=env.get("AUTHCORE_STORE") or None,
+            dev=dev,
+        )

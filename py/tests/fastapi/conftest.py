@@ -1,0 +1,50 @@
+"""Fixtures for the FastAPI integration and the example app."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+
+ROOT = Path(__file__).resolve().parents[3]
+if str(ROOT) not in sys.path:  # the example app lives in examples/fastapi_app
+    sys.path.insert(0, str(ROOT))
+
+from authcore.fastapi import AuthSettings  # noqa: E402
+from fastapi_helpers import DEMO_PASSWORD, make_hasher  # noqa: E402
+
+
+@pytest.fixture
+def secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+@pytest.fixture
+def settings(secret: str) -> AuthSettings:
+    return AuthSettings(secret=secret)
+
+
+@pytest.fixture
+def demo(tmp_path, settings):
+    """The example app on a fresh SQLite file, demo users seeded with ``DEMO_PASSWORD``."""
+    from examples.fastapi_app.app import create_app, seed
+    from examples.fastapi_app.db import UserDB
+
+    path = tmp_path / "demo.sqlite3"
+    hasher = make_hasher()
+    db = UserDB(path)
+    seed(db, DEMO_PASSWORD, hasher, force=True)
+    app = create_app(settings, path, hasher)
+    return app, db
+
+
+@pytest_asyncio.fixture
+async def client(demo):
+    app, _ = demo
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://demo.test") as c:
+        yield c

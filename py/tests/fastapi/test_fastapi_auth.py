@@ -1,0 +1,600 @@
+"""authcore.fastapi on a minimal app: tokens, dependencies, login, refresh, logout, store hooks."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass, replace
+from typing import Dict, Optional, Tuple
+
+import httpx
+import pytest
+import pytest_asyncio
+from authcore import jwt
+from authcore.fastapi import AccessClaims, AuthCore, AuthSettings, Credentials
+from fastapi import Depends, FastAPI, Security
+from fastapi_helpers import access_claims, bearer, hash_params, make_hasher, mint
+
+pytestmark = pytest.mark.asyncio
+
+PASSWORD = "a long enough passphrase"
+HASHER = make_hasher(m_cost=1024, t_cost=1)  # cheap, but real Argon2id
+
+
+@dataclass(frozen=True)
+class U:
+    id: str
+    roles: Tuple[str, ...]
+    scopes: Tuple[str, ...] = ()
+
+
+class Users:
+    """An in-memory account table with the three callbacks AuthCore takes."""
+
+    def __init__(self, hasher=HASHER) -> None:
+        h = hasher.hash(PASSWORD)
+        self.creds: Dict[str, Credentials] = {
+            "ada": Credentials("1", h, ("admin",), ("grades:read", "users:read")),
+            "tom": Credentials("2", h, ("teacher",), ("grades:read",)),
+            "sam": Credentials("3", h, ("student",), ()),
+            "off": Credentials("4", h, ("student",), (), active=False),
+        }
+        self.updates: list = []
+
+    def user(self, sub: str) -> Optional[U]:
+        for c in self.creds.values():
+            if c.subject == sub and c.active:
+                return U(c.subject, c.roles, c.scopes)
+        return None
+
+    async def credentials(self, username: str) -> Optional[Credentials]:
+        return self.creds.get(username)
+
+    def update(self, sub: str, new_hash: str) -> None:
+        self.updates.append((sub, new_hash))
+        for name, c in self.creds.items():
+            if c.subject == sub:
+                self.creds[name] = replace(c, password_hash=new_hash)
+
+
+def build(settings: AuthSettings, users: Users, **kw) -> Tuple[FastAPI, AuthCore]:
+    kw.setdefault("hasher", HASHER)
+    auth = AuthCore(
+        settings,
+        load_user=users.user,
+        load_credentials=users.credentials,
+        update_password_hash=users.update,
+        roles=[("admin", "teacher"), ("teacher", "student")],
+        scopes={"grades:read": "read", "users:read": "list users"},
+        **kw,
+    )
+    app = FastAPI()
+    auth.install(app)
+
+    @app.get("/me")
+    async def me(user: U = Depends(auth.current_user)):
+        return {"id": user.id}
+
+    @app.get("/claims")
+    async def claims(c: AccessClaims = Depends(auth.current_claims)):
+        return {"sub": c.sub, "roles": list(c.roles), "scopes": list(c.scopes)}
+
+    @app.get("/maybe")
+    async def maybe(user: Optional[U] = Depends(auth.optional_user)):
+        return {"id": user.id if user else None}
+
+    @app.get("/teach")
+    async def teach(user: U = Depends(auth.require_role("teacher"))):
+        return {"id": user.id}
+
+    @app.get("/admin")
+    async def admin(user: U = Depends(auth.require_role("admin"))):
+        return {"id": user.id}
+
+    @app.get("/grades")
+    async def grades(user: U = Security(auth.current_user, scopes=["grades:read"])):
+        return {"id": user.id}
+
+    @app.get("/users")
+    async def users_route(user: U = Security(auth.require_role("admin"), scopes=["users:read"])):
+        return {"id": user.id}
+
+    return app, auth
+
+
+@pytest.fixture
+def users() -> Users:
+    return Users()
+
+
+@pytest.fixture
+def built(settings, users):
+    return build(settings, users)
+
+
+@pytest_asyncio.fixture
+async def http(built):
+    app, _ = built
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        yield c
+
+
+async def login(http, username="tom", password=PASSWORD, **extra):
+    return await http.post(
+        "/api/v1/auth/tokens", data={"username": username, "password": password, **extra}
+    )
+
+
+async def pair(http, username="tom", **extra) -> dict:
+    r = await login(http, username, **extra)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+# --- login -------------------------------------------------------------------------------------
+
+
+async def test_login_returns_a_bearer_pair_with_documented_claims(http, settings):
+    r = await login(http, "tom")
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "no-store"
+    body = r.json()
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == settings.access_ttl
+    assert body["scope"] == "grades:read"
+    access = jwt.decode(body["access_token"], settings.secret, algorithms=["HS256"])
+    assert access["typ"] == "access" and access["sub"] == "2"
+    assert access["roles"] == ["teacher"] and access["scope"] == "grades:read"
+    assert access["exp"] - access["iat"] == settings.access_ttl
+    assert access["jti"] and access["fam"]
+    refresh = jwt.decode(
+        body["refresh_token"], settings.secret, algorithms=["HS256"], token_type="refresh"
+    )
+    assert refresh["typ"] == "refresh" and refresh["sub"] == "2"
+    assert refresh["fam"] == access["fam"] and refresh["jti"] != access["jti"]
+    assert refresh["exp"] - refresh["iat"] == settings.refresh_ttl
+
+
+async def test_wrong_password_and_unknown_user_get_identical_answers(http):
+    wrong = await login(http, "tom", "not the password")
+    unknown = await login(http, "nobody@example.com", PASSWORD)
+    inactive = await login(http, "off", PASSWORD)
+    assert wrong.status_code == unknown.status_code == inactive.status_code == 401
+    assert (
+        wrong.json()
+        == unknown.json()
+        == inactive.json()
+        == {
+            "detail": "incorrect username or password",
+            "code": "invalid_credentials",
+        }
+    )
+    for r in (wrong, unknown, inactive):
+        assert r.headers["www-authenticate"] == "Bearer"
+    assert {k for k in wrong.headers} == {k for k in unknown.headers}
+
+
+class CountingHasher:
+    """Delegates to a real hasher and records what was verified."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls: list = []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    async def adummy_verify(self, password):
+        self.calls.append("dummy")
+        return await self.inner.adummy_verify(password)
+
+    async def averify_and_update(self, password, phc):
+        self.calls.append(phc)
+        return await self.inner.averify_and_update(password, phc)
+
+
+async def test_unknown_user_costs_a_full_verify(settings, users):
+    counting = CountingHasher(HASHER)
+    app, _ = build(settings, users, hasher=counting)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        assert (await login(c, "ghost", PASSWORD)).status_code == 401
+        assert (await login(c, "tom", "wrong")).status_code == 401
+        assert (await login(c, "off", PASSWORD)).status_code == 401
+    assert counting.calls == [
+        "dummy",
+        users.creds["tom"].password_hash,
+        users.creds["off"].password_hash,
+    ]
+
+
+async def test_requested_scopes_are_narrowed_to_what_the_account_may_have(http):
+    assert (await pair(http, "ada"))["scope"] == "grades:read users:read"
+    assert (await pair(http, "ada", scope="users:read"))["scope"] == "users:read"
+    assert (await pair(http, "tom", scope="users:read grades:read"))["scope"] == "grades:read"
+    assert (await pair(http, "sam", scope="grades:read"))["scope"] == ""
+
+
+async def test_stale_hash_is_upgraded_on_successful_login_only(settings):
+    old = make_hasher(m_cost=512, t_cost=1)
+    users = Users(hasher=old)
+    app, _ = build(settings, users)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        assert (await login(c, "tom", "wrong password")).status_code == 401
+        assert users.updates == []
+        assert (await login(c, "tom")).status_code == 200
+    [(sub, new_hash)] = users.updates
+    assert sub == "2" and hash_params(new_hash) == "m=1024,t=1,p=1"
+    assert HASHER.verify(PASSWORD, new_hash)
+
+
+async def test_failed_hash_update_does_not_fail_the_login(settings):
+    users = Users(hasher=make_hasher(m_cost=512, t_cost=1))
+
+    def broken(sub, new_hash):
+        raise OSError("disk full")
+
+    users.update = broken
+    app, _ = build(settings, users)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        assert (await login(c, "tom")).status_code == 200
+
+
+async def test_unusable_stored_hash_is_a_failed_login_not_a_500(settings, users):
+    users.creds["tom"] = replace(users.creds["tom"], password_hash="$argon2id$garbage")
+    app, _ = build(settings, users)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        r = await login(c, "tom")
+    assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
+
+
+async def test_oversized_credentials_are_refused_before_any_work(http):
+    r = await login(http, "tom", "x" * 5000)
+    assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
+    r = await login(http, "t" * 400, PASSWORD)
+    assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
+
+
+# --- current_user and friends ------------------------------------------------------------------
+
+
+async def test_access_token_reaches_the_user_loader(http):
+    token = (await pair(http, "tom"))["access_token"]
+    r = await http.get("/me", headers=bearer(token))
+    assert r.status_code == 200 and r.json() == {"id": "2"}
+
+
+async def test_missing_token_is_401_with_a_bare_bearer_challenge(http):
+    r = await http.get("/me")
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert r.json() == {"detail": "not authenticated", "code": "not_authenticated"}
+    r = await http.get("/me", headers={"Authorization": "Basic dG9tOnB3"})
+    assert r.status_code == 401 and r.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    "token_fn, code",
+    [
+        (lambda s: "not.a.token", "invalid_base64"),
+        (lambda s: "garbage", "malformed"),
+        (lambda s: mint(s, access_claims(exp=int(time.time()) - 60)), "expired"),
+        (
+            lambda s: mint("another secret that is long enough!!", access_claims()),
+            "invalid_signature",
+        ),
+        (lambda s: mint(s, access_claims(typ="refresh", fam="f")), "wrong_token_type"),
+        (lambda s: mint(s, access_claims(typ="id")), "wrong_token_type"),
+        (
+            lambda s: mint(s, {k: v for k, v in access_claims().items() if k != "jti"}),
+            "missing_claim",
+        ),
+        (lambda s: mint(s, access_claims(), kid="unknown"), "unknown_kid"),
+    ],
+    ids=["bad-base64", "malformed", "expired", "forged", "refresh", "other-typ", "no-jti", "kid"],
+)
+async def test_bad_tokens_are_401_invalid_token_with_the_core_code(http, secret, token_fn, code):
+    r = await http.get("/me", headers=bearer(token_fn(secret)))
+    assert r.status_code == 401
+    assert r.json()["code"] == code
+    assert r.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
+
+
+async def test_unsigned_alg_none_token_is_refused(http):
+    import base64
+    import json
+
+    def seg(obj):
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    token = f"{seg({'alg': 'none', 'typ': 'JWT'})}.{seg(access_claims())}."
+    r = await http.get("/me", headers=bearer(token))
+    assert r.status_code == 401 and r.json()["code"] in ("unsupported_alg", "malformed")
+
+
+async def test_token_of_a_deleted_user_is_401_invalid_user(http, users):
+    token = (await pair(http, "tom"))["access_token"]
+    del users.creds["tom"]
+    r = await http.get("/me", headers=bearer(token))
+    assert r.status_code == 401 and r.json()["code"] == "invalid_user"
+
+
+async def test_optional_user_is_none_without_token_but_bad_token_still_401(http):
+    assert (await http.get("/maybe")).json() == {"id": None}
+    token = (await pair(http, "sam"))["access_token"]
+    assert (await http.get("/maybe", headers=bearer(token))).json() == {"id": "3"}
+    assert (await http.get("/maybe", headers=bearer("x.y.z"))).status_code == 401
+
+
+async def test_current_claims_needs_no_user_lookup(http):
+    token = (await pair(http, "ada"))["access_token"]
+    r = await http.get("/claims", headers=bearer(token))
+    assert r.json() == {"sub": "1", "roles": ["admin"], "scopes": ["grades:read", "users:read"]}
+
+
+# --- roles and scopes --------------------------------------------------------------------------
+
+
+async def test_require_role_honours_the_hierarchy(http):
+    tokens = {u: (await pair(http, u))["access_token"] for u in ("ada", "tom", "sam")}
+    assert (await http.get("/teach", headers=bearer(tokens["ada"]))).status_code == 200
+    assert (await http.get("/teach", headers=bearer(tokens["tom"]))).status_code == 200
+    r = await http.get("/teach", headers=bearer(tokens["sam"]))
+    assert r.status_code == 403
+    assert r.json() == {"detail": "not allowed for your role", "code": "forbidden"}
+    assert r.headers["www-authenticate"].startswith('Bearer error="insufficient_scope"')
+    assert (await http.get("/admin", headers=bearer(tokens["tom"]))).status_code == 403
+
+
+async def test_roles_come_from_the_verified_token(http, secret):
+    forged_role = mint(secret + "x", access_claims(sub="3", roles=["admin"]))
+    assert (await http.get("/admin", headers=bearer(forged_role))).status_code == 401
+    signed = mint(secret, access_claims(sub="3", roles=["admin"]))
+    assert (await http.get("/admin", headers=bearer(signed))).status_code == 200
+
+
+async def test_missing_scope_is_403_with_insufficient_scope_challenge(http):
+    token = (await pair(http, "sam"))["access_token"]
+    r = await http.get("/grades", headers=bearer(token))
+    assert r.status_code == 403
+    assert r.json()["code"] == "missing_scope"
+    challenge = r.headers["www-authenticate"]
+    assert 'error="insufficient_scope"' in challenge and 'scope="grades:read"' in challenge
+    ok = (await pair(http, "tom"))["access_token"]
+    assert (await http.get("/grades", headers=bearer(ok))).status_code == 200
+
+
+async def test_role_and_scope_together(http, secret):
+    narrow = (await pair(http, "ada", scope="grades:read"))["access_token"]
+    r = await http.get("/users", headers=bearer(narrow))
+    assert r.status_code == 403 and r.json()["code"] == "missing_scope"
+    full = (await pair(http, "ada"))["access_token"]
+    assert (await http.get("/users", headers=bearer(full))).status_code == 200
+    scoped_teacher = mint(secret, access_claims(sub="2", roles=["teacher"], scope="users:read"))
+    r = await http.get("/users", headers=bearer(scoped_teacher))
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+
+
+async def test_require_role_needs_role_names(built):
+    _, auth = built
+    with pytest.raises(ValueError):
+        auth.require_role()
+    with pytest.raises(ValueError):
+        auth.require_role("")
+
+
+# --- refresh and logout ------------------------------------------------------------------------
+
+
+async def test_refresh_issues_a_new_pair_in_the_same_family(http, settings):
+    first = await pair(http, "tom")
+    r = await http.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    second = r.json()
+    a1 = jwt.decode(first["access_token"], settings.secret, algorithms=["HS256"])
+    a2 = jwt.decode(second["access_token"], settings.secret, algorithms=["HS256"])
+    assert a2["fam"] == a1["fam"] and a2["jti"] != a1["jti"]
+    assert a2["sub"] == "2" and a2["scope"] == "grades:read"
+    assert (await http.get("/me", headers=bearer(second["access_token"]))).status_code == 200
+
+
+async def test_refresh_rereads_roles_and_scopes(http, users, settings):
+    first = await pair(http, "tom")
+    users.creds["tom"] = replace(users.creds["tom"], roles=("student",), scopes=())
+    second = (
+        await http.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    ).json()
+    claims = jwt.decode(second["access_token"], settings.secret, algorithms=["HS256"])
+    assert claims["roles"] == ["student"] and claims["scope"] == ""
+
+
+async def test_refresh_refuses_access_tokens_and_gone_users(http, users):
+    first = await pair(http, "tom")
+    r = await http.post("/api/v1/auth/refresh", json={"refresh_token": first["access_token"]})
+    assert r.status_code == 401 and r.json()["code"] == "wrong_token_type"
+    del users.creds["tom"]
+    r = await http.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert r.status_code == 401 and r.json()["code"] == "invalid_user"
+
+
+async def test_expired_refresh_token_is_401(http, secret):
+    now = int(time.time())
+    stale = mint(
+        secret,
+        {"typ": "refresh", "sub": "2", "iat": now - 100, "exp": now - 10, "jti": "j", "fam": "f"},
+    )
+    r = await http.post("/api/v1/auth/refresh", json={"refresh_token": stale})
+    assert r.status_code == 401 and r.json()["code"] == "expired"
+
+
+async def test_refresh_token_is_not_a_bearer_credential(http):
+    first = await pair(http, "tom")
+    r = await http.get("/me", headers=bearer(first["refresh_token"]))
+    assert r.status_code == 401 and r.json()["code"] == "wrong_token_type"
+
+
+async def test_logout_verifies_the_refresh_token(http):
+    first = await pair(http, "tom")
+    assert (
+        await http.post("/api/v1/auth/logout", json={"refresh_token": first["refresh_token"]})
+    ).status_code == 204
+    r = await http.post("/api/v1/auth/logout", json={"refresh_token": first["access_token"]})
+    assert r.status_code == 401 and r.json()["code"] == "wrong_token_type"
+    r = await http.post("/api/v1/auth/logout", json={"refresh_token": ""})
+    assert r.status_code == 422
+
+
+# --- with a session store ----------------------------------------------------------------------
+
+
+@pytest_asyncio.fixture
+async def stored(settings, users):
+    from authcore.stores import MemoryStore
+
+    store = MemoryStore()
+    app, _ = build(
+        settings,
+        users,
+        store=store,
+        check_access_revocation=True,
+        login_rate_client="100/min, burst=6",
+        login_rate_user="1/min, burst=3",
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        yield c, store
+
+
+async def refresh(http, token):
+    return await http.post("/api/v1/auth/refresh", json={"refresh_token": token})
+
+
+async def test_reused_refresh_token_revokes_the_family(stored):
+    http, _ = stored
+    first = await pair(http, "tom")
+    second = await refresh(http, first["refresh_token"])
+    assert second.status_code == 200
+    r = await refresh(http, first["refresh_token"])
+    assert r.status_code == 401 and r.json()["code"] == "token_reused"
+    r = await refresh(http, second.json()["refresh_token"])
+    assert r.status_code == 401 and r.json()["code"] == "token_revoked"
+    r = await http.get("/me", headers=bearer(second.json()["access_token"]))
+    assert r.status_code == 401 and r.json()["code"] == "token_revoked"
+
+
+async def test_logout_revokes_refresh_and_access_tokens_of_the_session(stored):
+    http, _ = stored
+    mine, other = await pair(http, "tom"), await pair(http, "tom")
+    r = await http.post("/api/v1/auth/logout", json={"refresh_token": mine["refresh_token"]})
+    assert r.status_code == 204
+    r = await refresh(http, mine["refresh_token"])
+    assert r.status_code == 401 and r.json()["code"] == "token_revoked"
+    assert (await http.get("/me", headers=bearer(mine["access_token"]))).status_code == 401
+    assert (await http.get("/me", headers=bearer(other["access_token"]))).status_code == 200
+    assert (await refresh(http, other["refresh_token"])).status_code == 200
+
+
+async def test_failed_logins_are_rate_limited_per_username(stored):
+    http, _ = stored
+    codes = [(await login(http, "tom", "wrong")).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    r = await login(http, "tom")
+    assert r.status_code == 429 and r.json()["code"] == "rate_limited"
+    assert int(r.headers["retry-after"]) >= 1
+    assert (await login(http, "ada")).status_code == 200  # another account is not affected
+
+
+async def test_successful_login_resets_the_username_bucket(stored):
+    http, _ = stored
+    for _ in range(2):
+        assert (await login(http, "sam", "wrong")).status_code == 401
+    assert (await login(http, "sam")).status_code == 200
+    assert [(await login(http, "sam", "wrong")).status_code for _ in range(3)] == [401] * 3
+
+
+async def test_login_attempts_are_rate_limited_per_client(stored):
+    http, _ = stored
+    codes = [(await login(http, f"user{i}", "wrong")).status_code for i in range(7)]
+    assert codes == [401] * 6 + [429]
+
+
+async def test_unreachable_store_fails_closed_with_503(stored):
+    http, store = stored
+    first = await pair(http, "tom")
+    await store.close()
+    for r in (
+        await login(http, "tom"),
+        await refresh(http, first["refresh_token"]),
+        await http.post("/api/v1/auth/logout", json={"refresh_token": first["refresh_token"]}),
+        await http.get("/me", headers=bearer(first["access_token"])),
+    ):
+        assert r.status_code == 503
+        assert r.json()["code"] == "store_unavailable" and r.headers["retry-after"]
+
+
+# --- settings that shape tokens ----------------------------------------------------------------
+
+
+async def test_issuer_and_audience_are_written_and_enforced(secret, users):
+    s = AuthSettings(secret=secret, issuer="https://auth.example", audience="school-api")
+    app, _ = build(s, users)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        token = (await pair(c, "tom"))["access_token"]
+        claims = jwt.decode(token, secret, algorithms=["HS256"], audience="school-api")
+        assert claims["iss"] == "https://auth.example" and claims["aud"] == "school-api"
+        assert (await c.get("/me", headers=bearer(token))).status_code == 200
+        other = mint(secret, access_claims(sub="2", iss="https://auth.example", aud="other"))
+        r = await c.get("/me", headers=bearer(other))
+        assert r.status_code == 401 and r.json()["code"] == "invalid_audience"
+        no_iss = mint(secret, access_claims(sub="2", aud="school-api"))
+        assert (await c.get("/me", headers=bearer(no_iss))).status_code == 401
+
+
+async def test_key_rotation_accepts_previous_kid_and_signs_with_current(secret, users):
+    old = secrets.token_urlsafe(48)
+    s = AuthSettings(secret=secret, secret_kid="k2", previous_secrets={"k1": old})
+    app, _ = build(s, users)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        legacy = mint(old, access_claims(sub="2"), kid="k1")
+        assert (await c.get("/me", headers=bearer(legacy))).status_code == 200
+        token = (await pair(c, "tom"))["access_token"]
+        assert jwt.get_unverified_header(token)["kid"] == "k2"
+        assert (await c.get("/me", headers=bearer(token))).status_code == 200
+
+
+# --- hygiene -----------------------------------------------------------------------------------
+
+
+async def test_no_secret_password_or_token_is_logged(settings, users, caplog):
+    from authcore.stores import MemoryStore
+
+    caplog.set_level(logging.DEBUG)
+    app, _ = build(settings, users, store=MemoryStore())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        tokens = await pair(c, "tom")
+        await login(c, "tom", "wrong-password-123")
+        await c.get("/me", headers=bearer(tokens["access_token"] + "x"))
+        await c.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        await c.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        users.creds["tom"] = replace(users.creds["tom"], password_hash="$argon2id$broken")
+        await login(c, "tom")
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert text  # the failures above were logged
+    for needle in (
+        settings.secret.decode(),
+        PASSWORD,
+        "wrong-password-123",
+        tokens["access_token"],
+        tokens["refresh_token"],
+        "$argon2id$",
+    ):
+        assert needle not in text
+
+
+async def test_openapi_offers_the_password_flow_with_scopes(built):
+    app, _ = built
+    schema = app.openapi()
+    [scheme] = schema["components"]["securitySchemes"].values()
+    flow = scheme["flows"]["password"]
+    assert flow["tokenUrl"] == "/api/v1/auth/tokens"
+    assert set(flow["scopes"]) == {"grades:read", "users:read"}
+    assert schema["paths"]["/grades"]["get"]["security"]

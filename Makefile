@@ -20,7 +20,7 @@ PY := $(VENV)/bin/python
 CORE_FEATURES := jwt,password,bcrypt,authz,ratelimit,session
 NO_STD_TARGETS := wasm32-unknown-unknown thumbv7em-none-eabihf
 FUZZ_SECONDS ?= 60
-TEST_FUZZ_SECONDS ?= 10
+TEST_FUZZ_SECONDS ?= 20
 SUMMARY := target/test-summary.txt
 
 # Suite bookkeeping, used as the first and last lines of a test-* recipe:
@@ -149,8 +149,18 @@ firmware:
 
 fuzz:
 	@if [ ! -f fuzz/Cargo.toml ]; then echo "fuzz: not yet available"; exit 0; fi
+	mkdir -p target
+	$(call step,python3 fuzz/seed.py)
+	$(call step,cargo +nightly fuzz build)
+	# Each target runs FUZZ_SECONDS on its corpus; a crash, leak or 10 s hang fails the run and
+	# leaves the input in fuzz/artifacts/<target>/. The log of each run is target/fuzz-<t>.log.
 	for t in $$(cargo +nightly fuzz list); do
-	  $(call step,cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS))
+	  echo "\$$ cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS)"
+	  if ! cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	      -print_final_stats=1 > target/fuzz-$$t.log 2>&1; then
+	    tail -n 40 target/fuzz-$$t.log; exit 1
+	  fi
+	  grep -E '^Done' target/fuzz-$$t.log
 	done
 
 bench:

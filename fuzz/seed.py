@@ -51,8 +51,12 @@ def password_inputs():
         for case in json.loads(path.read_text()).get("cases", []):
             h = case.get("hash")
             if isinstance(h, str):
-                pw = case.get("password", "")
-                pw = pw.encode() if isinstance(pw, str) else b""
+                if isinstance(case.get("password_hex"), str):
+                    pw = bytes.fromhex(case["password_hex"])
+                elif isinstance(case.get("password"), str):
+                    pw = case["password"].encode()
+                else:
+                    pw = b""
                 yield h.encode(), pw
 
 
@@ -81,6 +85,7 @@ def main() -> None:
         # password target: hash string, 0xFF, password
         put("password", h + b"\xff" + pw)
         m += 1
+    put("password", b"\xffhunter2")  # empty hash: the hash -> verify round trip
     print(f"seeded {n} tokens and {m} password hashes into {CORPUS.relative_to(ROOT)}/")
 
 

@@ -73,10 +73,10 @@ function writeNode(dir) {
   fs.writeFileSync(path.join(dir, 'index.cjs'), `${HEADER}'use strict';
 const raw = require('./authcore_wasm.cjs');
 ${API}
-const api = createApi(raw);
-// No-ops here, for code shared with the web build (which must fetch and compile the module).
-const ready = Promise.resolve(api);
-module.exports = Object.freeze({ ...api, init: () => ready, initSync: () => api });
+// init/initSync are no-ops here, for code shared with the web build (which must fetch and
+// compile the module first).
+const api = Object.freeze({ ...createApi(raw), init: () => Promise.resolve(api), initSync: () => api });
+module.exports = api;
 `);
   const names = Object.keys(createRequire(import.meta.url)(path.join(dir, 'index.cjs'))).filter((n) => n !== 'default');
   fs.writeFileSync(path.join(dir, 'index.mjs'), `${HEADER}import api from './index.cjs';

@@ -68,8 +68,8 @@ function createApi(raw) {
     return seconds(now, 'now');
   }
 
-  // Lists cross as one string with NUL between items; an item that contains NUL (or is not a
-  // string) is refused here because it could not be told apart from two items.
+  // Lists cross as one string: "" for no items, else NUL before each item (so [] and [""]
+  // differ). An item that contains NUL (or is not a string) is refused: it would read as two.
   function list(value, what, code = 'invalid_params') {
     const items = typeof value === 'string' ? [value] : value;
     if (!Array.isArray(items)) fail(code, `${what} must be a string or an array of strings`);
@@ -80,7 +80,8 @@ function createApi(raw) {
   }
 
   function joined(value, what, code) {
-    return list(value, what, code).join('\0');
+    const items = list(value, what, code);
+    return items.length === 0 ? '' : `\0${items.join('\0')}`;
   }
 
   // ---- keys -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-//! Role and scope checks (`authcore::authz`). Lists arrive NUL-separated (see
+//! Role and scope checks (`authcore::authz`). Lists arrive encoded as one string (see
 //! [`crate::jwt::split_list`]).
 
 use crate::jwt::split_list;

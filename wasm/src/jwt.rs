@@ -92,8 +92,8 @@ impl Default for KeySet {
 }
 
 /// Claim checks for [`verify_with_key`] and [`verify_with_set`], built once from the caller's
-/// options. Lists arrive as one string, items separated by NUL (the wrapper refuses NUL inside
-/// an item), so no per-item marshalling is needed.
+/// options. Lists arrive as one string (see [`split_list`]; the wrapper refuses NUL inside an
+/// item), so no per-item marshalling is needed.
 #[wasm_bindgen]
 pub struct Policy {
     issuers: Option<String>,
@@ -146,13 +146,11 @@ impl Policy {
     }
 }
 
-/// Splits a NUL-separated list; the empty string is the empty list.
+/// Splits a list that the wrapper encoded as `""` (empty) or NUL followed by the items
+/// separated by NUL, so that `[]` and `[""]` stay distinct.
 pub(crate) fn split_list(list: &str) -> Vec<&str> {
-    if list.is_empty() {
-        Vec::new()
-    } else {
-        list.split('\0').collect()
-    }
+    list.strip_prefix('\0')
+        .map_or_else(Vec::new, |items| items.split('\0').collect())
 }
 
 impl Policy {

@@ -1,0 +1,195 @@
+// Types of the `authcore` package (Node: pkg/node, browsers and edge runtimes: pkg/web).
+
+/** Every error code the core defines (stable, snake_case; identical in Rust, Python and JS). */
+export type ErrorCode =
+  | 'malformed' | 'invalid_base64' | 'token_too_large' | 'nesting_too_deep'
+  | 'unsupported_alg' | 'invalid_header' | 'unknown_kid' | 'invalid_signature'
+  | 'expired' | 'not_yet_valid' | 'issued_in_future' | 'invalid_issuer' | 'invalid_audience'
+  | 'invalid_subject' | 'missing_claim' | 'invalid_claim' | 'duplicate_claim' | 'wrong_token_type'
+  | 'weak_key' | 'invalid_key' | 'buffer_too_small' | 'invalid_payload'
+  | 'invalid_hash' | 'hash_params_out_of_bounds' | 'invalid_params' | 'insufficient_memory'
+  | 'password_mismatch' | 'password_too_short' | 'password_too_long' | 'password_too_common'
+  | 'password_too_weak' | 'forbidden' | 'missing_scope'
+  | 'token_reused' | 'token_revoked' | 'rate_limited' | 'store_unavailable';
+
+/** The codes in the core's declaration order. */
+export const ERROR_CODES: readonly ErrorCode[];
+
+/** Every error this package throws. Messages never contain secrets, tokens or passwords. */
+export class AuthError extends Error {
+  readonly name: 'AuthError';
+  readonly code: ErrorCode;
+  /** The claim a `missing_claim` / `invalid_claim` / `duplicate_claim` error is about. */
+  readonly claim?: string;
+}
+
+/** Secrets and passwords: UTF-8 text or raw bytes. */
+export type Bytes = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** An HS256 key. The secret must be at least 32 bytes (`weak_key` otherwise). */
+export class Key {
+  /**
+   * @param secret at least 32 bytes (a string is UTF-8 encoded)
+   * @param kid key id written into signed headers and matched when verifying
+   *   (1 to 64 printable ASCII characters other than `"` and `\`; `invalid_key` otherwise)
+   */
+  constructor(secret: Bytes, kid?: string);
+  /** Accepts secrets shorter than 32 bytes, only to migrate legacy deployments. */
+  static insecureAllowWeak(secret: Bytes, kid?: string): Key;
+  readonly kid: string | undefined;
+}
+
+/** Keys for rotation: the token's `kid` picks the key; the default key signs and verifies tokens without `kid`. */
+export class KeySet {
+  /**
+   * @param keys one or more keys with distinct `kid`s (at most one without); `invalid_key` otherwise
+   * @param options.defaultKid the default key (else the first one); `unknown_kid` if absent
+   */
+  constructor(keys: Key[], options?: { defaultKid?: string });
+  readonly kids: readonly (string | undefined)[];
+  readonly defaultKid: string | undefined;
+}
+
+/** JSON values as claims carry them. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A verified payload: registered claims typed, custom claims as JSON. */
+export interface Claims {
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  jti?: string;
+  /** Token type claim: `"access"` or `"refresh"` for tokens of a session. */
+  typ?: string;
+  scope?: string;
+  roles?: string[];
+  [claim: string]: Json | undefined;
+}
+
+export interface VerifyOptions {
+  /** Accepted issuer(s); the token's `iss` must be one of them. Default: not checked. */
+  issuer?: string | string[];
+  /** Accepted audience(s). Default: a token carrying `aud` is rejected (`invalid_audience`). */
+  audience?: string | string[];
+  /** Expected `sub`. */
+  subject?: string;
+  /**
+   * Expected payload `typ` claim (e.g. `"access"`, `"refresh"`). Default: anything but
+   * `"refresh"` (refresh tokens are accepted only where expected: `wrong_token_type`).
+   */
+  typ?: string;
+  /** Seconds of clock skew tolerated for `exp`, `nbf`, `iat`. Default 0. */
+  leeway?: number;
+  /** Claims that must be present (registered or custom). Default `["exp"]`. */
+  requiredClaims?: string[];
+  /** Maximum token length in bytes. Default 8192 (`token_too_large` beyond). */
+  maxTokenLength?: number;
+  /** Checks to switch off (all default true). */
+  verifyExp?: boolean;
+  verifyNbf?: boolean;
+  verifyIat?: boolean;
+  verifyAud?: boolean;
+  /** The current time: Unix seconds or a Date. Default `Math.floor(Date.now() / 1000)`. */
+  now?: number | Date;
+}
+
+export interface SignOptions {
+  /**
+   * With a Key: the header `kid` (default: the key's own). With a KeySet: which key signs
+   * (default: the set's default key; `unknown_kid` if absent).
+   */
+  kid?: string;
+  /** Header `typ`: `"JWT"` (default) or `"at+jwt"` (RFC 9068 access tokens). */
+  headerTyp?: 'JWT' | 'at+jwt';
+  /** Sets `exp = now + expiresIn` (seconds) and, if the claims have none, `iat = now`. */
+  expiresIn?: number;
+  /** The time `expiresIn` counts from: Unix seconds or a Date. Default: now. */
+  now?: number | Date;
+}
+
+/** Signs the claims (serialized with JSON.stringify) as a compact HS256 token. */
+export function sign(claims: Record<string, unknown>, key: Key | KeySet, options?: SignOptions): string;
+
+/**
+ * Verifies the token (structure, `alg` HS256 only, MAC in constant time before the payload is
+ * read, then the claims) and returns its claims, custom claims included. Integers beyond
+ * 2^53 lose precision, as with any JSON.parse.
+ */
+export function verify<T extends Claims = Claims>(token: string, key: Key | KeySet, options?: VerifyOptions): T;
+
+/** The token's header, **not verified** (for choosing a key by `kid`); its shape is checked. */
+export function decodeHeader(token: string): { alg: 'HS256'; typ?: string; kid?: string; [name: string]: Json | undefined };
+
+/** A role hierarchy: `[senior, junior]` pairs, or `{ senior: [juniors] }`; implication is transitive. */
+export type RoleHierarchy = [string, string][] | Record<string, string[]>;
+
+/**
+ * `true` if the holder has the role (or, for an array, any of them), directly or through the
+ * hierarchy. `holder` is verified claims (their `roles`) or an array of role names.
+ */
+export function hasRole(holder: Claims | string[], role: string | string[], hierarchy?: RoleHierarchy): boolean;
+
+/**
+ * `true` if every required OAuth2 scope is granted. `holder` is verified claims (their
+ * `scope`) or a space-delimited scope string; `required` is a scope string or an array.
+ */
+export function hasScopes(holder: Claims | string, required: string | string[]): boolean;
+
+/** Argon2 parameters; defaults are OWASP's: argon2id, 19456 KiB, 2 passes, 1 lane, 32-byte hash, 16-byte salt. */
+export interface HashParams {
+  algorithm?: 'argon2id' | 'argon2i' | 'argon2d';
+  /** KiB of memory (≥ 8 × parallelism). */
+  memoryCost?: number;
+  timeCost?: number;
+  parallelism?: number;
+  /** Output bytes, 16..=64. */
+  hashLength?: number;
+  /** Salt bytes, 8..=64. */
+  saltLength?: number;
+}
+
+export interface PepperOption {
+  /** Argon2's secret input: a server-side secret kept outside the database. */
+  pepper?: Bytes;
+}
+
+/**
+ * Hashes a password into a PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) with a fresh
+ * salt from crypto.getRandomValues. Synchronous (tens of ms with the defaults).
+ */
+export function hashPassword(password: Bytes, params?: HashParams & PepperOption): string;
+
+/**
+ * `true` if the password matches the stored Argon2 (argon2id/i/d) or bcrypt hash, `false` if
+ * not. Throws `invalid_hash` for a malformed string, `hash_params_out_of_bounds` for a stored
+ * cost beyond the limits (Argon2 m ≤ 256 MiB, t ≤ 10, p ≤ 16; bcrypt cost ≤ 14).
+ */
+export function verifyPassword(password: Bytes, hash: string, options?: PepperOption): boolean;
+
+/** `true` if the stored hash was made with other parameters than `params` (or is bcrypt). */
+export function needsRehash(hash: string, params?: HashParams): boolean;
+
+/** Rules for new passwords; defaults follow NIST SP 800-63B. */
+export interface PasswordPolicy {
+  /** Minimum length in characters (Unicode scalar values). Default 8. */
+  minLength?: number;
+  /** Maximum length in UTF-8 bytes. Default 1024. */
+  maxBytes?: number;
+  /** Character classes required (1–4 of lowercase, uppercase, digits, other). Default none. */
+  requireClasses?: number;
+  /** Reject the built-in list of common passwords. Default true. */
+  rejectCommon?: boolean;
+}
+
+/**
+ * Checks a new password; throws `AuthError` with `password_too_long`, `password_too_short`,
+ * `password_too_common` or `password_too_weak` when it fails.
+ */
+export function checkPassword(password: string, policy?: PasswordPolicy): void;
+
+/** Resolves at once in Node; the web build's `authcore/manual` entry needs it (see manual.d.ts). */
+export function init(input?: unknown): Promise<unknown>;
+export function initSync(module?: unknown): unknown;

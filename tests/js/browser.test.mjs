@@ -1,0 +1,99 @@
+// The web build in a real browser: a page served on 127.0.0.1 imports pkg/web (which fetches
+// and compiles the .wasm itself), signs, verifies and hashes; Debian's Chromium, driven by
+// playwright-core (no browser download), reports what the page computed, and Node checks it
+// against the Node build.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { Key, hashPassword, sign, verify, verifyPassword } from 'authcore';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const WEB = path.resolve(HERE, '..', '..', 'wasm', 'pkg', 'web');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const SECRET = 'browser-test-secret-0123456789abcdef';
+
+function serve() {
+  const files = (url) => {
+    const p = new URL(url, 'http://x').pathname;
+    if (p === '/') return path.join(HERE, 'browser', 'page.html');
+    if (!p.startsWith('/authcore/')) return null;
+    const f = path.join(WEB, path.normalize(p.slice('/authcore/'.length)));
+    return f.startsWith(WEB + path.sep) ? f : null;
+  };
+  const server = http.createServer((req, res) => {
+    const f = files(req.url);
+    if (!f || !fs.existsSync(f)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(f)] || 'application/octet-stream' });
+    fs.createReadStream(f).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let server;
+let context;
+let profile;
+before(async () => {
+  server = await serve();
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'authcore-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+test('the web build signs, verifies and hashes in Chromium, interoperably with Node', async () => {
+  const key = new Key(SECRET, 'browser');
+  const now = 1_700_000_000;
+  const nodeToken = sign({ sub: 'from-node', exp: now + 60 }, key);
+  const nodeHash = hashPassword('correct horse battery staple', { memoryCost: 128, timeCost: 1 });
+  const query = new URLSearchParams({ secret: SECRET, token: nodeToken, now: String(now), hash: nodeHash });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${server.address().port}/?${query}`);
+  await page.waitForFunction(() => window.__results !== undefined || document.getElementById('out').textContent !== 'running…', null, { timeout: 30_000 });
+  const r = await page.evaluate(() => window.__results);
+  assert.deepEqual(errors, []);
+  assert.match(r.userAgent, /HeadlessChrome|Chrome/);
+  assert.equal(r.ready, true);
+
+  // What the browser signed verifies in Node, with the same claims.
+  assert.deepEqual(r.header, { alg: 'HS256', kid: 'browser', typ: 'JWT' });
+  assert.deepEqual(verify(r.token, key), r.claims);
+  assert.equal(r.claims.zoë, '✓');
+  assert.equal(r.claims.exp, r.claims.iat + 300);
+  assert.equal(r.role, true);
+  assert.equal(r.scopes, true);
+  // And what Node signed verifies in the browser.
+  assert.deepEqual(r.nodeToken, { ok: true, value: { sub: 'from-node', exp: now + 60 } });
+
+  // Errors in the browser are AuthErrors with the core's codes.
+  assert.deepEqual([r.expired.isAuthError, r.expired.code], [true, 'expired']);
+  assert.deepEqual([r.tampered.isAuthError, r.tampered.code], [true, 'invalid_signature']);
+  assert.deepEqual([r.weakKey.isAuthError, r.weakKey.code], [true, 'weak_key']);
+  assert.deepEqual([r.common.isAuthError, r.common.code], [true, 'password_too_common']);
+
+  // Argon2id in the browser (salt from crypto.getRandomValues), checked both ways.
+  assert.match(r.hash, /^\$argon2id\$v=19\$m=256,t=1,p=1\$/);
+  assert.equal(r.hashOk, true);
+  assert.equal(r.hashWrong, false);
+  assert.equal(verifyPassword('correct horse battery staple', r.hash), true);
+  assert.equal(r.nodeHashOk, true);
+  await page.close();
+});

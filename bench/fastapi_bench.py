@@ -44,7 +44,9 @@ def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen, str]:
     env.update(PORT="0", DEMO_PASSWORD=PASSWORD, LOG_LEVEL="warning", PYTHONUNBUFFERED="1")
     secret = secrets.token_urlsafe(48)
     if kind == "authcore":
-        env.update(AUTHCORE_SECRET=secret, AUTHCORE_DB=str(tmp / "authcore.sqlite3"))
+        # the twin has no login rate limit: switch the example's off to compare like with like
+        env.update(AUTHCORE_SECRET=secret, AUTHCORE_DB=str(tmp / "authcore.sqlite3"),
+                   AUTHCORE_LOGIN_RATE_CLIENT="off", AUTHCORE_LOGIN_RATE_USER="off")
         cmd = [sys.executable, "-m", "examples.fastapi_app"]
     else:
         env.update(

@@ -9,7 +9,6 @@ in the thread pool instead (what a careful pwdlib user would write).
 Benchmark use only: no refresh rotation, no rate limiting, no hash upgrade.
 """
 
-from __future__ import annotations
 
 import os
 import secrets

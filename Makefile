@@ -32,7 +32,7 @@ skipped = mkdir -p target; echo "SKIP  $(1): $(2)" | tee -a $(SUMMARY)
 step = echo "\$$ $(1)"; $(1)
 
 .PHONY: help setup test test-start test-rust test-vectors test-py test-js test-firmware \
-        test-fuzz test-miri demo py wasm firmware fuzz bench size dist lint vectors
+        test-fuzz test-miri demo py wasm firmware fuzz bench bench-js size dist lint vectors
 
 help:
 	@echo "make setup     install toolchains, apt packages, .venv, node packages (idempotent)"
@@ -43,7 +43,8 @@ help:
 	echo "make wasm      build the JS/wasm package into wasm/pkg"
 	echo "make firmware  build the Cortex-M example and run it under QEMU"
 	echo "make fuzz      fuzz every target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
-	echo "make bench     criterion benchmarks of the core"
+	echo "make bench     criterion benchmarks of the core, then bench-js"
+	echo "make bench-js  the JS package vs jose and hash-wasm (ops/s, ratios)"
 	echo "make size      code size of the firmware variants and the wasm module"
 	echo "make dist      Python wheel and wasm package into dist/"
 	echo "make vectors   regenerate tests/vectors/*.json from PyJWT, argon2-cffi, bcrypt"
@@ -134,13 +135,11 @@ py:
 	@if [ ! -f py/pyproject.toml ]; then echo "py: not yet available"; exit 0; fi
 	$(call step,VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release -q -m py/Cargo.toml)
 
-WASM_OUT := target/wasm32-unknown-unknown/size/authcore_wasm.wasm
+# cargo (size profile, wasm32) → wasm-bindgen (nodejs, web) → wasm-opt -Oz → wasm/pkg/{node,web}
 wasm:
 	@if [ ! -f wasm/Cargo.toml ]; then echo "wasm: not yet available"; exit 0; fi
-	$(call step,cargo build -p authcore-wasm --target wasm32-unknown-unknown --profile size)
-	for t in nodejs web; do
-	  $(call step,wasm-bindgen --target $$t --out-dir wasm/pkg/$$t $(WASM_OUT))
-	done
+	[ -d wasm/node_modules ] || scripts/setup.sh node
+	$(call step,node wasm/build.mjs)
 
 firmware:
 	@if [ ! -f examples/firmware/Cargo.toml ]; then echo "firmware: not yet available"; exit 0; fi
@@ -165,10 +164,17 @@ fuzz:
 
 bench:
 	$(call step,cargo bench -p authcore)
+	$(MAKE) bench-js
+
+# authcore vs jose (verify/sign) and hash-wasm (argon2id), side by side in one Node process.
+bench-js:
+	@$(MAKE) wasm
+	$(call step,node wasm/bench/bench.mjs)
 
 # Flash, RAM and stack of the firmware variants (verify-only, verify+sign, everything).
 size:
 	@$(call step,scripts/firmware.sh size)
+	$(call step,node wasm/bench/size.mjs)
 
 dist:
 	@echo "dist: not yet available"

@@ -81,10 +81,18 @@ def create_app(
     hasher: Optional[PasswordHasher] = None,
 ) -> FastAPI:
     """Builds the app. ``settings`` default to the ``AUTHCORE_*`` environment, ``db_path`` to
-    ``$AUTHCORE_DB`` or ``./authcore-demo.sqlite3``."""
+    ``$AUTHCORE_DB`` or ``./authcore-demo.sqlite3``. Sessions (refresh rotation, logout,
+    login limits) live in ``settings.store_url`` (``$AUTHCORE_STORE``), by default an SQLite
+    file next to the user database (``…-sessions.sqlite3``)."""
+    import dataclasses
     import os
 
-    db = UserDB(db_path or os.environ.get("AUTHCORE_DB") or DEFAULT_DB)
+    db_file = Path(db_path or os.environ.get("AUTHCORE_DB") or DEFAULT_DB)
+    db = UserDB(db_file)
+    settings = settings if settings is not None else AuthSettings.from_env()
+    if settings.store_url is None:
+        sessions_db = db_file.with_name(f"{db_file.stem}-sessions.sqlite3")
+        settings = dataclasses.replace(settings, store_url=f"sqlite:///{sessions_db}")
     auth = AuthCore(
         settings,
         load_user=db.get_user,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -45,3 +48,62 @@ class RedisServer:
 
 def unique_prefix() -> str:
     return f"test:{uuid.uuid4().hex}:"
+
+
+class AppInstance:
+    """The example app in its own uvicorn process (``python -m examples.fastapi_app``) on a
+    free loopback port; ``env`` adds ``AUTHCORE_*`` settings."""
+
+    def __init__(self, env: dict) -> None:
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AUTHCORE_", "DEMO_"))},
+            "PORT": "0",
+            "LOG_LEVEL": "warning",
+            "PYTHONUNBUFFERED": "1",
+            **env,
+        }
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def spawn(self) -> AppInstance:
+        """Starts the process; :meth:`wait_ready` waits until it listens."""
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "examples.fastapi_app"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        return self
+
+    def wait_ready(self) -> AppInstance:
+        assert self.proc is not None and self.proc.stdout is not None
+        lines = []
+        for line in self.proc.stdout:  # the banner names the bound port
+            lines.append(line)
+            m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+            if m:
+                self.url = m.group(1)
+                break
+        if not self.url:
+            self.stop()
+            raise AssertionError("app did not start:\n" + "".join(lines))
+        # Keep draining the pipe so the app never blocks on a full stdout.
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        return self
+
+    def start(self) -> AppInstance:
+        return self.spawn().wait_ready()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

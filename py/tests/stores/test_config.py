@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from authcore.exceptions import InvalidParamsError
 from authcore.stores import (
+    DEFAULT_LOGIN_PER_CLIENT,
     MemoryStore,
     RedisStore,
     SessionPolicy,
@@ -43,3 +44,25 @@ def test_policy_is_validated_by_the_core() -> None:
     for args in [(0, 10), (11, 10), (60, 600, 60)]:
         with pytest.raises(InvalidParamsError):
             SessionPolicy(*args)
+
+
+def test_login_limits_from_the_environment() -> None:
+    import secrets
+
+    from authcore.fastapi import AuthCore, AuthSettings, ConfigError
+
+    env = {
+        "AUTHCORE_SECRET": secrets.token_urlsafe(48),
+        "AUTHCORE_STORE": "memory://",
+        "AUTHCORE_LOGIN_RATE_CLIENT": "off",
+        "AUTHCORE_LOGIN_RATE_USER": "7/min, burst=2",
+    }
+    sessions = AuthCore(AuthSettings.from_env(env)).sessions
+    assert sessions.login_per_client is None
+    assert (sessions.login_per_user.burst, sessions.login_per_user.period_ms) == (2, 8_572)
+    # Unset: the stores' defaults.
+    defaults = AuthCore(AuthSettings.from_env({**env, "AUTHCORE_LOGIN_RATE_CLIENT": ""})).sessions
+    assert defaults.login_per_client == DEFAULT_LOGIN_PER_CLIENT
+    for bad in ["5", "0/s", "5/fortnight"]:
+        with pytest.raises(ConfigError):
+            AuthSettings.from_env({**env, "AUTHCORE_LOGIN_RATE_USER": bad})

@@ -97,7 +97,12 @@ def _sessions_for(store: Any, settings: AuthSettings, per_client: Any, per_user:
     if store is None:
         store = stores.store_from_url(settings.store_url)
     limits = {}
-    for name, value in (("login_per_client", per_client), ("login_per_user", per_user)):
+    for name, value, setting in (
+        ("login_per_client", per_client, settings.login_rate_client),
+        ("login_per_user", per_user, settings.login_rate_user),
+    ):
+        if value is _DEFAULT and setting is not None:  # AUTHCORE_LOGIN_RATE_* ("off" = none)
+            value = None if setting.strip().lower() == "off" else setting
         if value is not _DEFAULT:
             limits[name] = stores.parse_quota(value) if isinstance(value, str) else value
     policy = stores.SessionPolicy(settings.access_ttl, settings.refresh_ttl, settings.leeway)

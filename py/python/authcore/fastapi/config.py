@@ -19,6 +19,10 @@ variable                    meaning
                             unset = stateless refresh.
 =========================== ============================================================
 
+With a store, ``AUTHCORE_LOGIN_RATE_CLIENT`` and ``AUTHCORE_LOGIN_RATE_USER`` set the login
+limits per client address and per username: ``20/min``, ``5/min, burst=10``, or ``off``
+(defaults: :data:`authcore.stores.DEFAULT_LOGIN_PER_CLIENT` and ``DEFAULT_LOGIN_PER_USER``).
+
 A weak or missing secret is refused with :class:`ConfigError` at start-up: an app that cannot
 sign safely should not serve. The error never repeats the secret.
 """
@@ -123,6 +127,8 @@ class AuthSettings:
     audience: Optional[str] = None
     leeway: int = 0
     store_url: Optional[str] = None
+    login_rate_client: Optional[str] = None
+    login_rate_user: Optional[str] = None
     dev: bool = False
     previous_secrets: Mapping[str, bytes] = field(default_factory=dict, repr=False)
 
@@ -148,6 +154,15 @@ class AuthSettings:
             raise ConfigError("refresh_ttl must not be shorter than access_ttl")
         if not isinstance(self.leeway, int) or not 0 <= self.leeway <= _MAX_LEEWAY:
             raise ConfigError(f"leeway must be between 0 and {_MAX_LEEWAY} seconds")
+        for name in ("login_rate_client", "login_rate_user"):
+            value = getattr(self, name)
+            if value is not None and value.strip().lower() != "off":
+                from ..stores import parse_quota
+
+                try:
+                    parse_quota(value)
+                except ValueError as exc:
+                    raise ConfigError(f"{name}: {exc}") from None
         for name in ("issuer", "audience", "secret_kid"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value):
@@ -193,5 +208,7 @@ class AuthSettings:
             audience=env.get("AUTHCORE_AUDIENCE") or None,
             leeway=leeway,
             store_url=env.get("AUTHCORE_STORE") or None,
+            login_rate_client=env.get("AUTHCORE_LOGIN_RATE_CLIENT") or None,
+            login_rate_user=env.get("AUTHCORE_LOGIN_RATE_USER") or None,
             dev=dev,
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from typing import Any
 
 from ..exceptions import RateLimitedError, TokenReusedError, TokenRevokedError
 from ._base import Quota, SessionPolicy, SessionStore, clock_s
@@ -79,6 +80,14 @@ class Sessions:
         self.login_per_user = login_per_user
         self.reset_user_on_success = reset_user_on_success
         self.ipv6_prefix = ipv6_prefix
+
+    @classmethod
+    def from_url(cls, url: str, policy: SessionPolicy, **kwargs: Any) -> Sessions:
+        """Sessions over :func:`~authcore.stores.store_from_url` ``(url)``; ``kwargs`` as for
+        the constructor."""
+        from . import store_from_url
+
+        return cls(store_from_url(url), policy, **kwargs)
 
     def __repr__(self) -> str:
         return f"Sessions({self.store!r}, {self.policy!r})"

@@ -16,7 +16,11 @@ may lose the last second on a crash; ``always`` loses nothing). Keys of one fami
 hash tag, so the scripts also work on Redis Cluster.
 
 Connection errors, timeouts and server errors all raise :class:`StoreUnavailableError`;
-redis-py reconnects on the next call once the server is back.
+redis-py reconnects on the next call once the server is back. A command whose connection
+broke is retried once on a fresh connection (so the first request after a Redis restart does
+not fail on a stale pooled socket). If the lost attempt had in fact run, the retry of a refresh
+sees its own mark and answers ``reused``: the session is revoked (the user logs in again), it
+is never wrongly accepted.
 """
 
 from __future__ import annotations

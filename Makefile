@@ -31,13 +31,14 @@ passed = echo "PASS  $(1) ($$((SECONDS - start))s)" | tee -a $(SUMMARY)
 skipped = mkdir -p target; echo "SKIP  $(1): $(2)" | tee -a $(SUMMARY)
 step = echo "\$$ $(1)"; $(1)
 
-.PHONY: help setup test test-start test-rust test-vectors test-py test-js test-firmware \
-        test-fuzz test-miri demo py wasm firmware fuzz bench bench-js size dist lint vectors
+.PHONY: help setup test test-start test-rust test-vectors test-py test-fastapi test-js \
+        test-firmware test-fuzz test-miri demo py wasm firmware fuzz bench bench-js size dist lint vectors
 
 help:
 	@echo "make setup     install toolchains, apt packages, .venv, node packages (idempotent)"
 	echo "make test      setup, then every suite: rust, vectors, python, js, firmware, fuzz, miri"
-	echo "make demo      run the example FastAPI service"
+	echo "make demo      run the example FastAPI service on 127.0.0.1 (PORT=8000, DEMO_PASSWORD=…)"
+	echo "make test-fastapi  only the FastAPI/example-app tests (pytest, uvicorn, schemathesis)"
 	echo "make lint      cargo fmt --check, clippy -D warnings, ruff"
 	echo "make py        build the Python extension into .venv (maturin develop --release)"
 	echo "make wasm      build the JS/wasm package into wasm/pkg"
@@ -91,6 +92,14 @@ test-py:
 	$(call step,$(VENV)/bin/pytest -q py/tests)
 	$(call passed,python)
 
+# A subset of test-py: authcore.fastapi and the example app, incl. a real uvicorn and
+# schemathesis (SCHEMATHESIS_MAX_EXAMPLES per operation, default 30).
+test-fastapi:
+	@$(call suite,fastapi)
+	$(MAKE) py
+	$(call step,$(VENV)/bin/pytest -q py/tests/fastapi)
+	$(call passed,fastapi)
+
 test-js:
 	@if [ ! -f wasm/package.json ]; then $(call skipped,js,wasm/ not present); exit 0; fi
 	if ! (cd wasm && node -e 'process.exit(require("./package.json").scripts?.test ? 0 : 1)'); then
@@ -129,7 +138,9 @@ demo:
 	@if [ ! -f examples/fastapi_app/__main__.py ]; then echo "demo: not yet available (lands with the FastAPI example)"; exit 0; fi
 	scripts/setup.sh py
 	$(MAKE) py
-	$(PY) -m examples.fastapi_app
+	# Without AUTHCORE_SECRET the demo runs in dev mode: a throwaway secret, announced loudly.
+	if [ -z "$${AUTHCORE_SECRET:-}" ]; then export AUTHCORE_DEV=1; fi
+	exec $(PY) -m examples.fastapi_app
 
 py:
 	@if [ ! -f py/pyproject.toml ]; then echo "py: not yet available"; exit 0; fi

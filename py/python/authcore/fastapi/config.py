@@ -29,7 +29,6 @@ sign safely should not serve. The error never repeats the secret.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import secrets
@@ -39,8 +38,6 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 __all__ = ["MIN_SECRET_BYTES", "AuthSettings", "ConfigError", "parse_duration"]
-
-log = logging.getLogger("authcore.fastapi")
 
 MIN_SECRET_BYTES = 32
 """Shortest accepted HS256 secret (RFC 7518 §3.2: a key at least as long as the hash output)."""
@@ -106,7 +103,6 @@ def _dev_banner() -> None:
     )
     line = "!" * 78
     print(f"\n{line}\n{msg}\n{line}\n", file=sys.stderr, flush=True)
-    log.warning(msg)
     warnings.warn(msg, RuntimeWarning, stacklevel=3)
 
 

@@ -45,8 +45,12 @@ def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen, str]:
     secret = secrets.token_urlsafe(48)
     if kind == "authcore":
         # the twin has no login rate limit: switch the example's off to compare like with like
-        env.update(AUTHCORE_SECRET=secret, AUTHCORE_DB=str(tmp / "authcore.sqlite3"),
-                   AUTHCORE_LOGIN_RATE_CLIENT="off", AUTHCORE_LOGIN_RATE_USER="off")
+        env.update(
+            AUTHCORE_SECRET=secret,
+            AUTHCORE_DB=str(tmp / "authcore.sqlite3"),
+            AUTHCORE_LOGIN_RATE_CLIENT="off",
+            AUTHCORE_LOGIN_RATE_USER="off",
+        )
         cmd = [sys.executable, "-m", "examples.fastapi_app"]
     else:
         env.update(

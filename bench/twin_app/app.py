@@ -9,7 +9,6 @@ in the thread pool instead (what a careful pwdlib user would write).
 Benchmark use only: no refresh rotation, no rate limiting, no hash upgrade.
 """
 
-
 import os
 import secrets
 import sqlite3

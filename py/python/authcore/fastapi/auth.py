@@ -218,11 +218,16 @@ class AuthCore:
         return self._router
 
     def install(self, app) -> None:
-        """Adds the auth router and the ``{"detail", "code"}`` error handler to ``app`` and
-        makes this object reachable as ``app.state.authcore``."""
+        """Adds the auth router and the ``{"detail", "code"}`` error handler to ``app``, makes
+        this object reachable as ``app.state.authcore`` and prepares the dummy hash."""
         app.include_router(self.router)
         app.add_exception_handler(AuthHTTPException, auth_error_handler)
         app.state.authcore = self
+        # The dummy hash for unknown users is made now, so the first unknown-user login does
+        # not take longer than a wrong password would.
+        warm_up = getattr(self.hasher, "dummy_verify", None)
+        if warm_up is not None:
+            warm_up("authcore warm-up")
 
     def require_role(self, *roles: str):
         """Dependency: the current user, if the token holds one of ``roles`` (directly or via

@@ -104,7 +104,7 @@ def build_router(auth: AuthCore) -> APIRouter:
                 ok, new_hash = await auth.hasher.averify_and_update(password, creds.password_hash)
             except Exception as exc:  # unusable stored hash: a failed login, never a 500
                 log.error("stored password hash unusable: %s", getattr(exc, "code", "error"))
-            ok = ok and creds.active
+            ok = ok and bool(getattr(creds, "active", True))
         await auth.login_finished(client, username, ok)
         if not ok or creds is None:
             log.info("login failed")

@@ -122,14 +122,16 @@ test-fuzz:
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	$(call passed,fuzz)
 
-# Miri interprets the core's unit tests (argon2-heavy ones are too slow for it and are filtered).
-MIRI_FILTER ?= jwt::
+# Miri interprets the core's tests except the Argon2/bcrypt ones, which are too slow for it.
+MIRI_LIB_FILTER ?= jwt:: error::
+MIRI_TESTS ?= authz ratelimit session
 test-miri:
 	@if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^miri'; then
 	  $(call skipped,miri,nightly miri not installed (scripts/setup.sh fuzz)); exit 0
 	fi
 	$(call suite,miri)
-	$(call step,cargo +nightly miri test -p authcore --lib -- $(MIRI_FILTER))
+	$(call step,cargo +nightly miri test -p authcore --lib -- $(MIRI_LIB_FILTER))
+	$(call step,cargo +nightly miri test -p authcore $(addprefix --test ,$(MIRI_TESTS)))
 	$(call passed,miri)
 
 # --- builds ------------------------------------------------------------------------------------

@@ -128,6 +128,12 @@ test('passwords: hash, verify, rehash decisions, pepper, policy', () => {
   assert.throws(() => checkPassword('abcdefgh', { minLength: 3, maxBytes: 4 }), { code: 'password_too_long' });
 });
 
+test('hashPassword refuses parameters verifyPassword could not check', () => {
+  assert.throws(() => hashPassword('pw', { memoryCost: 4 * 1024 * 1024 }), { code: 'hash_params_out_of_bounds' });
+  assert.throws(() => hashPassword('pw', { memoryCost: 64, timeCost: 11 }), { code: 'hash_params_out_of_bounds' });
+  assert.throws(() => hashPassword('pw', { memoryCost: 64, parallelism: 0 }), { code: 'invalid_params' });
+});
+
 test('hashPassword with the default (OWASP) parameters', () => {
   const h = hashPassword('correct horse battery staple');
   assert.match(h, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);

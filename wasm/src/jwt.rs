@@ -181,7 +181,7 @@ impl Policy {
 
 fn verify_with(
     token: &str,
-    keys: &impl KeyStore,
+    keys: &dyn KeyStore,
     policy: &Policy,
     now: f64,
 ) -> Result<String, JsValue> {

@@ -49,7 +49,9 @@ fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
 }
 
 /// Hashes `password` into a PHC string. `salt` holds at least the salt length in random bytes
-/// (the first ones are used).
+/// (the first ones are used). Parameters outside the default [`Bounds`] are refused
+/// (`hash_params_out_of_bounds`): [`verify_password`] could not check such a hash, and an
+/// oversized memory cost would exhaust the module's memory.
 #[wasm_bindgen(js_name = hashPassword)]
 #[allow(clippy::too_many_arguments)]
 pub fn hash_password(
@@ -63,7 +65,9 @@ pub fn hash_password(
     output_len: Option<u32>,
     salt_len: Option<u32>,
 ) -> Result<String, JsValue> {
-    let params = params(algorithm, m_cost, t_cost, p_cost, output_len, salt_len).map_err(throw)?;
+    let params = params(algorithm, m_cost, t_cost, p_cost, output_len, salt_len)
+        .and_then(|p| Bounds::default().check(&p).map(|()| p))
+        .map_err(throw)?;
     let salt = salt
         .get(..params.salt_len())
         .ok_or_else(|| throw(Error::InvalidParams))?;

@@ -75,6 +75,10 @@ setup_py() {
 }
 
 setup_node() {
+  # wasm/: binaryen (wasm-opt), jose and hash-wasm for the benchmark. tests/js/: jose,
+  # playwright-core (drives Debian's chromium from setup_apt; it never downloads a browser),
+  # typescript, and the package itself as a link to wasm/.
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   for d in wasm tests/js; do
     if [ -f "$d/package.json" ] && { [ ! -d "$d/node_modules" ] || [ "$d/package.json" -nt "$d/node_modules" ]; }; then
       log "npm install in $d"

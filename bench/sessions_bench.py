@@ -10,7 +10,7 @@ stops everything. Not a test: nothing here asserts a speed.
 Figures:
 1. the core's GCRA decision (``Quota.check``) through the Python binding, µs per call;
 2. each store's ``rate_limit`` and ``use_refresh`` from Python (sequential: µs per call);
-3. over HTTP, per store (SQLite, Redis): refresh requests/s; login attempts/s that are
+3. over HTTP, per store (memory as the baseline, SQLite, Redis): refresh requests/s; login attempts/s that are
    refused by the rate limiter before any password work (429); full login attempts/s
    (Argon2id verify at OWASP parameters, wrong password → 401).
 """
@@ -74,7 +74,13 @@ async def store_latency(stores: dict) -> None:
                 f"jti-{i}-{secrets.token_hex(4)}", f"fam-{i % 64}", exp, policy, now
             )
         ur = (time.perf_counter() - t0) / n * 1e6
-        print(f"   {name:<7} rate_limit {rl:7.1f} µs   use_refresh {ur:7.1f} µs")
+        line = f"   {name:<7} rate_limit {rl:7.1f} µs   use_refresh {ur:7.1f} µs"
+        if isinstance(store, RedisStore):  # the floor: one round trip of the same client
+            t0 = time.perf_counter()
+            for _ in range(n):
+                await store.ping()
+            line += f"   (PING round trip {(time.perf_counter() - t0) / n * 1e6:.1f} µs)"
+        print(line)
         await store.close()
 
 
@@ -197,6 +203,8 @@ async def run(args: argparse.Namespace, tmp: Path, redis_url: str) -> None:
     )
     print()
     print(f"3. example app over HTTP ({args.concurrency} clients, {args.seconds:g} s each)")
+    # memory:// (a dict in the app process) is the baseline: the rest is the HTTP/app cost.
+    await http_bench("memory", "memory://", tmp, args.seconds, args.concurrency)
     await http_bench("sqlite", f"sqlite:///{tmp}/sessions.db", tmp, args.seconds, args.concurrency)
     await http_bench("redis", redis_url, tmp, args.seconds, args.concurrency)
 

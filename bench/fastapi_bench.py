@@ -161,6 +161,14 @@ async def run(kind: str, args) -> Dict[str, float]:
     return {"rps": rps, "idle": idle, "busy": busy}
 
 
+def _median(runs: List[Dict]) -> Dict:
+    """Metric by metric, the median over rounds."""
+    out: Dict = {"rps": statistics.median(r["rps"] for r in runs)}
+    for phase in ("idle", "busy"):
+        out[phase] = {m: statistics.median(r[phase][m] for r in runs) for m in runs[0][phase]}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=4000)
@@ -168,15 +176,20 @@ def main() -> None:
     ap.add_argument("--probes", type=int, default=300)
     ap.add_argument("--login-workers", type=int, default=4)
     ap.add_argument("--servers", default="authcore,twin-inline,twin-thread")
+    ap.add_argument("--rounds", type=int, default=1, help="report the median of N rounds")
     args = ap.parse_args()
 
-    results = {}
-    for kind in args.servers.split(","):
-        print(f"… {kind}", file=sys.stderr, flush=True)
-        results[kind] = asyncio.run(run(kind, args))
+    kinds = args.servers.split(",")
+    rounds: Dict[str, list] = {k: [] for k in kinds}
+    for i in range(args.rounds):  # interleaved, so a busy moment hits every server alike
+        for kind in kinds:
+            print(f"… round {i + 1}/{args.rounds}: {kind}", file=sys.stderr, flush=True)
+            rounds[kind].append(asyncio.run(run(kind, args)))
+    results = {k: _median(v) for k, v in rounds.items()}
 
     print(
-        f"\n/me: {args.requests} requests at concurrency {args.concurrency}; latency: "
+        f"\nmedian of {args.rounds} round(s). /me: {args.requests} requests at concurrency "
+        f"{args.concurrency}; latency: "
         f"{args.probes} sequential probes, alone and with {args.login_workers} login loops\n"
     )
     head = (

@@ -66,6 +66,22 @@ test('verify options: issuer/audience lists, subject, typ, leeway, requiredClaim
   assert.throws(() => verify(t, key, { ...base, maxTokenLength: t.length - 1 }), { code: 'token_too_large' });
 });
 
+test('options are never mixed up between calls (compiled policies are reused)', () => {
+  const key = new Key(S1);
+  const tokens = Array.from({ length: 100 }, (_, i) => sign({ iss: `issuer-${i}`, exp: NOW + 60 }, key));
+  for (let round = 0; round < 2; round++) {
+    tokens.forEach((t, i) => {
+      assert.equal(verify(t, key, { now: NOW, issuer: `issuer-${i}` }).iss, `issuer-${i}`);
+      assert.throws(() => verify(t, key, { now: NOW, issuer: `issuer-${(i + 1) % 100}` }), { code: 'invalid_issuer' });
+      assert.throws(() => verify(t, key, { now: NOW, issuer: [`issuer-${i}`, 'x'], audience: 'api', verifyAud: true }), { code: 'missing_claim', claim: 'aud' });
+    });
+  }
+  // Lists are not strings: ["a,b"] and ["a", "b"] are different issuers.
+  const t = sign({ iss: 'a', exp: NOW + 60 }, key);
+  assert.throws(() => verify(t, key, { now: NOW, issuer: ['a,b'] }), { code: 'invalid_issuer' });
+  assert.equal(verify(t, key, { now: NOW, issuer: ['a', 'b'] }).iss, 'a');
+});
+
 test('verify without now uses the clock', () => {
   const key = new Key(S1);
   const t = sign({ sub: 'x' }, key, { expiresIn: 60 });

@@ -96,6 +96,9 @@ test('claim errors name the claim, custom required claims by name', () => {
 
 test('a malformed granted scope is invalid_claim (scope), a bad requirement invalid_params', () => {
   assert.throws(() => hasScopes('read\twrite', 'read'), { code: 'invalid_claim', claim: 'scope' });
+  assert.throws(() => hasScopes({ scope: ['read'] }, 'read'), { code: 'invalid_claim', claim: 'scope' });
+  assert.throws(() => hasRole({ roles: 'admin' }, 'admin'), { code: 'invalid_claim', claim: 'roles' });
+  assert.throws(() => hasRole({ roles: ['admin', 7] }, 'admin'), { code: 'invalid_claim' });
   assert.throws(() => hasScopes('read', ['re ad']), { code: 'invalid_params' });
   assert.throws(() => hasRole(['admin'], ''), { code: 'invalid_params' });
   assert.throws(() => hasRole(['admin'], 'a', [['a', 'b'], ['b', 'a']]), { code: 'invalid_params' });

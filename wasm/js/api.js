@@ -24,8 +24,8 @@ function createApi(raw) {
     }
   }
 
-  function fail(code, message) {
-    throw new AuthError(code, message);
+  function fail(code, message, claim) {
+    throw new AuthError(code, message, claim);
   }
 
   // The core's errors cross the boundary as "code|message[|claim]"; a caller-required custom
@@ -155,7 +155,12 @@ function createApi(raw) {
     return v ? 0 : bit;
   }
 
-  function buildPolicy(o) {
+  // Compiled policies, keyed by their exact arguments (JSON.stringify keeps distinct argument
+  // lists distinct), so a handler that passes the same options on every request reuses one.
+  const POLICY_CACHE_SIZE = 64;
+  const policies = new Map();
+
+  function policyArgs(o) {
     let flags = flag(o, 'verifyAud', NO_VERIFY_AUD) | flag(o, 'verifyExp', NO_VERIFY_EXP)
       | flag(o, 'verifyNbf', NO_VERIFY_NBF) | flag(o, 'verifyIat', NO_VERIFY_IAT);
     const some = (v, what) => (v === undefined || v === null ? undefined : joined(v, what));
@@ -164,7 +169,7 @@ function createApi(raw) {
       maxLen = seconds(o.maxTokenLength, 'maxTokenLength');
       flags |= HAS_MAX_LEN;
     }
-    return new raw.Policy(
+    const args = [
       flags,
       some(o.issuer, 'issuer'),
       some(o.audience, 'audience'),
@@ -173,7 +178,24 @@ function createApi(raw) {
       optText(o.typ, 'typ'),
       o.leeway === undefined ? 0 : seconds(o.leeway, 'leeway'),
       maxLen,
-    );
+    ];
+    return args;
+  }
+
+  function policyFor(o) {
+    const args = policyArgs(o);
+    const id = JSON.stringify(args);
+    let policy = policies.get(id);
+    if (policy === undefined) {
+      if (policies.size >= POLICY_CACHE_SIZE) {
+        const [oldest, old] = policies.entries().next().value;
+        policies.delete(oldest);
+        old.free();
+      }
+      policy = new raw.Policy(...args);
+      policies.set(id, policy);
+    }
+    return policy;
   }
 
   function hasPolicy(o) {
@@ -196,15 +218,12 @@ function createApi(raw) {
     const [verifyFn, , k] = keyArgs(keys);
     const o = options || {};
     const now = nowSeconds(o.now);
-    const own = hasPolicy(o);
-    const policy = own ? buildPolicy(o) : (defaultPolicy ||= buildPolicy({}));
+    const policy = hasPolicy(o) ? policyFor(o) : (defaultPolicy ||= new raw.Policy(...policyArgs({})));
     let payload;
     try {
       payload = verifyFn(token, k, policy, now);
     } catch (e) {
       rethrow(e, o.requiredClaims === undefined ? undefined : list(o.requiredClaims, 'requiredClaims'));
-    } finally {
-      if (own) policy.free();
     }
     return JSON.parse(payload);
   }
@@ -272,7 +291,8 @@ function createApi(raw) {
    * `roles` claim) or an array of role names.
    */
   function hasRole(holder, role, hierarchy) {
-    const held = Array.isArray(holder) ? holder : (holder && holder.roles) || [];
+    const held = Array.isArray(holder) ? holder : (holder && holder.roles) ?? [];
+    if (!Array.isArray(held)) fail('invalid_claim', 'a claim has an invalid type or value (roles)', 'roles');
     try {
       return raw.anyRole(joined(held, 'roles', 'invalid_claim'), joined(role, 'role'), hierarchyList(hierarchy));
     } catch (e) {
@@ -286,7 +306,7 @@ function createApi(raw) {
    */
   function hasScopes(holder, required) {
     const granted = typeof holder === 'string' ? holder : (holder && holder.scope) ?? '';
-    text(granted, 'scope', 'invalid_claim');
+    if (typeof granted !== 'string') fail('invalid_claim', 'a claim has an invalid type or value (scope)', 'scope');
     const req = typeof required === 'string' ? required.split(' ').filter((s) => s !== '') : required;
     try {
       return raw.hasScopes(granted, joined(req, 'required scopes'));

@@ -1,0 +1,65 @@
+"""authcore: fast, strict authentication primitives with a Rust core.
+
+- :mod:`authcore.jwt` — PyJWT-compatible HS256 tokens (``encode``, ``decode``…);
+- :class:`Key`, :class:`KeySet` — HS256 keys (≥ 32 bytes) and rotation by ``kid``;
+- :class:`PasswordHasher` — Argon2id hashing with the GIL released, bcrypt upgrade on login;
+- :mod:`authcore.authz` — role hierarchies and OAuth2 scopes;
+- :mod:`authcore.exceptions` — PyJWT's exception names, every exception with a ``.code``.
+"""
+
+from __future__ import annotations
+
+from . import authz, exceptions, jwt
+from ._authcore import (
+    DEFAULT_MAX_TOKEN_LEN,
+    ERROR_CODES,
+    MIN_SECRET_LEN,
+    Argon2Params,
+    HashBounds,
+    Key,
+    KeySet,
+    PasswordPolicy,
+    Quota,
+    RoleHierarchy,
+    SessionPolicy,
+    __version__,
+    check_password,
+    has_role,
+    has_scopes,
+    key_hash,
+    needs_rehash,
+    parse_scopes,
+    require_role,
+    require_scopes,
+)
+from .exceptions import *  # noqa: F403
+from .exceptions import __all__ as _exception_names
+from .passwords import PasswordHasher
+
+__all__ = [
+    "__version__",
+    "ERROR_CODES",
+    "DEFAULT_MAX_TOKEN_LEN",
+    "MIN_SECRET_LEN",
+    "jwt",
+    "authz",
+    "exceptions",
+    "Key",
+    "KeySet",
+    "PasswordHasher",
+    "Argon2Params",
+    "HashBounds",
+    "PasswordPolicy",
+    "check_password",
+    "needs_rehash",
+    "RoleHierarchy",
+    "has_role",
+    "require_role",
+    "has_scopes",
+    "require_scopes",
+    "parse_scopes",
+    "Quota",
+    "key_hash",
+    "SessionPolicy",
+    *_exception_names,
+]

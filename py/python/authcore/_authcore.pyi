@@ -1,0 +1,297 @@
+"""Type stubs for the native module ``authcore._authcore`` (the Rust binding).
+
+Every failure raises a subclass of ``authcore.exceptions.AuthError`` carrying the core's
+``.code`` (see ``ERROR_CODES``), except argument type errors (``TypeError``/``ValueError``).
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar, Literal, Optional, Union, final
+
+__version__: str
+#: Every error code of the core, in declaration order.
+ERROR_CODES: list[str]
+#: Default maximum token length in bytes (8192).
+DEFAULT_MAX_TOKEN_LEN: int
+#: Minimum HS256 secret length in bytes (32).
+MIN_SECRET_LEN: int
+
+_Secret = Union[str, bytes, bytearray]
+_Names = Union[str, Iterable[str]]
+
+# --- tokens ---------------------------------------------------------------------------------
+
+@final
+class Key:
+    """An HS256 key: a secret of at least 32 bytes (``str`` is UTF-8 encoded) and an optional
+    ``kid`` (1–64 printable ASCII bytes, no ``"`` or ``\\``). ``allow_weak=True`` accepts
+    shorter secrets, for migrating legacy deployments only."""
+
+    def __init__(
+        self, secret: _Secret, kid: Optional[str] = None, *, allow_weak: bool = False
+    ) -> None: ...
+    @property
+    def kid(self) -> Optional[str]: ...
+    @property
+    def is_weak(self) -> bool: ...
+
+@final
+class KeySet:
+    """Keys for rotation: a token's ``kid`` picks its key (unknown ``kid`` is rejected), tokens
+    without ``kid`` use the default key (the first, or ``default_kid``), which also signs."""
+
+    def __init__(self, keys: Sequence[Key], default_kid: Optional[str] = None) -> None: ...
+    @property
+    def kids(self) -> list[Optional[str]]: ...
+    @property
+    def default_kid(self) -> Optional[str]: ...
+    def __len__(self) -> int: ...
+
+_Keys = Union[Key, KeySet, str, bytes]
+
+def encode(
+    payload_json: bytes, key: _Keys, typ: Optional[str] = None, kid: Optional[str] = None
+) -> str:
+    """Signs serialized JSON claims (checked with the verifier's structural rules first).
+    ``typ`` is ``"JWT"`` (default) or ``"at+jwt"``; ``kid`` defaults to the key's."""
+
+def encode_claims(
+    claims: Any, key: _Keys, typ: Optional[str] = None, kid: Optional[str] = None
+) -> Optional[str]:
+    """Serializes ``claims`` byte-identically to ``json.dumps(claims, separators=(",", ":"))``
+    and signs it; ``None`` when a value needs ``json.dumps`` (then use ``encode``)."""
+
+def decode(
+    token: Union[str, bytes],
+    keys: _Keys,
+    now: int,
+    leeway: int = 0,
+    issuer: Optional[_Names] = None,
+    audience: Optional[_Names] = None,
+    verify_aud: bool = True,
+    subject: Optional[str] = None,
+    token_type: Optional[str] = None,
+    required: Optional[_Names] = None,
+    verify_exp: bool = True,
+    verify_nbf: bool = True,
+    verify_iat: bool = True,
+    max_token_len: int = 8192,
+) -> bytes:
+    """Verifies ``token`` (signature first, then the claims at ``now``, Unix seconds) and
+    returns the verified payload JSON. ``required`` defaults to ``["exp"]``."""
+
+def decode_dict(
+    token: Union[str, bytes],
+    keys: _Keys,
+    now: int,
+    leeway: int = 0,
+    issuer: Optional[_Names] = None,
+    audience: Optional[_Names] = None,
+    verify_aud: bool = True,
+    subject: Optional[str] = None,
+    token_type: Optional[str] = None,
+    required: Optional[_Names] = None,
+    verify_exp: bool = True,
+    verify_nbf: bool = True,
+    verify_iat: bool = True,
+    max_token_len: int = 8192,
+) -> dict[str, Any]:
+    """Like ``decode``, returning the claims as a ``dict`` (what ``json.loads`` would give)."""
+
+def decode_unverified(
+    token: Union[str, bytes],
+    max_token_len: int = 8192,
+    *,
+    now: int = 0,
+    leeway: int = 0,
+    issuer: Optional[_Names] = None,
+    audience: Optional[_Names] = None,
+    verify_aud: bool = False,
+    subject: Optional[str] = None,
+    token_type: Optional[str] = None,
+    required: Optional[_Names] = None,
+    verify_exp: bool = False,
+    verify_nbf: bool = False,
+    verify_iat: bool = False,
+) -> bytes:
+    """The payload JSON **without verifying the signature**; structure still checked. Claim
+    checks run only where switched on."""
+
+def get_unverified_header(token: Union[str, bytes]) -> bytes:
+    """The header JSON **without verifying anything**."""
+
+# --- passwords ------------------------------------------------------------------------------
+
+@final
+class Argon2Params:
+    """Parameters for new Argon2 hashes (default: OWASP's Argon2id m=19456, t=2, p=1)."""
+
+    OWASP: ClassVar[Argon2Params]
+    RFC9106_LOW_MEMORY: ClassVar[Argon2Params]
+    def __init__(
+        self,
+        m_cost: int = 19456,
+        t_cost: int = 2,
+        p_cost: int = 1,
+        *,
+        algorithm: str = "argon2id",
+        output_len: int = 32,
+        salt_len: int = 16,
+    ) -> None: ...
+    @property
+    def m_cost(self) -> int: ...
+    @property
+    def t_cost(self) -> int: ...
+    @property
+    def p_cost(self) -> int: ...
+    @property
+    def algorithm(self) -> str: ...
+    @property
+    def output_len(self) -> int: ...
+    @property
+    def salt_len(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class HashBounds:
+    """Inclusive ``(min, max)`` limits on the cost of stored hashes that verification runs."""
+
+    def __init__(
+        self,
+        *,
+        m_cost: tuple[int, int] = (8, 262144),
+        t_cost: tuple[int, int] = (1, 10),
+        p_cost: tuple[int, int] = (1, 16),
+        salt_len: tuple[int, int] = (8, 64),
+        output_len: tuple[int, int] = (16, 64),
+        bcrypt_cost: tuple[int, int] = (4, 14),
+    ) -> None: ...
+    @property
+    def m_cost(self) -> tuple[int, int]: ...
+    @property
+    def t_cost(self) -> tuple[int, int]: ...
+    @property
+    def p_cost(self) -> tuple[int, int]: ...
+    @property
+    def salt_len(self) -> tuple[int, int]: ...
+    @property
+    def output_len(self) -> tuple[int, int]: ...
+    @property
+    def bcrypt_cost(self) -> tuple[int, int]: ...
+    def check(self, params: Argon2Params) -> None: ...
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class PasswordPolicy:
+    """Rules for new passwords (NIST SP 800-63B defaults)."""
+
+    def __init__(
+        self,
+        min_len: int = 8,
+        max_len_bytes: int = 1024,
+        *,
+        required_classes: Optional[int] = None,
+        reject_common: bool = True,
+    ) -> None: ...
+    @property
+    def min_len(self) -> int: ...
+    @property
+    def max_len_bytes(self) -> int: ...
+    @property
+    def required_classes(self) -> Optional[int]: ...
+    @property
+    def reject_common(self) -> bool: ...
+    def check(self, password: str) -> None: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def hash_password(
+    password: _Secret,
+    params: Optional[Argon2Params] = None,
+    pepper: Optional[_Secret] = None,
+) -> str:
+    """An Argon2 PHC string with a fresh salt from the OS CSPRNG (GIL released)."""
+
+def verify_password(
+    password: _Secret,
+    hash: str,
+    bounds: Optional[HashBounds] = None,
+    pepper: Optional[_Secret] = None,
+) -> bool:
+    """``True``/``False`` for an Argon2 PHC or bcrypt string; raises for an unusable hash
+    (GIL released)."""
+
+def needs_rehash(hash: str, params: Optional[Argon2Params] = None) -> bool: ...
+def check_password(password: str, policy: Optional[PasswordPolicy] = None) -> None: ...
+
+# --- authorization --------------------------------------------------------------------------
+
+@final
+class RoleHierarchy:
+    """``(senior, junior)`` edges: holding ``senior`` grants ``junior``, transitively."""
+
+    def __init__(self, edges: Sequence[tuple[str, str]]) -> None: ...
+    @property
+    def edges(self) -> list[tuple[str, str]]: ...
+    def implies(self, held: str, required: str) -> bool: ...
+
+_Hierarchy = Union[RoleHierarchy, Sequence[tuple[str, str]], None]
+
+def has_role(held: _Names, required: _Names, hierarchy: _Hierarchy = None) -> bool: ...
+def require_role(held: _Names, required: _Names, hierarchy: _Hierarchy = None) -> None: ...
+def has_scopes(granted: str, required: _Names) -> bool: ...
+def require_scopes(granted: str, required: _Names) -> None: ...
+def parse_scopes(granted: str) -> list[str]: ...
+
+# --- rate limiting --------------------------------------------------------------------------
+
+@final
+class Quota:
+    """``burst`` requests at once, then one every ``period_ms`` milliseconds (GCRA)."""
+
+    def __init__(self, burst: int, period_ms: int) -> None: ...
+    @staticmethod
+    def per_second(n: int) -> Quota: ...
+    @staticmethod
+    def per_minute(n: int) -> Quota: ...
+    @staticmethod
+    def per_hour(n: int) -> Quota: ...
+    def with_burst(self, burst: int) -> Quota: ...
+    @property
+    def burst(self) -> int: ...
+    @property
+    def period_ms(self) -> int: ...
+    def check(self, tat: Optional[int], now_ms: int) -> tuple[bool, int, int, int]:
+        """``(allowed, new_tat, retry_after_ms, remaining)`` for a key whose stored TAT is
+        ``tat`` (``None``: no entry)."""
+    def __eq__(self, other: object) -> bool: ...
+
+# --- sessions -------------------------------------------------------------------------------
+
+@final
+class SessionPolicy:
+    """Token lifetimes and leeway (seconds): ``0 < access_ttl <= refresh_ttl``,
+    ``leeway < access_ttl``."""
+
+    def __init__(
+        self, access_ttl: int = 900, refresh_ttl: int = 604800, leeway: int = 0
+    ) -> None: ...
+    @property
+    def access_ttl(self) -> int: ...
+    @property
+    def refresh_ttl(self) -> int: ...
+    @property
+    def leeway(self) -> int: ...
+    def access_exp(self, now: int) -> int: ...
+    def refresh_exp(self, now: int) -> int: ...
+    def record_until(self, exp: int) -> int: ...
+    def family_until(self, now: int) -> int: ...
+    def on_refresh(
+        self, family_revoked: bool, jti_used: bool, exp: int, now: int
+    ) -> tuple[Literal["ok", "reused", "revoked"], int]:
+        """The rotation decision: ``("ok", used_until)``, ``("reused", revoke_until)`` or
+        ``("revoked", 0)``."""
+    def __eq__(self, other: object) -> bool: ...
+
+def key_hash(secret: bytes, data: bytes) -> int:
+    """SipHash-2-4 of ``data`` under a 16-byte secret (rate-limit keys)."""

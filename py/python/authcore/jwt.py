@@ -1,0 +1,322 @@
+"""PyJWT-compatible HS256 tokens, verified by the authcore Rust core.
+
+Switch a service by changing its import::
+
+    import authcore.jwt as jwt
+
+    token = jwt.encode({"sub": "alice", "exp": exp}, SECRET, algorithm="HS256")
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience="api")
+
+Same function signatures, option names and exception classes as PyJWT's HS256 surface. Where
+PyJWT is permissive in ways that hurt (short secrets, optional ``exp``, duplicate claims,
+non-canonical base64…) authcore is stricter; the README lists every difference.
+
+Only ``HS256`` exists here: a token with any other ``alg`` (``none`` included) is rejected
+before its signature is looked at.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import warnings
+from calendar import timegm
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Optional, Union
+
+from . import _authcore
+from ._authcore import DEFAULT_MAX_TOKEN_LEN, Key, KeySet
+from .exceptions import (
+    DecodeError,
+    ExpiredSignatureError,
+    ImmatureSignatureError,
+    InvalidAlgorithmError,
+    InvalidAudienceError,
+    InvalidHeaderError,
+    InvalidIssuedAtError,
+    InvalidIssuerError,
+    InvalidJTIError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    InvalidSubjectError,
+    InvalidTokenError,
+    MissingRequiredClaimError,
+    PyJWTError,
+    WrongTokenTypeError,
+)
+
+__all__ = [
+    "encode",
+    "decode",
+    "decode_complete",
+    "get_unverified_header",
+    "Key",
+    "KeySet",
+    "ALGORITHM",
+    "ACCESS",
+    "REFRESH",
+    "PyJWTError",
+    "InvalidTokenError",
+    "DecodeError",
+    "InvalidSignatureError",
+    "ExpiredSignatureError",
+    "ImmatureSignatureError",
+    "InvalidAudienceError",
+    "InvalidIssuerError",
+    "InvalidIssuedAtError",
+    "InvalidSubjectError",
+    "InvalidJTIError",
+    "MissingRequiredClaimError",
+    "InvalidAlgorithmError",
+    "InvalidKeyError",
+    "InvalidHeaderError",
+    "WrongTokenTypeError",
+]
+
+#: The only algorithm authcore signs or accepts.
+ALGORITHM = "HS256"
+#: Payload ``typ`` values for access and refresh tokens (see ``decode(..., token_type=)``).
+ACCESS = "access"
+REFRESH = "refresh"
+
+KeyLike = Union[Key, KeySet, str, bytes]
+
+_TIME_CLAIMS = ("exp", "iat", "nbf")
+_DEFAULT_REQUIRE = ["exp"]
+_OPTIONS = frozenset(
+    {
+        "verify_signature",
+        "verify_exp",
+        "verify_nbf",
+        "verify_iat",
+        "verify_aud",
+        "verify_iss",
+        "verify_sub",
+        "verify_jti",
+        "require",
+        "strict_aud",
+        "enforce_minimum_key_length",
+    }
+)
+_HEADERS = frozenset({"alg", "kid", "typ"})
+
+
+def _int_date(value: Any) -> Any:
+    """PyJWT's conversion of ``exp``/``iat``/``nbf``: a ``datetime`` becomes Unix seconds
+    (``timegm(utctimetuple())``, so a naive datetime is taken as UTC); anything else is
+    returned unchanged."""
+    if isinstance(value, datetime):
+        return timegm(value.utctimetuple())
+    return value
+
+
+def encode(
+    payload: dict[str, Any],
+    key: KeyLike,
+    algorithm: Optional[str] = ALGORITHM,
+    headers: Optional[Mapping[str, Any]] = None,
+    json_encoder: Optional[type[json.JSONEncoder]] = None,
+    sort_headers: bool = True,
+) -> str:
+    """Encodes ``payload`` as an HS256 JWT (PyJWT's ``jwt.encode``).
+
+    ``key`` is a :class:`Key`, a :class:`KeySet` (its default key signs and its ``kid`` goes in
+    the header) or a secret of at least 32 bytes. ``datetime`` values of ``exp``, ``iat`` and
+    ``nbf`` become Unix seconds. ``headers`` may set ``kid`` and ``typ`` (``"JWT"`` or
+    ``"at+jwt"``); ``alg`` must be ``HS256``. The payload is serialized exactly as PyJWT does
+    (``json.dumps(payload, separators=(",", ":"), cls=json_encoder)``), so tokens are
+    byte-identical to PyJWT's, then checked with the verifier's rules: a payload that
+    :func:`decode` would reject for its structure (mistyped or duplicate registered claims,
+    nesting deeper than 32) raises the same exception here.
+    """
+    if not isinstance(payload, dict):
+        raise TypeError("Expecting a dict object, as JWT only supports JSON objects as payloads.")
+    typ = kid = None
+    alg = algorithm
+    if headers:
+        unknown = set(headers) - _HEADERS
+        if unknown:
+            raise InvalidHeaderError(
+                f"unsupported header parameter(s): {', '.join(sorted(unknown))} "
+                "(authcore writes only alg, kid and typ)"
+            )
+        alg = headers.get("alg", alg)
+        kid = headers.get("kid")
+        typ = headers.get("typ")
+    if alg != ALGORITHM:
+        raise InvalidAlgorithmError(f"algorithm {alg!r} is not supported (only HS256)")
+    if json_encoder is None:
+        # Serialized natively (datetime claims included) unless a value needs json.dumps.
+        token = _authcore.encode_claims(payload, key, typ, kid)
+        if token is not None:
+            return token
+    if any(isinstance(payload.get(c), datetime) for c in _TIME_CLAIMS):
+        payload = {**payload, **{c: _int_date(payload[c]) for c in _TIME_CLAIMS if c in payload}}
+    data = json.dumps(payload, separators=(",", ":"), cls=json_encoder, allow_nan=False)
+    return _authcore.encode(data.encode("utf-8"), key, typ, kid)
+
+
+def _leeway_seconds(leeway: Union[float, timedelta]) -> int:
+    seconds = leeway.total_seconds() if isinstance(leeway, timedelta) else leeway
+    if seconds < 0:
+        raise ValueError("leeway must not be negative")
+    return int(seconds)
+
+
+def _check_algorithms(algorithms: Any) -> None:
+    if algorithms is None:
+        raise InvalidAlgorithmError(
+            'It is required that you pass in a value for the "algorithms" argument when '
+            "calling decode()."
+        )
+    if isinstance(algorithms, str):
+        algorithms = [algorithms]
+    if ALGORITHM not in algorithms:
+        raise InvalidAlgorithmError("The specified alg value is not allowed (only HS256)")
+
+
+def decode(
+    jwt: Union[str, bytes],
+    key: Optional[KeyLike] = None,
+    algorithms: Optional[Iterable[str]] = None,
+    options: Optional[Mapping[str, Any]] = None,
+    *,
+    audience: Optional[Union[str, Iterable[str]]] = None,
+    issuer: Optional[Union[str, Iterable[str]]] = None,
+    subject: Optional[str] = None,
+    leeway: Union[float, timedelta] = 0,
+    token_type: Optional[str] = None,
+    max_token_len: int = DEFAULT_MAX_TOKEN_LEN,
+    verify: Optional[bool] = None,
+) -> dict[str, Any]:
+    """Verifies an HS256 JWT and returns its claims (PyJWT's ``jwt.decode``).
+
+    ``key`` is a :class:`Key`, a :class:`KeySet` (the token's ``kid`` picks the key) or a
+    secret of at least 32 bytes. ``algorithms`` is required and must contain ``"HS256"``.
+    ``options`` takes PyJWT's names: ``verify_signature``, ``verify_exp``, ``verify_nbf``,
+    ``verify_iat``, ``verify_aud``, ``verify_iss``, ``verify_sub``, ``verify_jti``,
+    ``require`` (default ``["exp"]``: a token without ``exp`` is refused; pass ``[]`` to
+    accept one), ``strict_aud``. Everything is checked by the Rust core, signature first.
+
+    authcore extensions (keyword-only): ``token_type`` — the expected payload ``typ``
+    (tokens whose ``typ`` is ``"refresh"`` are refused unless ``token_type="refresh"``);
+    ``max_token_len`` — the size limit in bytes (default 8192).
+
+    With ``options={"verify_signature": False}`` nothing is verified, as in PyJWT, and the
+    other checks default to off; any that are switched on explicitly still run.
+    """
+    if verify is not None:
+        warnings.warn(
+            "The `verify` argument to `decode` does nothing; use "
+            'options={"verify_signature": False} to skip verification.',
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    now = int(time.time())
+    if options is None:
+        if algorithms is None or ALGORITHM not in algorithms:
+            _check_algorithms(algorithms)
+        return _authcore.decode_dict(
+            jwt,
+            key,
+            now,
+            0 if leeway == 0 else _leeway_seconds(leeway),
+            issuer,
+            audience,
+            True,
+            subject,
+            token_type,
+            _DEFAULT_REQUIRE,
+            True,
+            True,
+            True,
+            max_token_len,
+        )
+    return _decode_with_options(
+        jwt, key, algorithms, options, audience, issuer, subject, leeway, token_type,
+        max_token_len, now,
+    )
+
+
+def _decode_with_options(
+    jwt: Union[str, bytes],
+    key: Optional[KeyLike],
+    algorithms: Optional[Iterable[str]],
+    options: Mapping[str, Any],
+    audience: Optional[Union[str, Iterable[str]]],
+    issuer: Optional[Union[str, Iterable[str]]],
+    subject: Optional[str],
+    leeway: Union[float, timedelta],
+    token_type: Optional[str],
+    max_token_len: int,
+    now: int,
+) -> dict[str, Any]:
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise ValueError(f"unknown decode option(s): {', '.join(sorted(unknown))}")
+    verified = bool(options.get("verify_signature", True))
+    # As in PyJWT: without signature verification the claim checks default to off.
+    on = verified
+    verify_aud = bool(options.get("verify_aud", on))
+    check_iss = bool(options.get("verify_iss", on))
+    check_sub = bool(options.get("verify_sub", on))
+    required = options.get("require", _DEFAULT_REQUIRE if verified else [])
+    args = dict(
+        now=now,
+        leeway=_leeway_seconds(leeway),
+        issuer=issuer if check_iss else None,
+        audience=audience if verify_aud else None,
+        verify_aud=verify_aud,
+        subject=subject if check_sub else None,
+        token_type=token_type,
+        required=required,
+        verify_exp=bool(options.get("verify_exp", on)),
+        verify_nbf=bool(options.get("verify_nbf", on)),
+        verify_iat=bool(options.get("verify_iat", on)),
+    )
+    if verified:
+        _check_algorithms(algorithms)
+        claims: dict[str, Any] = _authcore.decode_dict(
+            jwt, key, max_token_len=max_token_len, **args
+        )
+    else:
+        claims = json.loads(
+            _authcore.decode_unverified(jwt, max_token_len, **args)  # type: ignore[arg-type]
+        )
+    if options.get("strict_aud", False) and verify_aud:
+        # PyJWT's strict mode: one expected audience, and the token's aud exactly that string.
+        if not isinstance(audience, str):
+            raise InvalidAudienceError("Invalid audience (strict)", code="invalid_audience")
+        if claims.get("aud") != audience:
+            raise InvalidAudienceError(
+                "Audience doesn't match (strict)", code="invalid_audience"
+            )
+    return claims
+
+
+def decode_complete(
+    jwt: Union[str, bytes],
+    key: Optional[KeyLike] = None,
+    algorithms: Optional[Iterable[str]] = None,
+    options: Optional[Mapping[str, Any]] = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """Like :func:`decode`, returning ``{"header": …, "payload": …, "signature": bytes}``
+    (PyJWT's ``jwt.decode_complete``)."""
+    payload = decode(jwt, key, algorithms, options, **kwargs)
+    token = jwt.decode("ascii") if isinstance(jwt, (bytes, bytearray)) else jwt
+    signature = token.rsplit(".", 1)[-1]
+    return {
+        "header": get_unverified_header(token),
+        "payload": payload,
+        "signature": base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)),
+    }
+
+
+def get_unverified_header(jwt: Union[str, bytes]) -> dict[str, Any]:
+    """The token's header **without verifying anything** (PyJWT's
+    ``jwt.get_unverified_header``): for routing by ``kid`` only, never for decisions."""
+    header: dict[str, Any] = json.loads(_authcore.get_unverified_header(jwt))
+    return header

@@ -1,0 +1,419 @@
+//! Argon2id password hashing with the GIL released, legacy bcrypt verification, rehash
+//! decisions and the password policy.
+//!
+//! The binding supplies what the core leaves to its caller: salts from the OS CSPRNG
+//! (`getrandom`) and Argon2's working memory (see [`with_memory`]).
+
+use std::cell::RefCell;
+
+use authcore::password::{self, Algorithm, Block, Bounds, Params, MAX_PHC_LEN};
+use authcore::Error;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::errors::{core, Fail};
+use crate::text::bytes_or_str;
+
+/// Largest Argon2 working memory (in 1 KiB blocks) a thread keeps between calls: 64 MiB, enough
+/// for the OWASP (19 MiB) and RFC 9106 low-memory (64 MiB) parameter sets. Larger hashes get a
+/// buffer of their own that is freed after the call.
+const RETAIN_MAX_BLOCKS: usize = 64 * 1024;
+
+thread_local! {
+    /// Argon2 memory reused by every hash/verify on this thread.
+    ///
+    /// Why this is safe: the buffer is only borrowed inside one native call, with the GIL
+    /// released and no Python code running on this thread, so no other user can observe or
+    /// re-enter it (`try_borrow_mut` falls back to a fresh buffer should that ever change);
+    /// Argon2 writes every block before it reads it, so stale contents never influence a
+    /// result; and the blocks are zeroed after each use, so no password-derived state stays
+    /// behind between calls. Each thread has its own buffer, freed when the thread exits.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with at least `blocks` blocks of zeroed Argon2 memory, zeroing them again after.
+fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
+    fn run<R>(mem: &mut [Block], f: impl FnOnce(&mut [Block]) -> R) -> R {
+        let r = f(mem);
+        mem.fill(Block::new());
+        // Keep the wipe even when the buffer is about to be freed.
+        std::hint::black_box(mem);
+        r
+    }
+    if blocks > RETAIN_MAX_BLOCKS {
+        return run(&mut vec![Block::new(); blocks], f);
+    }
+    MEMORY.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut mem) => {
+            if mem.len() < blocks {
+                mem.resize(blocks, Block::new());
+            }
+            match mem.get_mut(..blocks) {
+                Some(slice) => run(slice, f),
+                None => run(&mut vec![Block::new(); blocks], f),
+            }
+        }
+        Err(_) => run(&mut vec![Block::new(); blocks], f),
+    })
+}
+
+/// Memory blocks the stored Argon2 hash `phc` asks for, capped by `bounds` (the core checks
+/// the cost against the bounds before it looks at the memory, so an oversized hash is refused
+/// as out of bounds without being allocated for). 0 for anything else: the core then reports
+/// what is wrong with the string.
+fn stored_blocks(phc: &str, bounds: &Bounds) -> usize {
+    let Some(costs) = phc.split('$').find(|f| f.starts_with("m=")) else {
+        return 0;
+    };
+    let (mut m, mut p) = (None, None);
+    for kv in costs.split(',') {
+        match kv.split_once('=') {
+            Some(("m", v)) => m = v.parse::<u32>().ok(),
+            Some(("p", v)) => p = v.parse::<u32>().ok(),
+            _ => {}
+        }
+    }
+    let (Some(m), Some(p)) = (m, p) else { return 0 };
+    let m = m.min(u32::try_from(bounds.max_blocks()).unwrap_or(u32::MAX));
+    Params::new(m, 1, p).map_or(0, |p| p.blocks_needed())
+}
+
+fn parse_algorithm(name: &str) -> PyResult<Algorithm> {
+    match name {
+        "argon2id" => Ok(Algorithm::Argon2id),
+        "argon2i" => Ok(Algorithm::Argon2i),
+        "argon2d" => Ok(Algorithm::Argon2d),
+        _ => Err(PyValueError::new_err(
+            "algorithm must be 'argon2id', 'argon2i' or 'argon2d'",
+        )),
+    }
+}
+
+/// Parameters for new Argon2 hashes (and the target `needs_rehash` compares stored hashes
+/// with). Defaults are OWASP's: Argon2id, m=19456 KiB, t=2, p=1, 32-byte hash, 16-byte salt.
+#[pyclass(frozen, eq, hash, module = "authcore._authcore", name = "Argon2Params")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Argon2Params {
+    pub inner: Params,
+}
+
+#[pymethods]
+impl Argon2Params {
+    #[new]
+    #[pyo3(signature = (
+        m_cost=19_456, t_cost=2, p_cost=1, *, algorithm="argon2id".to_owned(), output_len=32,
+        salt_len=16
+    ))]
+    fn new(
+        m_cost: u32,
+        t_cost: u32,
+        p_cost: u32,
+        algorithm: String,
+        output_len: usize,
+        salt_len: usize,
+    ) -> PyResult<Self> {
+        let inner = core(
+            Params::new(m_cost, t_cost, p_cost)
+                .and_then(|p| p.with_output_len(output_len))
+                .and_then(|p| p.with_salt_len(salt_len)),
+        )?
+        .with_algorithm(parse_algorithm(&algorithm)?);
+        Ok(Self { inner })
+    }
+
+    /// OWASP Password Storage Cheat Sheet: Argon2id, m=19456, t=2, p=1 (the default).
+    #[classattr]
+    #[allow(non_snake_case)]
+    fn OWASP() -> Self {
+        Self {
+            inner: Params::OWASP,
+        }
+    }
+
+    /// RFC 9106 low-memory option, argon2-cffi's and pwdlib's default: m=65536, t=3, p=4.
+    #[classattr]
+    #[allow(non_snake_case)]
+    fn RFC9106_LOW_MEMORY() -> Self {
+        Self {
+            inner: Params::RFC9106_LOW_MEMORY,
+        }
+    }
+
+    #[getter]
+    fn m_cost(&self) -> u32 {
+        self.inner.m_cost()
+    }
+    #[getter]
+    fn t_cost(&self) -> u32 {
+        self.inner.t_cost()
+    }
+    #[getter]
+    fn p_cost(&self) -> u32 {
+        self.inner.p_cost()
+    }
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().as_str()
+    }
+    #[getter]
+    fn output_len(&self) -> usize {
+        self.inner.output_len()
+    }
+    #[getter]
+    fn salt_len(&self) -> usize {
+        self.inner.salt_len()
+    }
+
+    fn __repr__(&self) -> String {
+        let p = &self.inner;
+        format!(
+            "Argon2Params(m_cost={}, t_cost={}, p_cost={}, algorithm={:?}, output_len={}, salt_len={})",
+            p.m_cost(),
+            p.t_cost(),
+            p.p_cost(),
+            p.algorithm().as_str(),
+            p.output_len(),
+            p.salt_len()
+        )
+    }
+}
+
+type Range32 = (u32, u32);
+type RangeSize = (usize, usize);
+
+/// Limits on the cost of *stored* hashes that `verify_password` will run, checked before any
+/// memory is allocated (a planted `m=4194304` is refused at once). Inclusive `(min, max)`
+/// pairs; the defaults suit a server.
+#[pyclass(frozen, eq, module = "authcore._authcore", name = "HashBounds")]
+#[derive(Clone, PartialEq, Eq)]
+pub struct HashBounds {
+    pub inner: Bounds,
+}
+
+fn pair<T: Copy>(r: std::ops::RangeInclusive<T>) -> (T, T) {
+    (*r.start(), *r.end())
+}
+
+#[pymethods]
+impl HashBounds {
+    #[new]
+    #[pyo3(signature = (
+        *, m_cost=pair(Bounds::DEFAULT.m_cost()), t_cost=pair(Bounds::DEFAULT.t_cost()),
+        p_cost=pair(Bounds::DEFAULT.p_cost()), salt_len=pair(Bounds::DEFAULT.salt_len()),
+        output_len=pair(Bounds::DEFAULT.output_len()),
+        bcrypt_cost=pair(Bounds::DEFAULT.bcrypt_cost())
+    ))]
+    fn new(
+        m_cost: Range32,
+        t_cost: Range32,
+        p_cost: Range32,
+        salt_len: RangeSize,
+        output_len: RangeSize,
+        bcrypt_cost: Range32,
+    ) -> PyResult<Self> {
+        let inner = core(
+            Bounds::DEFAULT
+                .with_m_cost(m_cost.0, m_cost.1)
+                .and_then(|b| b.with_t_cost(t_cost.0, t_cost.1))
+                .and_then(|b| b.with_p_cost(p_cost.0, p_cost.1))
+                .and_then(|b| b.with_salt_len(salt_len.0, salt_len.1))
+                .and_then(|b| b.with_output_len(output_len.0, output_len.1))
+                .and_then(|b| b.with_bcrypt_cost(bcrypt_cost.0, bcrypt_cost.1)),
+        )?;
+        Ok(Self { inner })
+    }
+
+    #[getter]
+    fn m_cost(&self) -> Range32 {
+        pair(self.inner.m_cost())
+    }
+    #[getter]
+    fn t_cost(&self) -> Range32 {
+        pair(self.inner.t_cost())
+    }
+    #[getter]
+    fn p_cost(&self) -> Range32 {
+        pair(self.inner.p_cost())
+    }
+    #[getter]
+    fn salt_len(&self) -> RangeSize {
+        pair(self.inner.salt_len())
+    }
+    #[getter]
+    fn output_len(&self) -> RangeSize {
+        pair(self.inner.output_len())
+    }
+    #[getter]
+    fn bcrypt_cost(&self) -> Range32 {
+        pair(self.inner.bcrypt_cost())
+    }
+
+    /// Raises `HashParamsOutOfBoundsError` if hashes made with `params` would be refused.
+    fn check(&self, params: &Argon2Params) -> PyResult<()> {
+        core(self.inner.check(&params.inner))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "HashBounds(m_cost={:?}, t_cost={:?}, p_cost={:?}, salt_len={:?}, output_len={:?}, bcrypt_cost={:?})",
+            self.m_cost(),
+            self.t_cost(),
+            self.p_cost(),
+            self.salt_len(),
+            self.output_len(),
+            self.bcrypt_cost()
+        )
+    }
+}
+
+/// Rules for choosing a new password (NIST SP 800-63B defaults: at least 8 characters, at most
+/// 1024 bytes, no composition rules, the most common passwords refused).
+#[pyclass(
+    frozen,
+    eq,
+    hash,
+    module = "authcore._authcore",
+    name = "PasswordPolicy"
+)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PasswordPolicy {
+    pub inner: password::PasswordPolicy,
+}
+
+#[pymethods]
+impl PasswordPolicy {
+    #[new]
+    #[pyo3(signature = (min_len=8, max_len_bytes=1024, *, required_classes=None, reject_common=true))]
+    fn new(
+        min_len: usize,
+        max_len_bytes: usize,
+        required_classes: Option<u8>,
+        reject_common: bool,
+    ) -> PyResult<Self> {
+        let inner = core(
+            password::PasswordPolicy::new(min_len, max_len_bytes)
+                .and_then(|p| p.with_required_classes(required_classes)),
+        )?
+        .with_reject_common(reject_common);
+        Ok(Self { inner })
+    }
+
+    #[getter]
+    fn min_len(&self) -> usize {
+        self.inner.min_len()
+    }
+    #[getter]
+    fn max_len_bytes(&self) -> usize {
+        self.inner.max_len_bytes()
+    }
+    #[getter]
+    fn required_classes(&self) -> Option<u8> {
+        self.inner.require_classes()
+    }
+    #[getter]
+    fn reject_common(&self) -> bool {
+        self.inner.reject_common()
+    }
+
+    /// Raises a `PasswordPolicyError` subclass if `password` breaks a rule.
+    fn check(&self, password: String) -> PyResult<()> {
+        core(self.inner.check(&password))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "PasswordPolicy(min_len={}, max_len_bytes={}, required_classes={:?}, reject_common={})",
+            self.min_len(),
+            self.max_len_bytes(),
+            self.required_classes(),
+            if self.reject_common() {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+fn optional_bytes<'a>(
+    obj: Option<&'a Bound<'_, PyAny>>,
+    what: &str,
+) -> PyResult<Option<std::borrow::Cow<'a, [u8]>>> {
+    obj.map(|o| bytes_or_str(o, what)).transpose()
+}
+
+/// Hashes `password` (str → UTF-8) into an Argon2 PHC string with a fresh 16-byte (or
+/// `params.salt_len`) salt from the OS CSPRNG. Releases the GIL while Argon2 runs.
+#[pyfunction]
+#[pyo3(signature = (password, params=None, pepper=None))]
+pub fn hash_password(
+    py: Python<'_>,
+    password: &Bound<'_, PyAny>,
+    params: Option<&Argon2Params>,
+    pepper: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let password = bytes_or_str(password, "password")?;
+    let pepper = optional_bytes(pepper, "pepper")?;
+    let params = params.map_or(Params::OWASP, |p| p.inner);
+    let mut salt = [0u8; password::MAX_SALT_LEN];
+    let salt = salt.get_mut(..params.salt_len()).unwrap_or(&mut []);
+    getrandom::fill(salt)
+        .map_err(|e| PyOSError::new_err(format!("OS random source failed: {e}")))?;
+    let result = py.detach(|| {
+        with_memory(params.blocks_needed(), |mem| {
+            let mut out = [0u8; MAX_PHC_LEN];
+            password::hash(&password, salt, &params, pepper.as_deref(), mem, &mut out)
+                .map(str::to_owned)
+        })
+    });
+    core(result)
+}
+
+/// Verifies `password` against a stored Argon2 PHC or bcrypt string: `True` on a match,
+/// `False` on a mismatch; a malformed/unsupported string or out-of-bounds parameters raise
+/// (`InvalidHashError`, `HashParamsOutOfBoundsError`). Releases the GIL while hashing.
+#[pyfunction]
+#[pyo3(signature = (password, hash, bounds=None, pepper=None))]
+pub fn verify_password(
+    py: Python<'_>,
+    password: &Bound<'_, PyAny>,
+    hash: String,
+    bounds: Option<&HashBounds>,
+    pepper: Option<&Bound<'_, PyAny>>,
+) -> PyResult<bool> {
+    let password = bytes_or_str(password, "password")?;
+    let pepper = optional_bytes(pepper, "pepper")?;
+    let bounds = bounds.map_or(Bounds::DEFAULT, |b| b.inner.clone());
+    let blocks = stored_blocks(&hash, &bounds);
+    let result = py.detach(|| {
+        with_memory(blocks, |mem| {
+            password::verify(&password, &hash, &bounds, pepper.as_deref(), mem)
+        })
+    });
+    match result {
+        Ok(()) => Ok(true),
+        Err(Error::PasswordMismatch) => Ok(false),
+        Err(e) => Err(Fail::from(e).into()),
+    }
+}
+
+/// Whether a stored hash should be replaced by one made with `params` (default OWASP):
+/// another algorithm, version, cost, salt or output length, or bcrypt. Raises
+/// `InvalidHashError` for a string that does not parse.
+#[pyfunction]
+#[pyo3(signature = (hash, params=None))]
+pub fn needs_rehash(hash: String, params: Option<&Argon2Params>) -> PyResult<bool> {
+    core(password::needs_rehash(
+        &hash,
+        &params.map_or(Params::OWASP, |p| p.inner),
+    ))
+}
+
+/// Checks a new password against `policy` (default `PasswordPolicy()`); raises a
+/// `PasswordPolicyError` subclass on the first broken rule.
+#[pyfunction]
+#[pyo3(signature = (password, policy=None))]
+pub fn check_password(password: String, policy: Option<&PasswordPolicy>) -> PyResult<()> {
+    let policy = policy.map_or(password::PasswordPolicy::DEFAULT, |p| p.inner);
+    core(policy.check(&password))
+}

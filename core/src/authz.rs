@@ -197,7 +197,7 @@ impl<'a> Scopes<'a> {
     /// The scope-tokens, in order (duplicates kept).
     pub fn iter(&self) -> ScopeIter<'a> {
         ScopeIter {
-            inner: self.raw.split(' '),
+            inner: self.raw.split([' ']),
         }
     }
 
@@ -263,7 +263,9 @@ impl<'a> IntoIterator for &Scopes<'a> {
 /// Iterator over the scope-tokens of a [`Scopes`]; skips empty pieces between spaces.
 #[derive(Debug, Clone)]
 pub struct ScopeIter<'a> {
-    inner: core::str::Split<'a, char>,
+    // `[' ']`, not `' '`: the single-`char` searcher keeps an index the optimiser cannot
+    // bound, so a panic path would survive into firmware builds (see examples/nopanic).
+    inner: core::str::Split<'a, [char; 1]>,
 }
 
 impl<'a> Iterator for ScopeIter<'a> {

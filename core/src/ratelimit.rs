@@ -187,7 +187,12 @@ impl Gcra {
         // `start >= now_ms`, so this never saturates; it keeps the arithmetic panic-free.
         let ahead = new_tat.saturating_sub(now_ms);
         if ahead <= self.limit {
-            let left = (self.limit - ahead) / self.quota.period_ms;
+            // `period_ms` is never zero (see `Quota::new`); `checked_div` lets the compiler drop
+            // the division-by-zero panic path too (the firmware link check relies on it).
+            let left = match (self.limit - ahead).checked_div(self.quota.period_ms) {
+                Some(left) => left,
+                None => 0,
+            };
             let cap = self.quota.burst.saturating_sub(1);
             Decision {
                 allowed: true,

@@ -113,7 +113,12 @@ fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Resul
         return Err(Error::BufferTooSmall);
     }
     let src_start = out.len().checked_sub(n).ok_or(Error::BufferTooSmall)?;
-    out.copy_within(start..start.saturating_add(n), src_start);
+    let end = start.checked_add(n).ok_or(Error::BufferTooSmall)?;
+    // Restated so the optimiser sees `copy_within` cannot fail (no panic path survives).
+    if end > out.len() || src_start > out.len().saturating_sub(n) {
+        return Err(Error::BufferTooSmall);
+    }
+    out.copy_within(start..end, src_start);
     let mut read = src_start;
     let mut write = start;
     while read < out.len() {
@@ -124,7 +129,9 @@ fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Resul
             out.get(read..read.saturating_add(take))
                 .ok_or(Error::BufferTooSmall)?,
         );
-        dst.copy_from_slice(src);
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
         read = read.saturating_add(take);
         b64::encode_at(
             chunk.get(..take).ok_or(Error::BufferTooSmall)?,

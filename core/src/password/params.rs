@@ -217,8 +217,14 @@ pub(crate) const fn blocks_for(m_cost: u32, p_cost: u32) -> usize {
     if p == 0 {
         return 0;
     }
-    let m = if m < 8 * p { 8 * p } else { m };
-    m - m % (4 * p)
+    // Saturating and checked so that no overflow (usize is 32 bits on firmware) and no
+    // division-by-zero panic path exists, even for a `p` the callers never pass.
+    let min = p.saturating_mul(8);
+    let m = if m < min { min } else { m };
+    match m.checked_rem(p.saturating_mul(4)) {
+        Some(rest) => m - rest,
+        None => m,
+    }
 }
 
 #[cfg(test)]

@@ -65,7 +65,9 @@ pub(crate) fn parse(s: &str) -> Result<Phc<'_>> {
     if s.len() > MAX_PHC_LEN {
         return Err(Error::InvalidHash);
     }
-    let mut fields = s.strip_prefix('$').ok_or(Error::InvalidHash)?.split('$');
+    // `['$']`, not `'$'`: the single-`char` searcher keeps an index the optimiser cannot bound
+    // (a panic path in firmware builds, see examples/nopanic).
+    let mut fields = s.strip_prefix('$').ok_or(Error::InvalidHash)?.split(['$']);
     let mut next = || fields.next().ok_or(Error::InvalidHash);
 
     let algorithm = Algorithm::from_ident(next()?).ok_or(Error::InvalidHash)?;
@@ -74,7 +76,7 @@ pub(crate) fn parse(s: &str) -> Result<Phc<'_>> {
         _ => return Err(Error::InvalidHash),
     };
 
-    let mut params = next()?.split(',');
+    let mut params = next()?.split([',']);
     let mut param = |name: &str| {
         params
             .next()

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Link-time proof that no panic path of authcore survives optimisation (examples/nopanic).
+#
+#   scripts/nopanic.sh check    build the proof binary for thumbv7em-none-eabihf at opt-level 3
+#                               and "s"; a surviving panic path fails the link. On failure the
+#                               binary is re-linked with line tables and the offending call
+#                               sites are listed (scripts/panic_paths.py).
+#   scripts/nopanic.sh report   also call the entry points whose panic paths live in
+#                               dependencies (feature `deps`) and list those sites; never fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="$HOME/.cargo/bin:$PATH"
+TARGET=thumbv7em-none-eabihf
+CRATE=examples/nopanic
+BIN=authcore-nopanic
+
+# Re-links with line tables, ignoring the undefined symbol, and lists the panic call sites.
+explain() {
+  local profile=$1; shift
+  local upper; upper=$(tr '[:lower:]-' '[:upper:]_' <<<"$profile")
+  echo "── panic call sites ($profile${*:+, $*})"
+  env "CARGO_PROFILE_${upper}_DEBUG=line-tables-only" RUSTFLAGS="-C link-arg=--noinhibit-exec" \
+    cargo build -q --manifest-path "$CRATE/Cargo.toml" --target "$TARGET" --profile "$profile" "$@" 2>/dev/null || true
+  python3 "$ROOT/scripts/panic_paths.py" "$CRATE/target/$TARGET/$profile/$BIN" || true
+}
+
+case "${1:-check}" in
+  check)
+    for profile in release small; do
+      echo "\$ cargo build --manifest-path $CRATE/Cargo.toml --target $TARGET --profile $profile"
+      if ! cargo build -q --manifest-path "$CRATE/Cargo.toml" --target "$TARGET" --profile "$profile"; then
+        explain "$profile"
+        echo "✘ a panic path survives optimisation ($profile): see the call sites above" >&2
+        exit 1
+      fi
+    done
+    echo "no panic path survives in the optimised core (opt-level 3 and s, $TARGET)"
+    ;;
+  report)
+    explain release --features deps
+    ;;
+  *)
+    echo "usage: $0 [check|report]" >&2
+    exit 2
+    ;;
+esac

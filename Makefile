@@ -16,6 +16,9 @@ export CARGO_TERM_COLOR ?= auto
 
 VENV := .venv
 PY := $(VENV)/bin/python
+# The authcore package modules checked with mypy --strict (the native module through its stub).
+PY_TYPED := $(addprefix py/python/authcore/,__init__.py jwt.py exceptions.py passwords.py \
+            authz.py _authcore.pyi)
 # Every core feature: each must build for the no_std targets.
 CORE_FEATURES := jwt,password,bcrypt,authz,ratelimit,session
 NO_STD_TARGETS := wasm32-unknown-unknown thumbv7em-none-eabihf
@@ -32,7 +35,8 @@ skipped = mkdir -p target; echo "SKIP  $(1): $(2)" | tee -a $(SUMMARY)
 step = echo "\$$ $(1)"; $(1)
 
 .PHONY: help setup test test-start test-rust test-vectors test-py test-fastapi test-js \
-        test-firmware test-fuzz test-miri demo py wasm firmware fuzz bench bench-js size dist lint vectors
+        test-firmware test-fuzz test-miri demo py wasm firmware fuzz bench bench-js bench-py size dist \
+        lint vectors
 
 help:
 	@echo "make setup     install toolchains, apt packages, .venv, node packages (idempotent)"
@@ -44,8 +48,9 @@ help:
 	echo "make wasm      build the JS/wasm package into wasm/pkg"
 	echo "make firmware  build the Cortex-M example and run it under QEMU"
 	echo "make fuzz      fuzz every target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
-	echo "make bench     criterion benchmarks of the core, then bench-js"
+	echo "make bench     criterion benchmarks of the core, then bench-js and bench-py"
 	echo "make bench-js  the JS package vs jose and hash-wasm (ops/s, ratios)"
+	echo "make bench-py  the Python package vs PyJWT and argon2-cffi (ops/s, ratios)"
 	echo "make size      code size of the firmware variants and the wasm module"
 	echo "make dist      Python wheel and wasm package into dist/"
 	echo "make vectors   regenerate tests/vectors/*.json from PyJWT, argon2-cffi, bcrypt"
@@ -89,6 +94,7 @@ test-py:
 	redis_dir=$$(mktemp -d); trap 'scripts/redis.sh stop "$$redis_dir"; rm -rf "$$redis_dir"' EXIT
 	redis_url=$$(APPENDFSYNC=everysec scripts/redis.sh start "$$redis_dir")
 	export AUTHCORE_TEST_REDIS_URL=$$redis_url
+	$(call step,$(VENV)/bin/mypy --strict $(PY_TYPED))
 	$(call step,$(VENV)/bin/pytest -q py/tests)
 	$(call passed,python)
 
@@ -178,19 +184,29 @@ fuzz:
 bench:
 	$(call step,cargo bench -p authcore)
 	$(MAKE) bench-js
+	$(MAKE) bench-py
 
 # authcore vs jose (verify/sign) and hash-wasm (argon2id), side by side in one Node process.
 bench-js:
 	@$(MAKE) wasm
 	$(call step,node wasm/bench/bench.mjs)
 
+# authcore vs PyJWT (decode/encode) and argon2-cffi (hash/verify), side by side in one process.
+bench-py:
+	@$(MAKE) py
+	$(call step,$(PY) bench/py_bench.py)
+
 # Flash, RAM and stack of the firmware variants (verify-only, verify+sign, everything).
 size:
 	@$(call step,scripts/firmware.sh size)
 	$(call step,node wasm/bench/size.mjs)
 
+# The Python abi3 wheel (one wheel for CPython >= 3.9) and the sdist, which carries the core
+# crate so that `pip install authcore-*.tar.gz` builds anywhere with a Rust toolchain.
 dist:
-	@echo "dist: not yet available"
+	@mkdir -p dist
+	$(call step,$(VENV)/bin/maturin build --release -q -m py/Cargo.toml -o dist)
+	$(call step,$(VENV)/bin/maturin sdist -m py/Cargo.toml -o dist)
 
 lint:
 	@$(call step,cargo fmt --all --check)

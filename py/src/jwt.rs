@@ -85,7 +85,7 @@ impl KeySet {
             Some(kid) => core(
                 keys.iter()
                     .position(|k| k.kid() == Some(kid.as_str()))
-                    .ok_or(Error::UnknownKid),
+                    .ok_or(Error::InvalidKey),
             )?,
         };
         core(KeyRing::new(&keys, default))?;

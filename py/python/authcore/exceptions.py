@@ -51,7 +51,7 @@ Which class a core error code becomes is decided in one place: ``_BY_CODE`` belo
 
 from __future__ import annotations
 
-from typing import ClassVar, Optional, Union
+from typing import Optional, Union
 
 __all__ = [
     "AuthError",
@@ -350,9 +350,13 @@ class RateLimitedError(AuthError):
     retry_after: Optional[float] = None
 
     def __init__(
-        self, *args: object, retry_after: Optional[float] = None, code: Optional[str] = None
+        self,
+        *args: object,
+        retry_after: Optional[float] = None,
+        code: Optional[str] = None,
+        claim: Optional[str] = None,
     ):
-        super().__init__(*args, code=code)
+        super().__init__(*args, code=code, claim=claim)
         self.retry_after = retry_after
 
 

@@ -165,6 +165,10 @@ def _leeway_seconds(leeway: Union[float, timedelta]) -> int:
     return int(seconds)
 
 
+def _no_key() -> InvalidKeyError:
+    return InvalidKeyError("a key is required to verify a token", code="invalid_key")
+
+
 def _check_algorithms(algorithms: Any) -> None:
     if algorithms is None:
         raise InvalidAlgorithmError(
@@ -218,6 +222,8 @@ def decode(
     if options is None:
         if algorithms is None or ALGORITHM not in algorithms:
             _check_algorithms(algorithms)
+        if key is None:
+            raise _no_key()
         return _authcore.decode_dict(
             jwt,
             key,
@@ -278,12 +284,14 @@ def _decode_with_options(
     )
     if verified:
         _check_algorithms(algorithms)
+        if key is None:
+            raise _no_key()
         claims: dict[str, Any] = _authcore.decode_dict(
             jwt, key, max_token_len=max_token_len, **args
         )
     else:
         claims = json.loads(
-            _authcore.decode_unverified(jwt, max_token_len, **args)  # type: ignore[arg-type]
+            _authcore.decode_unverified(jwt, max_token_len, **args)
         )
     if options.get("strict_aud", False) and verify_aud:
         # PyJWT's strict mode: one expected audience, and the token's aud exactly that string.

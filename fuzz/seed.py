@@ -5,6 +5,7 @@ Input framing (see fuzz/src/lib.rs): first byte = flags; flag 0x01 means "header
 payload JSON, sign it", otherwise the rest is a token taken verbatim. Files are named by the
 SHA-1 of their content, so re-running is idempotent. Standard library only.
 """
+
 import base64
 import hashlib
 import json

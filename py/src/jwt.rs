@@ -171,32 +171,32 @@ fn parse_typ(typ: Option<&str>) -> PyResult<Typ> {
     }
 }
 
-fn sign(
+fn sign<'py>(
     payload: &[u8],
-    key: &Bound<'_, PyAny>,
+    key: &Bound<'py, PyAny>,
     typ: Option<&str>,
     kid: Option<&str>,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyString>> {
     let keys = Keys::from_py(key)?;
-    let key = keys.signing_key()?;
+    let signing = keys.signing_key()?;
     let typ = parse_typ(typ)?;
     let opts = EncodeOptions { typ, kid };
-    let mut out = vec![0u8; jwt::encoded_len(payload.len(), kid.or(key.kid()), typ)];
-    let n = core(jwt::encode_json(payload, key, &opts, &mut out))?;
-    out.truncate(n);
-    String::from_utf8(out).map_err(|_| Fail::from(Error::BufferTooSmall).into())
+    let mut out = vec![0u8; jwt::encoded_len(payload.len(), kid.or(signing.kid()), typ)];
+    let n = core(jwt::encode_json(payload, signing, &opts, &mut out))?;
+    let token = core(out.get(..n).ok_or(Error::BufferTooSmall))?;
+    PyString::from_bytes(key.py(), token)
 }
 
 /// Signs an already-serialized JSON payload. The payload is checked with the verifier's
 /// structural rules first.
 #[pyfunction]
 #[pyo3(signature = (payload_json, key, typ=None, kid=None))]
-pub fn encode(
+pub fn encode<'py>(
     payload_json: &[u8],
-    key: &Bound<'_, PyAny>,
+    key: &Bound<'py, PyAny>,
     typ: Option<String>,
     kid: Option<String>,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyString>> {
     sign(payload_json, key, typ.as_deref(), kid.as_deref())
 }
 
@@ -204,12 +204,12 @@ pub fn encode(
 /// it; `None` when a value needs `json.dumps` (the caller then uses `encode`).
 #[pyfunction]
 #[pyo3(signature = (claims, key, typ=None, kid=None))]
-pub fn encode_claims(
-    claims: &Bound<'_, PyAny>,
-    key: &Bound<'_, PyAny>,
+pub fn encode_claims<'py>(
+    claims: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
     typ: Option<String>,
     kid: Option<String>,
-) -> PyResult<Option<String>> {
+) -> PyResult<Option<Bound<'py, PyString>>> {
     match py_to_json::to_json(claims)? {
         Some(json) => sign(&json, key, typ.as_deref(), kid.as_deref()).map(Some),
         None => Ok(None),

@@ -12,7 +12,7 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::errors::{core, Fail};
-use crate::text::bytes_or_str;
+use crate::text::{bytes_or_str, Bytes};
 
 /// Largest Argon2 working memory (in 1 KiB blocks) a thread keeps between calls: 64 MiB, enough
 /// for the OWASP (19 MiB) and RFC 9106 low-memory (64 MiB) parameter sets. Larger hashes get a
@@ -335,10 +335,10 @@ impl PasswordPolicy {
     }
 }
 
-fn optional_bytes<'a>(
-    obj: Option<&'a Bound<'_, PyAny>>,
+fn optional_bytes<'a, 'py>(
+    obj: Option<&'a Bound<'py, PyAny>>,
     what: &str,
-) -> PyResult<Option<std::borrow::Cow<'a, [u8]>>> {
+) -> PyResult<Option<Bytes<'a, 'py>>> {
     obj.map(|o| bytes_or_str(o, what)).transpose()
 }
 
@@ -359,11 +359,12 @@ pub fn hash_password(
     let salt = salt.get_mut(..params.salt_len()).unwrap_or(&mut []);
     getrandom::fill(salt)
         .map_err(|e| PyOSError::new_err(format!("OS random source failed: {e}")))?;
+    // Plain slices cross into the GIL-free section; their Python owners stay alive here.
+    let (password, pepper): (&[u8], Option<&[u8]>) = (&password, pepper.as_deref());
     let result = py.detach(|| {
         with_memory(params.blocks_needed(), |mem| {
             let mut out = [0u8; MAX_PHC_LEN];
-            password::hash(&password, salt, &params, pepper.as_deref(), mem, &mut out)
-                .map(str::to_owned)
+            password::hash(password, salt, &params, pepper, mem, &mut out).map(str::to_owned)
         })
     });
     core(result)
@@ -385,9 +386,10 @@ pub fn verify_password(
     let pepper = optional_bytes(pepper, "pepper")?;
     let bounds = bounds.map_or(Bounds::DEFAULT, |b| b.inner.clone());
     let blocks = stored_blocks(&hash, &bounds);
+    let (password, pepper): (&[u8], Option<&[u8]>) = (&password, pepper.as_deref());
     let result = py.detach(|| {
         with_memory(blocks, |mem| {
-            password::verify(&password, &hash, &bounds, pepper.as_deref(), mem)
+            password::verify(password, &hash, &bounds, pepper, mem)
         })
     });
     match result {

@@ -10,13 +10,13 @@
 //! [`to_json`] return `None`, and the caller falls back to `json.dumps` (with the user's
 //! `json_encoder`), so results never differ from the standard library's.
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 use authcore::jwt::json::MAX_DEPTH;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// Why serialization stopped.
 enum Stop {
@@ -35,29 +35,33 @@ impl From<PyErr> for Stop {
 /// Serializes `obj` (normally the claims `dict`) to compact JSON, or `None` when a value
 /// needs `json.dumps`.
 pub fn to_json(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
-    let mut out = String::with_capacity(256);
+    let mut out = Vec::with_capacity(256);
     match value(&mut out, obj, 0) {
-        Ok(()) => Ok(Some(out.into_bytes())),
+        Ok(()) => Ok(Some(out)),
         Err(Stop::Unsupported) => Ok(None),
         Err(Stop::Err(e)) => Err(e),
     }
 }
 
-fn value(out: &mut String, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), Stop> {
+/// The UTF-8 of a `str` (`None` for one with lone surrogates, which UTF-8 cannot carry: left
+/// to `json.dumps`).
+fn utf8<'py>(s: &Bound<'py, PyString>) -> Result<Bound<'py, PyBytes>, Stop> {
+    s.encode_utf8().map_err(|_| Stop::Unsupported)
+}
+
+fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), Stop> {
     if obj.is_none() {
-        out.push_str("null");
+        out.extend_from_slice(b"null");
     } else if let Ok(b) = obj.cast_exact::<PyBool>() {
-        out.push_str(if b.is_true() { "true" } else { "false" });
+        out.extend_from_slice(if b.is_true() { b"true" } else { b"false" });
     } else if let Ok(s) = obj.cast::<PyString>() {
-        // A str with lone surrogates cannot be UTF-8: leave it to json.dumps.
-        let text = s.to_cow().map_err(|_| Stop::Unsupported)?;
-        string(out, &text);
+        string(out, utf8(s)?.as_bytes());
     } else if let Ok(i) = obj.cast_exact::<PyInt>() {
         match i.extract::<i64>() {
             Ok(n) => {
                 let _ = write!(out, "{n}");
             }
-            Err(_) => out.push_str(&i.str()?.to_cow()?),
+            Err(_) => out.extend_from_slice(i.str()?.encode_utf8()?.as_bytes()),
         }
     } else if let Ok(f) = obj.cast_exact::<PyFloat>() {
         if !f.value().is_finite() {
@@ -66,22 +70,22 @@ fn value(out: &mut String, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), Sto
             )));
         }
         // float.__repr__, exactly what json.dumps writes.
-        out.push_str(&f.repr()?.to_cow()?);
+        out.extend_from_slice(f.repr()?.encode_utf8()?.as_bytes());
     } else if depth >= MAX_DEPTH {
         // Deeper than any token may nest (or a cycle): json.dumps reports it properly.
         return Err(Stop::Unsupported);
     } else if let Ok(d) = obj.cast_exact::<PyDict>() {
-        out.push('{');
+        out.push(b'{');
         for (n, (k, v)) in d.iter().enumerate() {
-            let key = k.cast_exact::<PyString>().map_err(|_| Stop::Unsupported)?;
-            let key = key.to_cow().map_err(|_| Stop::Unsupported)?;
+            let key = utf8(k.cast_exact::<PyString>().map_err(|_| Stop::Unsupported)?)?;
+            let key = key.as_bytes();
             if n > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            string(out, &key);
-            out.push(':');
+            string(out, key);
+            out.push(b':');
             if depth == 0
-                && matches!(&*key, "exp" | "iat" | "nbf")
+                && matches!(key, b"exp" | b"iat" | b"nbf")
                 && !v.is_exact_instance_of::<PyInt>()
             {
                 value(out, &int_date(&v)?, depth + 1)?;
@@ -89,25 +93,25 @@ fn value(out: &mut String, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), Sto
                 value(out, &v, depth + 1)?;
             }
         }
-        out.push('}');
+        out.push(b'}');
     } else if let Ok(l) = obj.cast_exact::<PyList>() {
-        out.push('[');
+        out.push(b'[');
         for (n, item) in l.iter().enumerate() {
             if n > 0 {
-                out.push(',');
+                out.push(b',');
             }
             value(out, &item, depth + 1)?;
         }
-        out.push(']');
+        out.push(b']');
     } else if let Ok(t) = obj.cast_exact::<PyTuple>() {
-        out.push('[');
+        out.push(b'[');
         for (n, item) in t.iter().enumerate() {
             if n > 0 {
-                out.push(',');
+                out.push(b',');
             }
             value(out, &item, depth + 1)?;
         }
-        out.push(']');
+        out.push(b']');
     } else {
         return Err(Stop::Unsupported);
     }
@@ -130,35 +134,42 @@ fn int_date<'py>(v: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 /// A JSON string as `json.dumps` writes it with `ensure_ascii=True`: printable ASCII as is,
 /// `"` and `\` escaped, the five short control escapes, everything else `\uXXXX` (lowercase
 /// hex, UTF-16 surrogate pairs above U+FFFF).
-fn string(out: &mut String, s: &str) {
-    out.push('"');
-    if s.bytes()
-        .all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+fn string(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    if s.iter()
+        .all(|&b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
     {
-        out.push_str(s);
+        out.extend_from_slice(s);
     } else {
-        for c in s.chars() {
+        // Python's UTF-8 encoder only produces valid UTF-8.
+        for c in String::from_utf8_lossy(s).chars() {
             escape_char(out, c);
         }
     }
-    out.push('"');
+    out.push(b'"');
 }
 
-fn escape_char(out: &mut String, c: char) {
-    match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        ' '..='~' => out.push(c),
+fn escape_char(out: &mut Vec<u8>, c: char) {
+    let short: &[u8] = match c {
+        '"' => b"\\\"",
+        '\\' => b"\\\\",
+        '\n' => b"\\n",
+        '\r' => b"\\r",
+        '\t' => b"\\t",
+        '\u{8}' => b"\\b",
+        '\u{c}' => b"\\f",
+        ' '..='~' => {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            return;
+        }
         _ => {
             let mut units = [0u16; 2];
             for u in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{u:04x}");
             }
+            return;
         }
-    }
+    };
+    out.extend_from_slice(short);
 }

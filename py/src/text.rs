@@ -1,24 +1,45 @@
 //! Turning Python `str`/`bytes` arguments into byte slices without needless copies.
 
-use std::borrow::Cow;
+use std::ops::Deref;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 
+/// The bytes of a `str`/`bytes`/`bytearray` argument, borrowed where possible.
+///
+/// A `str` is encoded to UTF-8 once, into a Python `bytes` object kept alive here (under the
+/// stable ABI for Python 3.9 there is no way to borrow a `str`'s UTF-8 directly).
+pub enum Bytes<'a, 'py> {
+    /// A `bytes` argument.
+    Borrowed(&'a [u8]),
+    /// The UTF-8 encoding of a `str` argument.
+    Encoded(Bound<'py, PyBytes>),
+    /// A copy of a `bytearray` argument (mutable, so it cannot be borrowed).
+    Owned(Vec<u8>),
+}
+
+impl Deref for Bytes<'_, '_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Borrowed(b) => b,
+            Bytes::Encoded(b) => b.as_bytes(),
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
 /// The bytes of a `bytes`/`bytearray` argument, or the UTF-8 encoding of a `str` argument.
-pub fn bytes_or_str<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8]>> {
+pub fn bytes_or_str<'a, 'py>(obj: &'a Bound<'py, PyAny>, what: &str) -> PyResult<Bytes<'a, 'py>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Cow::Borrowed(b.as_bytes()));
+        return Ok(Bytes::Borrowed(b.as_bytes()));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(match s.to_cow()? {
-            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-        });
+        return Ok(Bytes::Encoded(s.encode_utf8()?));
     }
     if let Ok(b) = obj.cast::<PyByteArray>() {
-        return Ok(Cow::Owned(b.to_vec()));
+        return Ok(Bytes::Owned(b.to_vec()));
     }
     Err(PyTypeError::new_err(format!("{what} must be str or bytes")))
 }

@@ -84,7 +84,7 @@ REFRESH = "refresh"
 KeyLike = Union[Key, KeySet, str, bytes]
 
 _TIME_CLAIMS = ("exp", "iat", "nbf")
-_DEFAULT_REQUIRE = ["exp"]
+_DEFAULT_REQUIRE = ("exp",)
 _OPTIONS = frozenset(
     {
         "verify_signature",

@@ -6,7 +6,8 @@
 Loopback only, bounded request counts, one server at a time (one uvicorn worker each). For
 each server it measures:
 
-1. ``/api/v1/me`` throughput: ``--requests`` authenticated requests, ``--concurrency`` in
+1. ``/healthz`` throughput (the framework's floor on this machine: no auth at all), then
+   ``/api/v1/me`` throughput: ``--requests`` authenticated requests, ``--concurrency`` in
    flight (token verification + one SQLite user lookup per request);
 2. ``/api/v1/me`` latency, sequential probes: alone, then while ``--login-workers`` clients
    log in back to back (Argon2id m=19456 t=2 p=1 on every login).
@@ -87,21 +88,23 @@ async def login(client: httpx.AsyncClient) -> str:
     return r.json()["access_token"]
 
 
-async def throughput(base: str, token: str, n: int, concurrency: int) -> float:
+async def throughput(
+    base: str, token: str, n: int, concurrency: int, path: str = "/api/v1/me"
+) -> float:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as c:
         for _ in range(50):  # warm-up
-            (await c.get("/api/v1/me", headers=headers)).raise_for_status()
+            (await c.get(path, headers=headers)).raise_for_status()
         remaining = n
 
         async def worker() -> None:
             nonlocal remaining
             while remaining > 0:
                 remaining -= 1
-                r = await c.get("/api/v1/me", headers=headers)
+                r = await c.get(path, headers=headers)
                 if r.status_code != 200:
-                    raise RuntimeError(f"/me answered {r.status_code}")
+                    raise RuntimeError(f"{path} answered {r.status_code}")
 
         t0 = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -152,18 +155,19 @@ async def run(kind: str, args) -> Dict[str, float]:
         try:
             async with httpx.AsyncClient(base_url=base, timeout=60) as c:
                 token = await login(c)
+            floor = await throughput(base, "", args.requests, args.concurrency, "/healthz")
             rps = await throughput(base, token, args.requests, args.concurrency)
             idle = await latency(base, token, args.probes, 0)
             busy = await latency(base, token, args.probes, args.login_workers)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    return {"rps": rps, "idle": idle, "busy": busy}
+    return {"floor": floor, "rps": rps, "idle": idle, "busy": busy}
 
 
 def _median(runs: List[Dict]) -> Dict:
     """Metric by metric, the median over rounds."""
-    out: Dict = {"rps": statistics.median(r["rps"] for r in runs)}
+    out: Dict = {k: statistics.median(r[k] for r in runs) for k in ("floor", "rps")}
     for phase in ("idle", "busy"):
         out[phase] = {m: statistics.median(r[phase][m] for r in runs) for m in runs[0][phase]}
     return out
@@ -193,7 +197,7 @@ def main() -> None:
         f"{args.probes} sequential probes, alone and with {args.login_workers} login loops\n"
     )
     head = (
-        f"{'server':<12} {'/me req/s':>9} {'p50 idle':>9} {'p99 idle':>9} "
+        f"{'server':<12} {'/healthz':>9} {'/me req/s':>9} {'p50 idle':>9} {'p99 idle':>9} "
         f"{'p50 login':>10} {'p99 login':>10} {'max login':>10} {'logins/s':>9}"
     )
     print(head)
@@ -201,7 +205,7 @@ def main() -> None:
     for kind, r in results.items():
         i, b = r["idle"], r["busy"]
         print(
-            f"{kind:<12} {r['rps']:>9.0f} {i['p50']:>7.2f}ms {i['p99']:>7.2f}ms "
+            f"{kind:<12} {r['floor']:>9.0f} {r['rps']:>9.0f} {i['p50']:>7.2f}ms {i['p99']:>7.2f}ms "
             f"{b['p50']:>8.2f}ms {b['p99']:>8.2f}ms {b['max']:>8.2f}ms {b['logins_per_s']:>9.1f}"
         )
 

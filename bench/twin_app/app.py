@@ -212,6 +212,10 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
             raise HTTPException(401, "Invalid refresh token")
         return pair(claims["sub"], claims["roles"], claims["scope"], claims["fam"])
 
+    @app.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
     @app.get("/api/v1/me", response_model=Me)
     async def me(
         user: Annotated[sqlite3.Row, Depends(get_current_user)],

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 
 const WASM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VARIANTS = [
-  { name: 'JWT only (jwt, authz)', args: ['--jwt-only', '--out', 'pkg/jwt-only'], dir: 'pkg/jwt-only', target: 15 * 1024 },
+  { name: 'JWT only (jwt, authz)', args: ['--jwt-only', '--web-only', '--out', 'pkg/jwt-only'], dir: 'pkg/jwt-only', target: 15 * 1024 },
   { name: 'full (+ argon2, bcrypt, policy)', args: [], dir: 'pkg', target: 35 * 1024 },
 ];
 

@@ -272,3 +272,17 @@ pub fn decode_header(token: &str) -> Result<String, JsValue> {
         .map(String::from)
         .map_err(|_| throw(Error::Malformed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::split_list;
+
+    #[test]
+    fn lists_keep_empty_items_apart_from_no_items() {
+        assert_eq!(split_list(""), Vec::<&str>::new());
+        assert_eq!(split_list("\0"), vec![""]);
+        assert_eq!(split_list("\0a"), vec!["a"]);
+        assert_eq!(split_list("\0a\0"), vec!["a", ""]);
+        assert_eq!(split_list("\0a,b\0c d"), vec!["a,b", "c d"]);
+    }
+}

@@ -1,19 +1,11 @@
-"""Shared fixtures for the authcore package tests: the cross-language vectors and a clock."""
+"""Shared fixtures for the authcore package tests."""
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import pytest
-
-VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
-
-
-def load_vectors(name: str) -> Any:
-    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
-from conftest import load_vectors
+from vectors_helpers import load_vectors
 
 import authcore
 import authcore.jwt as jwt

@@ -8,7 +8,7 @@ from typing import Any
 import argon2
 import bcrypt
 import pytest
-from conftest import load_vectors
+from vectors_helpers import load_vectors
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 

@@ -70,20 +70,22 @@ fn hierarchy_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Py<RoleHierar
     }
 }
 
-fn role_check<R>(
+/// The core's verdict: is one of `held` (or, through `hierarchy`, implied by it) in `required`?
+fn role_verdict(
     held: &Bound<'_, PyAny>,
     required: &Bound<'_, PyAny>,
     hierarchy: Option<&Bound<'_, PyAny>>,
-    f: impl FnOnce(&[&str], &[&str], Option<&CoreHierarchy<'_>>) -> R,
-) -> PyResult<R> {
+) -> PyResult<authcore::Result<()>> {
     let py = held.py();
     let held = names(held, "held")?;
     let required = names(required, "required")?;
     let held: Vec<&str> = held.iter().map(String::as_str).collect();
     let required: Vec<&str> = required.iter().map(String::as_str).collect();
+    let check =
+        |h: Option<&CoreHierarchy<'_>>| authz::require_any_role(held.iter().copied(), &required, h);
     match hierarchy_of(hierarchy)? {
-        None => Ok(f(&held, &required, None)),
-        Some(h) => h.bind(py).get().with_core(|h| f(&held, &required, Some(h))),
+        None => Ok(check(None)),
+        Some(h) => h.bind(py).get().with_core(|h| check(Some(h))),
     }
 }
 
@@ -97,10 +99,7 @@ pub fn has_role(
     required: &Bound<'_, PyAny>,
     hierarchy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<bool> {
-    let verdict = role_check(held, required, hierarchy, |held, required, h| {
-        authz::require_any_role(held.iter().copied(), required, h)
-    })?;
-    match verdict {
+    match role_verdict(held, required, hierarchy)? {
         Ok(()) => Ok(true),
         Err(authcore::Error::Forbidden) => Ok(false),
         Err(e) => core(Err(e)),
@@ -115,12 +114,7 @@ pub fn require_role(
     required: &Bound<'_, PyAny>,
     hierarchy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    core(role_check(
-        held,
-        required,
-        hierarchy,
-        |held, required, h| authz::require_any_role(held.iter().copied(), required, h),
-    )?)
+    core(role_verdict(held, required, hierarchy)?)
 }
 
 /// The core's verdict on `granted` (space-delimited) against `required` (a space-delimited

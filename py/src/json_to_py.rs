@@ -7,10 +7,12 @@
 //!
 //! Conversions: objects → `dict` (a repeated key keeps its first position and its last value,
 //! as in `json.loads`), arrays → `list`, integers → `int` (any size), other numbers → `float`,
-//! strings → `str` (unescaped). Common claim names come from interned strings.
+//! strings → `str` (strings with escapes are decoded by the `json` module's own string
+//! scanner). Common claim names come from interned strings.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use pyo3::{intern, PyErr};
 
@@ -179,7 +181,7 @@ impl<'a, 'py> Conv<'a, 'py> {
         if !escaped {
             return PyString::from_bytes(self.py, raw);
         }
-        Ok(PyString::new(self.py, &unescape(raw).ok_or_else(bad)?))
+        unescaped(self.py, raw)
     }
 
     fn number(&mut self) -> PyResult<Bound<'py, PyAny>> {
@@ -210,48 +212,22 @@ impl<'a, 'py> Conv<'a, 'py> {
     }
 }
 
-/// Unescapes the raw contents of a validated JSON string.
-fn unescape(raw: &[u8]) -> Option<String> {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while let Some(&b) = raw.get(i) {
-        if b != b'\\' {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let esc = *raw.get(i + 1)?;
-        i += 2;
-        let c = match esc {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let hi = hex4(raw.get(i..i + 4)?)?;
-                i += 4;
-                if (0xD800..0xDC00).contains(&hi) {
-                    // A validated document pairs it with `\uDC00..DFFF`.
-                    let lo = hex4(raw.get(i + 2..i + 6)?)?;
-                    i += 6;
-                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + lo.checked_sub(0xDC00)?)?
-                } else {
-                    char::from_u32(hi)?
-                }
-            }
-            _ => return None,
-        };
-        let mut buf = [0u8; 4];
-        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-    }
-    String::from_utf8(out).ok()
-}
+static SCANSTRING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn hex4(d: &[u8]) -> Option<u32> {
-    d.iter()
-        .try_fold(0u32, |v, &c| Some((v << 4) | (c as char).to_digit(16)?))
+/// A string with escapes, decoded by `json.decoder.scanstring`: the `json` module's own
+/// string decoder, so the result is exactly what `json.loads` gives.
+fn unescaped<'py>(py: Python<'py>, raw: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    let scan = SCANSTRING.get_or_try_init(py, || {
+        py.import("json.decoder")?
+            .getattr("scanstring")
+            .map(Bound::unbind)
+    })?;
+    let mut quoted = Vec::with_capacity(raw.len() + 1);
+    quoted.extend_from_slice(raw);
+    quoted.push(b'"');
+    let (text, _end): (Bound<'py, PyString>, usize) = scan
+        .bind(py)
+        .call1((PyString::from_bytes(py, &quoted)?, 0))?
+        .extract()?;
+    Ok(text)
 }

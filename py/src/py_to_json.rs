@@ -95,26 +95,29 @@ fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), St
         }
         out.push(b'}');
     } else if let Ok(l) = obj.cast_exact::<PyList>() {
-        out.push(b'[');
-        for (n, item) in l.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            value(out, &item, depth + 1)?;
-        }
-        out.push(b']');
+        array(out, l.iter(), depth)?;
     } else if let Ok(t) = obj.cast_exact::<PyTuple>() {
-        out.push(b'[');
-        for (n, item) in t.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            value(out, &item, depth + 1)?;
-        }
-        out.push(b']');
+        array(out, t.iter(), depth)?;
     } else {
         return Err(Stop::Unsupported);
     }
+    Ok(())
+}
+
+/// A `list` or `tuple` as a JSON array.
+fn array<'py>(
+    out: &mut Vec<u8>,
+    items: impl Iterator<Item = Bound<'py, PyAny>>,
+    depth: u32,
+) -> Result<(), Stop> {
+    out.push(b'[');
+    for (n, item) in items.enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        value(out, &item, depth + 1)?;
+    }
+    out.push(b']');
     Ok(())
 }
 

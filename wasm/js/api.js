@@ -91,7 +91,7 @@ function createApi(raw) {
     constructor(secret, kid, allowWeak = false) {
       const k = optText(kid, 'kid');
       try {
-        this[RAW] = new raw.Key(bytes(secret, 'secret', 'invalid_key'), k, allowWeak === true);
+        this[RAW] = new raw.Keys(bytes(secret, 'secret', 'invalid_key'), k, allowWeak === true);
       } catch (e) {
         rethrow(e);
       }
@@ -114,7 +114,7 @@ function createApi(raw) {
   class KeySet {
     constructor(keys, options = {}) {
       if (!Array.isArray(keys)) fail('invalid_key', 'KeySet takes an array of Key');
-      const set = new raw.KeySet();
+      const set = raw.Keys.set();
       try {
         for (const key of keys) {
           if (!(key instanceof Key)) fail('invalid_key', 'KeySet takes an array of Key');
@@ -203,9 +203,8 @@ function createApi(raw) {
     return false;
   }
 
-  function keyArgs(keys) {
-    if (keys instanceof Key) return [raw.verifyWithKey, raw.signWithKey, keys[RAW]];
-    if (keys instanceof KeySet) return [raw.verifyWithSet, raw.signWithSet, keys[RAW]];
+  function rawKeys(keys) {
+    if (keys instanceof Key || keys instanceof KeySet) return keys[RAW];
     return fail('invalid_key', 'expected a Key or a KeySet');
   }
 
@@ -215,13 +214,13 @@ function createApi(raw) {
    */
   function verify(token, keys, options = {}) {
     text(token, 'token', 'malformed');
-    const [verifyFn, , k] = keyArgs(keys);
+    const k = rawKeys(keys);
     const o = options || {};
     const now = nowSeconds(o.now);
     const policy = hasPolicy(o) ? policyFor(o) : (defaultPolicy ||= new raw.Policy(...policyArgs({})));
     let payload;
     try {
-      payload = verifyFn(token, k, policy, now);
+      payload = raw.verify(token, k, policy, now);
     } catch (e) {
       rethrow(e, o.requiredClaims === undefined ? undefined : list(o.requiredClaims, 'requiredClaims'));
     }
@@ -235,7 +234,7 @@ function createApi(raw) {
    * `expiresIn` (seconds) sets `exp = now + expiresIn` and, if absent, `iat = now`.
    */
   function sign(claims, keys, options = {}) {
-    const [, signFn, k] = keyArgs(keys);
+    const k = rawKeys(keys);
     const o = options || {};
     if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
       fail('invalid_payload', 'claims must be a plain object');
@@ -256,7 +255,7 @@ function createApi(raw) {
     const atJwt = typ.toLowerCase() === 'at+jwt';
     if (!atJwt && typ.toLowerCase() !== 'jwt') fail('invalid_params', 'headerTyp must be "JWT" or "at+jwt"');
     try {
-      return signFn(json, k, optText(o.kid, 'kid'), atJwt);
+      return raw.sign(json, k, optText(o.kid, 'kid'), atJwt);
     } catch (e) {
       return rethrow(e);
     }

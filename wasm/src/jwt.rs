@@ -7,57 +7,49 @@ use authcore::jwt::{self, EncodeOptions, KeyRing, KeyStore, Typ, Validation};
 use authcore::Error;
 use wasm_bindgen::prelude::*;
 
-/// An HS256 key (secret ≥ 32 bytes unless `allow_weak`), with an optional `kid`.
+/// One HS256 key (from [`Keys::new`]) or a key set for rotation (from [`Keys::set`]).
 #[wasm_bindgen]
-pub struct Key {
-    inner: jwt::Key,
+pub struct Keys {
+    keys: Vec<jwt::Key>,
+    default: usize,
+    single: bool,
 }
 
 #[wasm_bindgen]
-impl Key {
-    /// `weak_key` for a short secret (unless `allow_weak`), `invalid_key` for a bad `kid`.
+impl Keys {
+    /// One key. `weak_key` for a short secret (unless `allow_weak`), `invalid_key` for a bad `kid`.
     #[wasm_bindgen(constructor)]
-    pub fn new(secret: &[u8], kid: Option<String>, allow_weak: bool) -> Result<Key, JsValue> {
+    pub fn new(secret: &[u8], kid: Option<String>, allow_weak: bool) -> Result<Keys, JsValue> {
         let kid = kid.as_deref();
-        let inner = match (allow_weak, kid) {
+        let key = match (allow_weak, kid) {
             (true, kid) => jwt::Key::insecure_allow_weak(secret, kid),
             (false, Some(kid)) => jwt::Key::with_kid(secret, kid),
             (false, None) => jwt::Key::new(secret),
         }
         .map_err(throw)?;
-        Ok(Key { inner })
+        Ok(Keys {
+            keys: alloc::vec![key],
+            default: 0,
+            single: true,
+        })
     }
 
-    /// The key id, if any.
-    #[wasm_bindgen(getter)]
-    pub fn kid(&self) -> Option<String> {
-        self.inner.kid().map(String::from)
-    }
-}
-
-/// Keys for rotation: selected by the token's `kid`; the default key verifies tokens without
-/// `kid` and signs.
-#[wasm_bindgen]
-pub struct KeySet {
-    keys: Vec<jwt::Key>,
-    default: usize,
-}
-
-#[wasm_bindgen]
-impl KeySet {
-    /// An empty set (the wrapper adds keys and then checks it with [`KeySet::seal`]).
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> KeySet {
-        KeySet {
+    /// An empty key set.
+    pub fn set() -> Keys {
+        Keys {
             keys: Vec::new(),
             default: 0,
+            single: false,
         }
     }
 
-    /// Adds a copy of `key`. `invalid_key` if its `kid` (or the absence of one) is taken.
-    pub fn add(&mut self, key: &Key) -> Result<(), JsValue> {
-        self.keys.push(key.inner.clone());
-        if let Err(e) = self.ring() {
+    /// Adds a copy of a single key. `invalid_key` if its `kid` (or the absence of one) is taken.
+    pub fn add(&mut self, key: &Keys) -> Result<(), JsValue> {
+        let Some(k) = key.keys.first().filter(|_| key.single && !self.single) else {
+            return Err(throw(Error::InvalidKey));
+        };
+        self.keys.push(k.clone());
+        if let Err(e) = KeyRing::new(&self.keys, self.default) {
             self.keys.pop();
             return Err(throw(e));
         }
@@ -77,17 +69,18 @@ impl KeySet {
 
     /// `invalid_key` when the set is empty.
     pub fn seal(&self) -> Result<(), JsValue> {
-        self.ring().map(|_| ()).map_err(throw)
-    }
-
-    fn ring(&self) -> Result<KeyRing<'_>, Error> {
         KeyRing::new(&self.keys, self.default)
+            .map(|_| ())
+            .map_err(throw)
     }
 }
 
-impl Default for KeySet {
-    fn default() -> Self {
-        Self::new()
+impl Keys {
+    fn with<R>(&self, f: impl FnOnce(&dyn KeyStore) -> Result<R, Error>) -> Result<R, Error> {
+        match self.keys.first() {
+            Some(key) if self.single => f(key),
+            _ => f(&KeyRing::new(&self.keys, self.default)?),
+        }
     }
 }
 
@@ -179,16 +172,15 @@ impl Policy {
     }
 }
 
-fn verify_with(
-    token: &str,
-    keys: &dyn KeyStore,
-    policy: &Policy,
-    now: f64,
-) -> Result<String, JsValue> {
+/// Verifies `token` with `keys` and returns the verified payload JSON.
+#[wasm_bindgen]
+pub fn verify(token: &str, keys: &Keys, policy: &Policy, now: f64) -> Result<String, JsValue> {
     let token = token.as_bytes();
     let mut buf = alloc::vec![0u8; token.len()];
-    let payload = policy
-        .with(|v| jwt::verify(token, keys, v, now as u64, &mut buf).map(|ok| ok.payload))
+    let payload = keys
+        .with(|store| {
+            policy.with(|v| jwt::verify(token, store, v, now as u64, &mut buf).map(|ok| ok.payload))
+        })
         .map_err(throw)?;
     // The core only hands out payloads that passed its UTF-8 check.
     core::str::from_utf8(payload)
@@ -196,38 +188,26 @@ fn verify_with(
         .map_err(|_| throw(Error::Malformed))
 }
 
-/// Verifies `token` with `key` and returns the verified payload JSON.
-#[wasm_bindgen(js_name = verifyWithKey)]
-pub fn verify_with_key(
-    token: &str,
-    key: &Key,
-    policy: &Policy,
-    now: f64,
-) -> Result<String, JsValue> {
-    verify_with(token, &key.inner, policy, now)
-}
-
-/// Verifies `token` with the key its `kid` selects from `set` and returns the payload JSON.
-#[wasm_bindgen(js_name = verifyWithSet)]
-pub fn verify_with_set(
-    token: &str,
-    set: &KeySet,
-    policy: &Policy,
-    now: f64,
-) -> Result<String, JsValue> {
-    let ring = set.ring().map_err(throw)?;
-    verify_with(token, &ring, policy, now)
-}
-
-fn sign_with(
+/// Signs the JSON `payload`. With one key, `kid` overrides the key's own in the header; with a
+/// set, `kid` picks the signing key (`unknown_kid` if absent), else the default key signs.
+#[wasm_bindgen]
+pub fn sign(
     payload: &str,
-    key: &jwt::Key,
+    keys: &Keys,
     kid: Option<String>,
     at_jwt: bool,
 ) -> Result<String, JsValue> {
+    let ring;
+    let (key, header_kid) = match keys.keys.first() {
+        Some(key) if keys.single => (key, kid.as_deref()),
+        _ => {
+            ring = KeyRing::new(&keys.keys, keys.default).map_err(throw)?;
+            (ring.select(kid.as_deref()).map_err(throw)?, None)
+        }
+    };
     let opts = EncodeOptions {
         typ: if at_jwt { Typ::AtJwt } else { Typ::Jwt },
-        kid: kid.as_deref(),
+        kid: header_kid,
     };
     let len = jwt::encoded_len(payload.len(), opts.kid.or(key.kid()), opts.typ);
     let mut out = alloc::vec![0u8; len];
@@ -235,31 +215,6 @@ fn sign_with(
     out.truncate(n);
     // A token is base64url and dots: always ASCII.
     String::from_utf8(out).map_err(|_| throw(Error::Malformed))
-}
-
-/// Signs the JSON `payload` with `key`; `kid` overrides the key's own in the header.
-#[wasm_bindgen(js_name = signWithKey)]
-pub fn sign_with_key(
-    payload: &str,
-    key: &Key,
-    kid: Option<String>,
-    at_jwt: bool,
-) -> Result<String, JsValue> {
-    sign_with(payload, &key.inner, kid, at_jwt)
-}
-
-/// Signs the JSON `payload` with the set's key for `kid` (`unknown_kid` if absent), or with
-/// its default key.
-#[wasm_bindgen(js_name = signWithSet)]
-pub fn sign_with_set(
-    payload: &str,
-    set: &KeySet,
-    kid: Option<String>,
-    at_jwt: bool,
-) -> Result<String, JsValue> {
-    let ring = set.ring().map_err(throw)?;
-    let key = ring.select(kid.as_deref()).map_err(throw)?;
-    sign_with(payload, key, None, at_jwt)
 }
 
 /// The token's header JSON, checked for shape but **not verified**.

@@ -19,6 +19,8 @@ PY := $(VENV)/bin/python
 # The authcore package modules checked with mypy --strict (the native module through its stub).
 PY_TYPED := $(addprefix py/python/authcore/,__init__.py jwt.py exceptions.py passwords.py \
             authz.py _authcore.pyi)
+# ... and, with their tests and benchmark, kept ruff-clean by `make lint`.
+PY_LINT := $(PY_TYPED) $(wildcard py/tests/*.py) bench/py_bench.py
 # Every core feature: each must build for the no_std targets.
 CORE_FEATURES := jwt,password,bcrypt,authz,ratelimit,session
 NO_STD_TARGETS := wasm32-unknown-unknown thumbv7em-none-eabihf
@@ -213,6 +215,8 @@ lint:
 	$(call step,cargo clippy --workspace --all-targets -- -D warnings)
 	$(call step,$(VENV)/bin/ruff check --line-length 100 tests/vectors)
 	$(call step,$(VENV)/bin/ruff format --check --line-length 100 tests/vectors)
+	$(call step,$(VENV)/bin/ruff check --line-length 100 $(PY_LINT))
+	$(call step,$(VENV)/bin/ruff format --check --line-length 100 $(PY_LINT))
 
 vectors:
 	@$(call step,$(PY) tests/vectors/gen.py)

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import metadata
 import time
-from typing import Callable
+from collections.abc import Callable
+from importlib import metadata
 
 import argon2
-import jwt as pyjwt
-
 import authcore
 import authcore.jwt as acjwt
+import jwt as pyjwt
 
 SECRET = "authcore-bench-secret-0123456789abcdef"
 CLAIMS = {
@@ -82,58 +81,72 @@ def main() -> int:
     token = pyjwt.encode(CLAIMS, SECRET, algorithm="HS256")
     assert acjwt.encode(CLAIMS, SECRET) == token, "tokens must be byte-identical"
     key = authcore.Key(SECRET)
-    kw = dict(algorithms=["HS256"], audience="api", issuer="https://auth.example.com")
+    kw = {"algorithms": ["HS256"], "audience": "api", "issuer": "https://auth.example.com"}
     assert acjwt.decode(token, SECRET, **kw) == pyjwt.decode(token, SECRET, **kw)
 
-    print(f"authcore {authcore.__version__}, PyJWT {pyjwt.__version__}, "
-          f"argon2-cffi {metadata.version('argon2-cffi')}, "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"authcore {authcore.__version__}, PyJWT {pyjwt.__version__}, "
+        f"argon2-cffi {metadata.version('argon2-cffi')}, "
+        f"Python {sys.version.split()[0]}"
+    )
     print(f"{'CPU time per op':<30} {'authcore':>18} {'peer':>18} {'ratio':>8}")
     results = {}
     results["decode"] = compare(
         "jwt.decode (str secret)",
         lambda: acjwt.decode(token, SECRET, **kw),
         lambda: pyjwt.decode(token, SECRET, **kw),
-        seconds, rounds,
+        seconds,
+        rounds,
     )
     compare(
         "jwt.decode (authcore.Key)",
         lambda: acjwt.decode(token, key, **kw),
         lambda: pyjwt.decode(token, SECRET, **kw),
-        seconds, rounds,
+        seconds,
+        rounds,
     )
     results["encode"] = compare(
         "jwt.encode (str secret)",
         lambda: acjwt.encode(CLAIMS, SECRET, algorithm="HS256"),
         lambda: pyjwt.encode(CLAIMS, SECRET, algorithm="HS256"),
-        seconds, rounds,
+        seconds,
+        rounds,
     )
     compare(
         "jwt.encode (authcore.Key)",
         lambda: acjwt.encode(CLAIMS, key, algorithm="HS256"),
         lambda: pyjwt.encode(CLAIMS, SECRET, algorithm="HS256"),
-        seconds, rounds,
+        seconds,
+        rounds,
     )
 
     # Argon2id at OWASP parameters on both sides: m=19456 KiB, t=2, p=1, 32-byte hash, 16-byte salt.
     params = authcore.Argon2Params.OWASP
     ours = authcore.PasswordHasher(params)
     theirs = argon2.PasswordHasher(
-        time_cost=params.t_cost, memory_cost=params.m_cost, parallelism=params.p_cost,
-        hash_len=params.output_len, salt_len=params.salt_len, type=argon2.Type.ID,
+        time_cost=params.t_cost,
+        memory_cost=params.m_cost,
+        parallelism=params.p_cost,
+        hash_len=params.output_len,
+        salt_len=params.salt_len,
+        type=argon2.Type.ID,
     )
     our_hash, their_hash = ours.hash(PASSWORD), theirs.hash(PASSWORD)
     assert ours.verify(PASSWORD, their_hash) and theirs.verify(our_hash, PASSWORD)
     pw_seconds = seconds * 2
     results["hash"] = compare(
-        "Argon2id hash (OWASP)", lambda: ours.hash(PASSWORD), lambda: theirs.hash(PASSWORD),
-        pw_seconds, rounds,
+        "Argon2id hash (OWASP)",
+        lambda: ours.hash(PASSWORD),
+        lambda: theirs.hash(PASSWORD),
+        pw_seconds,
+        rounds,
     )
     results["verify"] = compare(
         "Argon2id verify (OWASP)",
         lambda: ours.verify(PASSWORD, our_hash),
         lambda: theirs.verify(their_hash, PASSWORD),
-        pw_seconds, rounds,
+        pw_seconds,
+        rounds,
     )
 
     print()

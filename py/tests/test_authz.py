@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from authcore import exceptions as ex
 from authcore.authz import (
     RoleHierarchy,
@@ -43,7 +42,13 @@ def test_hierarchy() -> None:
 
 
 @pytest.mark.parametrize(
-    "edges", [[("a", "b"), ("b", "a")], [("a", "a")], [("", "b")], [(f"r{i}", f"r{i + 1}") for i in range(65)]]
+    "edges",
+    [
+        [("a", "b"), ("b", "a")],
+        [("a", "a")],
+        [("", "b")],
+        [(f"r{i}", f"r{i + 1}") for i in range(65)],
+    ],
 )
 def test_bad_hierarchies_are_refused(edges: list[tuple[str, str]]) -> None:
     with pytest.raises(ex.InvalidParamsError):

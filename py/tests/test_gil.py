@@ -10,7 +10,7 @@ import re
 import sys
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from authcore import Argon2Params, PasswordHasher
 from authcore.passwords import hash_password, verify_password

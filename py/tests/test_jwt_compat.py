@@ -8,18 +8,17 @@ import enum
 import json
 import math
 import uuid
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
-
-import jwt as pyjwt
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import authcore
-import authcore.jwt as jwt
-from authcore import _authcore
+import jwt as pyjwt
+import pytest
+from authcore import _authcore, jwt
 from authcore import exceptions as ex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SECRET = "authcore-test-secret-0123456789abcdef"
 NOW = 1_700_000_000
@@ -41,7 +40,9 @@ json_scalars = (
 )
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 custom_claims = st.dictionaries(
@@ -67,12 +68,18 @@ def test_decode_gives_pyjwt_claims(claims: dict[str, Any]) -> None:
 
 
 def test_our_tokens_verify_in_pyjwt() -> None:
-    claims = {"sub": "alice", "iss": "https://auth.example.com", "aud": ["api", "web"],
-              "exp": datetime.now(timezone.utc) + timedelta(minutes=5), "roles": ["admin"]}
+    claims = {
+        "sub": "alice",
+        "iss": "https://auth.example.com",
+        "aud": ["api", "web"],
+        "exp": datetime.now(UTC) + timedelta(minutes=5),
+        "roles": ["admin"],
+    }
     token = jwt.encode(claims, authcore.Key(SECRET, "k1"))
     assert pyjwt.get_unverified_header(token) == {"alg": "HS256", "kid": "k1", "typ": "JWT"}
-    out = pyjwt.decode(token, SECRET, algorithms=["HS256"], audience="api",
-                       issuer="https://auth.example.com")
+    out = pyjwt.decode(
+        token, SECRET, algorithms=["HS256"], audience="api", issuer="https://auth.example.com"
+    )
     assert out["roles"] == ["admin"] and out["sub"] == "alice"
 
 
@@ -146,9 +153,11 @@ def test_datetime_claims_become_unix_seconds_as_in_pyjwt() -> None:
     claims = {"exp": aware, "nbf": naive, "iat": naive, "other": "x"}
     token = jwt.encode(claims, SECRET)
     assert token == peer(claims)
-    out = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_nbf": False, "verify_iat": False})
+    out = jwt.decode(
+        token, SECRET, algorithms=["HS256"], options={"verify_nbf": False, "verify_iat": False}
+    )
     assert out["exp"] == int(aware.timestamp())
-    assert out["nbf"] == int(naive.replace(tzinfo=timezone.utc).timestamp())
+    assert out["nbf"] == int(naive.replace(tzinfo=UTC).timestamp())
     assert claims["exp"] is aware  # the caller's dict is not modified
 
 
@@ -167,12 +176,17 @@ def test_audience_and_issuer_forms(freeze_time: Callable[[float], None]) -> None
     freeze_time(NOW)
     token = peer({"exp": NOW + 60, "aud": ["web", "api"], "iss": "b"})
     audiences: list[Callable[[], Any]] = [
-        lambda: "api", lambda: ["x", "api"], lambda: ("api",), lambda: {"api"},
+        lambda: "api",
+        lambda: ["x", "api"],
+        lambda: ("api",),
+        lambda: {"api"},
         lambda: (a for a in ["api"]),
     ]
     for audience in audiences:
         for issuer in ("b", ["a", "b"], ("b",), {"b"}):
-            assert jwt.decode(token, SECRET, algorithms=["HS256"], audience=audience(), issuer=issuer)
+            assert jwt.decode(
+                token, SECRET, algorithms=["HS256"], audience=audience(), issuer=issuer
+            )
     with pytest.raises(ex.InvalidAudienceError):
         jwt.decode(token, SECRET, algorithms=["HS256"], audience=["mobile"])
     with pytest.raises(ex.InvalidIssuerError):
@@ -191,10 +205,22 @@ def test_options(freeze_time: Callable[[float], None]) -> None:
         jwt.decode(expired, SECRET, algs, audience="api")
     assert jwt.decode(expired, SECRET, algs, {"verify_exp": False}, audience="api")["sub"] == "s"
     assert jwt.decode(expired, SECRET, algs, {"verify_exp": False, "verify_aud": False})
-    assert jwt.decode(expired, SECRET, algs, {"verify_exp": False, "verify_iss": False},
-                      audience="api", issuer="other")
-    assert jwt.decode(expired, SECRET, algs, {"verify_exp": False, "verify_sub": False},
-                      audience="api", subject="other")
+    assert jwt.decode(
+        expired,
+        SECRET,
+        algs,
+        {"verify_exp": False, "verify_iss": False},
+        audience="api",
+        issuer="other",
+    )
+    assert jwt.decode(
+        expired,
+        SECRET,
+        algs,
+        {"verify_exp": False, "verify_sub": False},
+        audience="api",
+        subject="other",
+    )
     no_exp = peer({"sub": "s"})
     with pytest.raises(ex.MissingRequiredClaimError):
         jwt.decode(no_exp, SECRET, algs)
@@ -222,7 +248,9 @@ def test_strict_aud(freeze_time: Callable[[float], None]) -> None:
 
 def test_without_signature_verification(freeze_time: Callable[[float], None]) -> None:
     freeze_time(NOW)
-    token = pyjwt.encode({"exp": NOW - 5, "aud": "x", "sub": "s"}, "another-secret-0123456789abcdef!")
+    token = pyjwt.encode(
+        {"exp": NOW - 5, "aud": "x", "sub": "s"}, "another-secret-0123456789abcdef!"
+    )
     off = {"verify_signature": False}
     assert jwt.decode(token, options=off) == pyjwt.decode(token, options=off)
     with pytest.raises(ex.ExpiredSignatureError):  # explicitly switched on, as in PyJWT

@@ -3,15 +3,14 @@ module and the PyJWT-compatible ``authcore.jwt`` API."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-import pytest
-from vectors_helpers import load_vectors
+from collections.abc import Callable
+from typing import Any
 
 import authcore
-import authcore.jwt as jwt
-from authcore import _authcore
+import pytest
+from authcore import _authcore, jwt
 from authcore.exceptions import AuthError, InvalidTokenError, exception_for_code
+from vectors_helpers import load_vectors
 
 JWT = load_vectors("jwt.json")
 ENCODE = load_vectors("encode.json")
@@ -77,16 +76,16 @@ def pyjwt_call(case: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         "verify_nbf": v["verify_nbf"],
         "verify_iat": v["verify_iat"],
     }
-    kwargs = dict(
-        algorithms=["HS256"],
-        options=options,
-        audience=v["audience"],
-        issuer=v["issuer"],
-        subject=v["subject"],
-        leeway=v["leeway"],
-        token_type=v["token_type"],
-        max_token_len=v["max_token_len"],
-    )
+    kwargs = {
+        "algorithms": ["HS256"],
+        "options": options,
+        "audience": v["audience"],
+        "issuer": v["issuer"],
+        "subject": v["subject"],
+        "leeway": v["leeway"],
+        "token_type": v["token_type"],
+        "max_token_len": v["max_token_len"],
+    }
     return kwargs, options
 
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import argon2
+import authcore
 import bcrypt
 import pytest
-from vectors_helpers import load_vectors
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
-
-import authcore
 from authcore import Argon2Params, HashBounds, PasswordHasher, PasswordPolicy
 from authcore import exceptions as ex
 from authcore.passwords import hash_password, needs_rehash, verify_password
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from vectors_helpers import load_vectors
 
 VECTORS = load_vectors("password.json")
 POLICY = VECTORS["policy"]
@@ -89,8 +88,15 @@ def test_params_shape_the_hash() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [dict(t_cost=0), dict(p_cost=0), dict(m_cost=7), dict(m_cost=31, p_cost=4),
-     dict(output_len=15), dict(salt_len=7), dict(salt_len=65)],
+    [
+        {"t_cost": 0},
+        {"p_cost": 0},
+        {"m_cost": 7},
+        {"m_cost": 31, "p_cost": 4},
+        {"output_len": 15},
+        {"salt_len": 7},
+        {"salt_len": 65},
+    ],
 )
 def test_invalid_params(kwargs: dict[str, int]) -> None:
     with pytest.raises(ex.InvalidParamsError) as e:
@@ -121,6 +127,8 @@ def test_malformed_and_planted_hashes_raise_instead_of_returning_false() -> None
     hasher = PasswordHasher(SMALL)
     with pytest.raises(ex.InvalidHashError):
         hasher.verify(PASSWORD, "plaintext")
+    with pytest.raises(ex.InvalidHashError):
+        hasher.verify(PASSWORD, "$argon2id$v=19$m=64,t=1,p=1$ü".encode())
     with pytest.raises(ex.InvalidHashError):
         hasher.verify_and_update(PASSWORD, "$pbkdf2-sha256$29000$abc$def")
     planted = "$argon2id$v=19$m=4194304,t=1,p=1$YXV0aGNvcmUtc2FsdC0xNg$RXPQAJjS3o0g34B6HuH7hg"
@@ -167,8 +175,16 @@ def test_large_memory_hash_outside_the_per_thread_buffer() -> None:
 
 def test_policy() -> None:
     default = PasswordPolicy()
-    assert (default.min_len, default.max_len_bytes, default.required_classes, default.reject_common) == (
-        8, 1024, None, True,
+    assert (
+        default.min_len,
+        default.max_len_bytes,
+        default.required_classes,
+        default.reject_common,
+    ) == (
+        8,
+        1024,
+        None,
+        True,
     )
     cases = [
         ("tiny-pw", ex.PasswordTooShortError, "password_too_short"),
@@ -197,9 +213,9 @@ def test_hasher_applies_policy_to_new_passwords_only() -> None:
     with pytest.raises(ex.PasswordTooShortError):
         hasher.hash("short")
     legacy = PasswordHasher(SMALL).hash("short")  # chosen before the policy existed
-    ok, upgraded = PasswordHasher(Argon2Params(128, 1, 1), policy=PasswordPolicy()).verify_and_update(
-        "short", legacy
-    )
+    ok, upgraded = PasswordHasher(
+        Argon2Params(128, 1, 1), policy=PasswordPolicy()
+    ).verify_and_update("short", legacy)
     assert ok and upgraded is not None
 
 

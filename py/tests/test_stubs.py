@@ -11,13 +11,20 @@ import types
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import authcore
+import pytest
 from authcore import _authcore
 
 STUB = ast.parse((Path(authcore.__file__).parent / "_authcore.pyi").read_text())
-MODULE_ATTRS = {"__doc__", "__file__", "__loader__", "__name__", "__package__", "__spec__", "__all__"}
+MODULE_ATTRS = {
+    "__doc__",
+    "__file__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__spec__",
+    "__all__",
+}
 
 
 def stub_names(body: list[ast.stmt]) -> dict[str, ast.stmt]:
@@ -30,7 +37,9 @@ def stub_names(body: list[ast.stmt]) -> dict[str, ast.stmt]:
     return out
 
 
-STUB_TOP = {k: v for k, v in stub_names(STUB.body).items() if not k.startswith("_") or k == "__version__"}
+STUB_TOP = {
+    k: v for k, v in stub_names(STUB.body).items() if not k.startswith("_") or k == "__version__"
+}
 
 
 def stub_params(fn: ast.FunctionDef, drop_self: bool) -> list[tuple[str, str, Any]]:
@@ -78,29 +87,46 @@ def test_module_names_match() -> None:
     assert runtime == set(STUB_TOP)
 
 
-@pytest.mark.parametrize("name", sorted(n for n, v in STUB_TOP.items() if isinstance(v, ast.FunctionDef)))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, v in STUB_TOP.items() if isinstance(v, ast.FunctionDef))
+)
 def test_function_signatures(name: str) -> None:
     fn = STUB_TOP[name]
     assert isinstance(fn, ast.FunctionDef)
     obj = getattr(_authcore, name)
     assert isinstance(obj, types.BuiltinFunctionType)
-    assert same(stub_params(fn, False), runtime_params(obj)), (stub_params(fn, False), runtime_params(obj))
+    assert same(stub_params(fn, False), runtime_params(obj)), (
+        stub_params(fn, False),
+        runtime_params(obj),
+    )
 
 
-@pytest.mark.parametrize("name", sorted(n for n, v in STUB_TOP.items() if isinstance(v, ast.ClassDef)))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, v in STUB_TOP.items() if isinstance(v, ast.ClassDef))
+)
 def test_class_members(name: str) -> None:
     cls_node = STUB_TOP[name]
     assert isinstance(cls_node, ast.ClassDef)
     cls = getattr(_authcore, name)
     members = stub_names(cls_node.body)
     runtime = {n for n in vars(cls) if not n.startswith("_")} | {
-        n for n in ("__init__", "__len__", "__eq__", "__hash__") if n in vars(cls) and vars(cls)[n] is not None
+        n
+        for n in ("__init__", "__len__", "__eq__", "__hash__")
+        if n in vars(cls) and vars(cls)[n] is not None
     }
     if "__new__" in vars(cls):
         runtime.add("__init__")
-    if vars(cls).get("__richcmp__") or "__eq__" in vars(cls) and vars(cls)["__eq__"] is not object.__eq__:
+    if (
+        vars(cls).get("__richcmp__")
+        or "__eq__" in vars(cls)
+        and vars(cls)["__eq__"] is not object.__eq__
+    ):
         runtime.add("__eq__")
-    assert {n for n in members if not n.startswith("_") or n in ("__init__", "__len__", "__eq__", "__hash__")} == runtime
+    assert {
+        n
+        for n in members
+        if not n.startswith("_") or n in ("__init__", "__len__", "__eq__", "__hash__")
+    } == runtime
 
     # Python < 3.10 cannot show the signature of an extension type's constructor.
     if sys.version_info >= (3, 10):
@@ -110,7 +136,9 @@ def test_class_members(name: str) -> None:
     for member, node in members.items():
         attr = vars(cls).get(member)
         if isinstance(node, ast.FunctionDef) and not member.startswith("_"):
-            is_property = any(isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list)
+            is_property = any(
+                isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list
+            )
             if is_property:
                 assert isinstance(attr, types.GetSetDescriptorType), member
             else:

@@ -32,34 +32,34 @@ from ._authcore import (
     require_role,
     require_scopes,
 )
-from .exceptions import *  # noqa: F403
+from .exceptions import *
 from .exceptions import __all__ as _exception_names
 from .passwords import PasswordHasher
 
 __all__ = [
-    "__version__",
-    "ERROR_CODES",
     "DEFAULT_MAX_TOKEN_LEN",
+    "ERROR_CODES",
     "MIN_SECRET_LEN",
-    "jwt",
-    "authz",
-    "exceptions",
+    "Argon2Params",
+    "HashBounds",
     "Key",
     "KeySet",
     "PasswordHasher",
-    "Argon2Params",
-    "HashBounds",
     "PasswordPolicy",
-    "check_password",
-    "needs_rehash",
-    "RoleHierarchy",
-    "has_role",
-    "require_role",
-    "has_scopes",
-    "require_scopes",
-    "parse_scopes",
     "Quota",
-    "key_hash",
+    "RoleHierarchy",
     "SessionPolicy",
-    *_exception_names,
+    "__version__",
+    "authz",
+    "check_password",
+    "exceptions",
+    "has_role",
+    "has_scopes",
+    "jwt",
+    "key_hash",
+    "needs_rehash",
+    "parse_scopes",
+    "require_role",
+    "require_scopes",
 ]
+__all__ += _exception_names  # noqa: PLE0605 (the exception names, listed in exceptions.py)

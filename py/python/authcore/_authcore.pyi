@@ -5,7 +5,7 @@ Every failure raises a subclass of ``authcore.exceptions.AuthError`` carrying th
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, Literal, Optional, Union, final
+from typing import Any, ClassVar, Literal, TypeAlias, final
 
 __version__: str
 #: Every error code of the core, in declaration order.
@@ -15,8 +15,8 @@ DEFAULT_MAX_TOKEN_LEN: int
 #: Minimum HS256 secret length in bytes (32).
 MIN_SECRET_LEN: int
 
-_Secret = Union[str, bytes, bytearray]
-_Names = Union[str, Iterable[str]]
+_Secret: TypeAlias = str | bytes | bytearray
+_Names: TypeAlias = str | Iterable[str]
 
 # --- tokens ---------------------------------------------------------------------------------
 
@@ -27,10 +27,10 @@ class Key:
     shorter secrets, for migrating legacy deployments only."""
 
     def __init__(
-        self, secret: _Secret, kid: Optional[str] = None, *, allow_weak: bool = False
+        self, secret: _Secret, kid: str | None = None, *, allow_weak: bool = False
     ) -> None: ...
     @property
-    def kid(self) -> Optional[str]: ...
+    def kid(self) -> str | None: ...
     @property
     def is_weak(self) -> bool: ...
 
@@ -39,38 +39,36 @@ class KeySet:
     """Keys for rotation: a token's ``kid`` picks its key (unknown ``kid`` is rejected), tokens
     without ``kid`` use the default key (the first, or ``default_kid``), which also signs."""
 
-    def __init__(self, keys: Sequence[Key], default_kid: Optional[str] = None) -> None: ...
+    def __init__(self, keys: Sequence[Key], default_kid: str | None = None) -> None: ...
     @property
-    def kids(self) -> list[Optional[str]]: ...
+    def kids(self) -> list[str | None]: ...
     @property
-    def default_kid(self) -> Optional[str]: ...
+    def default_kid(self) -> str | None: ...
     def __len__(self) -> int: ...
 
-_Keys = Union[Key, KeySet, str, bytes]
+_Keys: TypeAlias = Key | KeySet | str | bytes
 
-def encode(
-    payload_json: bytes, key: _Keys, typ: Optional[str] = None, kid: Optional[str] = None
-) -> str:
+def encode(payload_json: bytes, key: _Keys, typ: str | None = None, kid: str | None = None) -> str:
     """Signs serialized JSON claims (checked with the verifier's structural rules first).
     ``typ`` is ``"JWT"`` (default) or ``"at+jwt"``; ``kid`` defaults to the key's."""
 
 def encode_claims(
-    claims: Any, key: _Keys, typ: Optional[str] = None, kid: Optional[str] = None
-) -> Optional[str]:
+    claims: Any, key: _Keys, typ: str | None = None, kid: str | None = None
+) -> str | None:
     """Serializes ``claims`` byte-identically to ``json.dumps(claims, separators=(",", ":"))``
     and signs it; ``None`` when a value needs ``json.dumps`` (then use ``encode``)."""
 
 def decode(
-    token: Union[str, bytes],
+    token: str | bytes,
     keys: _Keys,
     now: int,
     leeway: int = 0,
-    issuer: Optional[_Names] = None,
-    audience: Optional[_Names] = None,
+    issuer: _Names | None = None,
+    audience: _Names | None = None,
     verify_aud: bool = True,
-    subject: Optional[str] = None,
-    token_type: Optional[str] = None,
-    required: Optional[_Names] = None,
+    subject: str | None = None,
+    token_type: str | None = None,
+    required: _Names | None = None,
     verify_exp: bool = True,
     verify_nbf: bool = True,
     verify_iat: bool = True,
@@ -80,16 +78,16 @@ def decode(
     returns the verified payload JSON. ``required`` defaults to ``["exp"]``."""
 
 def decode_dict(
-    token: Union[str, bytes],
+    token: str | bytes,
     keys: _Keys,
     now: int,
     leeway: int = 0,
-    issuer: Optional[_Names] = None,
-    audience: Optional[_Names] = None,
+    issuer: _Names | None = None,
+    audience: _Names | None = None,
     verify_aud: bool = True,
-    subject: Optional[str] = None,
-    token_type: Optional[str] = None,
-    required: Optional[_Names] = None,
+    subject: str | None = None,
+    token_type: str | None = None,
+    required: _Names | None = None,
     verify_exp: bool = True,
     verify_nbf: bool = True,
     verify_iat: bool = True,
@@ -98,17 +96,17 @@ def decode_dict(
     """Like ``decode``, returning the claims as a ``dict`` (what ``json.loads`` would give)."""
 
 def decode_unverified(
-    token: Union[str, bytes],
+    token: str | bytes,
     max_token_len: int = 8192,
     *,
     now: int = 0,
     leeway: int = 0,
-    issuer: Optional[_Names] = None,
-    audience: Optional[_Names] = None,
+    issuer: _Names | None = None,
+    audience: _Names | None = None,
     verify_aud: bool = False,
-    subject: Optional[str] = None,
-    token_type: Optional[str] = None,
-    required: Optional[_Names] = None,
+    subject: str | None = None,
+    token_type: str | None = None,
+    required: _Names | None = None,
     verify_exp: bool = False,
     verify_nbf: bool = False,
     verify_iat: bool = False,
@@ -116,7 +114,7 @@ def decode_unverified(
     """The payload JSON **without verifying the signature**; structure still checked. Claim
     checks run only where switched on."""
 
-def get_unverified_header(token: Union[str, bytes]) -> bytes:
+def get_unverified_header(token: str | bytes) -> bytes:
     """The header JSON **without verifying anything**."""
 
 # --- passwords ------------------------------------------------------------------------------
@@ -190,7 +188,7 @@ class PasswordPolicy:
         min_len: int = 8,
         max_len_bytes: int = 1024,
         *,
-        required_classes: Optional[int] = None,
+        required_classes: int | None = None,
         reject_common: bool = True,
     ) -> None: ...
     @property
@@ -198,7 +196,7 @@ class PasswordPolicy:
     @property
     def max_len_bytes(self) -> int: ...
     @property
-    def required_classes(self) -> Optional[int]: ...
+    def required_classes(self) -> int | None: ...
     @property
     def reject_common(self) -> bool: ...
     def check(self, password: str) -> None: ...
@@ -207,22 +205,22 @@ class PasswordPolicy:
 
 def hash_password(
     password: _Secret,
-    params: Optional[Argon2Params] = None,
-    pepper: Optional[_Secret] = None,
+    params: Argon2Params | None = None,
+    pepper: _Secret | None = None,
 ) -> str:
     """An Argon2 PHC string with a fresh salt from the OS CSPRNG (GIL released)."""
 
 def verify_password(
     password: _Secret,
     hash: str,
-    bounds: Optional[HashBounds] = None,
-    pepper: Optional[_Secret] = None,
+    bounds: HashBounds | None = None,
+    pepper: _Secret | None = None,
 ) -> bool:
     """``True``/``False`` for an Argon2 PHC or bcrypt string; raises for an unusable hash
     (GIL released)."""
 
-def needs_rehash(hash: str, params: Optional[Argon2Params] = None) -> bool: ...
-def check_password(password: str, policy: Optional[PasswordPolicy] = None) -> None: ...
+def needs_rehash(hash: str, params: Argon2Params | None = None) -> bool: ...
+def check_password(password: str, policy: PasswordPolicy | None = None) -> None: ...
 
 # --- authorization --------------------------------------------------------------------------
 
@@ -235,7 +233,7 @@ class RoleHierarchy:
     def edges(self) -> list[tuple[str, str]]: ...
     def implies(self, held: str, required: str) -> bool: ...
 
-_Hierarchy = Union[RoleHierarchy, Sequence[tuple[str, str]], None]
+_Hierarchy: TypeAlias = RoleHierarchy | Sequence[tuple[str, str]] | None
 
 def has_role(held: _Names, required: _Names, hierarchy: _Hierarchy = None) -> bool: ...
 def require_role(held: _Names, required: _Names, hierarchy: _Hierarchy = None) -> None: ...
@@ -261,7 +259,7 @@ class Quota:
     def burst(self) -> int: ...
     @property
     def period_ms(self) -> int: ...
-    def check(self, tat: Optional[int], now_ms: int) -> tuple[bool, int, int, int]:
+    def check(self, tat: int | None, now_ms: int) -> tuple[bool, int, int, int]:
         """``(allowed, new_tat, retry_after_ms, remaining)`` for a key whose stored TAT is
         ``tat`` (``None``: no entry)."""
     def __eq__(self, other: object) -> bool: ...

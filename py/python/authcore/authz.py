@@ -29,10 +29,10 @@ from .exceptions import InvalidClaimError
 __all__ = [
     "RoleHierarchy",
     "has_role",
-    "require_role",
     "has_scopes",
-    "require_scopes",
     "parse_scopes",
+    "require_role",
+    "require_scopes",
     "roles_of",
     "scopes_of",
 ]

@@ -51,48 +51,46 @@ Which class a core error code becomes is decided in one place: ``_BY_CODE`` belo
 
 from __future__ import annotations
 
-from typing import Optional, Union
-
 __all__ = [
     "AuthError",
-    "PyJWTError",
-    "InvalidTokenError",
+    "AuthorizationError",
     "DecodeError",
-    "InvalidSignatureError",
-    "UnknownKidError",
-    "InvalidHeaderError",
-    "InvalidClaimError",
     "DuplicateClaimError",
-    "TokenTooLargeError",
     "ExpiredSignatureError",
-    "ImmatureSignatureError",
-    "InvalidAudienceError",
-    "InvalidIssuerError",
-    "InvalidIssuedAtError",
-    "InvalidSubjectError",
-    "InvalidJTIError",
-    "MissingRequiredClaimError",
-    "InvalidAlgorithmError",
-    "WrongTokenTypeError",
-    "TokenRevokedError",
-    "TokenReusedError",
-    "InvalidKeyError",
-    "WeakKeyError",
-    "PasswordError",
-    "InvalidHashError",
+    "ForbiddenError",
     "HashParamsOutOfBoundsError",
+    "ImmatureSignatureError",
+    "InvalidAlgorithmError",
+    "InvalidAudienceError",
+    "InvalidClaimError",
+    "InvalidHashError",
+    "InvalidHeaderError",
+    "InvalidIssuedAtError",
+    "InvalidIssuerError",
+    "InvalidJTIError",
+    "InvalidKeyError",
+    "InvalidParamsError",
+    "InvalidSignatureError",
+    "InvalidSubjectError",
+    "InvalidTokenError",
+    "MissingRequiredClaimError",
+    "MissingScopeError",
+    "PasswordError",
     "PasswordMismatchError",
     "PasswordPolicyError",
-    "PasswordTooShortError",
-    "PasswordTooLongError",
     "PasswordTooCommonError",
+    "PasswordTooLongError",
+    "PasswordTooShortError",
     "PasswordTooWeakError",
-    "AuthorizationError",
-    "ForbiddenError",
-    "MissingScopeError",
-    "InvalidParamsError",
+    "PyJWTError",
     "RateLimitedError",
     "StoreUnavailableError",
+    "TokenReusedError",
+    "TokenRevokedError",
+    "TokenTooLargeError",
+    "UnknownKidError",
+    "WeakKeyError",
+    "WrongTokenTypeError",
     "exception_for_code",
 ]
 
@@ -106,9 +104,9 @@ class AuthError(Exception):
     """
 
     code: str = "auth_error"
-    claim: Optional[str] = None
+    claim: str | None = None
 
-    def __init__(self, *args: object, code: Optional[str] = None, claim: Optional[str] = None):
+    def __init__(self, *args: object, code: str | None = None, claim: str | None = None):
         super().__init__(*args)
         if code is not None:
             self.code = code
@@ -223,7 +221,7 @@ class MissingRequiredClaimError(InvalidTokenError):
 
     code = "missing_claim"
 
-    def __init__(self, claim: str, *, code: Optional[str] = None):
+    def __init__(self, claim: str, *, code: str | None = None):
         super().__init__(claim, code=code, claim=claim)
         self.claim = claim
 
@@ -347,14 +345,14 @@ class RateLimitedError(AuthError):
     """Too many attempts; ``retry_after`` (seconds) says when to try again, if known."""
 
     code = "rate_limited"
-    retry_after: Optional[float] = None
+    retry_after: float | None = None
 
     def __init__(
         self,
         *args: object,
-        retry_after: Optional[float] = None,
-        code: Optional[str] = None,
-        claim: Optional[str] = None,
+        retry_after: float | None = None,
+        code: str | None = None,
+        claim: str | None = None,
     ):
         super().__init__(*args, code=code, claim=claim)
         self.retry_after = retry_after
@@ -370,7 +368,7 @@ class StoreUnavailableError(AuthError):
 
 #: Core error code → exception class; a ``(code, claim)`` key refines a code for one claim
 #: (PyJWT raises e.g. ``InvalidIssuedAtError`` for a mistyped ``iat``).
-_BY_CODE: dict[Union[str, tuple[str, str]], type[AuthError]] = {
+_BY_CODE: dict[str | tuple[str, str], type[AuthError]] = {
     "malformed": DecodeError,
     "invalid_base64": DecodeError,
     "token_too_large": TokenTooLargeError,
@@ -416,7 +414,7 @@ _BY_CODE: dict[Union[str, tuple[str, str]], type[AuthError]] = {
 }
 
 
-def exception_for_code(code: str, claim: Optional[str] = None) -> type[AuthError]:
+def exception_for_code(code: str, claim: str | None = None) -> type[AuthError]:
     """The exception class authcore raises for a core error ``code`` (and ``claim``)."""
     if claim is not None:
         refined = _BY_CODE.get((code, claim))
@@ -425,7 +423,7 @@ def exception_for_code(code: str, claim: Optional[str] = None) -> type[AuthError
     return _BY_CODE.get(code, AuthError)
 
 
-def _from_core(code: str, message: str, claim: Optional[str]) -> AuthError:
+def _from_core(code: str, message: str, claim: str | None) -> AuthError:
     """Builds the exception for a core error (called by the native module)."""
     cls = exception_for_code(code, claim)
     if issubclass(cls, MissingRequiredClaimError):

@@ -24,7 +24,7 @@ import warnings
 from calendar import timegm
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 from . import _authcore
 from ._authcore import DEFAULT_MAX_TOKEN_LEN, Key, KeySet
@@ -48,31 +48,31 @@ from .exceptions import (
 )
 
 __all__ = [
-    "encode",
-    "decode",
-    "decode_complete",
-    "get_unverified_header",
-    "Key",
-    "KeySet",
-    "ALGORITHM",
     "ACCESS",
+    "ALGORITHM",
     "REFRESH",
-    "PyJWTError",
-    "InvalidTokenError",
     "DecodeError",
-    "InvalidSignatureError",
     "ExpiredSignatureError",
     "ImmatureSignatureError",
-    "InvalidAudienceError",
-    "InvalidIssuerError",
-    "InvalidIssuedAtError",
-    "InvalidSubjectError",
-    "InvalidJTIError",
-    "MissingRequiredClaimError",
     "InvalidAlgorithmError",
-    "InvalidKeyError",
+    "InvalidAudienceError",
     "InvalidHeaderError",
+    "InvalidIssuedAtError",
+    "InvalidIssuerError",
+    "InvalidJTIError",
+    "InvalidKeyError",
+    "InvalidSignatureError",
+    "InvalidSubjectError",
+    "InvalidTokenError",
+    "Key",
+    "KeySet",
+    "MissingRequiredClaimError",
+    "PyJWTError",
     "WrongTokenTypeError",
+    "decode",
+    "decode_complete",
+    "encode",
+    "get_unverified_header",
 ]
 
 #: The only algorithm authcore signs or accepts.
@@ -115,9 +115,9 @@ def _int_date(value: Any) -> Any:
 def encode(
     payload: dict[str, Any],
     key: KeyLike,
-    algorithm: Optional[str] = ALGORITHM,
-    headers: Optional[Mapping[str, Any]] = None,
-    json_encoder: Optional[type[json.JSONEncoder]] = None,
+    algorithm: str | None = ALGORITHM,
+    headers: Mapping[str, Any] | None = None,
+    json_encoder: type[json.JSONEncoder] | None = None,
     sort_headers: bool = True,
 ) -> str:
     """Encodes ``payload`` as an HS256 JWT (PyJWT's ``jwt.encode``).
@@ -158,7 +158,7 @@ def encode(
     return _authcore.encode(data.encode("utf-8"), key, typ, kid)
 
 
-def _leeway_seconds(leeway: Union[float, timedelta]) -> int:
+def _leeway_seconds(leeway: float | timedelta) -> int:
     seconds = leeway.total_seconds() if isinstance(leeway, timedelta) else leeway
     if seconds < 0:
         raise ValueError("leeway must not be negative")
@@ -182,18 +182,18 @@ def _check_algorithms(algorithms: Any) -> None:
 
 
 def decode(
-    jwt: Union[str, bytes],
-    key: Optional[KeyLike] = None,
-    algorithms: Optional[Iterable[str]] = None,
-    options: Optional[Mapping[str, Any]] = None,
+    jwt: str | bytes,
+    key: KeyLike | None = None,
+    algorithms: Iterable[str] | None = None,
+    options: Mapping[str, Any] | None = None,
     *,
-    audience: Optional[Union[str, Iterable[str]]] = None,
-    issuer: Optional[Union[str, Iterable[str]]] = None,
-    subject: Optional[str] = None,
-    leeway: Union[float, timedelta] = 0,
-    token_type: Optional[str] = None,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | Iterable[str] | None = None,
+    subject: str | None = None,
+    leeway: float | timedelta = 0,
+    token_type: str | None = None,
     max_token_len: int = DEFAULT_MAX_TOKEN_LEN,
-    verify: Optional[bool] = None,
+    verify: bool | None = None,
 ) -> dict[str, Any]:
     """Verifies an HS256 JWT and returns its claims (PyJWT's ``jwt.decode``).
 
@@ -241,21 +241,30 @@ def decode(
             max_token_len,
         )
     return _decode_with_options(
-        jwt, key, algorithms, options, audience, issuer, subject, leeway, token_type,
-        max_token_len, now,
+        jwt,
+        key,
+        algorithms,
+        options,
+        audience,
+        issuer,
+        subject,
+        leeway,
+        token_type,
+        max_token_len,
+        now,
     )
 
 
 def _decode_with_options(
-    jwt: Union[str, bytes],
-    key: Optional[KeyLike],
-    algorithms: Optional[Iterable[str]],
+    jwt: str | bytes,
+    key: KeyLike | None,
+    algorithms: Iterable[str] | None,
     options: Mapping[str, Any],
-    audience: Optional[Union[str, Iterable[str]]],
-    issuer: Optional[Union[str, Iterable[str]]],
-    subject: Optional[str],
-    leeway: Union[float, timedelta],
-    token_type: Optional[str],
+    audience: str | Iterable[str] | None,
+    issuer: str | Iterable[str] | None,
+    subject: str | None,
+    leeway: float | timedelta,
+    token_type: str | None,
     max_token_len: int,
     now: int,
 ) -> dict[str, Any]:
@@ -269,19 +278,19 @@ def _decode_with_options(
     check_iss = bool(options.get("verify_iss", on))
     check_sub = bool(options.get("verify_sub", on))
     required = options.get("require", _DEFAULT_REQUIRE if verified else [])
-    args = dict(
-        now=now,
-        leeway=_leeway_seconds(leeway),
-        issuer=issuer if check_iss else None,
-        audience=audience if verify_aud else None,
-        verify_aud=verify_aud,
-        subject=subject if check_sub else None,
-        token_type=token_type,
-        required=required,
-        verify_exp=bool(options.get("verify_exp", on)),
-        verify_nbf=bool(options.get("verify_nbf", on)),
-        verify_iat=bool(options.get("verify_iat", on)),
-    )
+    args = {
+        "now": now,
+        "leeway": _leeway_seconds(leeway),
+        "issuer": issuer if check_iss else None,
+        "audience": audience if verify_aud else None,
+        "verify_aud": verify_aud,
+        "subject": subject if check_sub else None,
+        "token_type": token_type,
+        "required": required,
+        "verify_exp": bool(options.get("verify_exp", on)),
+        "verify_nbf": bool(options.get("verify_nbf", on)),
+        "verify_iat": bool(options.get("verify_iat", on)),
+    }
     if verified:
         _check_algorithms(algorithms)
         if key is None:
@@ -290,25 +299,21 @@ def _decode_with_options(
             jwt, key, max_token_len=max_token_len, **args
         )
     else:
-        claims = json.loads(
-            _authcore.decode_unverified(jwt, max_token_len, **args)
-        )
+        claims = json.loads(_authcore.decode_unverified(jwt, max_token_len, **args))
     if options.get("strict_aud", False) and verify_aud:
         # PyJWT's strict mode: one expected audience, and the token's aud exactly that string.
         if not isinstance(audience, str):
             raise InvalidAudienceError("Invalid audience (strict)", code="invalid_audience")
         if claims.get("aud") != audience:
-            raise InvalidAudienceError(
-                "Audience doesn't match (strict)", code="invalid_audience"
-            )
+            raise InvalidAudienceError("Audience doesn't match (strict)", code="invalid_audience")
     return claims
 
 
 def decode_complete(
-    jwt: Union[str, bytes],
-    key: Optional[KeyLike] = None,
-    algorithms: Optional[Iterable[str]] = None,
-    options: Optional[Mapping[str, Any]] = None,
+    jwt: str | bytes,
+    key: KeyLike | None = None,
+    algorithms: Iterable[str] | None = None,
+    options: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     """Like :func:`decode`, returning ``{"header": …, "payload": …, "signature": bytes}``
@@ -323,7 +328,7 @@ def decode_complete(
     }
 
 
-def get_unverified_header(jwt: Union[str, bytes]) -> dict[str, Any]:
+def get_unverified_header(jwt: str | bytes) -> dict[str, Any]:
     """The token's header **without verifying anything** (PyJWT's
     ``jwt.get_unverified_header``): for routing by ``kid`` only, never for decisions."""
     header: dict[str, Any] = json.loads(_authcore.get_unverified_header(jwt))

@@ -20,7 +20,7 @@ seen, not a login failure that hides it; neither case ever authenticates.
 from __future__ import annotations
 
 import asyncio
-from typing import Optional, Union
+from typing import Union
 
 from ._authcore import (
     Argon2Params,
@@ -31,16 +31,17 @@ from ._authcore import (
     needs_rehash,
     verify_password,
 )
+from .exceptions import InvalidHashError
 
 __all__ = [
-    "PasswordHasher",
     "Argon2Params",
     "HashBounds",
+    "PasswordHasher",
     "PasswordPolicy",
     "check_password",
     "hash_password",
-    "verify_password",
     "needs_rehash",
+    "verify_password",
 ]
 
 Password = Union[str, bytes]
@@ -48,7 +49,12 @@ Hash = Union[str, bytes]
 
 
 def _text(hash: Hash) -> str:
-    return hash.decode("ascii") if isinstance(hash, (bytes, bytearray)) else hash
+    if not isinstance(hash, (bytes, bytearray)):
+        return hash
+    try:
+        return hash.decode("ascii")
+    except UnicodeDecodeError:
+        raise InvalidHashError("hash string is malformed or unsupported") from None
 
 
 class PasswordHasher:
@@ -72,17 +78,17 @@ class PasswordHasher:
 
     def __init__(
         self,
-        params: Optional[Argon2Params] = None,
-        bounds: Optional[HashBounds] = None,
-        pepper: Optional[Union[str, bytes]] = None,
-        policy: Optional[PasswordPolicy] = None,
+        params: Argon2Params | None = None,
+        bounds: HashBounds | None = None,
+        pepper: str | bytes | None = None,
+        policy: PasswordPolicy | None = None,
     ) -> None:
         self.params = params if params is not None else Argon2Params.OWASP
         self.bounds = bounds if bounds is not None else HashBounds()
         self.bounds.check(self.params)
         self.policy = policy
         self._pepper = pepper
-        self._dummy: Optional[str] = None
+        self._dummy: str | None = None
 
     @classmethod
     def recommended(cls) -> PasswordHasher:
@@ -107,7 +113,7 @@ class PasswordHasher:
         """Whether ``hash`` was made with other parameters than ``params`` (or is bcrypt)."""
         return needs_rehash(_text(hash), self.params)
 
-    def verify_and_update(self, password: Password, hash: Hash) -> tuple[bool, Optional[str]]:
+    def verify_and_update(self, password: Password, hash: Hash) -> tuple[bool, str | None]:
         """``(matches, new_hash)``: ``new_hash`` is a fresh hash with the current parameters
         when the password matched and ``hash`` needs a rehash (e.g. legacy bcrypt), else
         ``None``. Store it in place of the old one."""
@@ -136,9 +142,7 @@ class PasswordHasher:
         """:meth:`verify` in a worker thread."""
         return await asyncio.to_thread(self.verify, password, hash)
 
-    async def averify_and_update(
-        self, password: Password, hash: Hash
-    ) -> tuple[bool, Optional[str]]:
+    async def averify_and_update(self, password: Password, hash: Hash) -> tuple[bool, str | None]:
         """:meth:`verify_and_update` in a worker thread."""
         return await asyncio.to_thread(self.verify_and_update, password, hash)
 

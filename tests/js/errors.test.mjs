@@ -53,7 +53,7 @@ const REACHABLE = {
   invalid_claim: () => tok({ exp: 'tomorrow' }),
   duplicate_claim: async () => v(await signed(`{"exp":${NOW + 60},"exp":${NOW + 60}}`)),
   wrong_token_type: () => v(tok({ exp: NOW + 60, typ: 'refresh' })),
-  weak_key: () => new Key('too short'),
+  weak_key: () => new Key('too short', undefined, true),
   invalid_key: () => new Key(SECRET, 'bad"kid'),
   invalid_payload: () => tok({ exp: 10n }),
   invalid_hash: () => verifyPassword('pw', '$argon2id$v=19$m=64,t=1,p=1$c2FsdA'),

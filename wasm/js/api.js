@@ -13,6 +13,7 @@ function createApi(raw) {
   const ERROR_CODES = Object.freeze(raw.errorCodes().split(' '));
   const encoder = new TextEncoder();
   const RAW = Symbol('authcore.raw');
+  const ALLOW_WEAK = Symbol('authcore.allowWeak');
 
   /** An error reported by authcore; `code` is one of `ERROR_CODES`. */
   class AuthError extends Error {
@@ -88,10 +89,10 @@ function createApi(raw) {
 
   /** An HS256 key: a secret of at least 32 bytes, with an optional key id (`kid`). */
   class Key {
-    constructor(secret, kid, allowWeak = false) {
+    constructor(secret, kid, allowWeak) {
       const k = optText(kid, 'kid');
       try {
-        this[RAW] = new raw.Keys(bytes(secret, 'secret', 'invalid_key'), k, allowWeak === true);
+        this[RAW] = new raw.Keys(bytes(secret, 'secret', 'invalid_key'), k, allowWeak === ALLOW_WEAK);
       } catch (e) {
         rethrow(e);
       }
@@ -102,7 +103,7 @@ function createApi(raw) {
 
     /** A key that accepts secrets shorter than 32 bytes: only to migrate legacy deployments. */
     static insecureAllowWeak(secret, kid) {
-      return new Key(secret, kid, true);
+      return new Key(secret, kid, ALLOW_WEAK);
     }
 
     toString() {

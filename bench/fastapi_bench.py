@@ -31,7 +31,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List
 
 import httpx
 
@@ -76,7 +75,7 @@ def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"{kind} did not start")
 
 
-def pct(values: List[float], p: float) -> float:
+def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
     return values[k]
@@ -111,7 +110,7 @@ async def throughput(
         return n / (time.perf_counter() - t0)
 
 
-async def latency(base: str, token: str, probes: int, login_workers: int) -> Dict[str, float]:
+async def latency(base: str, token: str, probes: int, login_workers: int) -> dict[str, float]:
     headers = {"Authorization": f"Bearer {token}"}
     stop = asyncio.Event()
     logins = 0
@@ -149,7 +148,7 @@ async def latency(base: str, token: str, probes: int, login_workers: int) -> Dic
     }
 
 
-async def run(kind: str, args) -> Dict[str, float]:
+async def run(kind: str, args) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         proc, base = start_server(kind, Path(tmp))
         try:
@@ -165,9 +164,9 @@ async def run(kind: str, args) -> Dict[str, float]:
     return {"floor": floor, "rps": rps, "idle": idle, "busy": busy}
 
 
-def _median(runs: List[Dict]) -> Dict:
+def _median(runs: list[dict]) -> dict:
     """Metric by metric, the median over rounds."""
-    out: Dict = {k: statistics.median(r[k] for r in runs) for k in ("floor", "rps")}
+    out: dict = {k: statistics.median(r[k] for r in runs) for k in ("floor", "rps")}
     for phase in ("idle", "busy"):
         out[phase] = {m: statistics.median(r[phase][m] for r in runs) for m in runs[0][phase]}
     return out
@@ -184,7 +183,7 @@ def main() -> None:
     args = ap.parse_args()
 
     kinds = args.servers.split(",")
-    rounds: Dict[str, list] = {k: [] for k in kinds}
+    rounds: dict[str, list] = {k: [] for k in kinds}
     for i in range(args.rounds):  # interleaved, so a busy moment hits every server alike
         for kind in kinds:
             print(f"… round {i + 1}/{args.rounds}: {kind}", file=sys.stderr, flush=True)

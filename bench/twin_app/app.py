@@ -9,12 +9,14 @@ in the thread pool instead (what a careful pwdlib user would write).
 Benchmark use only: no refresh rotation, no rate limiting, no hash upgrade.
 """
 
+from __future__ import annotations
+
 import os
 import secrets
 import sqlite3
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, List, Optional
+from typing import Annotated, Optional
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, Security, status
@@ -49,8 +51,8 @@ class Token(BaseModel):
 class Me(BaseModel):
     id: int
     email: str
-    roles: List[str]
-    scopes: List[str]
+    roles: list[str]
+    scopes: list[str]
 
 
 class DB:
@@ -90,7 +92,7 @@ class DB:
                     (email, password_hash, roles, scopes),
                 )
 
-    def all(self) -> List[sqlite3.Row]:
+    def all(self) -> list[sqlite3.Row]:
         with closing(self._connect()) as db:
             return db.execute("SELECT * FROM users ORDER BY id").fetchall()
 
@@ -121,7 +123,7 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
         }
         return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
-    def pair(sub: str, roles: List[str], scope: str, fam: str) -> Token:
+    def pair(sub: str, roles: list[str], scope: str, fam: str) -> Token:
         return Token(
             access_token=make_token(
                 {"typ": "access", "sub": sub, "roles": roles, "scope": scope, "fam": fam},

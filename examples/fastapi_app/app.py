@@ -20,7 +20,7 @@ Roles form a hierarchy: admin ⊃ teacher ⊃ student.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Optional
 
 from authcore import PasswordHasher
 from authcore.fastapi import (
@@ -50,14 +50,14 @@ DEFAULT_DB = "./authcore-demo.sqlite3"
 class Me(BaseModel):
     id: int
     email: str
-    roles: List[str]
-    scopes: List[str] = Field(description="scopes granted to this token")
+    roles: list[str]
+    scopes: list[str] = Field(description="scopes granted to this token")
 
 
 class UserRow(BaseModel):
     id: int
     email: str
-    roles: List[str]
+    roles: list[str]
     active: bool
     hash_scheme: str = Field(description="algorithm of the stored password hash")
 
@@ -125,14 +125,14 @@ def create_app(
 
     @app.get(
         "/api/v1/grades",
-        response_model=List[GradeOut],
+        response_model=list[GradeOut],
         responses=AUTH_ERROR_RESPONSES,
         tags=["grades"],
     )
     def list_grades(
         user: User = Security(auth.current_user, scopes=["grades:read"]),
         claims: AccessClaims = Depends(auth.current_claims),
-    ) -> List[GradeOut]:
+    ) -> list[GradeOut]:
         own_only = not auth.has_any_role(claims.roles, ["teacher"])
         rows = db.grades(user.id if own_only else None)
         return [GradeOut(**g.__dict__) for g in rows]
@@ -158,7 +158,7 @@ def create_app(
         return GradeOut(**grade.__dict__)
 
     @app.get("/api/v1/classes", responses=AUTH_ERROR_RESPONSES, tags=["teaching"])
-    def classes(user: User = Depends(auth.require_role("teacher"))) -> List[dict]:
+    def classes(user: User = Depends(auth.require_role("teacher"))) -> list[dict]:
         return [
             {"id": 1, "name": "Mathematics 7B", "teacher": user.email},
             {"id": 2, "name": "Physics 8A", "teacher": user.email},
@@ -166,11 +166,11 @@ def create_app(
 
     @app.get(
         "/api/v1/admin/users",
-        response_model=List[UserRow],
+        response_model=list[UserRow],
         responses=AUTH_ERROR_RESPONSES,
         tags=["admin"],
     )
-    def admin_users(_: User = Depends(auth.require_role("admin"))) -> List[UserRow]:
+    def admin_users(_: User = Depends(auth.require_role("admin"))) -> list[UserRow]:
         return [
             UserRow(id=u.id, email=u.email, roles=list(u.roles), active=u.active, hash_scheme=s)
             for u, s in db.users()
@@ -195,7 +195,7 @@ async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
 
 
 # The demo accounts: (email, roles, scopes, legacy bcrypt hash?)
-DEMO_USERS: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
+DEMO_USERS: list[tuple[str, tuple[str, ...], tuple[str, ...], bool]] = [
     ("admin@example.com", ("admin",), ("grades:read", "grades:write", "users:read"), False),
     ("teacher@example.com", ("teacher",), ("grades:read", "grades:write"), False),
     ("student@example.com", ("student",), ("grades:read",), False),
@@ -203,7 +203,7 @@ DEMO_USERS: List[Tuple[str, Tuple[str, ...], Tuple[str, ...], bool]] = [
 ]
 
 
-def seed(db: UserDB, password: str, hasher: PasswordHasher, *, force: bool) -> List[str]:
+def seed(db: UserDB, password: str, hasher: PasswordHasher, *, force: bool) -> list[str]:
     """Creates the demo accounts, or resets their password when ``force`` or when the stored
     hash does not match ``password``. Returns the e-mails whose password was (re)set.
 

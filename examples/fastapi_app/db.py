@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional, Tuple
+from typing import Optional
 
 from authcore.fastapi import Credentials
 
@@ -43,8 +44,8 @@ class User:
 
     id: int
     email: str
-    roles: Tuple[str, ...]
-    scopes: Tuple[str, ...]
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...]
     active: bool
 
 
@@ -80,7 +81,7 @@ class UserDB:
         db.row_factory = sqlite3.Row
         return db
 
-    def _rows(self, sql: str, args: tuple = ()) -> List[sqlite3.Row]:
+    def _rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         with closing(self._connect()) as db:
             return db.execute(sql, args).fetchall()
 
@@ -126,7 +127,7 @@ class UserDB:
         return rows[0]["password_hash"] if rows else None
 
     def upsert_user(
-        self, email: str, password_hash: str, roles: Tuple[str, ...], scopes: Tuple[str, ...]
+        self, email: str, password_hash: str, roles: tuple[str, ...], scopes: tuple[str, ...]
     ) -> int:
         now = int(time.time())
         self._write(
@@ -141,12 +142,12 @@ class UserDB:
     def set_active(self, email: str, active: bool) -> None:
         self._write("UPDATE users SET active = ? WHERE email = ?", (int(active), email))
 
-    def users(self) -> Iterator[Tuple[User, str]]:
+    def users(self) -> Iterator[tuple[User, str]]:
         """Every user with the scheme of its stored hash (``argon2id``, ``bcrypt``…)."""
         for row in self._rows("SELECT * FROM users ORDER BY id"):
             yield _user(row), _scheme(row["password_hash"])
 
-    def grades(self, student_id: Optional[int] = None) -> List[Grade]:
+    def grades(self, student_id: Optional[int] = None) -> list[Grade]:
         sql = (
             "SELECT g.id, u.email AS student, g.course, g.grade FROM grades g"
             " JOIN users u ON u.id = g.student_id"

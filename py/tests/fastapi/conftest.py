@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:  # the example app lives in examples/fastapi_app
     sys.path.insert(0, str(ROOT))
 
-from authcore.fastapi import AuthSettings  # noqa: E402
-from fastapi_helpers import DEMO_PASSWORD, make_hasher  # noqa: E402
+from authcore.fastapi import AuthSettings
+from fastapi_helpers import DEMO_PASSWORD, make_hasher
 
 
 @pytest.fixture

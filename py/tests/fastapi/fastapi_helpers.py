@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Optional
 
 import httpx
 from authcore import PasswordHasher, jwt
@@ -30,14 +30,14 @@ def hash_params(phc: str) -> str:
     return phc.split("$")[3]
 
 
-def mint(secret: str | bytes, claims: Dict[str, Any], kid: Optional[str] = None) -> str:
+def mint(secret: str | bytes, claims: dict[str, Any], kid: Optional[str] = None) -> str:
     """Signs arbitrary claims with ``secret`` (for expired, wrong-type, foreign tokens)."""
     key = secret.encode() if isinstance(secret, str) else secret
     headers = {"kid": kid} if kid else None
     return jwt.encode(claims, key, algorithm="HS256", headers=headers)
 
 
-def access_claims(sub: str = "1", **extra: Any) -> Dict[str, Any]:
+def access_claims(sub: str = "1", **extra: Any) -> dict[str, Any]:
     now = int(time.time())
     claims = {
         "typ": "access",
@@ -52,7 +52,7 @@ def access_claims(sub: str = "1", **extra: Any) -> Dict[str, Any]:
     return claims
 
 
-def bearer(token: str) -> Dict[str, str]:
+def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 

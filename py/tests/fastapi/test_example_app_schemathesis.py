@@ -111,6 +111,7 @@ def test_schemathesis_cli_against_uvicorn(tmp_path):
                 f"Authorization: Bearer {token}",
             ],
             cwd=tmp_path,  # st writes a .schemathesis/ cache into its working directory
+            check=False,
             capture_output=True,
             text=True,
             timeout=600,

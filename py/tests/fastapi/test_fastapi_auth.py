@@ -6,7 +6,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, replace
-from typing import Dict, Optional, Tuple
+from typing import Optional
 
 import httpx
 import pytest
@@ -25,8 +25,8 @@ HASHER = make_hasher(m_cost=1024, t_cost=1)  # cheap, but real Argon2id
 @dataclass(frozen=True)
 class U:
     id: str
-    roles: Tuple[str, ...]
-    scopes: Tuple[str, ...] = ()
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...] = ()
 
 
 class Users:
@@ -34,7 +34,7 @@ class Users:
 
     def __init__(self, hasher=HASHER) -> None:
         h = hasher.hash(PASSWORD)
-        self.creds: Dict[str, Credentials] = {
+        self.creds: dict[str, Credentials] = {
             "ada": Credentials("1", h, ("admin",), ("grades:read", "users:read")),
             "tom": Credentials("2", h, ("teacher",), ("grades:read",)),
             "sam": Credentials("3", h, ("student",), ()),
@@ -58,7 +58,7 @@ class Users:
                 self.creds[name] = replace(c, password_hash=new_hash)
 
 
-def build(settings: AuthSettings, users: Users, **kw) -> Tuple[FastAPI, AuthCore]:
+def build(settings: AuthSettings, users: Users, **kw) -> tuple[FastAPI, AuthCore]:
     kw.setdefault("hasher", HASHER)
     auth = AuthCore(
         settings,

@@ -44,17 +44,11 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import (
     Any,
-    Awaitable,
     Callable,
-    Dict,
-    Iterable,
-    List,
-    Mapping,
     Optional,
-    Sequence,
-    Tuple,
     Union,
 )
 
@@ -157,7 +151,7 @@ class AuthCore:
         load_credentials: Optional[Callable[[str], MaybeAwaitable]] = None,
         update_password_hash: Optional[Callable[[str, str], MaybeAwaitable]] = None,
         hasher: Optional[PasswordHasher] = None,
-        roles: Union[RoleHierarchy, Sequence[Tuple[str, str]], None] = None,
+        roles: Union[RoleHierarchy, Sequence[tuple[str, str]], None] = None,
         scopes: Optional[Mapping[str, str]] = None,
         store: Any = None,
         check_access_revocation: bool = False,
@@ -171,7 +165,7 @@ class AuthCore:
             self.roles: Optional[RoleHierarchy] = roles
         else:
             self.roles = RoleHierarchy(list(roles))
-        self.scopes: Dict[str, str] = dict(scopes or {})
+        self.scopes: dict[str, str] = dict(scopes or {})
         for name in self.scopes:
             if not _SCOPE_TOKEN.match(name):
                 raise ValueError(f"invalid OAuth2 scope name {name!r}")
@@ -236,8 +230,8 @@ class AuthCore:
 
     # -- tokens ------------------------------------------------------------------------------
 
-    def _base_claims(self, sub: str, typ: str, now: int, ttl: int) -> Dict[str, Any]:
-        claims: Dict[str, Any] = {
+    def _base_claims(self, sub: str, typ: str, now: int, ttl: int) -> dict[str, Any]:
+        claims: dict[str, Any] = {
             "typ": typ,
             "sub": sub,
             "iat": now,
@@ -260,7 +254,7 @@ class AuthCore:
         scopes: Iterable[str],
         fam: Optional[str] = None,
         now: Optional[int] = None,
-    ) -> Tuple[TokenResponse, Dict[str, Any]]:
+    ) -> tuple[TokenResponse, dict[str, Any]]:
         """Signs a new access + refresh pair (a new family unless ``fam`` is given).
 
         Returns the response body and the refresh token's claims (for a session store)."""
@@ -284,7 +278,7 @@ class AuthCore:
         )
         return body, refresh
 
-    def _decode(self, token: str, typ: str) -> Dict[str, Any]:
+    def _decode(self, token: str, typ: str) -> dict[str, Any]:
         try:
             return _jwt.decode(
                 token,
@@ -300,7 +294,7 @@ class AuthCore:
             raise token_error(exc) from None
 
     @staticmethod
-    def _grants(raw: Mapping[str, Any]) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    def _grants(raw: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``roles`` and ``scope`` of verified claims, parsed by the core's rules."""
         try:
             return tuple(roles_of(raw)), tuple(scopes_of(raw))
@@ -355,7 +349,7 @@ class AuthCore:
         """True when every scope in ``required`` was granted."""
         try:
             return has_scopes(" ".join(granted), list(required))
-        except Exception:  # a malformed scope list grants nothing
+        except Exception:  # noqa: BLE001 — a malformed scope list grants nothing
             return False
 
     # -- callbacks ---------------------------------------------------------------------------
@@ -375,7 +369,7 @@ class AuthCore:
             return
         try:
             await _call(self._update_hash, self._update_hash_async, sub, new_hash)
-        except Exception as exc:  # the login itself succeeded; the upgrade waits for next time
+        except Exception as exc:  # noqa: BLE001 — the login succeeded; upgrade next time
             log.warning("password hash upgrade failed: %s", type(exc).__name__)
 
     async def verify_unknown_user(self, password: str) -> None:
@@ -394,7 +388,7 @@ class AuthCore:
             await getattr(self.sessions, method)(*args, **kwargs)
         except AuthHTTPException:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 — any store failure fails closed (503)
             code = getattr(exc, "code", None)
             if code in ("token_reused", "token_revoked", "rate_limited"):
                 if code == "token_reused":
@@ -442,6 +436,6 @@ class AuthCore:
             await self._sessions("check_access", jti=claims.jti, fam=claims.fam)
 
 
-def requested_scopes(raw: Iterable[str]) -> List[str]:
+def requested_scopes(raw: Iterable[str]) -> list[str]:
     """The well-formed scope-tokens of a login form's ``scope`` field, deduplicated."""
     return [s for s in dict.fromkeys(raw) if _SCOPE_TOKEN.match(s)]

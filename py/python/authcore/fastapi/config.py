@@ -34,8 +34,9 @@ import re
 import secrets
 import sys
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Optional
 
 __all__ = ["MIN_SECRET_BYTES", "AuthSettings", "ConfigError", "parse_duration"]
 

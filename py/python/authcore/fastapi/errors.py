@@ -39,7 +39,8 @@ status and headers, just without ``code``.
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Optional
 
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,8 +43,8 @@ class Credentials:
 
     subject: str
     password_hash: str = field(repr=False)
-    roles: Tuple[str, ...] = ()
-    scopes: Tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
     active: bool = True
 
 
@@ -55,8 +56,8 @@ class AccessClaims:
     jti: str
     iat: int
     exp: int
-    roles: Tuple[str, ...]
-    scopes: Tuple[str, ...]
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...]
     fam: Optional[str] = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -70,6 +71,6 @@ class RefreshClaims:
     fam: str
     iat: int
     exp: int
-    roles: Tuple[str, ...]
-    scopes: Tuple[str, ...]
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...]
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)

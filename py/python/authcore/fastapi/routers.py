@@ -14,7 +14,7 @@ none are requested. The response's ``scope`` says what was granted.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Dict
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
@@ -45,7 +45,7 @@ class PlainError(BaseModel):
     detail: str
 
 
-def error_responses(*statuses: int) -> Dict[int, Dict[str, Any]]:
+def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
     """OpenAPI ``responses=`` entries for the given error statuses: :class:`ErrorBody`, except
     400, which FastAPI itself answers (``{"detail"}``) when a JSON body does not parse."""
     return {
@@ -102,7 +102,7 @@ def build_router(auth: AuthCore) -> APIRouter:
         else:
             try:
                 ok, new_hash = await auth.hasher.averify_and_update(password, creds.password_hash)
-            except Exception as exc:  # unusable stored hash: a failed login, never a 500
+            except Exception as exc:  # noqa: BLE001 — unusable stored hash: a failed login
                 log.error("stored password hash unusable: %s", getattr(exc, "code", "error"))
             ok = ok and bool(getattr(creds, "active", True))
         await auth.login_finished(client, username, ok)

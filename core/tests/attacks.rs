@@ -154,17 +154,11 @@ fn run_password(case: &Value) -> Result<(), String> {
     }
 }
 
-/// Miri interprets every instruction: hashing (Argon2, bcrypt, megabyte passwords) is left to
-/// the native run, parsing and bounds checks are not.
-fn hashes_under_miri(case: &Value) -> bool {
-    cfg!(miri)
-        && match expected(case) {
-            Ok(()) => true,
-            Err((code, _)) => code == "password_mismatch",
-        }
-}
-
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "parsing the 200 KB suite alone takes minutes under Miri; runs natively"
+)]
 fn attack_suite() {
     let jwt_doc = load("jwt.json");
     let pw_doc = load("password.json");
@@ -181,9 +175,6 @@ fn attack_suite() {
     for case in pw_doc["cases"].as_array().unwrap() {
         let (id, category) = header(case, "password", &mut ids);
         *per_category.entry(category).or_default() += 1;
-        if hashes_under_miri(case) {
-            continue;
-        }
         if let Err(e) = run_password(case) {
             failures.push(format!("{id}: {e}"));
         }

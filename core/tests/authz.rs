@@ -62,6 +62,7 @@ fn hierarchy_rejects_cycles_and_self_loops() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn hierarchy_rejects_empty_names_and_oversized_tables() {
     assert_eq!(
         RoleHierarchy::new(&[("", "a")]).err(),

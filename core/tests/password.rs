@@ -90,11 +90,13 @@ fn assert_all_verify(cases: &[(&[u8], &str)]) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn verifies_argon2_cffi_hashes() {
     assert_all_verify(CFFI);
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn hash_is_byte_identical_to_argon2_cffi() {
     let cases = [
         (Params::new(64, 1, 1).unwrap(), &CFFI[0]),
@@ -123,6 +125,7 @@ fn hash_is_byte_identical_to_argon2_cffi() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn hash_with_long_salt_and_output_matches_argon2_cffi() {
     let params = Params::new(256, 2, 2)
         .and_then(|p| p.with_salt_len(64))
@@ -142,6 +145,7 @@ fn hash_with_long_salt_and_output_matches_argon2_cffi() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn owasp_params_match_argon2_cffi() {
     let params = Params::OWASP;
     let mut mem = memory(params.blocks_needed());
@@ -155,6 +159,7 @@ fn owasp_params_match_argon2_cffi() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn pepper_is_argon2_secret_input() {
     let mut mem = memory(64);
     let b = Bounds::DEFAULT;
@@ -179,6 +184,7 @@ fn pepper_is_argon2_secret_input() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn pepper_changes_the_hash() {
     let plain = hash_small(b"correct horse", &small(), None);
     let peppered = hash_small(b"correct horse", &small(), Some(PEPPER));
@@ -200,6 +206,7 @@ fn pepper_changes_the_hash() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn nul_bytes_are_hashed_in_full() {
     let with_nul = hash_small(b"a\0b", &small(), None);
     assert_ne!(with_nul, hash_small(b"a", &small(), None));
@@ -209,6 +216,7 @@ fn nul_bytes_are_hashed_in_full() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn long_passwords_are_hashed_in_full() {
     let mut long = vec![b'p'; 10_000];
     let phc = hash_small(&long, &small(), None);
@@ -242,6 +250,7 @@ fn planted_expensive_hash_fails_before_any_work() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn tighter_bounds_reject_what_defaults_accept() {
     let (password, phc) = CFFI[1]; // t=2
     let b = Bounds::DEFAULT.with_t_cost(1, 1).unwrap();
@@ -256,6 +265,7 @@ fn tighter_bounds_reject_what_defaults_accept() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn insufficient_memory_is_reported_before_work() {
     let (password, phc) = CFFI[0]; // m=64
     let b = Bounds::DEFAULT;
@@ -272,6 +282,7 @@ fn insufficient_memory_is_reported_before_work() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn hash_checks_salt_length_and_output_buffer() {
     let params = small();
     let mut mem = memory(64);
@@ -286,6 +297,7 @@ fn hash_checks_salt_length_and_output_buffer() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn truncated_hashes_never_verify() {
     let (password, phc) = CFFI[0];
     let hash_start = phc.rfind('$').unwrap();
@@ -338,6 +350,7 @@ fn garbled_hashes_are_invalid() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn needs_rehash_flags_each_differing_parameter() {
     let policy = small();
     let phc = hash_small(b"pw", &policy, None);
@@ -422,11 +435,13 @@ mod bcrypt {
     const X72: &str = "$2b$04$Z1zjthl9Z39vYZ4017sfxO7M.PbFW17gHc7A1fsII0dtRSVXd7AMm";
 
     #[test]
+    #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
     fn verifies_python_php_and_openbsd_hashes() {
         assert_all_verify(VECTORS);
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
     fn nul_bytes_count() {
         let (_, a_nul_b) = VECTORS[4];
         assert_eq!(check(b"a", a_nul_b), Err(Error::PasswordMismatch));
@@ -434,6 +449,7 @@ mod bcrypt {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
     fn only_the_first_72_bytes_count_like_python_bcrypt_4() {
         assert_eq!(check(&[b'x'; 72], X72), Ok(()));
         assert_eq!(check(&[b'x'; 100], X72), Ok(()));
@@ -447,6 +463,7 @@ mod bcrypt {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
     fn cost_bounds_apply_before_work() {
         // Cost 31 would take days; the bound refuses it at once.
         let planted = "$2b$31$Z1zjthl9Z39vYZ4017sfxOYTzotdYYpg.dE9qolZeXH6fPjJ.Lz0q";
@@ -497,6 +514,7 @@ mod bcrypt {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
     fn pepper_is_ignored_for_bcrypt() {
         let (password, h) = VECTORS[1];
         let r = verify(password, h, &Bounds::DEFAULT, Some(PEPPER), &mut []);

@@ -88,6 +88,7 @@ fn outcome(r: Result<(), Error>) -> &'static str {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn every_password_case() {
     let file = load();
     let p = &file.policy;
@@ -123,6 +124,7 @@ fn every_password_case() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 fn rfc9106_vectors_through_the_argon2_backend() {
     // Secret and associated data: exercised on the backend exactly as this crate configures it
     // (no alloc, caller memory); the crate's own API exposes the secret as the pepper.

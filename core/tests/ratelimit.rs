@@ -336,6 +336,7 @@ fn key_hash_matches_siphash24_reference_vectors() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
 #[allow(deprecated)]
 fn key_hash_matches_std_siphasher_for_all_lengths() {
     use std::hash::{Hasher, SipHasher};

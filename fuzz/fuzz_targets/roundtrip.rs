@@ -218,6 +218,7 @@ fuzz_target!(|input: Input| {
     let mut v2 = Validation::new();
     v2.issuer = v.issuer;
     v2.subject = v.subject;
+    v2.max_token_len = n2;
     let mut buf2 = vec![0u8; n2];
     let verified2 = jwt::verify(&out2[..n2], &key, &v2, NOW, &mut buf2).unwrap();
     let back: Value = serde_json::from_slice(verified2.payload).unwrap();

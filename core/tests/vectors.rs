@@ -113,6 +113,10 @@ fn jwt_vectors() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "too slow under Miri (parses both vector files); jwt.rs covers encode"
+)]
 fn encode_vectors_match_pyjwt_bytes() {
     let jwt_doc = load("jwt.json");
     let keys = &jwt_doc["keys"];

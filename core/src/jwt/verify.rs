@@ -10,7 +10,7 @@
 
 use super::b64;
 use super::claims::Claims;
-use super::header::Header;
+use super::header::{Header, Typ};
 use super::key::KeyStore;
 use super::validation::Validation;
 use crate::error::{Error, Result};
@@ -63,6 +63,70 @@ fn split(token: &[u8], max_len: usize) -> Result<Parts<'_>> {
     })
 }
 
+/// Length of a base64url HS256 signature segment.
+const SIG_B64_LEN: usize = 43;
+
+/// [`split`] for the common shape: an HS256 signature is exactly 43 characters, so the second
+/// dot sits 44 bytes from the end and only the header is searched. The payload and signature
+/// are not searched for stray dots here: a dot is not base64url, so decoding them fails, and
+/// [`classify`] then reports what [`split`] would have (`Malformed` for a fourth segment).
+fn split_fast(token: &[u8], max_len: usize) -> Result<Parts<'_>> {
+    if token.len() > max_len {
+        return Err(Error::TokenTooLarge);
+    }
+    let second = token.len().wrapping_sub(SIG_B64_LEN + 1);
+    let shaped = token.len() > SIG_B64_LEN + 1 && token.get(second) == Some(&b'.');
+    let first = match shaped {
+        true => super::json::find_byte(token.get(..second).unwrap_or_default(), b'.'),
+        false => None,
+    };
+    let Some(d1) = first else {
+        return split(token, max_len);
+    };
+    match (
+        token.get(..d1),
+        token.get(d1 + 1..second),
+        token.get(..second),
+        token.get(second + 1..),
+    ) {
+        (Some(header), Some(payload), Some(signing_input), Some(signature)) => Ok(Parts {
+            header,
+            payload,
+            signing_input,
+            signature,
+        }),
+        _ => split(token, max_len),
+    }
+}
+
+/// The error to report for a segment that failed to decode after [`split_fast`]: a structural
+/// error [`split`] finds takes precedence, as it would have without the fast path.
+fn classify(token: &[u8], err: Error) -> Error {
+    match split(token, usize::MAX) {
+        Err(structural) => structural,
+        Ok(_) => err,
+    }
+}
+
+/// Base64url of the header this crate (and PyJWT, and jose with these parameters) writes,
+/// `{"alg":"HS256","typ":"JWT"}`, and of its RFC 9068 variant `{"alg":"HS256","typ":"at+jwt"}`.
+/// A token carrying one of them byte for byte has a header whose parse result is known; any
+/// other header goes through [`Header::parse`].
+const PLAIN_HEADERS: [(&[u8], Typ); 2] = [
+    (b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", Typ::Jwt),
+    (b"eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9", Typ::AtJwt),
+];
+
+fn known_header(seg: &[u8]) -> Option<Header> {
+    PLAIN_HEADERS
+        .iter()
+        .find(|(enc, _)| *enc == seg)
+        .map(|&(_, typ)| Header {
+            kid: None,
+            typ: Some(typ),
+        })
+}
+
 /// Verifies `token` with a key chosen from `keys`, validates its claims at time `now` (Unix
 /// seconds), and returns them. `buf` receives the decoded header and payload; it needs
 /// `token.len() * 3 / 4` bytes at most (`BufferTooSmall` otherwise).
@@ -73,22 +137,28 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
     now: u64,
     buf: &'b mut [u8],
 ) -> Result<Verified<'b>> {
-    let parts = split(token, validation.max_token_len)?;
+    let parts = split_fast(token, validation.max_token_len)?;
     // Decoding validates the alphabet and canonical form of every segment up front, so a bad
-    // segment anywhere is `InvalidBase64` before any JSON is looked at. The header lands in
-    // `buf`, the payload right after it; the payload is not parsed before the MAC check.
-    let header_len = b64::decoded_len(parts.header);
+    // segment anywhere is `InvalidBase64` before any JSON is looked at. A header other than the
+    // two well-known ones lands in `buf`, the payload after it; the payload is not parsed
+    // before the MAC check.
+    let known = known_header(parts.header);
+    let header_len = match known {
+        Some(_) => 0,
+        None => b64::decoded_len(parts.header),
+    };
     if header_len > MAX_HEADER_LEN {
-        return Err(Error::InvalidHeader);
+        return Err(classify(token, Error::InvalidHeader));
     }
     let (header_buf, payload_buf) = buf
         .split_at_mut_checked(header_len)
-        .ok_or(Error::BufferTooSmall)?;
-    let header_json = b64::decode(parts.header, header_buf)?;
-    let payload: &'b [u8] = b64::decode(parts.payload, payload_buf)?;
-    b64::check(parts.signature)?;
-
-    let header = Header::parse(header_json)?;
+        .ok_or_else(|| classify(token, Error::BufferTooSmall))?;
+    let decoded = decode_segments(&parts, known.is_none(), header_buf, payload_buf);
+    let (header_json, payload) = decoded.map_err(|e| classify(token, e))?;
+    let header = match known {
+        Some(h) => h,
+        None => Header::parse(header_json)?,
+    };
     let key = keys.select(header.kid.as_deref())?;
     let sig = b64::decode_signature(parts.signature)?;
 
@@ -104,6 +174,23 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
         claims,
         payload,
     })
+}
+
+/// Decodes the header (when `header` is set) and the payload, and checks the signature's
+/// alphabet, in that order.
+fn decode_segments<'h, 'p>(
+    parts: &Parts<'_>,
+    header: bool,
+    header_buf: &'h mut [u8],
+    payload_buf: &'p mut [u8],
+) -> Result<(&'h [u8], &'p [u8])> {
+    let header_json: &'h [u8] = match header {
+        true => b64::decode(parts.header, header_buf)?,
+        false => &[],
+    };
+    let payload = b64::decode(parts.payload, payload_buf)?;
+    b64::check(parts.signature)?;
+    Ok((header_json, payload))
 }
 
 /// Verifies like [`verify`] and deserializes the payload into the caller's type `T` (with
@@ -148,4 +235,57 @@ pub fn decode_unverified<'b>(token: &[u8], max_len: usize, buf: &'b mut [u8]) ->
     let payload: &'b [u8] = b64::decode(parts.payload, buf)?;
     Claims::parse(payload, &[])?;
     Ok(payload)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    #[test]
+    fn well_known_headers_are_what_the_encoder_writes() {
+        for (enc, typ) in PLAIN_HEADERS {
+            let mut json = [0u8; 64];
+            let n = Header::write(&mut json, None, typ).unwrap();
+            let mut out = [0u8; 64];
+            let mut pos = 0;
+            b64::encode_at(&json[..n], &mut out, &mut pos).unwrap();
+            assert_eq!(&out[..pos], enc);
+            // The shortcut and the parser agree.
+            assert_eq!(known_header(enc), Some(Header::parse(&json[..n]).unwrap()));
+        }
+        assert_eq!(known_header(b"eyJhbGciOiJIUzI1NiJ9"), None);
+    }
+
+    #[test]
+    fn fast_split_reports_what_the_full_split_reports() {
+        let sig = "A".repeat(SIG_B64_LEN);
+        let h = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        let big = "e".repeat(4 * MAX_HEADER_LEN);
+        let cases: Vec<std::string::String> = std::vec![
+            std::format!("{h}.e30.{sig}"),
+            std::format!("{h}.e30.e30.{sig}"),
+            std::format!("{h}..{sig}"),
+            std::format!("{h}.{sig}"),
+            std::format!(".e30.{sig}"),
+            std::format!("{big}.e30.e30.{sig}"),
+            std::format!("{h}.e3.{sig}"),
+            std::format!("{h}.e30.{sig}."),
+            std::format!("{h}.e30.{}", "A".repeat(SIG_B64_LEN + 1)),
+            std::format!("{h}.e30.A.{}", "A".repeat(SIG_B64_LEN - 2)),
+        ];
+        let key = super::super::Key::new(&[7u8; 32]).unwrap();
+        let v = Validation::new();
+        for t in &cases {
+            let mut buf = [0u8; 8192];
+            let got = verify(t.as_bytes(), &key, &v, 0, &mut buf).map(|_| ());
+            // Without the fast path: the full split first, then the same steps.
+            let want = split(t.as_bytes(), usize::MAX).and(got);
+            assert_eq!(got, want, "{t}");
+            if t.matches('.').count() != 2 {
+                assert_eq!(got, Err(Error::Malformed), "{t}");
+            }
+        }
+    }
 }

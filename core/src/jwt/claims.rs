@@ -70,42 +70,40 @@ pub struct Claims<'a> {
     pub roles: Option<Value<'a>>,
 }
 
-/// Registered claims in bit order.
-const REGISTERED: [(&str, Claim); 11] = [
-    ("exp", Claim::Exp),
-    ("nbf", Claim::Nbf),
-    ("iat", Claim::Iat),
-    ("iss", Claim::Iss),
-    ("sub", Claim::Sub),
-    ("aud", Claim::Aud),
-    ("jti", Claim::Jti),
-    ("typ", Claim::Typ),
-    ("scope", Claim::Scope),
-    ("fam", Claim::Fam),
-    ("roles", Claim::Roles),
-];
-
 /// The registered claim a key's unescaped text names, if any.
 fn registered(key: &[u8]) -> Option<Claim> {
     Some(match key {
-        b"exp" => Claim::Exp,
-        b"nbf" => Claim::Nbf,
-        b"iat" => Claim::Iat,
-        b"iss" => Claim::Iss,
-        b"sub" => Claim::Sub,
-        b"aud" => Claim::Aud,
-        b"jti" => Claim::Jti,
-        b"typ" => Claim::Typ,
-        b"scope" => Claim::Scope,
-        b"fam" => Claim::Fam,
-        b"roles" => Claim::Roles,
+        [b'e', b'x', b'p'] => Claim::Exp,
+        [b'n', b'b', b'f'] => Claim::Nbf,
+        [b'i', b'a', b't'] => Claim::Iat,
+        [b'i', b's', b's'] => Claim::Iss,
+        [b's', b'u', b'b'] => Claim::Sub,
+        [b'a', b'u', b'd'] => Claim::Aud,
+        [b'j', b't', b'i'] => Claim::Jti,
+        [b't', b'y', b'p'] => Claim::Typ,
+        [b's', b'c', b'o', b'p', b'e'] => Claim::Scope,
+        [b'f', b'a', b'm'] => Claim::Fam,
+        [b'r', b'o', b'l', b'e', b's'] => Claim::Roles,
         _ => return None,
     })
 }
 
-fn bit(c: Claim) -> u16 {
-    let i = REGISTERED.iter().position(|(_, r)| *r == c).unwrap_or(15);
-    1u16 << i
+/// The claim's bit in a set of registered claims.
+const fn bit(c: Claim) -> u16 {
+    1 << match c {
+        Claim::Exp => 0,
+        Claim::Nbf => 1,
+        Claim::Iat => 2,
+        Claim::Iss => 3,
+        Claim::Sub => 4,
+        Claim::Aud => 5,
+        Claim::Jti => 6,
+        Claim::Typ => 7,
+        Claim::Scope => 8,
+        Claim::Fam => 9,
+        Claim::Roles => 10,
+        Claim::Required(_) => 15,
+    }
 }
 
 impl<'a> Claims<'a> {
@@ -118,40 +116,57 @@ impl<'a> Claims<'a> {
         if required.len() > MAX_REQUIRED {
             return Err(Error::InvalidParams);
         }
+        // Required names that are registered claims become a bit set; the others are
+        // compared with the keys that are not registered claims.
+        let mut required_registered: u16 = 0;
+        let mut custom: u16 = 0;
+        for (i, name) in required.iter().enumerate() {
+            match registered(name.as_bytes()) {
+                Some(claim) => required_registered |= bit(claim),
+                None => custom |= 1 << i,
+            }
+        }
         let mut c = Claims::default();
         let mut seen: u16 = 0;
-        let mut seen_required: u16 = 0;
+        let mut present: u16 = 0;
+        let mut seen_custom: u16 = 0;
+        let mut kbuf = [0u8; 64];
         json::for_each_member(payload, |key, value| {
-            let mut kbuf = [0u8; 64];
             let text = key.text(&mut kbuf);
-            if !matches!(value, Value::Null) {
-                for (i, name) in required.iter().enumerate() {
-                    let hit = match text {
-                        Some(t) => t == name.as_bytes(),
-                        None => key.eq_str(name),
-                    };
-                    if hit {
-                        seen_required |= 1 << i;
+            let Some(claim) = text.and_then(registered) else {
+                if custom != 0 && !matches!(value, Value::Null) {
+                    for (i, name) in required.iter().enumerate() {
+                        let hit = match text {
+                            Some(t) => t == name.as_bytes(),
+                            None => key.eq_str(name),
+                        };
+                        if custom & (1 << i) != 0 && hit {
+                            seen_custom |= 1 << i;
+                        }
                     }
                 }
-            }
-            let Some(claim) = text.and_then(registered) else {
                 return Ok(());
             };
             if seen & bit(claim) != 0 {
                 return Err(Error::DuplicateClaim(claim));
             }
             seen |= bit(claim);
+            if !matches!(value, Value::Null) {
+                present |= bit(claim);
+            }
             c.set(claim, value)
         })?;
-        for (i, name) in required.iter().enumerate() {
-            if seen_required & (1 << i) == 0 {
-                let claim = REGISTERED
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, c)| *c)
-                    .unwrap_or(Claim::Required(i as u8));
-                return Err(Error::MissingClaim(claim));
+        if required_registered & !present != 0 || custom & !seen_custom != 0 {
+            // Report the first missing name, in the caller's order.
+            for (i, name) in required.iter().enumerate() {
+                let missing = match registered(name.as_bytes()) {
+                    Some(claim) if present & bit(claim) == 0 => Some(claim),
+                    None if seen_custom & (1 << i) == 0 => Some(Claim::Required(i as u8)),
+                    _ => None,
+                };
+                if let Some(claim) = missing {
+                    return Err(Error::MissingClaim(claim));
+                }
             }
         }
         Ok(c)
@@ -300,6 +315,45 @@ mod tests {
         ] {
             assert_eq!(parse(p).unwrap_err(), Error::InvalidClaim(claim), "{p}");
         }
+    }
+
+    #[test]
+    fn registered_names_and_bits_agree() {
+        let all = [
+            Claim::Exp,
+            Claim::Nbf,
+            Claim::Iat,
+            Claim::Iss,
+            Claim::Sub,
+            Claim::Aud,
+            Claim::Jti,
+            Claim::Typ,
+            Claim::Scope,
+            Claim::Fam,
+            Claim::Roles,
+        ];
+        let mut bits = 0u16;
+        for c in all {
+            assert_eq!(registered(c.name().unwrap().as_bytes()), Some(c));
+            assert_eq!(bits & bit(c), 0);
+            bits |= bit(c);
+        }
+        for other in [&b"ex"[..], b"expp", b"EXP", b"role", b"scopes", b""] {
+            assert_eq!(registered(other), None);
+        }
+        // Required names in the caller's order, registered or not.
+        assert_eq!(
+            Claims::parse(br#"{"exp":1}"#, &["tenant", "iss"]).unwrap_err(),
+            Error::MissingClaim(Claim::Required(0))
+        );
+        assert_eq!(
+            Claims::parse(br#"{"exp":1,"tenant":2}"#, &["tenant", "iss"]).unwrap_err(),
+            Error::MissingClaim(Claim::Iss)
+        );
+        assert_eq!(
+            Claims::parse(br#"{"exp":1,"t\u0065nant":2}"#, &["tenant", "iss"]).unwrap_err(),
+            Error::MissingClaim(Claim::Iss)
+        );
     }
 
     #[test]

@@ -16,11 +16,13 @@ pub const MAX_DEPTH: u32 = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JsonStr<'a> {
     raw: &'a [u8],
+    /// Whether `raw` contains a backslash escape (known from the scan).
+    escaped: bool,
 }
 
 impl<'a> JsonStr<'a> {
-    pub(crate) const fn new(raw: &'a [u8]) -> Self {
-        Self { raw }
+    pub(crate) const fn new(raw: &'a [u8], escaped: bool) -> Self {
+        Self { raw, escaped }
     }
 
     /// The raw bytes between the quotes, escapes included.
@@ -30,7 +32,7 @@ impl<'a> JsonStr<'a> {
 
     /// The string as `&str` when it contains no escapes (the common case), else `None`.
     pub fn as_plain_str(&self) -> Option<&'a str> {
-        if self.raw.contains(&b'\\') {
+        if self.escaped {
             None
         } else {
             core::str::from_utf8(self.raw).ok()
@@ -44,7 +46,7 @@ impl<'a> JsonStr<'a> {
 
     /// Compares the unescaped text with `expected` (exact, byte-for-byte after unescaping).
     pub fn eq_str(&self, expected: &str) -> bool {
-        if !self.raw.contains(&b'\\') {
+        if !self.escaped {
             // No escapes: the raw bytes are the text (the document is valid UTF-8).
             return self.raw == expected.as_bytes();
         }
@@ -57,7 +59,7 @@ impl<'a> JsonStr<'a> {
     where
         'a: 'b,
     {
-        if !self.raw.contains(&b'\\') {
+        if !self.escaped {
             return Some(self.raw);
         }
         self.unescape_into(buf).ok().map(str::as_bytes)
@@ -200,10 +202,46 @@ const STRING_SPECIAL: [bool; 256] = {
     t
 };
 
-/// Position of the first `"`, `\` or control byte (what ends a run of plain string bytes).
+/// Word-at-a-time mask of the bytes that end a plain run (`"`, `\`, bytes below 0x20), in
+/// their high bits. Exact up to and including the lowest flagged byte: a false positive can
+/// only follow a true one (borrow propagation), and only the lowest is used.
+#[inline(always)]
+const fn special(x: u64) -> u64 {
+    let q = x ^ (LO * b'"' as u64);
+    let b = x ^ (LO * b'\\' as u64);
+    let quote = q.wrapping_sub(LO) & !q;
+    let backslash = b.wrapping_sub(LO) & !b;
+    let control = x.wrapping_sub(LO * 0x20) & !x;
+    (quote | backslash | control) & HI
+}
+
+/// Length of the run of plain string bytes at the start of `hay` (up to the first `"`, `\`
+/// or control byte, or the end), and a non-zero value if any byte scanned might be 0x80 or
+/// above (a conservative hint: it may include bytes past the run).
 #[allow(clippy::indexing_slicing)] // a u8 indexes a 256-entry table
-fn find_string_special(hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| STRING_SPECIAL[usize::from(b)])
+fn plain_run(hay: &[u8]) -> (usize, u64) {
+    let mut high = 0u64;
+    let mut chunks = hay.chunks_exact(8);
+    let mut n = 0usize;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        high |= x & HI;
+        let m = special(x);
+        if m != 0 {
+            return (n.saturating_add((m.trailing_zeros() / 8) as usize), high);
+        }
+        n = n.saturating_add(8);
+    }
+    for &b in chunks.remainder() {
+        if STRING_SPECIAL[usize::from(b)] {
+            break;
+        }
+        high |= u64::from(b & 0x80);
+        n = n.saturating_add(1);
+    }
+    (n, high)
 }
 
 /// A JSON value's kind and raw span, as seen by the scanner.
@@ -283,37 +321,49 @@ impl<'a> Scanner<'a> {
         self.s.get(start..end).ok_or(Error::Malformed)
     }
 
-    /// After the opening quote: scans to the closing quote, validating escapes.
+    /// After the opening quote: scans to the closing quote, validating escapes and UTF-8.
+    ///
+    /// Plain bytes are skipped eight at a time. Bytes of 0x80 and above are only noted during
+    /// the scan; a string that has any is then checked as a whole with `str::from_utf8` (a
+    /// multi-byte sequence never contains `"`, `\\` or a control byte, so string boundaries
+    /// never cut one). Outside strings the grammar admits ASCII only, so this covers the
+    /// whole document.
     fn string(&mut self) -> Result<JsonStr<'a>> {
         let start = self.pos;
+        let mut escaped = false;
+        let mut high = 0u64;
         loop {
-            // Fast path: skip ordinary bytes in one search.
-            let rest = self.s.get(self.pos..).ok_or(Error::Malformed)?;
-            let skip = find_string_special(rest).ok_or(Error::Malformed)?;
+            let (skip, word_high) = plain_run(self.s.get(self.pos..).ok_or(Error::Malformed)?);
+            high |= word_high;
             self.pos = self.pos.saturating_add(skip);
             match self.bump()? {
                 b'"' => {
                     let raw = self.slice(start, self.pos.saturating_sub(1))?;
-                    return Ok(JsonStr::new(raw));
+                    if high != 0 && core::str::from_utf8(raw).is_err() {
+                        return Err(Error::Malformed);
+                    }
+                    return Ok(JsonStr::new(raw, escaped));
                 }
-                b'\\' => match self.bump()? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
-                    b'u' => {
-                        let cp = self.hex()?;
-                        if (0xD800..0xDC00).contains(&cp) {
-                            self.expect(b'\\')?;
-                            self.expect(b'u')?;
-                            if !(0xDC00..0xE000).contains(&self.hex()?) {
+                b'\\' => {
+                    escaped = true;
+                    match self.bump()? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            let cp = self.hex()?;
+                            if (0xD800..0xDC00).contains(&cp) {
+                                self.expect(b'\\')?;
+                                self.expect(b'u')?;
+                                if !(0xDC00..0xE000).contains(&self.hex()?) {
+                                    return Err(Error::Malformed);
+                                }
+                            } else if (0xDC00..0xE000).contains(&cp) {
                                 return Err(Error::Malformed);
                             }
-                        } else if (0xDC00..0xE000).contains(&cp) {
-                            return Err(Error::Malformed);
                         }
+                        _ => return Err(Error::Malformed),
                     }
-                    _ => return Err(Error::Malformed),
-                },
-                0x00..=0x1F => return Err(Error::Malformed),
-                _ => {}
+                }
+                _ => return Err(Error::Malformed), // a control byte
             }
         }
     }
@@ -483,9 +533,6 @@ pub fn for_each_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    if core::str::from_utf8(doc).is_err() {
-        return Err(Error::Malformed);
-    }
     let mut sc = Scanner { s: doc, pos: 0 };
     sc.ws();
     sc.expect(b'{')?;
@@ -626,10 +673,40 @@ mod tests {
         ] {
             assert_eq!(members(bad).unwrap_err(), Error::Malformed, "{bad:?}");
         }
-        assert_eq!(
-            for_each_member(b"{\"a\":\"\xff\"}", |_, _| Ok(())),
-            Err(Error::Malformed)
-        );
+        // Invalid UTF-8 inside strings (stray byte, overlong, surrogate, past U+10FFFF, cut
+        // sequence), in keys, at every offset of the word-at-a-time scan; any byte of 0x80 or
+        // above outside strings.
+        for bad in [
+            &b"\xff"[..],
+            b"\xc0\xaf",
+            b"\xed\xa0\x80",
+            b"\xf4\x90\x80\x80",
+            b"\xe2\x82",
+            b"\x80",
+        ] {
+            for pad in 0..10 {
+                let mut v = std::vec![b'x'; pad];
+                v.extend_from_slice(bad);
+                let doc = [&b"{\"a\":\""[..], &v, b"\"}"].concat();
+                assert_eq!(for_each_member(&doc, |_, _| Ok(())), Err(Error::Malformed));
+                let doc = [&b"{\""[..], &v, b"\":1}"].concat();
+                assert_eq!(for_each_member(&doc, |_, _| Ok(())), Err(Error::Malformed));
+            }
+        }
+        for bad in [
+            &b"{\"a\":1\xc2\xa0}"[..],
+            b"\xef\xbb\xbf{}",
+            b"{\"a\":[\xc3\xa9]}",
+        ] {
+            assert_eq!(for_each_member(bad, |_, _| Ok(())), Err(Error::Malformed));
+        }
+        let m = members("{\"é😀\":\"naïve – 日本 😀 aaaaaaaaaaaaaaaaaaaa\"}").unwrap();
+        assert_eq!(m[0].0, "é😀");
+        assert!(m[0]
+            .1
+            .as_str()
+            .unwrap()
+            .eq_str("naïve – 日本 😀 aaaaaaaaaaaaaaaaaaaa"));
     }
 
     #[test]
@@ -657,8 +734,8 @@ mod tests {
         let mut buf = [0u8; 16];
         assert_eq!(e.unescape_into(&mut buf).unwrap(), "😀\n\"/");
         assert_eq!(e.unescape_into(&mut [0u8; 3]), Err(Error::BufferTooSmall));
-        assert!(JsonStr::new(b"JwT").eq_ignore_ascii_case("jwt"));
-        assert!(!JsonStr::new(b"JWTx").eq_ignore_ascii_case("jwt"));
+        assert!(JsonStr::new(b"JwT", false).eq_ignore_ascii_case("jwt"));
+        assert!(!JsonStr::new(b"JWTx", false).eq_ignore_ascii_case("jwt"));
     }
 
     #[test]
@@ -670,14 +747,17 @@ mod tests {
                 assert_eq!(find_byte(h, needle), h.iter().position(|&b| b == needle));
             }
             let h = &hay[0x23 + start..];
-            assert_eq!(
-                find_string_special(h),
-                h.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            );
+            let naive = h.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let (run, high) = plain_run(h);
+            assert_eq!(run, naive.unwrap_or(h.len()));
+            // The high-byte hint never misses a byte of the run.
+            assert!(high != 0 || h[..run].is_ascii());
         }
         assert_eq!(find_byte(b"abcdefghijkl.", b'.'), Some(12));
         assert_eq!(find_byte(b"abc", b'.'), None);
-        assert_eq!(find_string_special(b"aaaaaaaaaaaaaaaaa"), None);
+        assert_eq!(plain_run(b"aaaaaaaaaaaaaaaaa"), (17, 0));
+        assert_eq!(plain_run(b"aaaaaaaaaaaa\"a").0, 12);
+        assert_eq!(plain_run("aaaaaaaé\u{1}".as_bytes()).0, 9);
     }
 
     #[test]

@@ -293,16 +293,19 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn bump(&mut self) -> Result<u8> {
         let b = self.peek().ok_or(Error::Malformed)?;
         self.pos = self.pos.saturating_add(1);
         Ok(b)
     }
 
+    #[inline(always)]
     fn expect(&mut self, b: u8) -> Result<()> {
         if self.bump()? == b {
             Ok(())
@@ -311,6 +314,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos = self.pos.saturating_add(1);
@@ -328,6 +332,7 @@ impl<'a> Scanner<'a> {
     /// multi-byte sequence never contains `"`, `\\` or a control byte, so string boundaries
     /// never cut one). Outside strings the grammar admits ASCII only, so this covers the
     /// whole document.
+    #[inline(always)]
     fn string(&mut self) -> Result<JsonStr<'a>> {
         let start = self.pos;
         let mut escaped = false;
@@ -386,8 +391,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn number(&mut self) -> Result<&'a [u8]> {
-        let start = self.pos;
+    fn number(&mut self) -> Result<()> {
         if self.peek() == Some(b'-') {
             self.pos = self.pos.saturating_add(1);
         }
@@ -407,7 +411,7 @@ impl<'a> Scanner<'a> {
             }
             self.digits()?;
         }
-        self.slice(start, self.pos)
+        Ok(())
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<()> {
@@ -421,23 +425,39 @@ impl<'a> Scanner<'a> {
     }
 
     /// Scans one value starting at `self.pos` (after whitespace). `depth` is the nesting of the
-    /// value's container. Iterative: a bit stack records object (1) / array (0) per level.
+    /// value's container. Scalars are scanned here (inlined into the member loop); arrays and
+    /// objects by [`Self::container`].
+    #[inline(always)]
     fn value(&mut self, depth: u32) -> Result<Value<'a>> {
         self.ws();
         let start = self.pos;
         match self.peek().ok_or(Error::Malformed)? {
             b'"' => {
                 self.pos = self.pos.saturating_add(1);
-                return Ok(Value::Str(self.string()?));
+                Ok(Value::Str(self.string()?))
             }
-            b'-' | b'0'..=b'9' => return Ok(Value::Num(self.number()?)),
-            b't' => return self.literal(b"true").map(|_| Value::Bool(true)),
-            b'f' => return self.literal(b"false").map(|_| Value::Bool(false)),
-            b'n' => return self.literal(b"null").map(|_| Value::Null),
-            b'{' | b'[' => {}
-            _ => return Err(Error::Malformed),
+            b'-' | b'0'..=b'9' => {
+                self.number()?;
+                Ok(Value::Num(self.slice(start, self.pos)?))
+            }
+            b't' => self.literal(b"true").map(|_| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|_| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|_| Value::Null),
+            open @ (b'{' | b'[') => {
+                self.container(depth)?;
+                let raw = self.slice(start, self.pos)?;
+                Ok(match open {
+                    b'{' => Value::Object(raw),
+                    _ => Value::Array(raw),
+                })
+            }
+            _ => Err(Error::Malformed),
         }
-        let is_object = self.peek() == Some(b'{');
+    }
+
+    /// Scans an array or object starting at its opening bracket. Iterative: a bit stack
+    /// records object (1) / array (0) per level, so the depth bound costs no stack.
+    fn container(&mut self, depth: u32) -> Result<()> {
         let base = depth;
         let mut depth = depth;
         let mut stack: u64 = 0;
@@ -474,12 +494,7 @@ impl<'a> Scanner<'a> {
             // After a value: close containers or move to the next element.
             loop {
                 if depth == base {
-                    let raw = self.slice(start, self.pos)?;
-                    return Ok(if is_object {
-                        Value::Object(raw)
-                    } else {
-                        Value::Array(raw)
-                    });
+                    return Ok(());
                 }
                 self.ws();
                 let in_object = stack & 1 == 1;
@@ -505,7 +520,7 @@ impl<'a> Scanner<'a> {
                 self.pos = self.pos.saturating_add(1);
                 self.string().map(|_| ())
             }
-            b'-' | b'0'..=b'9' => self.number().map(|_| ()),
+            b'-' | b'0'..=b'9' => self.number(),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
@@ -514,6 +529,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Scans `"key" :` inside an object.
+    #[inline(always)]
     fn member_key(&mut self) -> Result<JsonStr<'a>> {
         self.ws();
         self.expect(b'"')?;

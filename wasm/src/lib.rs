@@ -12,7 +12,8 @@ extern crate alloc;
 
 #[cfg(target_family = "wasm")]
 #[global_allocator]
-static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOC: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
 /// Nothing in this crate or the core panics on input; should a bug panic anyway, the module
 /// traps (a `RuntimeError` in JavaScript) without carrying formatting code for messages.

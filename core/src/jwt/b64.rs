@@ -147,9 +147,11 @@ mod wide {
             let (hi, lo) = c.split_at(4);
             let (a, b) = (group(hi), group(lo));
             bad |= a | b;
-            let v = (u64::from(a) << 24) | u64::from(b & 0x00FF_FFFF);
-            let [_, _, x0, x1, x2, x3, x4, x5] = v.to_be_bytes();
-            o.copy_from_slice(&[x0, x1, x2, x3, x4, x5]);
+            let v = (u64::from(a) << 40) | (u64::from(b & 0x00FF_FFFF) << 16);
+            let bytes = v.to_be_bytes();
+            if let Some((six, _)) = bytes.split_first_chunk::<6>() {
+                o.copy_from_slice(six);
+            }
         }
         let (c, o) = (pairs.remainder(), outs.into_remainder());
         if let (4, 3) = (c.len(), o.len()) {

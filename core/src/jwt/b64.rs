@@ -195,9 +195,9 @@ fn decode_tail(rest: &[u8], tail: &mut [u8]) -> Result<()> {
 /// Decodes a signature segment; anything that is not exactly 32 bytes is `InvalidSignature`
 /// (signature stripping, truncation and extension), bad encoding is `InvalidBase64`.
 pub(crate) fn decode_signature(seg: &[u8]) -> Result<[u8; SIG_LEN]> {
-    check(seg)?;
     let mut sig = [0u8; SIG_LEN];
     if decoded_len(seg) != SIG_LEN {
+        check(seg)?;
         return Err(Error::InvalidSignature);
     }
     decode_into(seg, &mut sig)?;

@@ -293,19 +293,19 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    #[inline(always)]
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
     }
 
-    #[inline(always)]
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn bump(&mut self) -> Result<u8> {
         let b = self.peek().ok_or(Error::Malformed)?;
         self.pos = self.pos.saturating_add(1);
         Ok(b)
     }
 
-    #[inline(always)]
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn expect(&mut self, b: u8) -> Result<()> {
         if self.bump()? == b {
             Ok(())
@@ -314,7 +314,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos = self.pos.saturating_add(1);
@@ -332,7 +332,7 @@ impl<'a> Scanner<'a> {
     /// multi-byte sequence never contains `"`, `\\` or a control byte, so string boundaries
     /// never cut one). Outside strings the grammar admits ASCII only, so this covers the
     /// whole document.
-    #[inline(always)]
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn string(&mut self) -> Result<JsonStr<'a>> {
         let start = self.pos;
         let mut escaped = false;
@@ -427,7 +427,7 @@ impl<'a> Scanner<'a> {
     /// Scans one value starting at `self.pos` (after whitespace). `depth` is the nesting of the
     /// value's container. Scalars are scanned here (inlined into the member loop); arrays and
     /// objects by [`Self::container`].
-    #[inline(always)]
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn value(&mut self, depth: u32) -> Result<Value<'a>> {
         self.ws();
         let start = self.pos;
@@ -529,7 +529,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Scans `"key" :` inside an object.
-    #[inline(always)]
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn member_key(&mut self) -> Result<JsonStr<'a>> {
         self.ws();
         self.expect(b'"')?;

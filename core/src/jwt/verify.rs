@@ -154,13 +154,13 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
         .split_at_mut_checked(header_len)
         .ok_or_else(|| classify(token, Error::BufferTooSmall))?;
     let decoded = decode_segments(&parts, known.is_none(), header_buf, payload_buf);
-    let (header_json, payload) = decoded.map_err(|e| classify(token, e))?;
+    let (header_json, payload, sig) = decoded.map_err(|e| classify(token, e))?;
     let header = match known {
         Some(h) => h,
         None => Header::parse(header_json)?,
     };
     let key = keys.select(header.kid.as_deref())?;
-    let sig = b64::decode_signature(parts.signature)?;
+    let sig = sig.ok_or(Error::InvalidSignature)?;
 
     let mut mac = key.mac();
     mac.update(parts.signing_input);
@@ -176,21 +176,26 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
     })
 }
 
-/// Decodes the header (when `header` is set) and the payload, and checks the signature's
-/// alphabet, in that order.
+/// Decodes the header (when `header` is set), the payload and the signature, in that order.
+/// A signature of the wrong length has its alphabet checked here (`InvalidBase64`) and is
+/// reported as `InvalidSignature` only after the header and key checks, as `None`.
 fn decode_segments<'h, 'p>(
     parts: &Parts<'_>,
     header: bool,
     header_buf: &'h mut [u8],
     payload_buf: &'p mut [u8],
-) -> Result<(&'h [u8], &'p [u8])> {
+) -> Result<(&'h [u8], &'p [u8], Option<[u8; SIG_LEN]>)> {
     let header_json: &'h [u8] = match header {
         true => b64::decode(parts.header, header_buf)?,
         false => &[],
     };
     let payload = b64::decode(parts.payload, payload_buf)?;
-    b64::check(parts.signature)?;
-    Ok((header_json, payload))
+    let sig = match b64::decode_signature(parts.signature) {
+        Ok(sig) => Some(sig),
+        Err(Error::InvalidSignature) => None,
+        Err(e) => return Err(e),
+    };
+    Ok((header_json, payload, sig))
 }
 
 /// Verifies like [`verify`] and deserializes the payload into the caller's type `T` (with

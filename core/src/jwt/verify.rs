@@ -154,7 +154,11 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
         .split_at_mut_checked(header_len)
         .ok_or_else(|| classify(token, Error::BufferTooSmall))?;
     let decoded = decode_segments(&parts, known.is_none(), header_buf, payload_buf);
-    let (header_json, payload, sig) = decoded.map_err(|e| classify(token, e))?;
+    let Decoded {
+        header: header_json,
+        payload,
+        sig,
+    } = decoded.map_err(|e| classify(token, e))?;
     let header = match known {
         Some(h) => h,
         None => Header::parse(header_json)?,
@@ -184,7 +188,7 @@ fn decode_segments<'h, 'p>(
     header: bool,
     header_buf: &'h mut [u8],
     payload_buf: &'p mut [u8],
-) -> Result<(&'h [u8], &'p [u8], Option<[u8; SIG_LEN]>)> {
+) -> Result<Decoded<'h, 'p>> {
     let header_json: &'h [u8] = match header {
         true => b64::decode(parts.header, header_buf)?,
         false => &[],
@@ -195,7 +199,18 @@ fn decode_segments<'h, 'p>(
         Err(Error::InvalidSignature) => None,
         Err(e) => return Err(e),
     };
-    Ok((header_json, payload, sig))
+    Ok(Decoded {
+        header: header_json,
+        payload,
+        sig,
+    })
+}
+
+/// The decoded segments of a token (header JSON empty when it was a well-known one).
+struct Decoded<'h, 'p> {
+    header: &'h [u8],
+    payload: &'p [u8],
+    sig: Option<[u8; SIG_LEN]>,
 }
 
 /// Verifies like [`verify`] and deserializes the payload into the caller's type `T` (with

@@ -150,6 +150,14 @@ test('hashPassword refuses parameters verifyPassword could not check', () => {
   assert.throws(() => hashPassword('pw', { memoryCost: 64, parallelism: 0 }), { code: 'invalid_params' });
 });
 
+test('Argon2 memory is given back after each call (a long-running page does not run out)', () => {
+  // 17 calls at the 256 MiB bound ask for 4.25 GiB in all, more than a wasm32 memory can
+  // ever hold: they only succeed if each call's blocks are freed and reused by the next.
+  const big = { memoryCost: 256 * 1024, timeCost: 1 };
+  for (let i = 0; i < 17; i++) assert.match(hashPassword('pw', big), /^\$argon2id\$v=19\$m=262144,t=1,p=1\$/);
+  assert.equal(verifyPassword('correct horse battery staple', hashPassword('correct horse battery staple', { memoryCost: 64, timeCost: 1 })), true);
+});
+
 test('hashPassword with the default (OWASP) parameters', () => {
   const h = hashPassword('correct horse battery staple');
   assert.match(h, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);

@@ -143,7 +143,7 @@ impl Policy {
 /// separated by NUL, so that `[]` and `[""]` stay distinct.
 pub(crate) fn split_list(list: &str) -> Vec<&str> {
     list.strip_prefix('\0')
-        .map_or_else(Vec::new, |items| items.split('\0').collect())
+        .map_or_else(Vec::new, |items| items.split(['\0']).collect())
 }
 
 impl Policy {

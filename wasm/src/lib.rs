@@ -33,16 +33,18 @@ use authcore::{Claim, Error};
 use wasm_bindgen::prelude::*;
 
 /// The thrown value for a core error: `code|message[|claim]`. A caller-required custom claim
-/// is named by its index as `#i` (the wrapper maps it back to the name it passed).
+/// is named by its index as `#` and three digits (the wrapper maps it back to the name it
+/// passed).
 pub(crate) fn throw(e: Error) -> JsValue {
     let mut s = String::with_capacity(72);
-    s.push_str(e.code());
-    s.push('|');
-    s.push_str(e.message());
+    for part in [e.code(), "|", e.message()] {
+        s.push_str(part);
+    }
     match e.claim() {
         Some(Claim::Required(i)) => {
             s.push_str("|#");
-            push_decimal(&mut s, i);
+            let digits = [i / 100, i / 10 % 10, i % 10].map(|d| b'0' + d);
+            s.push_str(core::str::from_utf8(&digits).unwrap_or_default());
         }
         Some(c) => {
             s.push('|');
@@ -51,16 +53,6 @@ pub(crate) fn throw(e: Error) -> JsValue {
         None => {}
     }
     JsValue::from_str(&s)
-}
-
-fn push_decimal(s: &mut String, n: u8) {
-    if n >= 100 {
-        s.push(char::from(b'0' + n / 100));
-    }
-    if n >= 10 {
-        s.push(char::from(b'0' + n / 10 % 10));
-    }
-    s.push(char::from(b'0' + n % 10));
 }
 
 /// Every error code the core defines, in declaration order, separated by spaces.

@@ -180,12 +180,12 @@ pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
         if has_byte(u64::from_le_bytes(w), needle) {
             break;
         }
-        base = base.saturating_add(8);
+        base += 8;
     }
     hay.get(base..)?
         .iter()
         .position(|&b| b == needle)
-        .map(|i| base.saturating_add(i))
+        .map(|i| base + i)
 }
 
 /// Bytes that end a run of plain string bytes: `"`, `\` and control characters.
@@ -230,16 +230,16 @@ fn plain_run(hay: &[u8]) -> (usize, u64) {
         high |= x & HI;
         let m = special(x);
         if m != 0 {
-            return (n.saturating_add((m.trailing_zeros() / 8) as usize), high);
+            return (n + (m.trailing_zeros() / 8) as usize, high);
         }
-        n = n.saturating_add(8);
+        n += 8;
     }
     for &b in chunks.remainder() {
         if STRING_SPECIAL[usize::from(b)] {
             break;
         }
         high |= u64::from(b & 0x80);
-        n = n.saturating_add(1);
+        n += 1;
     }
     (n, high)
 }
@@ -301,7 +301,7 @@ impl<'a> Scanner<'a> {
     #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn bump(&mut self) -> Result<u8> {
         let b = self.peek().ok_or(Error::Malformed)?;
-        self.pos = self.pos.saturating_add(1);
+        self.pos += 1;
         Ok(b)
     }
 
@@ -317,7 +317,7 @@ impl<'a> Scanner<'a> {
     #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos = self.pos.saturating_add(1);
+            self.pos += 1;
         }
     }
 
@@ -340,7 +340,7 @@ impl<'a> Scanner<'a> {
         loop {
             let (skip, word_high) = plain_run(self.s.get(self.pos..).ok_or(Error::Malformed)?);
             high |= word_high;
-            self.pos = self.pos.saturating_add(skip);
+            self.pos += skip;
             match self.bump()? {
                 b'"' => {
                     let raw = self.slice(start, self.pos.saturating_sub(1))?;
@@ -375,14 +375,14 @@ impl<'a> Scanner<'a> {
 
     fn hex(&mut self) -> Result<u32> {
         let v = hex4(self.s.get(self.pos..).ok_or(Error::Malformed)?).ok_or(Error::Malformed)?;
-        self.pos = self.pos.saturating_add(4);
+        self.pos += 4;
         Ok(v)
     }
 
     fn digits(&mut self) -> Result<()> {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
-            self.pos = self.pos.saturating_add(1);
+            self.pos += 1;
         }
         if self.pos == start {
             Err(Error::Malformed)
@@ -393,7 +393,7 @@ impl<'a> Scanner<'a> {
 
     fn number(&mut self) -> Result<()> {
         if self.peek() == Some(b'-') {
-            self.pos = self.pos.saturating_add(1);
+            self.pos += 1;
         }
         match self.peek() {
             Some(b'0') => self.pos = self.pos.saturating_add(1),
@@ -401,13 +401,13 @@ impl<'a> Scanner<'a> {
             _ => return Err(Error::Malformed),
         }
         if self.peek() == Some(b'.') {
-            self.pos = self.pos.saturating_add(1);
+            self.pos += 1;
             self.digits()?;
         }
         if let Some(b'e' | b'E') = self.peek() {
-            self.pos = self.pos.saturating_add(1);
+            self.pos += 1;
             if let Some(b'+' | b'-') = self.peek() {
-                self.pos = self.pos.saturating_add(1);
+                self.pos += 1;
             }
             self.digits()?;
         }
@@ -433,7 +433,7 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         match self.peek().ok_or(Error::Malformed)? {
             b'"' => {
-                self.pos = self.pos.saturating_add(1);
+                self.pos += 1;
                 Ok(Value::Str(self.string()?))
             }
             b'-' | b'0'..=b'9' => {
@@ -467,7 +467,7 @@ impl<'a> Scanner<'a> {
             let b = self.peek().ok_or(Error::Malformed)?;
             match b {
                 b'{' | b'[' => {
-                    self.pos = self.pos.saturating_add(1);
+                    self.pos += 1;
                     depth = depth.saturating_add(1);
                     if depth > MAX_DEPTH {
                         return Err(Error::NestingTooDeep);
@@ -476,7 +476,7 @@ impl<'a> Scanner<'a> {
                     self.ws();
                     let close = if b == b'{' { b'}' } else { b']' };
                     if self.peek() == Some(close) {
-                        self.pos = self.pos.saturating_add(1);
+                        self.pos += 1;
                         stack >>= 1;
                         depth = depth.saturating_sub(1);
                     } else if b == b'{' {
@@ -517,7 +517,7 @@ impl<'a> Scanner<'a> {
     fn scalar(&mut self) -> Result<()> {
         match self.peek().ok_or(Error::Malformed)? {
             b'"' => {
-                self.pos = self.pos.saturating_add(1);
+                self.pos += 1;
                 self.string().map(|_| ())
             }
             b'-' | b'0'..=b'9' => self.number(),
@@ -554,7 +554,7 @@ where
     sc.expect(b'{')?;
     sc.ws();
     if sc.peek() == Some(b'}') {
-        sc.pos = sc.pos.saturating_add(1);
+        sc.pos += 1;
     } else {
         loop {
             let key = sc.member_key()?;

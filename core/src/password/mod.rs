@@ -56,6 +56,7 @@
 //! ```
 
 mod argon;
+mod b64;
 #[cfg(feature = "bcrypt")]
 mod bcrypt;
 mod bounds;

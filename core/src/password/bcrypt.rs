@@ -1,8 +1,8 @@
 //! Verification of legacy bcrypt hashes (`$2a$`, `$2b$`, `$2y$`), so that users whose hashes
 //! predate Argon2 can still log in and be rehashed.
 //!
-//! EksBlowfish (Provos & Mazières, 1999) is implemented here over the `blowfish` crate's
-//! bcrypt primitives, as the `bcrypt` crate does, without allocation.
+//! EksBlowfish (Provos & Mazières, 1999) is implemented here over [`super::blowfish`], without
+//! allocation.
 //!
 //! # Semantics (those of Python `bcrypt` 4.x `checkpw`, OpenBSD and PHP)
 //! - The key is the password bytes followed by one NUL byte, cut to 72 bytes: passwords
@@ -17,11 +17,13 @@
 //!   hash characters of bcrypt's base64 with canonical trailing bits.
 //!
 //! # Resources
-//! No caller memory is needed, but the Blowfish state (4 KiB of S-boxes) lives on the stack:
-//! firmware with a small stack can disable the `bcrypt` feature.
+//! No caller memory is needed, but the Blowfish state (4 KiB of S-boxes) lives on the stack,
+//! and the first verification in a process computes the initial state (12 KiB of stack
+//! once, see [`super::blowfish`]): firmware with a small stack can disable the `bcrypt`
+//! feature.
 
 use super::b64::{self, BCRYPT};
-use blowfish::Blowfish;
+use super::blowfish::Blowfish;
 use subtle::ConstantTimeEq;
 
 use super::bounds::Bounds;
@@ -105,18 +107,18 @@ fn bcrypt_raw(cost: u32, salt: &[u8; SALT_LEN], password: &[u8]) -> [u8; 24] {
     let key_len = password.len().saturating_add(1).min(MAX_KEY_LEN);
     let key = key_buf.get(..key_len).unwrap_or(&key_buf);
 
-    let mut state = Blowfish::bc_init_state();
-    state.salted_expand_key(salt, key);
+    let mut state = Blowfish::new();
+    state.expand(key, Some(salt));
     for _ in 0..1u64 << cost.min(31) {
-        state.bc_expand_key(key);
-        state.bc_expand_key(salt);
+        state.expand(key, None);
+        state.expand(salt, None);
     }
 
     let mut out = [0u8; 24];
     for (block, dst) in MAGIC.iter().zip(out.chunks_exact_mut(8)) {
         let mut lr = *block;
         for _ in 0..64 {
-            lr = state.bc_encrypt(lr);
+            lr = state.encrypt(lr);
         }
         if let Some((l, r)) = dst.split_at_mut_checked(4) {
             l.copy_from_slice(&lr[0].to_be_bytes());

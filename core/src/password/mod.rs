@@ -59,6 +59,8 @@ mod argon;
 mod b64;
 #[cfg(feature = "bcrypt")]
 mod bcrypt;
+#[cfg(feature = "bcrypt")]
+mod blowfish;
 mod bounds;
 mod params;
 mod phc;

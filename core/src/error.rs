@@ -151,45 +151,7 @@ pub enum Error {
 impl Error {
     /// Stable, machine-readable snake_case code, identical in Rust, Python and JavaScript.
     pub const fn code(&self) -> &'static str {
-        match self {
-            Error::Malformed => "malformed",
-            Error::InvalidBase64 => "invalid_base64",
-            Error::TokenTooLarge => "token_too_large",
-            Error::NestingTooDeep => "nesting_too_deep",
-            Error::UnsupportedAlg => "unsupported_alg",
-            Error::InvalidHeader => "invalid_header",
-            Error::UnknownKid => "unknown_kid",
-            Error::InvalidSignature => "invalid_signature",
-            Error::Expired => "expired",
-            Error::NotYetValid => "not_yet_valid",
-            Error::IssuedInFuture => "issued_in_future",
-            Error::InvalidIssuer => "invalid_issuer",
-            Error::InvalidAudience => "invalid_audience",
-            Error::InvalidSubject => "invalid_subject",
-            Error::MissingClaim(_) => "missing_claim",
-            Error::InvalidClaim(_) => "invalid_claim",
-            Error::DuplicateClaim(_) => "duplicate_claim",
-            Error::WrongTokenType => "wrong_token_type",
-            Error::WeakKey => "weak_key",
-            Error::InvalidKey => "invalid_key",
-            Error::BufferTooSmall => "buffer_too_small",
-            Error::InvalidPayload => "invalid_payload",
-            Error::InvalidHash => "invalid_hash",
-            Error::HashParamsOutOfBounds => "hash_params_out_of_bounds",
-            Error::InvalidParams => "invalid_params",
-            Error::InsufficientMemory => "insufficient_memory",
-            Error::PasswordMismatch => "password_mismatch",
-            Error::PasswordTooShort => "password_too_short",
-            Error::PasswordTooLong => "password_too_long",
-            Error::PasswordTooCommon => "password_too_common",
-            Error::PasswordTooWeak => "password_too_weak",
-            Error::Forbidden => "forbidden",
-            Error::MissingScope => "missing_scope",
-            Error::TokenReused => "token_reused",
-            Error::TokenRevoked => "token_revoked",
-            Error::RateLimited => "rate_limited",
-            Error::StoreUnavailable => "store_unavailable",
-        }
+        entry(Self::ALL_CODES, self.index())
     }
 
     /// Every code, in declaration order (for bindings and docs that list them).
@@ -243,45 +205,101 @@ impl Error {
 
     /// A short human-readable message; never contains secrets, tokens or passwords.
     pub const fn message(&self) -> &'static str {
+        entry(&MESSAGES, self.index())
+    }
+
+    /// Position of the variant in declaration order: its index into [`Self::ALL_CODES`] and
+    /// `MESSAGES`. Tables rather than `match`es over string literals, which LLVM compiles at
+    /// `opt-level = "z"` into one branch per variant (about 1 KB of wasm for the two).
+    const fn index(&self) -> usize {
         match self {
-            Error::Malformed => "token or input is malformed",
-            Error::InvalidBase64 => "segment is not canonical unpadded base64url",
-            Error::TokenTooLarge => "token exceeds the size limit",
-            Error::NestingTooDeep => "JSON nesting exceeds the depth limit",
-            Error::UnsupportedAlg => "algorithm not allowed (only HS256)",
-            Error::InvalidHeader => "token header is not acceptable",
-            Error::UnknownKid => "no key for the token's kid",
-            Error::InvalidSignature => "signature verification failed",
-            Error::Expired => "token has expired",
-            Error::NotYetValid => "token is not yet valid (nbf)",
-            Error::IssuedInFuture => "token was issued in the future (iat)",
-            Error::InvalidIssuer => "invalid issuer",
-            Error::InvalidAudience => "invalid audience",
-            Error::InvalidSubject => "invalid subject",
-            Error::MissingClaim(_) => "a required claim is missing",
-            Error::InvalidClaim(_) => "a claim has an invalid type or value",
-            Error::DuplicateClaim(_) => "a registered claim appears more than once",
-            Error::WrongTokenType => "wrong token type",
-            Error::WeakKey => "secret must be at least 32 bytes",
-            Error::InvalidKey => "invalid key or key set",
-            Error::BufferTooSmall => "buffer too small",
-            Error::InvalidPayload => "claims could not be (de)serialized",
-            Error::InvalidHash => "hash string is malformed or unsupported",
-            Error::HashParamsOutOfBounds => "hash parameters are outside the allowed bounds",
-            Error::InvalidParams => "invalid parameters",
-            Error::InsufficientMemory => "not enough memory for these hash parameters",
-            Error::PasswordMismatch => "password does not match",
-            Error::PasswordTooShort => "password is too short",
-            Error::PasswordTooLong => "password is too long",
-            Error::PasswordTooCommon => "password is too common",
-            Error::PasswordTooWeak => "password lacks required character classes",
-            Error::Forbidden => "required role not held",
-            Error::MissingScope => "required scope missing",
-            Error::TokenReused => "refresh token reused; session revoked",
-            Error::TokenRevoked => "token has been revoked",
-            Error::RateLimited => "too many attempts",
-            Error::StoreUnavailable => "session store unavailable",
+            Error::Malformed => 0,
+            Error::InvalidBase64 => 1,
+            Error::TokenTooLarge => 2,
+            Error::NestingTooDeep => 3,
+            Error::UnsupportedAlg => 4,
+            Error::InvalidHeader => 5,
+            Error::UnknownKid => 6,
+            Error::InvalidSignature => 7,
+            Error::Expired => 8,
+            Error::NotYetValid => 9,
+            Error::IssuedInFuture => 10,
+            Error::InvalidIssuer => 11,
+            Error::InvalidAudience => 12,
+            Error::InvalidSubject => 13,
+            Error::MissingClaim(_) => 14,
+            Error::InvalidClaim(_) => 15,
+            Error::DuplicateClaim(_) => 16,
+            Error::WrongTokenType => 17,
+            Error::WeakKey => 18,
+            Error::InvalidKey => 19,
+            Error::BufferTooSmall => 20,
+            Error::InvalidPayload => 21,
+            Error::InvalidHash => 22,
+            Error::HashParamsOutOfBounds => 23,
+            Error::InvalidParams => 24,
+            Error::InsufficientMemory => 25,
+            Error::PasswordMismatch => 26,
+            Error::PasswordTooShort => 27,
+            Error::PasswordTooLong => 28,
+            Error::PasswordTooCommon => 29,
+            Error::PasswordTooWeak => 30,
+            Error::Forbidden => 31,
+            Error::MissingScope => 32,
+            Error::TokenReused => 33,
+            Error::TokenRevoked => 34,
+            Error::RateLimited => 35,
+            Error::StoreUnavailable => 36,
         }
+    }
+}
+
+/// [`Error::message`] of each variant, in declaration order (as [`Error::ALL_CODES`]).
+const MESSAGES: [&str; 37] = [
+    "token or input is malformed",
+    "segment is not canonical unpadded base64url",
+    "token exceeds the size limit",
+    "JSON nesting exceeds the depth limit",
+    "algorithm not allowed (only HS256)",
+    "token header is not acceptable",
+    "no key for the token's kid",
+    "signature verification failed",
+    "token has expired",
+    "token is not yet valid (nbf)",
+    "token was issued in the future (iat)",
+    "invalid issuer",
+    "invalid audience",
+    "invalid subject",
+    "a required claim is missing",
+    "a claim has an invalid type or value",
+    "a registered claim appears more than once",
+    "wrong token type",
+    "secret must be at least 32 bytes",
+    "invalid key or key set",
+    "buffer too small",
+    "claims could not be (de)serialized",
+    "hash string is malformed or unsupported",
+    "hash parameters are outside the allowed bounds",
+    "invalid parameters",
+    "not enough memory for these hash parameters",
+    "password does not match",
+    "password is too short",
+    "password is too long",
+    "password is too common",
+    "password lacks required character classes",
+    "required role not held",
+    "required scope missing",
+    "refresh token reused; session revoked",
+    "token has been revoked",
+    "too many attempts",
+    "session store unavailable",
+];
+
+/// `table[i]`; `""` past the end, which [`Error::index`] never is (see the tests).
+const fn entry(table: &'static [&'static str], i: usize) -> &'static str {
+    match table.split_at_checked(i) {
+        Some((_, [s, ..])) => s,
+        _ => "",
     }
 }
 
@@ -298,6 +316,7 @@ impl fmt::Display for Error {
 impl core::error::Error for Error {}
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -327,5 +346,60 @@ mod tests {
             assert!(Error::ALL_CODES.contains(&e.code()));
         }
         assert_eq!(Error::MissingClaim(Claim::Aud).claim(), Some(Claim::Aud));
+    }
+    #[test]
+    fn codes_and_messages_follow_declaration_order() {
+        let all = [
+            Error::Malformed,
+            Error::InvalidBase64,
+            Error::TokenTooLarge,
+            Error::NestingTooDeep,
+            Error::UnsupportedAlg,
+            Error::InvalidHeader,
+            Error::UnknownKid,
+            Error::InvalidSignature,
+            Error::Expired,
+            Error::NotYetValid,
+            Error::IssuedInFuture,
+            Error::InvalidIssuer,
+            Error::InvalidAudience,
+            Error::InvalidSubject,
+            Error::MissingClaim(Claim::Exp),
+            Error::InvalidClaim(Claim::Exp),
+            Error::DuplicateClaim(Claim::Exp),
+            Error::WrongTokenType,
+            Error::WeakKey,
+            Error::InvalidKey,
+            Error::BufferTooSmall,
+            Error::InvalidPayload,
+            Error::InvalidHash,
+            Error::HashParamsOutOfBounds,
+            Error::InvalidParams,
+            Error::InsufficientMemory,
+            Error::PasswordMismatch,
+            Error::PasswordTooShort,
+            Error::PasswordTooLong,
+            Error::PasswordTooCommon,
+            Error::PasswordTooWeak,
+            Error::Forbidden,
+            Error::MissingScope,
+            Error::TokenReused,
+            Error::TokenRevoked,
+            Error::RateLimited,
+            Error::StoreUnavailable,
+        ];
+        assert_eq!(all.len(), Error::ALL_CODES.len());
+        assert_eq!(MESSAGES.len(), Error::ALL_CODES.len());
+        for (i, e) in all.iter().enumerate() {
+            assert_eq!(e.index(), i);
+            assert_eq!(e.code(), Error::ALL_CODES[i]);
+            assert_eq!(e.message(), MESSAGES[i]);
+            assert!(!e.message().is_empty());
+        }
+        assert_eq!(
+            Error::InvalidBase64.message(),
+            "segment is not canonical unpadded base64url"
+        );
+        assert_eq!(Error::StoreUnavailable.code(), "store_unavailable");
     }
 }

@@ -123,21 +123,36 @@ fn add_atan_inv(
     m: u32,
     negate: bool,
 ) {
+    // term = m / x, the fixed-point number m (integer limb) divided limb by limb.
     term.fill(0);
     term[0] = m;
-    div(term, x, 0);
-    let x2 = x * x;
-    let mut first = 0; // limbs before `first` are zero in `term`
+    let mut rem = 0u64;
+    for limb in term.iter_mut() {
+        let cur = rem << 32 | u64::from(*limb);
+        *limb = (cur / u64::from(x)) as u32;
+        rem = cur % u64::from(x);
+    }
+    let x2 = u64::from(x * x);
+    let mut first = 0; // limbs before `first` are zero in `term` (and `part`)
     let mut k = 0u32;
     while first < LIMBS {
-        part.copy_from_slice(term);
-        div(part, 2 * k + 1, first);
-        if negate ^ (k % 2 == 1) {
-            sub(sum, part);
-        } else {
-            add(sum, part);
+        // One pass from the top limb down: part = term / (2k + 1), term /= x².
+        let d = u64::from(2 * k + 1);
+        let (mut rem_part, mut rem_term) = (0u64, 0u64);
+        for (t, p) in term.iter_mut().zip(part.iter_mut()).skip(first) {
+            let cur = rem_part << 32 | u64::from(*t);
+            // cur < d · 2^32, so each quotient fits 32 bits.
+            *p = (cur / d) as u32;
+            rem_part = cur % d;
+            let cur = rem_term << 32 | u64::from(*t);
+            *t = (cur / x2) as u32;
+            rem_term = cur % x2;
         }
-        div(term, x2, first);
+        if negate ^ (k % 2 == 1) {
+            sub(sum, part, first);
+        } else {
+            add(sum, part, first);
+        }
         while term.get(first) == Some(&0) {
             first += 1;
         }
@@ -145,31 +160,28 @@ fn add_atan_inv(
     }
 }
 
-/// `n /= d` for the limbs from `from` on (the ones before are zero).
-fn div(n: &mut [u32; LIMBS], d: u32, from: usize) {
-    let mut rem = 0u64;
-    for limb in n.iter_mut().skip(from) {
-        let cur = rem << 32 | u64::from(*limb);
-        // cur < d · 2^32, so the quotient fits 32 bits.
-        *limb = (cur / u64::from(d)) as u32;
-        rem = cur % u64::from(d);
-    }
-}
-
-fn add(a: &mut [u32; LIMBS], b: &[u32; LIMBS]) {
+/// `a += b`, where `b`'s limbs before `from` are zero (the carry still runs to the top).
+fn add(a: &mut [u32; LIMBS], b: &[u32; LIMBS], from: usize) {
     let mut carry = 0u64;
-    for (x, y) in a.iter_mut().zip(b).rev() {
-        let s = u64::from(*x) + u64::from(*y) + carry;
+    for (i, x) in a.iter_mut().enumerate().rev() {
+        if i < from && carry == 0 {
+            break;
+        }
+        let s = u64::from(*x) + u64::from(b.get(i).copied().unwrap_or(0)) + carry;
         *x = s as u32;
         carry = s >> 32;
     }
 }
 
-fn sub(a: &mut [u32; LIMBS], b: &[u32; LIMBS]) {
+/// `a -= b`, where `b`'s limbs before `from` are zero (the borrow still runs to the top).
+fn sub(a: &mut [u32; LIMBS], b: &[u32; LIMBS], from: usize) {
     let mut borrow = 0u64;
-    for (x, y) in a.iter_mut().zip(b).rev() {
+    for (i, x) in a.iter_mut().enumerate().rev() {
+        if i < from && borrow == 0 {
+            break;
+        }
         let d = u64::from(*x)
-            .wrapping_sub(u64::from(*y))
+            .wrapping_sub(u64::from(b.get(i).copied().unwrap_or(0)))
             .wrapping_sub(borrow);
         *x = d as u32;
         borrow = d >> 63;

@@ -93,14 +93,32 @@ class SQLiteStore:
                 check_same_thread=False,  # one worker thread, but not the creating one
             )
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(f"PRAGMA synchronous={self._synchronous}")
-                conn.executescript(_SCHEMA)
+                self._set_up(conn)
             except BaseException:
                 conn.close()
                 raise
             self._conn = conn
         return self._conn
+
+    def _set_up(self, conn: sqlite3.Connection) -> None:
+        """WAL mode and the schema. Switching a new file to WAL needs an exclusive lock, and
+        SQLite answers a connection that races another one through it with an immediate
+        "database is locked" (its busy handler is not consulted there), so the set-up is
+        retried with backoff within the busy timeout, as the handler would have waited."""
+        deadline = time.monotonic() + self._busy_timeout
+        delay = 0.005
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(f"PRAGMA synchronous={self._synchronous}")
+                conn.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                locked = "locked" in str(exc) or "busy" in str(exc)
+                if not locked or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
 
     def _call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         try:

@@ -127,6 +127,7 @@ test-js:
 	fi
 	$(call suite,js)
 	$(MAKE) wasm
+	$(call step,node wasm/build.mjs --jwt-only --web-only --out pkg/jwt-only)
 	$(call step,npm --prefix wasm test)
 	$(call passed,js)
 

@@ -205,13 +205,17 @@ impl Error {
 
     /// A short human-readable message; never contains secrets, tokens or passwords.
     pub const fn message(&self) -> &'static str {
-        entry(&MESSAGES, self.index())
+        entry(Self::ALL_MESSAGES, self.index())
     }
 
+    /// Every [`Self::message`], in declaration order (as [`Self::ALL_CODES`]).
+    pub const ALL_MESSAGES: &'static [&'static str] = &MESSAGES;
+
     /// Position of the variant in declaration order: its index into [`Self::ALL_CODES`] and
-    /// `MESSAGES`. Tables rather than `match`es over string literals, which LLVM compiles at
+    /// [`Self::ALL_MESSAGES`] (a compact form for bindings that pass errors as numbers). Tables
+    /// rather than `match`es over string literals, which LLVM compiles at
     /// `opt-level = "z"` into one branch per variant (about 1 KB of wasm for the two).
-    const fn index(&self) -> usize {
+    pub const fn index(&self) -> usize {
         match self {
             Error::Malformed => 0,
             Error::InvalidBase64 => 1,

@@ -6,14 +6,50 @@
 // integers); every check (token structure, signature, claims, keys, roles, scopes, password
 // hashes and policies) runs in the core, and every error the core reports is thrown as an
 // `AuthError` whose `code` is the core's stable code.
+//
+// The raw calling convention (see wasm/src/lib.rs): a call's text and byte inputs are written
+// one after another into the module's input buffer and passed as byte lengths (-1: absent);
+// a call returns a length or count (its text output is in the output buffer) or a negative
+// error number.
 
 /* eslint-disable no-unused-vars */
 function createApi(raw) {
 
-  const ERROR_CODES = Object.freeze(raw.errorCodes().split(' '));
   const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const memory = raw.wasmMemory();
+  const io = new raw.Io();
   const RAW = Symbol('authcore.raw');
   const ALLOW_WEAK = Symbol('authcore.allowWeak');
+
+  /**
+   * Writes the fields (strings as UTF-8, byte arrays as they are, `undefined` as nothing) one
+   * after another into the input buffer; returns their byte lengths (-1 for `undefined`).
+   */
+  function put(...fields) {
+    let max = 0;
+    for (const f of fields) if (f !== undefined) max += typeof f === 'string' ? f.length * 3 : f.length;
+    const ptr = io.input(max); // may grow the memory: read memory.buffer after it
+    const mem = new Uint8Array(memory.buffer, ptr, max);
+    let at = 0;
+    return fields.map((f) => {
+      if (f === undefined) return -1;
+      let n = f.length;
+      if (typeof f === 'string') n = encoder.encodeInto(f, mem.subarray(at)).written;
+      else mem.set(f, at);
+      at += n;
+      return n;
+    });
+  }
+
+  /** The first `n` bytes of the output buffer, as text. */
+  function output(n) {
+    const ptr = io.output();
+    return decoder.decode(new Uint8Array(memory.buffer, ptr, n));
+  }
+
+  const [codeLine, ...MESSAGES] = output(raw.errorTable(io)).split('\n');
+  const ERROR_CODES = Object.freeze(codeLine.split(' '));
 
   /** An error reported by authcore; `code` is one of `ERROR_CODES`. */
   class AuthError extends Error {
@@ -29,14 +65,20 @@ function createApi(raw) {
     throw new AuthError(code, message, claim);
   }
 
-  // The core's errors cross the boundary as "code|message[|claim]"; a caller-required custom
-  // claim is "#i", an index into the `required` list that was passed in.
-  function rethrow(e, required) {
-    if (typeof e !== 'string') throw e;
-    const [code, message, tag] = e.split('|');
-    let claim = tag;
-    if (tag !== undefined && tag[0] === '#') claim = required ? required[Number(tag.slice(1))] : undefined;
-    throw new AuthError(code, claim === undefined ? message : `${message} (${claim})`, claim);
+  // A raw call's result: a negative number is the core's error -(1 + index + 64 * claim),
+  // `index` into ERROR_CODES; `claim` is 0 (none), 1 + i for the caller's i-th required claim
+  // (`required` is that list), or 64 + n for a registered claim whose n-byte name is in the
+  // output buffer.
+  function check(r, required) {
+    if (r >= 0) return r;
+    const v = -r - 1;
+    const index = v % 64;
+    const tag = Math.floor(v / 64);
+    let claim;
+    if (tag >= 64) claim = output(tag - 64);
+    else if (tag > 0 && required) claim = required[tag - 1];
+    const message = MESSAGES[index];
+    throw new AuthError(ERROR_CODES[index], claim === undefined ? message : `${message} (${claim})`, claim);
   }
 
   // ---- argument conversion --------------------------------------------------------------
@@ -91,11 +133,14 @@ function createApi(raw) {
   class Key {
     constructor(secret, kid, allowWeak) {
       const k = optText(kid, 'kid');
-      try {
-        this[RAW] = new raw.Keys(bytes(secret, 'secret', 'invalid_key'), k, allowWeak === ALLOW_WEAK);
-      } catch (e) {
-        rethrow(e);
+      const [secretLen, kidLen] = put(bytes(secret, 'secret', 'invalid_key'), k);
+      const keys = new raw.Keys();
+      const r = keys.addSecret(io, secretLen, kidLen, allowWeak === ALLOW_WEAK);
+      if (r < 0) {
+        keys.free();
+        check(r);
       }
+      this[RAW] = keys;
       this.kid = k;
       Object.defineProperty(this, RAW, { enumerable: false });
       Object.freeze(this);
@@ -115,20 +160,20 @@ function createApi(raw) {
   class KeySet {
     constructor(keys, options = {}) {
       if (!Array.isArray(keys)) fail('invalid_key', 'KeySet takes an array of Key');
-      const set = raw.Keys.set();
+      const set = new raw.Keys();
       try {
         for (const key of keys) {
           if (!(key instanceof Key)) fail('invalid_key', 'KeySet takes an array of Key');
-          set.add(key[RAW]);
+          check(set.addKey(io, key[RAW]));
         }
         const defaultKid = optText(options && options.defaultKid, 'defaultKid');
-        if (defaultKid !== undefined) set.setDefault(defaultKid);
-        set.seal();
+        if (defaultKid !== undefined) check(set.setDefault(io, ...put(defaultKid)));
+        check(set.seal(io));
         this.kids = Object.freeze(keys.map((k) => k.kid));
         this.defaultKid = defaultKid !== undefined ? defaultKid : keys[0].kid;
       } catch (e) {
         set.free();
-        rethrow(e);
+        throw e;
       }
       this[RAW] = set;
       Object.defineProperty(this, RAW, { enumerable: false });
@@ -161,6 +206,8 @@ function createApi(raw) {
   const POLICY_CACHE_SIZE = 64;
   const policies = new Map();
 
+  // A policy: the numbers [flags, leeway, maxTokenLength] and the text fields [issuers,
+  // audiences, required claims, subject, typ] (undefined when absent) of a raw verify call.
   function policyArgs(o) {
     let flags = flag(o, 'verifyAud', NO_VERIFY_AUD) | flag(o, 'verifyExp', NO_VERIFY_EXP)
       | flag(o, 'verifyNbf', NO_VERIFY_NBF) | flag(o, 'verifyIat', NO_VERIFY_IAT);
@@ -170,17 +217,16 @@ function createApi(raw) {
       maxLen = seconds(o.maxTokenLength, 'maxTokenLength');
       flags |= HAS_MAX_LEN;
     }
-    const args = [
-      flags,
-      some(o.issuer, 'issuer'),
-      some(o.audience, 'audience'),
-      some(o.requiredClaims, 'requiredClaims'),
-      optText(o.subject, 'subject'),
-      optText(o.typ, 'typ'),
-      o.leeway === undefined ? 0 : seconds(o.leeway, 'leeway'),
-      maxLen,
-    ];
-    return args;
+    return {
+      numbers: [flags, o.leeway === undefined ? 0 : seconds(o.leeway, 'leeway'), maxLen],
+      fields: [
+        some(o.issuer, 'issuer'),
+        some(o.audience, 'audience'),
+        some(o.requiredClaims, 'requiredClaims'),
+        optText(o.subject, 'subject'),
+        optText(o.typ, 'typ'),
+      ],
+    };
   }
 
   function policyFor(o) {
@@ -188,12 +234,8 @@ function createApi(raw) {
     const id = JSON.stringify(args);
     let policy = policies.get(id);
     if (policy === undefined) {
-      if (policies.size >= POLICY_CACHE_SIZE) {
-        const [oldest, old] = policies.entries().next().value;
-        policies.delete(oldest);
-        old.free();
-      }
-      policy = new raw.Policy(...args);
+      if (policies.size >= POLICY_CACHE_SIZE) policies.delete(policies.keys().next().value);
+      policy = args;
       policies.set(id, policy);
     }
     return policy;
@@ -218,14 +260,11 @@ function createApi(raw) {
     const k = rawKeys(keys);
     const o = options || {};
     const now = nowSeconds(o.now);
-    const policy = hasPolicy(o) ? policyFor(o) : (defaultPolicy ||= new raw.Policy(...policyArgs({})));
-    let payload;
-    try {
-      payload = raw.verify(token, k, policy, now);
-    } catch (e) {
-      rethrow(e, o.requiredClaims === undefined ? undefined : list(o.requiredClaims, 'requiredClaims'));
-    }
-    return JSON.parse(payload);
+    const policy = hasPolicy(o) ? policyFor(o) : (defaultPolicy ||= policyArgs({}));
+    const [tokenLen, ...lens] = put(token, ...policy.fields);
+    const r = raw.verify(io, k, tokenLen, now, ...policy.numbers, ...lens);
+    if (r < 0) check(r, o.requiredClaims === undefined ? undefined : list(o.requiredClaims, 'requiredClaims'));
+    return JSON.parse(output(r));
   }
 
   // ---- sign -------------------------------------------------------------------------------
@@ -255,21 +294,14 @@ function createApi(raw) {
     const typ = o.headerTyp === undefined ? 'JWT' : text(o.headerTyp, 'headerTyp');
     const atJwt = typ.toLowerCase() === 'at+jwt';
     if (!atJwt && typ.toLowerCase() !== 'jwt') fail('invalid_params', 'headerTyp must be "JWT" or "at+jwt"');
-    try {
-      return raw.sign(json, k, optText(o.kid, 'kid'), atJwt);
-    } catch (e) {
-      return rethrow(e);
-    }
+    const [jsonLen, kidLen] = put(json, optText(o.kid, 'kid'));
+    return output(check(raw.sign(io, k, jsonLen, kidLen, atJwt)));
   }
 
   /** The token's header, **unverified** (for routing by `kid`); its shape is still checked. */
   function decodeHeader(token) {
     text(token, 'token', 'malformed');
-    try {
-      return JSON.parse(raw.decodeHeader(token));
-    } catch (e) {
-      return rethrow(e);
-    }
+    return JSON.parse(output(check(raw.decodeHeader(io, ...put(token)))));
   }
 
   // ---- roles and scopes -------------------------------------------------------------------
@@ -293,11 +325,8 @@ function createApi(raw) {
   function hasRole(holder, role, hierarchy) {
     const held = Array.isArray(holder) ? holder : (holder && holder.roles) ?? [];
     if (!Array.isArray(held)) fail('invalid_claim', 'a claim has an invalid type or value (roles)', 'roles');
-    try {
-      return raw.anyRole(joined(held, 'roles', 'invalid_claim'), joined(role, 'role'), hierarchyList(hierarchy));
-    } catch (e) {
-      return rethrow(e);
-    }
+    const lens = put(joined(held, 'roles', 'invalid_claim'), joined(role, 'role'), hierarchyList(hierarchy));
+    return check(raw.anyRole(io, ...lens)) === 1;
   }
 
   /**
@@ -308,29 +337,31 @@ function createApi(raw) {
     const granted = typeof holder === 'string' ? holder : (holder && holder.scope) ?? '';
     if (typeof granted !== 'string') fail('invalid_claim', 'a claim has an invalid type or value (scope)', 'scope');
     const req = typeof required === 'string' ? required.split(' ').filter((s) => s !== '') : required;
-    try {
-      return raw.hasScopes(granted, joined(req, 'required scopes'));
-    } catch (e) {
-      return rethrow(e);
-    }
+    return check(raw.hasScopes(io, ...put(granted, joined(req, 'required scopes')))) === 1;
   }
 
   const api = {
     AuthError, ERROR_CODES, Key, KeySet, sign, verify, decodeHeader, hasRole, hasScopes,
   };
 
+  // A build without a feature (see wasm/Cargo.toml) keeps the same functions; they throw.
+  const missing = (what) => () => fail('invalid_params', `this build of authcore has no ${what}`);
+  if (raw.anyRole === undefined) {
+    const none = missing('role and scope checks');
+    Object.assign(api, { hasRole: none, hasScopes: none });
+  }
   if (raw.hasPasswords()) {
-    Object.assign(api, createPasswordApi(raw, { fail, rethrow, bytes, text }));
+    Object.assign(api, createPasswordApi(raw, { io, put, output, check, fail, bytes, text }));
   } else {
-    const missing = () => fail('invalid_params', 'this build of authcore has no password support');
+    const none = missing('password support');
     Object.assign(api, {
-      hashPassword: missing, verifyPassword: missing, needsRehash: missing, checkPassword: missing,
+      hashPassword: none, verifyPassword: none, needsRehash: none, checkPassword: none,
     });
   }
   return Object.freeze(api);
 }
 
-function createPasswordApi(raw, { fail, rethrow, bytes, text }) {
+function createPasswordApi(raw, { io, put, output, check, fail, bytes, text }) {
 
   // Enough random bytes for the longest salt the core accepts; it uses the first saltLength.
   const MAX_SALT_LEN = 64;
@@ -364,12 +395,10 @@ function createPasswordApi(raw, { fail, rethrow, bytes, text }) {
    */
   function hashPassword(password, params) {
     const pw = bytes(password, 'password', 'invalid_params');
-    const p = argon2Params(params);
+    const [algorithm, ...numbers] = argon2Params(params);
     const salt = globalThis.crypto.getRandomValues(new Uint8Array(MAX_SALT_LEN));
     try {
-      return raw.hashPassword(pw, salt, pepperOf(params), ...p);
-    } catch (e) {
-      return rethrow(e);
+      return output(check(raw.hashPassword(io, ...put(pw, pepperOf(params), salt, algorithm), ...numbers)));
     } finally {
       salt.fill(0);
     }
@@ -378,20 +407,14 @@ function createPasswordApi(raw, { fail, rethrow, bytes, text }) {
   /** `true` if the password matches the stored Argon2 or bcrypt hash, `false` if not. */
   function verifyPassword(password, hash, options) {
     const pw = bytes(password, 'password', 'invalid_params');
-    try {
-      return raw.verifyPassword(pw, text(hash, 'hash', 'invalid_hash'), pepperOf(options));
-    } catch (e) {
-      return rethrow(e);
-    }
+    const lens = put(pw, pepperOf(options), text(hash, 'hash', 'invalid_hash'));
+    return check(raw.verifyPassword(io, ...lens)) === 1;
   }
 
   /** `true` if the stored hash was made with other parameters than `params` (or is bcrypt). */
   function needsRehash(hash, params) {
-    try {
-      return raw.needsRehash(text(hash, 'hash', 'invalid_hash'), ...argon2Params(params));
-    } catch (e) {
-      return rethrow(e);
-    }
+    const [algorithm, ...numbers] = argon2Params(params);
+    return check(raw.needsRehash(io, ...put(text(hash, 'hash', 'invalid_hash'), algorithm), ...numbers)) === 1;
   }
 
   /**
@@ -402,12 +425,9 @@ function createPasswordApi(raw, { fail, rethrow, bytes, text }) {
     const o = policy || {};
     const rejectCommon = o.rejectCommon;
     if (rejectCommon !== undefined && typeof rejectCommon !== 'boolean') fail('invalid_params', 'rejectCommon must be a boolean');
-    try {
-      raw.checkPassword(text(password, 'password'), count(o, 'minLength'), count(o, 'maxBytes'),
-        count(o, 'requireClasses', 255), rejectCommon);
-    } catch (e) {
-      rethrow(e);
-    }
+    const [len] = put(text(password, 'password'));
+    check(raw.checkPassword(io, len, count(o, 'minLength'), count(o, 'maxBytes'),
+      count(o, 'requireClasses', 255), rejectCommon));
   }
 
   return { hashPassword, verifyPassword, needsRehash, checkPassword };

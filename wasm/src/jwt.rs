@@ -1,14 +1,15 @@
-//! HS256 tokens (`authcore::jwt`): keys, key sets, verification policies, sign and verify.
+//! HS256 tokens (`authcore::jwt`): keys, key sets, sign, verify and header decoding.
 
-use crate::throw;
-use alloc::string::String;
+use crate::{finish, Io};
 use alloc::vec::Vec;
 use authcore::jwt::{self, EncodeOptions, KeyRing, KeyStore, Typ, Validation};
 use authcore::Error;
 use wasm_bindgen::prelude::*;
 
-/// One HS256 key (from [`Keys::new`]) or a key set for rotation (from [`Keys::set`]).
+/// One HS256 key (made by [`Keys::add_secret`]) or a key set for rotation (made by
+/// [`Keys::add_key`]).
 #[wasm_bindgen]
+#[derive(Default)]
 pub struct Keys {
     keys: Vec<jwt::Key>,
     default: usize,
@@ -17,61 +18,79 @@ pub struct Keys {
 
 #[wasm_bindgen]
 impl Keys {
-    /// One key. `weak_key` for a short secret (unless `allow_weak`), `invalid_key` for a bad `kid`.
+    /// No key yet.
     #[wasm_bindgen(constructor)]
-    pub fn new(secret: &[u8], kid: Option<String>, allow_weak: bool) -> Result<Keys, JsValue> {
-        let kid = kid.as_deref();
-        let key = match (allow_weak, kid) {
-            (true, kid) => jwt::Key::insecure_allow_weak(secret, kid),
-            (false, Some(kid)) => jwt::Key::with_kid(secret, kid),
-            (false, None) => jwt::Key::new(secret),
-        }
-        .map_err(throw)?;
-        Ok(Keys {
-            keys: alloc::vec![key],
-            default: 0,
-            single: true,
-        })
+    pub fn new() -> Keys {
+        Keys::default()
     }
 
-    /// An empty key set.
-    pub fn set() -> Keys {
-        Keys {
-            keys: Vec::new(),
-            default: 0,
-            single: false,
-        }
+    /// Makes this a single key from the input `secret` (`secret_len` bytes, zeroed afterwards)
+    /// and an optional `kid` (`kid_len < 0`: none). `weak_key` for a short secret (unless
+    /// `allow_weak`), `invalid_key` for a bad `kid` or when this already holds keys.
+    #[wasm_bindgen(js_name = addSecret)]
+    pub fn add_secret(
+        &mut self,
+        io: &mut Io,
+        secret_len: usize,
+        kid_len: i32,
+        allow_weak: bool,
+    ) -> i32 {
+        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
+        let key = key.and_then(|()| {
+            let (mut f, _) = io.fields();
+            let secret = f.bytes(secret_len)?;
+            match (allow_weak, f.opt_text(kid_len)?) {
+                (true, kid) => jwt::Key::insecure_allow_weak(secret, kid),
+                (false, Some(kid)) => jwt::Key::with_kid(secret, kid),
+                (false, None) => jwt::Key::new(secret),
+            }
+        });
+        io.wipe_input(secret_len);
+        let r = key.map(|key| {
+            self.keys.push(key);
+            self.single = true;
+            0
+        });
+        finish(io, r)
     }
 
-    /// Adds a copy of a single key. `invalid_key` if its `kid` (or the absence of one) is taken.
-    pub fn add(&mut self, key: &Keys) -> Result<(), JsValue> {
-        let Some(k) = key.keys.first().filter(|_| key.single && !self.single) else {
-            return Err(throw(Error::InvalidKey));
+    /// Adds a copy of a single key to this set. `invalid_key` if its `kid` (or the absence
+    /// of one) is taken, or when either side is not what it should be.
+    #[wasm_bindgen(js_name = addKey)]
+    pub fn add_key(&mut self, io: &mut Io, key: &Keys) -> i32 {
+        let r = match key.keys.first().filter(|_| key.single && !self.single) {
+            None => Err(Error::InvalidKey),
+            Some(k) => {
+                self.keys.push(k.clone());
+                KeyRing::new(&self.keys, self.default)
+                    .map(|_| 0)
+                    .inspect_err(|_| {
+                        self.keys.pop();
+                    })
+            }
         };
-        self.keys.push(k.clone());
-        if let Err(e) = KeyRing::new(&self.keys, self.default) {
-            self.keys.pop();
-            return Err(throw(e));
-        }
-        Ok(())
+        finish(io, r)
     }
 
-    /// Makes the key with this `kid` the default. `unknown_kid` if absent.
+    /// Makes the key whose `kid` is the input text (`kid_len` bytes) the default. `unknown_kid`
+    /// if absent.
     #[wasm_bindgen(js_name = setDefault)]
-    pub fn set_default(&mut self, kid: &str) -> Result<(), JsValue> {
-        self.default = self
-            .keys
-            .iter()
-            .position(|k| k.kid() == Some(kid))
-            .ok_or_else(|| throw(Error::UnknownKid))?;
-        Ok(())
+    pub fn set_default(&mut self, io: &mut Io, kid_len: usize) -> i32 {
+        let (mut f, _) = io.fields();
+        let r = f.text(kid_len, Error::InvalidParams).and_then(|kid| {
+            let at = self.keys.iter().position(|k| k.kid() == Some(kid));
+            at.ok_or(Error::UnknownKid)
+        });
+        let r = r.map(|at| {
+            self.default = at;
+            0
+        });
+        finish(io, r)
     }
 
     /// `invalid_key` when the set is empty.
-    pub fn seal(&self) -> Result<(), JsValue> {
-        KeyRing::new(&self.keys, self.default)
-            .map(|_| ())
-            .map_err(throw)
+    pub fn seal(&self, io: &mut Io) -> i32 {
+        finish(io, KeyRing::new(&self.keys, self.default).map(|_| 0))
     }
 }
 
@@ -84,160 +103,103 @@ impl Keys {
     }
 }
 
-/// Claim checks for [`verify_with_key`] and [`verify_with_set`], built once from the caller's
-/// options. Lists arrive as one string (see [`split_list`]; the wrapper refuses NUL inside an
-/// item), so no per-item marshalling is needed.
-#[wasm_bindgen]
-pub struct Policy {
-    issuers: Option<String>,
-    audiences: Option<String>,
-    required: Option<String>,
-    subject: Option<String>,
-    token_type: Option<String>,
-    leeway: u64,
-    max_token_len: usize,
-    flags: u32,
-}
-
-/// [`Policy`] flag bits.
+/// [`verify`]'s flag bits: checks turned off, and whether `max_token_len` is given.
 const NO_VERIFY_AUD: u32 = 1;
 const NO_VERIFY_EXP: u32 = 2;
 const NO_VERIFY_NBF: u32 = 4;
 const NO_VERIFY_IAT: u32 = 8;
 const HAS_MAX_LEN: u32 = 16;
 
+/// Verifies the input token (`token_len` bytes) with `keys` at time `now`; the claim checks
+/// come from `flags`, `leeway`, `max_token_len` and the optional input fields that follow the
+/// token: accepted issuers, accepted audiences and required claims (lists), the expected
+/// subject and token type (texts); a negative length means absent. Writes the verified payload
+/// JSON to the output and returns its length.
 #[wasm_bindgen]
-impl Policy {
-    /// `flags` turns checks off; an absent list or string is `undefined`. `leeway` and
-    /// `max_token_len` are non-negative integers.
-    #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        flags: u32,
-        issuers: Option<String>,
-        audiences: Option<String>,
-        required: Option<String>,
-        subject: Option<String>,
-        token_type: Option<String>,
-        leeway: f64,
-        max_token_len: f64,
-    ) -> Policy {
-        Policy {
-            issuers,
-            audiences,
-            required,
-            subject,
-            token_type,
-            leeway: leeway as u64,
-            max_token_len: if flags & HAS_MAX_LEN != 0 {
-                max_token_len as usize
-            } else {
-                jwt::DEFAULT_MAX_TOKEN_LEN
-            },
-            flags,
-        }
-    }
-}
-
-/// Splits a list that the wrapper encoded as `""` (empty) or NUL followed by the items
-/// separated by NUL, so that `[]` and `[""]` stay distinct.
-pub(crate) fn split_list(list: &str) -> Vec<&str> {
-    list.strip_prefix('\0')
-        .map_or_else(Vec::new, |items| items.split(['\0']).collect())
-}
-
-impl Policy {
-    fn with<R>(&self, f: impl FnOnce(&Validation<'_>) -> R) -> R {
-        let (issuers, audiences, required) = (
-            self.issuers.as_deref().map(split_list),
-            self.audiences.as_deref().map(split_list),
-            self.required.as_deref().map(split_list),
-        );
-        let on = |bit: u32| self.flags & bit == 0;
+#[allow(clippy::too_many_arguments)]
+pub fn verify(
+    io: &mut Io,
+    keys: &Keys,
+    token_len: usize,
+    now: f64,
+    flags: u32,
+    leeway: f64,
+    max_token_len: f64,
+    issuers_len: i32,
+    audiences_len: i32,
+    required_len: i32,
+    subject_len: i32,
+    typ_len: i32,
+) -> i32 {
+    let (mut f, out) = io.fields();
+    let r = (|| {
+        let token = f.bytes(token_len)?;
+        let issuers = f.opt_list(issuers_len)?;
+        let audiences = f.opt_list(audiences_len)?;
+        let required = f.opt_list(required_len)?;
+        let on = |bit: u32| flags & bit == 0;
         let mut v = Validation::new();
-        v.leeway = self.leeway;
+        v.leeway = leeway as u64;
         v.issuer = issuers.as_deref();
         v.audience = audiences.as_deref();
         v.verify_aud = on(NO_VERIFY_AUD);
-        v.subject = self.subject.as_deref();
-        v.token_type = self.token_type.as_deref();
+        v.subject = f.opt_text(subject_len)?;
+        v.token_type = f.opt_text(typ_len)?;
         if let Some(r) = required.as_deref() {
             v.required = r;
         }
         v.verify_exp = on(NO_VERIFY_EXP);
         v.verify_nbf = on(NO_VERIFY_NBF);
         v.verify_iat = on(NO_VERIFY_IAT);
-        v.max_token_len = self.max_token_len;
-        f(&v)
-    }
-}
-
-/// Verifies `token` with `keys` and returns the verified payload JSON.
-#[wasm_bindgen]
-pub fn verify(token: &str, keys: &Keys, policy: &Policy, now: f64) -> Result<String, JsValue> {
-    let token = token.as_bytes();
-    let mut buf = alloc::vec![0u8; token.len()];
-    let payload = keys
-        .with(|store| {
-            policy.with(|v| jwt::verify(token, store, v, now as u64, &mut buf).map(|ok| ok.payload))
-        })
-        .map_err(throw)?;
-    // The core only hands out payloads that passed its UTF-8 check.
-    core::str::from_utf8(payload)
-        .map(String::from)
-        .map_err(|_| throw(Error::Malformed))
-}
-
-/// Signs the JSON `payload`. With one key, `kid` overrides the key's own in the header; with a
-/// set, `kid` picks the signing key (`unknown_kid` if absent), else the default key signs.
-#[wasm_bindgen]
-pub fn sign(
-    payload: &str,
-    keys: &Keys,
-    kid: Option<String>,
-    at_jwt: bool,
-) -> Result<String, JsValue> {
-    let ring;
-    let (key, header_kid) = match keys.keys.first() {
-        Some(key) if keys.single => (key, kid.as_deref()),
-        _ => {
-            ring = KeyRing::new(&keys.keys, keys.default).map_err(throw)?;
-            (ring.select(kid.as_deref()).map_err(throw)?, None)
+        if !on(HAS_MAX_LEN) {
+            v.max_token_len = max_token_len as usize;
         }
-    };
-    let opts = EncodeOptions {
-        typ: if at_jwt { Typ::AtJwt } else { Typ::Jwt },
-        kid: header_kid,
-    };
-    let len = jwt::encoded_len(payload.len(), opts.kid.or(key.kid()), opts.typ);
-    let mut out = alloc::vec![0u8; len];
-    let n = jwt::encode_json(payload.as_bytes(), key, &opts, &mut out).map_err(throw)?;
-    out.truncate(n);
-    // A token is base64url and dots: always ASCII.
-    String::from_utf8(out).map_err(|_| throw(Error::Malformed))
+        out.resize(token.len(), 0);
+        // The core decodes the payload to the start of the buffer.
+        keys.with(|store| jwt::verify(token, store, &v, now as u64, out).map(|ok| ok.payload.len()))
+    })();
+    finish(io, r)
 }
 
-/// The token's header JSON, checked for shape but **not verified**.
+/// Signs the input payload JSON (`payload_len` bytes), followed by an optional `kid`
+/// (`kid_len < 0`: none). With one key, `kid` overrides the key's own in the header; with a
+/// set, `kid` picks the signing key (`unknown_kid` if absent), else the default key signs.
+/// Writes the token to the output and returns its length.
+#[wasm_bindgen]
+pub fn sign(io: &mut Io, keys: &Keys, payload_len: usize, kid_len: i32, at_jwt: bool) -> i32 {
+    let (mut f, out) = io.fields();
+    let r = (|| {
+        let payload = f.bytes(payload_len)?;
+        let kid = f.opt_text(kid_len)?;
+        let ring;
+        let (key, header_kid) = match keys.keys.first() {
+            Some(key) if keys.single => (key, kid),
+            _ => {
+                ring = KeyRing::new(&keys.keys, keys.default)?;
+                (ring.select(kid)?, None)
+            }
+        };
+        let opts = EncodeOptions {
+            typ: if at_jwt { Typ::AtJwt } else { Typ::Jwt },
+            kid: header_kid,
+        };
+        out.resize(
+            jwt::encoded_len(payload.len(), opts.kid.or(key.kid()), opts.typ),
+            0,
+        );
+        jwt::encode_json(payload, key, &opts, out)
+    })();
+    finish(io, r)
+}
+
+/// Writes the input token's (`token_len` bytes) header JSON, checked for shape but **not
+/// verified**, to the output and returns its length.
 #[wasm_bindgen(js_name = decodeHeader)]
-pub fn decode_header(token: &str) -> Result<String, JsValue> {
-    let token = token.as_bytes();
-    let mut buf = alloc::vec![0u8; token.len()];
-    let json = jwt::decode_header(token, &mut buf).map_err(throw)?;
-    core::str::from_utf8(json)
-        .map(String::from)
-        .map_err(|_| throw(Error::Malformed))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_list;
-
-    #[test]
-    fn lists_keep_empty_items_apart_from_no_items() {
-        assert_eq!(split_list(""), Vec::<&str>::new());
-        assert_eq!(split_list("\0"), vec![""]);
-        assert_eq!(split_list("\0a"), vec!["a"]);
-        assert_eq!(split_list("\0a\0"), vec!["a", ""]);
-        assert_eq!(split_list("\0a,b\0c d"), vec!["a,b", "c d"]);
-    }
+pub fn decode_header(io: &mut Io, token_len: usize) -> i32 {
+    let (mut f, out) = io.fields();
+    let r = f.bytes(token_len).and_then(|token| {
+        out.resize(token.len(), 0);
+        jwt::decode_header(token, out).map(<[u8]>::len)
+    });
+    finish(io, r)
 }

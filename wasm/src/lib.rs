@@ -1,10 +1,18 @@
 //! wasm-bindgen exports of `authcore` for JavaScript.
 //!
-//! This layer only converts: JavaScript strings and byte arrays in, strings out, and every
-//! `authcore::Error` out as a thrown string `"code|message"` (or `"code|message|claim"`) that
-//! the package's JavaScript wrapper turns into an `AuthError`. All checks live in the core.
-//! Numbers cross as `f64` (JavaScript numbers); the wrapper has already checked that they are
-//! non-negative safe integers, and `as` conversions saturate, so nothing here can panic.
+//! This layer only converts; every check lives in the core. Its calling convention is built
+//! for a small module, with numbers as the only values that cross the boundary:
+//!
+//! - the caller writes a call's text and byte inputs one after another into [`Io`]'s input
+//!   buffer (`Io::input` makes room and returns its address) and passes their byte lengths;
+//! - a call returns a non-negative number (a length, a count or a boolean) or a negative error
+//!   number (see [`fail`]); text output (a payload, a token, a hash) goes to `Io`'s output
+//!   buffer (`Io::output` returns its address) and the returned number is its length.
+//!
+//! The package's JavaScript wrapper encodes and decodes the bytes and turns error numbers into
+//! `AuthError`s carrying the core's codes. Numbers cross as `f64` where they may exceed 32 bits
+//! (the wrapper has checked that they are non-negative safe integers; `as` saturates), so
+//! nothing here can panic.
 #![cfg_attr(target_family = "wasm", no_std)]
 #![forbid(unsafe_code)]
 
@@ -23,50 +31,63 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
 }
 
+#[cfg(feature = "authz")]
 mod authz;
+mod io;
 mod jwt;
 #[cfg(feature = "password")]
 mod password;
 
-use alloc::string::String;
+pub use io::Io;
+
 use authcore::{Claim, Error};
 use wasm_bindgen::prelude::*;
 
-/// The thrown value for a core error: `code|message[|claim]`. A caller-required custom claim
-/// is named by its index as `#` and three digits (the wrapper maps it back to the name it
-/// passed).
-pub(crate) fn throw(e: Error) -> JsValue {
-    let mut s = String::with_capacity(72);
-    for part in [e.code(), "|", e.message()] {
-        s.push_str(part);
-    }
-    match e.claim() {
-        Some(Claim::Required(i)) => {
-            s.push_str("|#");
-            let digits = [i / 100, i / 10 % 10, i % 10].map(|d| b'0' + d);
-            s.push_str(core::str::from_utf8(&digits).unwrap_or_default());
-        }
+/// Claim numbers in an error number: required-claim indexes `0..REQUIRED_LIMIT`, a named claim
+/// (whose name is then in the output buffer) `NAMED + name length`.
+const REQUIRED_LIMIT: usize = 64;
+const NAMED: usize = 64;
+
+/// The error number for `e`: `-(1 + index + 64 * claim)`, where `index` is the error's position
+/// in [`Error::ALL_CODES`] and `claim` is 0 (none), `1 + i` for the caller's `i`-th required
+/// claim, or `64 + n` for a registered claim whose `n`-byte name this writes to the output.
+pub(crate) fn fail(io: &mut Io, e: Error) -> i32 {
+    let claim = match e.claim() {
+        None => 0,
+        Some(Claim::Required(i)) => 1 + usize::from(i).min(REQUIRED_LIMIT - 2),
         Some(c) => {
-            s.push('|');
-            s.push_str(c.name().unwrap_or_default());
+            let name = c.name().unwrap_or_default();
+            io.set_output(name.as_bytes());
+            NAMED + name.len()
         }
-        None => {}
-    }
-    JsValue::from_str(&s)
+    };
+    let n = 1 + e.index() + 64 * claim;
+    -i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// Every error code the core defines, in declaration order, separated by spaces.
-#[wasm_bindgen(js_name = errorCodes)]
-pub fn error_codes() -> String {
-    // A plain loop: `join` brings its own copy routine (+158 B of wasm).
-    let mut s = String::new();
-    for code in Error::ALL_CODES {
-        if !s.is_empty() {
-            s.push(' ');
-        }
-        s.push_str(code);
+/// The result of a call: `Ok(n)` as `n`, an error as its error number.
+pub(crate) fn finish(io: &mut Io, r: Result<usize, Error>) -> i32 {
+    match r {
+        Ok(n) => i32::try_from(n).unwrap_or(i32::MAX),
+        Err(e) => fail(io, e),
     }
-    s
+}
+
+/// Writes every error code (space-separated), a newline, then every message
+/// (newline-separated), both in [`Error::ALL_CODES`] order, to the output; returns the length.
+#[wasm_bindgen(js_name = errorTable)]
+pub fn error_table(io: &mut Io) -> usize {
+    io.clear_output();
+    for (sep, table) in [(b' ', Error::ALL_CODES), (b'\n', Error::ALL_MESSAGES)] {
+        for (i, s) in table.iter().enumerate() {
+            if i > 0 {
+                io.push_output(&[sep]);
+            }
+            io.push_output(s.as_bytes());
+        }
+        io.push_output(b"\n");
+    }
+    io.output_len()
 }
 
 /// Whether this module was built with password hashing.

@@ -129,7 +129,8 @@ fn known_header(seg: &[u8]) -> Option<Header> {
 
 /// Verifies `token` with a key chosen from `keys`, validates its claims at time `now` (Unix
 /// seconds), and returns them. `buf` receives the decoded header and payload; it needs
-/// `token.len() * 3 / 4` bytes at most (`BufferTooSmall` otherwise).
+/// `token.len() * 3 / 4` bytes at most (`BufferTooSmall` otherwise). The payload is decoded
+/// to the start of `buf` (`payload` is `buf[..payload.len()]`).
 pub fn verify<'b, K: KeyStore + ?Sized>(
     token: &[u8],
     keys: &K,
@@ -140,8 +141,8 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
     let parts = split_fast(token, validation.max_token_len)?;
     // Decoding validates the alphabet and canonical form of every segment up front, so a bad
     // segment anywhere is `InvalidBase64` before any JSON is looked at. A header other than the
-    // two well-known ones lands in `buf`, the payload after it; the payload is not parsed
-    // before the MAC check.
+    // two well-known ones lands at the end of `buf`, the payload at its start; the payload is
+    // not parsed before the MAC check.
     let known = known_header(parts.header);
     let header_len = match known {
         Some(_) => 0,
@@ -150,8 +151,10 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
     if header_len > MAX_HEADER_LEN {
         return Err(classify(token, Error::InvalidHeader));
     }
-    let (header_buf, payload_buf) = buf
-        .split_at_mut_checked(header_len)
+    let (payload_buf, header_buf) = buf
+        .len()
+        .checked_sub(header_len)
+        .and_then(|at| buf.split_at_mut_checked(at))
         .ok_or_else(|| classify(token, Error::BufferTooSmall))?;
     let decoded = decode_segments(&parts, known.is_none(), header_buf, payload_buf);
     let Decoded {
@@ -305,6 +308,39 @@ mod tests {
             assert_eq!(got, want, "{t}");
             if t.matches('.').count() != 2 {
                 assert_eq!(got, Err(Error::Malformed), "{t}");
+            }
+        }
+    }
+
+    #[test]
+    fn payload_is_decoded_to_the_start_of_the_buffer() {
+        use super::super::{encode_json, EncodeOptions, Key, Typ};
+        let payload = br#"{"exp":100,"sub":"s"}"#;
+        for typ in [Typ::Jwt, Typ::AtJwt] {
+            // A well-known header (no kid) and one that is decoded into the buffer (kid).
+            for kid in [None, Some("k1")] {
+                let key = match kid {
+                    Some(kid) => Key::with_kid(&[7u8; 32], kid).unwrap(),
+                    None => Key::new(&[7u8; 32]).unwrap(),
+                };
+                let opts = EncodeOptions { typ, kid: None };
+                let mut token = [0u8; 256];
+                let n = encode_json(payload, &key, &opts, &mut token).unwrap();
+                let mut buf = [0xAAu8; 256];
+                let len = verify(&token[..n], &key, &Validation::new(), 50, &mut buf)
+                    .unwrap()
+                    .payload
+                    .len();
+                assert_eq!(&buf[..len], payload);
+                // The smallest buffer that holds header and payload still works.
+                let header = token[..n].split(|&b| b == b'.').next().unwrap();
+                let need = match known_header(header) {
+                    Some(_) => 0,
+                    None => b64::decoded_len(header),
+                };
+                let mut small = std::vec![0u8; need + len];
+                assert!(verify(&token[..n], &key, &Validation::new(), 50, &mut small).is_ok());
+                assert_eq!(&small[..len], payload);
             }
         }
     }

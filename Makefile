@@ -81,6 +81,9 @@ test-rust:
 	$(call step,cargo fmt --all --check)
 	$(call step,cargo clippy --workspace --all-targets -- -D warnings)
 	$(call step,cargo test --workspace)
+	# The web build's smaller verifier paths: same decisions on the unit tests, the shared
+	# vectors and the attack suite.
+	$(call step,cargo test -p authcore --features size_opt --lib --test vectors --test attacks --test jwt)
 	for t in $(NO_STD_TARGETS); do
 	  $(call step,cargo build -p authcore --target $$t --no-default-features --features $(CORE_FEATURES))
 	done

@@ -7,9 +7,9 @@
 // wasm-bindgen (the CLI must match the crate's pinned version), wasm-opt (binaryen).
 //
 // The two builds are tuned for where they run. The web module is downloaded, so it is built
-// for size: opt-level "z", rolled SHA-256 rounds, wasm-opt -Oz. The Node module is read from
-// disk, so it is built for speed: the same profile with opt-level 3, unrolled SHA-256 and
-// wasm-opt -O3 (about 1.5x faster verify and 2x faster sign, for some 30 KB more wasm).
+// for size: opt-level "z", rolled SHA-256 rounds, the core's `size_opt` paths, wasm-opt -Oz.
+// The Node module is read from disk, so it is built for speed: the same profile with opt-level
+// 3, unrolled SHA-256 and wasm-opt -O3 (about 1.5x faster verify and 2x faster sign, for some 30 KB more wasm).
 //
 // Usage: node build.mjs [--jwt-only] [--features LIST] [--web-only] [--out DIR] [--names FILE]
 //   --jwt-only   build with JWT alone: no password hashing, no role and scope checks
@@ -32,8 +32,8 @@ const BINDGEN_VERSION = '0.2.130';
 // lets constant address offsets fold into loads and stores, sound here because the first KiB
 // is the bottom of Rust's 1 MiB stack (reached only by a stack overflow, which traps anyway).
 const TUNING = {
-  size: { optLevel: 'z', rustflags: '--cfg sha2_backend_soft="compact"', wasmOpt: ['-Oz', '--converge', '--low-memory-unused'] },
-  speed: { optLevel: '3', rustflags: '', wasmOpt: ['-O3'] },
+  size: { optLevel: 'z', rustflags: '--cfg sha2_backend_soft="compact"', features: ['size_opt'], wasmOpt: ['-Oz', '--converge', '--low-memory-unused'] },
+  speed: { optLevel: '3', rustflags: '', features: [], wasmOpt: ['-O3'] },
 };
 
 const args = process.argv.slice(2);
@@ -54,7 +54,8 @@ function cargoBuild(tuning) {
   const targetDir = path.join(ROOT, 'target', 'wasm-pkg', tuning);
   const argv = ['build', '-p', 'authcore-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'size', '--target-dir', targetDir];
   if (jwtOnly) argv.push('--no-default-features');
-  if (features) argv.push('--features', features);
+  const all = [...TUNING[tuning].features, ...(features ? [features] : [])];
+  if (all.length) argv.push('--features', all.join(','));
   run('cargo', argv, {
     // wasm-bindgen needs the target_features section that `strip = true` would remove;
     // wasm-opt strips everything else afterwards.

@@ -155,45 +155,49 @@ impl Error {
     }
 
     /// Every code, in declaration order (for bindings and docs that list them).
-    pub const ALL_CODES: &'static [&'static str] = &[
-        "malformed",
-        "invalid_base64",
-        "token_too_large",
-        "nesting_too_deep",
-        "unsupported_alg",
-        "invalid_header",
-        "unknown_kid",
-        "invalid_signature",
-        "expired",
-        "not_yet_valid",
-        "issued_in_future",
-        "invalid_issuer",
-        "invalid_audience",
-        "invalid_subject",
-        "missing_claim",
-        "invalid_claim",
-        "duplicate_claim",
-        "wrong_token_type",
-        "weak_key",
-        "invalid_key",
-        "buffer_too_small",
-        "invalid_payload",
-        "invalid_hash",
-        "hash_params_out_of_bounds",
-        "invalid_params",
-        "insufficient_memory",
-        "password_mismatch",
-        "password_too_short",
-        "password_too_long",
-        "password_too_common",
-        "password_too_weak",
-        "forbidden",
-        "missing_scope",
-        "token_reused",
-        "token_revoked",
-        "rate_limited",
+    pub const ALL_CODES: &'static [&'static str] = &split_table::<37>(Self::CODES_TEXT, b' ');
+
+    /// [`Self::ALL_CODES`] as one text, separated by spaces (a binding can hand this over
+    /// whole, without the table).
+    pub const CODES_TEXT: &'static str = concat!(
+        "malformed ",
+        "invalid_base64 ",
+        "token_too_large ",
+        "nesting_too_deep ",
+        "unsupported_alg ",
+        "invalid_header ",
+        "unknown_kid ",
+        "invalid_signature ",
+        "expired ",
+        "not_yet_valid ",
+        "issued_in_future ",
+        "invalid_issuer ",
+        "invalid_audience ",
+        "invalid_subject ",
+        "missing_claim ",
+        "invalid_claim ",
+        "duplicate_claim ",
+        "wrong_token_type ",
+        "weak_key ",
+        "invalid_key ",
+        "buffer_too_small ",
+        "invalid_payload ",
+        "invalid_hash ",
+        "hash_params_out_of_bounds ",
+        "invalid_params ",
+        "insufficient_memory ",
+        "password_mismatch ",
+        "password_too_short ",
+        "password_too_long ",
+        "password_too_common ",
+        "password_too_weak ",
+        "forbidden ",
+        "missing_scope ",
+        "token_reused ",
+        "token_revoked ",
+        "rate_limited ",
         "store_unavailable",
-    ];
+    );
 
     /// The claim an error is about, if any.
     pub const fn claim(&self) -> Option<Claim> {
@@ -210,6 +214,47 @@ impl Error {
 
     /// Every [`Self::message`], in declaration order (as [`Self::ALL_CODES`]).
     pub const ALL_MESSAGES: &'static [&'static str] = &MESSAGES;
+
+    /// [`Self::ALL_MESSAGES`] as one text, separated by newlines.
+    pub const MESSAGES_TEXT: &'static str = concat!(
+        "token or input is malformed\n",
+        "segment is not canonical unpadded base64url\n",
+        "token exceeds the size limit\n",
+        "JSON nesting exceeds the depth limit\n",
+        "algorithm not allowed (only HS256)\n",
+        "token header is not acceptable\n",
+        "no key for the token's kid\n",
+        "signature verification failed\n",
+        "token has expired\n",
+        "token is not yet valid (nbf)\n",
+        "token was issued in the future (iat)\n",
+        "invalid issuer\n",
+        "invalid audience\n",
+        "invalid subject\n",
+        "a required claim is missing\n",
+        "a claim has an invalid type or value\n",
+        "a registered claim appears more than once\n",
+        "wrong token type\n",
+        "secret must be at least 32 bytes\n",
+        "invalid key or key set\n",
+        "buffer too small\n",
+        "claims could not be (de)serialized\n",
+        "hash string is malformed or unsupported\n",
+        "hash parameters are outside the allowed bounds\n",
+        "invalid parameters\n",
+        "not enough memory for these hash parameters\n",
+        "password does not match\n",
+        "password is too short\n",
+        "password is too long\n",
+        "password is too common\n",
+        "password lacks required character classes\n",
+        "required role not held\n",
+        "required scope missing\n",
+        "refresh token reused; session revoked\n",
+        "token has been revoked\n",
+        "too many attempts\n",
+        "session store unavailable",
+    );
 
     /// Position of the variant in declaration order: its index into [`Self::ALL_CODES`] and
     /// [`Self::ALL_MESSAGES`] (a compact form for bindings that pass errors as numbers). Tables
@@ -259,45 +304,34 @@ impl Error {
 }
 
 /// [`Error::message`] of each variant, in declaration order (as [`Error::ALL_CODES`]).
-const MESSAGES: [&str; 37] = [
-    "token or input is malformed",
-    "segment is not canonical unpadded base64url",
-    "token exceeds the size limit",
-    "JSON nesting exceeds the depth limit",
-    "algorithm not allowed (only HS256)",
-    "token header is not acceptable",
-    "no key for the token's kid",
-    "signature verification failed",
-    "token has expired",
-    "token is not yet valid (nbf)",
-    "token was issued in the future (iat)",
-    "invalid issuer",
-    "invalid audience",
-    "invalid subject",
-    "a required claim is missing",
-    "a claim has an invalid type or value",
-    "a registered claim appears more than once",
-    "wrong token type",
-    "secret must be at least 32 bytes",
-    "invalid key or key set",
-    "buffer too small",
-    "claims could not be (de)serialized",
-    "hash string is malformed or unsupported",
-    "hash parameters are outside the allowed bounds",
-    "invalid parameters",
-    "not enough memory for these hash parameters",
-    "password does not match",
-    "password is too short",
-    "password is too long",
-    "password is too common",
-    "password lacks required character classes",
-    "required role not held",
-    "required scope missing",
-    "refresh token reused; session revoked",
-    "token has been revoked",
-    "too many attempts",
-    "session store unavailable",
-];
+const MESSAGES: [&str; 37] = split_table(Error::MESSAGES_TEXT, b'\n');
+
+/// `text` cut at each `sep` into exactly `N` pieces, at compile time (a wrong count fails the
+/// build).
+#[allow(clippy::indexing_slicing, clippy::panic)] // const evaluation: a failure is a build error
+const fn split_table<const N: usize>(text: &'static str, sep: u8) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut rest = text.as_bytes();
+    let mut k = 0;
+    while k < N {
+        let mut i = 0;
+        while i < rest.len() && rest[i] != sep {
+            i += 1;
+        }
+        let (piece, tail) = rest.split_at(i);
+        out[k] = match core::str::from_utf8(piece) {
+            Ok(s) => s,
+            Err(_) => panic!("not UTF-8"),
+        };
+        k += 1;
+        rest = match tail {
+            [_, tail @ ..] if k < N => tail,
+            [] if k == N => tail,
+            _ => panic!("wrong number of pieces"),
+        };
+    }
+    out
+}
 
 /// `table[i]`; `""` past the end, which [`Error::index`] never is (see the tests).
 const fn entry(table: &'static [&'static str], i: usize) -> &'static str {
@@ -323,6 +357,16 @@ impl core::error::Error for Error {}
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_hold_the_tables() {
+        let codes: std::vec::Vec<&str> = Error::CODES_TEXT.split(' ').collect();
+        assert_eq!(codes, Error::ALL_CODES);
+        let messages: std::vec::Vec<&str> = Error::MESSAGES_TEXT.split('\n').collect();
+        assert_eq!(messages, Error::ALL_MESSAGES);
+        assert_eq!(Error::ALL_CODES.len(), 37);
+        assert!(Error::ALL_MESSAGES.iter().all(|m| !m.is_empty()));
+    }
 
     #[test]
     fn all_codes_are_unique_snake_case() {

@@ -167,8 +167,7 @@ function createApi(raw) {
           check(set.addKey(io, key[RAW]));
         }
         const defaultKid = optText(options && options.defaultKid, 'defaultKid');
-        if (defaultKid !== undefined) check(set.setDefault(io, ...put(defaultKid)));
-        check(set.seal(io));
+        check(set.seal(io, ...put(defaultKid)));
         this.kids = Object.freeze(keys.map((k) => k.kid));
         this.defaultKid = defaultKid !== undefined ? defaultKid : keys[0].kid;
       } catch (e) {

@@ -72,25 +72,21 @@ impl Keys {
         finish(io, r)
     }
 
-    /// Makes the key whose `kid` is the input text (`kid_len` bytes) the default. `unknown_kid`
-    /// if absent.
-    #[wasm_bindgen(js_name = setDefault)]
-    pub fn set_default(&mut self, io: &mut Io, kid_len: usize) -> i32 {
+    /// Finishes a key set: the key whose `kid` is the optional input text (`kid_len < 0`:
+    /// none) becomes the default, else the first key stays it. `unknown_kid` if no key has
+    /// that `kid`, `invalid_key` when the set is empty.
+    pub fn seal(&mut self, io: &mut Io, kid_len: i32) -> i32 {
         let (mut f, _) = io.fields();
-        let r = f.text(kid_len, Error::InvalidParams).and_then(|kid| {
-            let at = self.keys.iter().position(|k| k.kid() == Some(kid));
-            at.ok_or(Error::UnknownKid)
+        let r = f.opt_text(kid_len).and_then(|kid| {
+            let ring = KeyRing::new(&self.keys, 0)?;
+            let chosen = ring.select(kid)?;
+            Ok(self.keys.iter().position(|k| core::ptr::eq(k, chosen)))
         });
         let r = r.map(|at| {
-            self.default = at;
+            self.default = at.unwrap_or(0);
             0
         });
         finish(io, r)
-    }
-
-    /// `invalid_key` when the set is empty.
-    pub fn seal(&self, io: &mut Io) -> i32 {
-        finish(io, KeyRing::new(&self.keys, self.default).map(|_| 0))
     }
 }
 

@@ -78,14 +78,8 @@ pub(crate) fn finish(io: &mut Io, r: Result<usize, Error>) -> i32 {
 #[wasm_bindgen(js_name = errorTable)]
 pub fn error_table(io: &mut Io) -> usize {
     io.clear_output();
-    for (sep, table) in [(b' ', Error::ALL_CODES), (b'\n', Error::ALL_MESSAGES)] {
-        for (i, s) in table.iter().enumerate() {
-            if i > 0 {
-                io.push_output(&[sep]);
-            }
-            io.push_output(s.as_bytes());
-        }
-        io.push_output(b"\n");
+    for text in [Error::CODES_TEXT, "\n", Error::MESSAGES_TEXT, "\n"] {
+        io.push_output(text.as_bytes());
     }
     io.output_len()
 }

@@ -70,8 +70,29 @@ pub struct Claims<'a> {
     pub roles: Option<Value<'a>>,
 }
 
+/// The registered claims, in [`bit`] order.
+const REGISTERED: [Claim; 11] = [
+    Claim::Exp,
+    Claim::Nbf,
+    Claim::Iat,
+    Claim::Iss,
+    Claim::Sub,
+    Claim::Aud,
+    Claim::Jti,
+    Claim::Typ,
+    Claim::Scope,
+    Claim::Fam,
+    Claim::Roles,
+];
+
 /// The registered claim a key's unescaped text names, if any.
 fn registered(key: &[u8]) -> Option<Claim> {
+    if cfg!(feature = "size_opt") {
+        // A search over the names `Claim::name` already holds, instead of a byte-pattern tree.
+        return REGISTERED
+            .into_iter()
+            .find(|c| c.name().is_some_and(|n| n.as_bytes() == key));
+    }
     Some(match key {
         [b'e', b'x', b'p'] => Claim::Exp,
         [b'n', b'b', b'f'] => Claim::Nbf,
@@ -319,21 +340,9 @@ mod tests {
 
     #[test]
     fn registered_names_and_bits_agree() {
-        let all = [
-            Claim::Exp,
-            Claim::Nbf,
-            Claim::Iat,
-            Claim::Iss,
-            Claim::Sub,
-            Claim::Aud,
-            Claim::Jti,
-            Claim::Typ,
-            Claim::Scope,
-            Claim::Fam,
-            Claim::Roles,
-        ];
         let mut bits = 0u16;
-        for c in all {
+        for (i, c) in REGISTERED.into_iter().enumerate() {
+            assert_eq!(bit(c), 1 << i);
             assert_eq!(registered(c.name().unwrap().as_bytes()), Some(c));
             assert_eq!(bits & bit(c), 0);
             bits |= bit(c);

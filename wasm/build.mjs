@@ -107,7 +107,7 @@ function apiNames() {
   // eslint-disable-next-line no-new-func
   const createApi = new Function(`${API}\nreturn createApi;`)();
   const stub = {
-    Io: class { input() { return 0; } output() { return 0; } },
+    Io: class { buffer() { return 0; } },
     errorTable: () => 0,
     hasPasswords: () => true,
     wasmMemory: () => ({ buffer: new ArrayBuffer(0) }),

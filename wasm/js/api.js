@@ -29,7 +29,7 @@ function createApi(raw) {
   function put(...fields) {
     let max = 0;
     for (const f of fields) if (f !== undefined) max += typeof f === 'string' ? f.length * 3 : f.length;
-    const ptr = io.input(max); // may grow the memory: read memory.buffer after it
+    const ptr = io.buffer(false, max); // may grow the memory: read memory.buffer after it
     const mem = new Uint8Array(memory.buffer, ptr, max);
     let at = 0;
     return fields.map((f) => {
@@ -44,12 +44,12 @@ function createApi(raw) {
 
   /** The first `n` bytes of the output buffer, as text. */
   function output(n) {
-    const ptr = io.output();
+    const ptr = io.buffer(true, 0);
     return decoder.decode(new Uint8Array(memory.buffer, ptr, n));
   }
 
-  const [codeLine, ...MESSAGES] = output(raw.errorTable(io)).split('\n');
-  const ERROR_CODES = Object.freeze(codeLine.split(' '));
+  const ERROR_CODES = Object.freeze(output(raw.errorTable(io, false)).split(' '));
+  const MESSAGES = output(raw.errorTable(io, true)).split('\n');
 
   /** An error reported by authcore; `code` is one of `ERROR_CODES`. */
   class AuthError extends Error {

@@ -5,9 +5,8 @@ use authcore::Error;
 use wasm_bindgen::prelude::*;
 
 /// An input and an output buffer in the module's memory. The JavaScript wrapper keeps one and
-/// passes it to every call: it writes a call's inputs at the address `input` returns (valid
-/// until the next call that may allocate) and reads the output at the address `output`
-/// returns. Inputs that carry secrets (key secrets, passwords, peppers) are zeroed by the call
+/// passes it to every call: it writes a call's inputs at the input address `buffer` returns
+/// (valid until the next call that may allocate) and reads the output at the output address. Inputs that carry secrets (key secrets, passwords, peppers) are zeroed by the call
 /// that reads them.
 #[wasm_bindgen]
 #[derive(Default)]
@@ -24,17 +23,17 @@ impl Io {
         Io::default()
     }
 
-    /// Makes room for `len` input bytes; returns the input buffer's address.
-    pub fn input(&mut self, len: usize) -> usize {
+    /// With `output` false: makes room for `len` input bytes and returns the input buffer's
+    /// address. With `output` true: the output buffer's address (the last call's output
+    /// starts there). One export for both keeps the module smaller.
+    pub fn buffer(&mut self, output: bool, len: usize) -> usize {
+        if output {
+            return self.output.as_ptr() as usize;
+        }
         if self.input.len() < len {
             self.input.resize(len, 0);
         }
         self.input.as_ptr() as usize
-    }
-
-    /// The output buffer's address (the last call's output starts there).
-    pub fn output(&self) -> usize {
-        self.output.as_ptr() as usize
     }
 }
 

@@ -4,10 +4,10 @@
 //! for a small module, with numbers as the only values that cross the boundary:
 //!
 //! - the caller writes a call's text and byte inputs one after another into [`Io`]'s input
-//!   buffer (`Io::input` makes room and returns its address) and passes their byte lengths;
+//!   buffer (`Io::buffer` makes room and returns its address) and passes their byte lengths;
 //! - a call returns a non-negative number (a length, a count or a boolean) or a negative error
 //!   number (see [`fail`]); text output (a payload, a token, a hash) goes to `Io`'s output
-//!   buffer (`Io::output` returns its address) and the returned number is its length.
+//!   buffer (`Io::buffer` also returns its address) and the returned number is its length.
 //!
 //! The package's JavaScript wrapper encodes and decodes the bytes and turns error numbers into
 //! `AuthError`s carrying the core's codes. Numbers cross as `f64` where they may exceed 32 bits
@@ -73,14 +73,15 @@ pub(crate) fn finish(io: &mut Io, r: Result<usize, Error>) -> i32 {
     }
 }
 
-/// Writes every error code (space-separated), a newline, then every message
-/// (newline-separated), both in [`Error::ALL_CODES`] order, to the output; returns the length.
+/// Writes every error code (space-separated) or, with `messages`, every message
+/// (newline-separated), in [`Error::ALL_CODES`] order, to the output; returns the length.
 #[wasm_bindgen(js_name = errorTable)]
-pub fn error_table(io: &mut Io) -> usize {
-    io.clear_output();
-    for text in [Error::CODES_TEXT, "\n", Error::MESSAGES_TEXT, "\n"] {
-        io.push_output(text.as_bytes());
-    }
+pub fn error_table(io: &mut Io, messages: bool) -> usize {
+    let text = match messages {
+        true => Error::MESSAGES_TEXT,
+        false => Error::CODES_TEXT,
+    };
+    io.set_output(text.as_bytes());
     io.output_len()
 }
 

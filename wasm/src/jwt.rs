@@ -54,27 +54,24 @@ impl Keys {
         finish(io, r)
     }
 
-    /// Adds a copy of a single key to this set. `invalid_key` if its `kid` (or the absence
-    /// of one) is taken, or when either side is not what it should be.
+    /// Adds a copy of a single key to this set (checked as a whole by [`Keys::seal`]).
+    /// `invalid_key` when `key` is not a single key or this is one.
     #[wasm_bindgen(js_name = addKey)]
     pub fn add_key(&mut self, io: &mut Io, key: &Keys) -> i32 {
         let r = match key.keys.first().filter(|_| key.single && !self.single) {
             None => Err(Error::InvalidKey),
             Some(k) => {
                 self.keys.push(k.clone());
-                KeyRing::new(&self.keys, self.default)
-                    .map(|_| 0)
-                    .inspect_err(|_| {
-                        self.keys.pop();
-                    })
+                Ok(0)
             }
         };
         finish(io, r)
     }
 
     /// Finishes a key set: the key whose `kid` is the optional input text (`kid_len < 0`:
-    /// none) becomes the default, else the first key stays it. `unknown_kid` if no key has
-    /// that `kid`, `invalid_key` when the set is empty.
+    /// none) becomes the default, else the first key stays it. `invalid_key` when the set is
+    /// empty or two keys share a `kid` (or both have none), `unknown_kid` if no key has that
+    /// `kid`.
     pub fn seal(&mut self, io: &mut Io, kid_len: i32) -> i32 {
         let (mut f, _) = io.fields();
         let r = f.opt_text(kid_len).and_then(|kid| {

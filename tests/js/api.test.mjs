@@ -164,3 +164,30 @@ test('hashPassword with the default (OWASP) parameters', () => {
   assert.equal(needsRehash(h), false);
   assert.equal(verifyPassword('correct horse battery staple', h), true);
 });
+
+test('secrets and passwords do not stay in the module memory', () => {
+  const require = createRequire(import.meta.url);
+  const pkg = require('node:path').dirname(require.resolve('authcore/package.json'));
+  const raw = require(`${pkg}/pkg/node/authcore_wasm.cjs`);
+  const contains = (text) => Buffer.from(raw.wasmMemory().buffer).includes(Buffer.from(text));
+  // The control: text that a call writes to the module's output stays there (so the scan
+  // would see a secret that stayed).
+  const token = sign({ sub: 'memory-scan-subject-7f3a', exp: NOW + 60 }, new Key(S1));
+  verify(token, new Key(S1), { now: NOW });
+  assert.ok(contains('memory-scan-subject-7f3a'), 'the scan finds what is there');
+
+  const secret = 'memory-scan-secret-4be1-0123456789abcdef';
+  const key = new Key(secret);
+  assert.equal(verify(sign({ exp: NOW + 60 }, key), key, { now: NOW }).exp, NOW + 60);
+  assert.throws(() => new Key('memory-scan-weak-2c9d'), { code: 'weak_key' });
+  const password = 'memory-scan-password-91d0';
+  const pepper = 'memory-scan-pepper-5e77';
+  const params = { memoryCost: 8, timeCost: 1 };
+  const hash = hashPassword(password, { ...params, pepper });
+  assert.equal(verifyPassword(password, hash, { pepper }), true);
+  assert.equal(verifyPassword('memory-scan-wrong-aa11', hash, { pepper }), false);
+  assert.throws(() => checkPassword('ms-3f9'), (e) => e instanceof authcore.AuthError);
+  for (const s of [secret, 'memory-scan-weak-2c9d', password, pepper, 'memory-scan-wrong-aa11', 'ms-3f9']) {
+    assert.equal(contains(s), false, `${s} is still in the module memory`);
+  }
+});

@@ -83,8 +83,11 @@ function createApi(raw) {
 
   // ---- argument conversion --------------------------------------------------------------
 
+  // Secrets, passwords and peppers: a string is kept as it is, for put() to encode straight
+  // into the module's input buffer (which the call zeroes), with no UTF-8 copy left behind in
+  // the JavaScript heap.
   function bytes(value, what, code) {
-    if (typeof value === 'string') return encoder.encode(value);
+    if (typeof value === 'string') return value;
     if (value instanceof Uint8Array) return value;
     if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     if (value instanceof ArrayBuffer) return new Uint8Array(value);

@@ -6,8 +6,9 @@ use wasm_bindgen::prelude::*;
 
 /// An input and an output buffer in the module's memory. The JavaScript wrapper keeps one and
 /// passes it to every call: it writes a call's inputs at the input address `buffer` returns
-/// (valid until the next call that may allocate) and reads the output at the output address. Inputs that carry secrets (key secrets, passwords, peppers) are zeroed by the call
-/// that reads them.
+/// (valid until the next call that may allocate) and reads the output at the output address.
+/// Inputs that carry secrets (key secrets, passwords, peppers) are zeroed by the call that
+/// reads them.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Io {
@@ -51,21 +52,10 @@ impl Io {
         }
     }
 
+    /// Replaces the output with `bytes`.
     pub(crate) fn set_output(&mut self, bytes: &[u8]) {
-        self.clear_output();
-        self.push_output(bytes);
-    }
-
-    pub(crate) fn clear_output(&mut self) {
         self.output.clear();
-    }
-
-    pub(crate) fn push_output(&mut self, bytes: &[u8]) {
         self.output.extend_from_slice(bytes);
-    }
-
-    pub(crate) fn output_len(&self) -> usize {
-        self.output.len()
     }
 }
 

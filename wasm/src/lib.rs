@@ -82,7 +82,7 @@ pub fn error_table(io: &mut Io, messages: bool) -> usize {
         false => Error::CODES_TEXT,
     };
     io.set_output(text.as_bytes());
-    io.output_len()
+    text.len()
 }
 
 /// Whether this module was built with password hashing.

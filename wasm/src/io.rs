@@ -80,12 +80,20 @@ impl<'a> Fields<'a> {
         core::str::from_utf8(self.bytes(len)?).map_err(|_| err)
     }
 
+    /// An optional field: a negative length means absent.
+    pub(crate) fn opt_bytes(&mut self, len: i32) -> Result<Option<&'a [u8]>, Error> {
+        usize::try_from(len)
+            .ok()
+            .map(|len| self.bytes(len))
+            .transpose()
+    }
+
     /// An optional text field: a negative length means absent.
     pub(crate) fn opt_text(&mut self, len: i32) -> Result<Option<&'a str>, Error> {
-        match usize::try_from(len) {
-            Ok(len) => self.text(len, Error::InvalidParams).map(Some),
-            Err(_) => Ok(None),
-        }
+        usize::try_from(len)
+            .ok()
+            .map(|len| self.text(len, Error::InvalidParams))
+            .transpose()
     }
 
     /// An optional list field (see [`list`]): a negative length means absent.

@@ -43,10 +43,8 @@ pub use io::Io;
 use authcore::{Claim, Error};
 use wasm_bindgen::prelude::*;
 
-/// Claim numbers in an error number: required-claim indexes `0..REQUIRED_LIMIT`, a named claim
-/// (whose name is then in the output buffer) `NAMED + name length`.
-const REQUIRED_LIMIT: usize = 64;
-const NAMED: usize = 64;
+/// The base of an error number's two digits (error index, claim number); both stay below it.
+const BASE: usize = 64;
 
 /// The error number for `e`: `-(1 + index + 64 * claim)`, where `index` is the error's position
 /// in [`Error::ALL_CODES`] and `claim` is 0 (none), `1 + i` for the caller's `i`-th required
@@ -54,14 +52,14 @@ const NAMED: usize = 64;
 pub(crate) fn fail(io: &mut Io, e: Error) -> i32 {
     let claim = match e.claim() {
         None => 0,
-        Some(Claim::Required(i)) => 1 + usize::from(i).min(REQUIRED_LIMIT - 2),
+        Some(Claim::Required(i)) => 1 + usize::from(i).min(BASE - 2),
         Some(c) => {
             let name = c.name().unwrap_or_default();
             io.set_output(name.as_bytes());
-            NAMED + name.len()
+            BASE + name.len()
         }
     };
-    let n = 1 + e.index() + 64 * claim;
+    let n = 1 + e.index() + BASE * claim;
     -i32::try_from(n).unwrap_or(i32::MAX)
 }
 

@@ -5,7 +5,6 @@
 //! password-derived state stays in the module's linear memory. Salts come from the caller
 //! (the wrapper fills them from `crypto.getRandomValues`).
 
-use crate::io::Fields;
 use crate::{finish, Io};
 use authcore::password::{self, Algorithm, Block, Bounds, Params, PasswordPolicy};
 use authcore::Error;
@@ -47,14 +46,6 @@ fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
     r
 }
 
-/// The optional pepper field (`len < 0`: none).
-fn pepper<'a>(f: &mut Fields<'a>, len: i32) -> Result<Option<&'a [u8]>, Error> {
-    usize::try_from(len)
-        .ok()
-        .map(|len| f.bytes(len))
-        .transpose()
-}
-
 /// Bytes of the leading secret fields (password, pepper) to zero after a call.
 fn secret_len(password_len: usize, pepper_len: i32) -> usize {
     password_len.saturating_add(usize::try_from(pepper_len).unwrap_or(0))
@@ -83,7 +74,7 @@ pub fn hash_password(
     let (mut f, out) = io.fields();
     let r = (|| {
         let pw = f.bytes(password_len)?;
-        let pepper = pepper(&mut f, pepper_len)?;
+        let pepper = f.opt_bytes(pepper_len)?;
         let salt = f.bytes(salt_len)?;
         let algorithm = f.opt_text(algorithm_len)?;
         let params = params(algorithm, m_cost, t_cost, p_cost, output_len, salt_bytes)?;
@@ -106,7 +97,7 @@ pub fn verify_password(io: &mut Io, password_len: usize, pepper_len: i32, hash_l
     let (mut f, _) = io.fields();
     let r = (|| {
         let pw = f.bytes(password_len)?;
-        let pepper = pepper(&mut f, pepper_len)?;
+        let pepper = f.opt_bytes(pepper_len)?;
         let hash = f.text(hash_len, Error::InvalidHash)?;
         let bounds = Bounds::default();
         let blocks = password::blocks_needed(hash, &bounds)?;

@@ -88,6 +88,11 @@ impl<'a> Id<'a> {
     }
 }
 
+/// Default access-token lifetime in seconds: 15 minutes.
+pub const DEFAULT_ACCESS_TTL: u64 = 15 * 60;
+/// Default refresh-token lifetime in seconds: 7 days.
+pub const DEFAULT_REFRESH_TTL: u64 = 7 * 24 * 3600;
+
 /// Token lifetimes and clock leeway, validated together.
 ///
 /// ```
@@ -111,11 +116,11 @@ impl Default for SessionPolicy {
 }
 
 impl SessionPolicy {
-    /// Access tokens 15 minutes, refresh tokens 7 days, no leeway.
+    /// [`DEFAULT_ACCESS_TTL`], [`DEFAULT_REFRESH_TTL`], [`jwt::DEFAULT_LEEWAY`].
     pub const DEFAULT: Self = Self {
-        access_ttl: 15 * 60,
-        refresh_ttl: 7 * 24 * 3600,
-        leeway: 0,
+        access_ttl: DEFAULT_ACCESS_TTL,
+        refresh_ttl: DEFAULT_REFRESH_TTL,
+        leeway: jwt::DEFAULT_LEEWAY,
     };
 
     /// Lifetimes in seconds.

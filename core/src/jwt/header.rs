@@ -32,6 +32,26 @@ impl Typ {
     }
 }
 
+impl core::str::FromStr for Typ {
+    type Err = Error;
+
+    /// Parses a header `typ` as a caller gives it for a new token: `JWT` or `at+jwt`, in any
+    /// ASCII case (RFC 7515 §4.1.9: media type names are case-insensitive), the same rule the
+    /// verifier applies to a token's header.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHeader`] for any other text: a header the verifier would refuse.
+    fn from_str(s: &str) -> Result<Self> {
+        if s.eq_ignore_ascii_case(Typ::Jwt.as_str()) {
+            Ok(Typ::Jwt)
+        } else if s.eq_ignore_ascii_case(Typ::AtJwt.as_str()) {
+            Ok(Typ::AtJwt)
+        } else {
+            Err(Error::InvalidHeader)
+        }
+    }
+}
+
 /// What the verifier learned from a header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
@@ -103,9 +123,9 @@ impl Header {
 }
 
 fn parse_typ(s: JsonStr<'_>) -> Option<Typ> {
-    if s.eq_ignore_ascii_case("JWT") {
+    if s.eq_ignore_ascii_case(Typ::Jwt.as_str()) {
         Some(Typ::Jwt)
-    } else if s.eq_ignore_ascii_case("at+jwt") {
+    } else if s.eq_ignore_ascii_case(Typ::AtJwt.as_str()) {
         Some(Typ::AtJwt)
     } else {
         None
@@ -135,6 +155,20 @@ mod tests {
         assert_eq!(h.typ, Some(Typ::AtJwt));
         assert_eq!(h.kid.as_deref(), Some("k1"));
         assert!(Header::parse(br#"{"alg":"HS\u0032\u00356","cty":"x"}"#).is_ok());
+    }
+
+    #[test]
+    fn typ_text_is_read_as_the_verifier_reads_it() {
+        for (text, typ) in [("JWT", Typ::Jwt), ("jwt", Typ::Jwt), ("AT+JWT", Typ::AtJwt)] {
+            assert_eq!(text.parse::<Typ>(), Ok(typ));
+            let doc = std::format!(r#"{{"alg":"HS256","typ":"{text}"}}"#);
+            assert_eq!(Header::parse(doc.as_bytes()).unwrap().typ, Some(typ));
+        }
+        for bad in ["", "JWS", "at+jwt ", "application/jwt"] {
+            assert_eq!(bad.parse::<Typ>(), Err(Error::InvalidHeader), "{bad}");
+            let doc = std::format!(r#"{{"alg":"HS256","typ":"{bad}"}}"#);
+            assert_eq!(Header::parse(doc.as_bytes()), Err(Error::InvalidHeader));
+        }
     }
 
     #[test]

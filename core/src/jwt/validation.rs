@@ -1,5 +1,7 @@
 //! What a verifier checks beyond the signature.
 
+/// Default clock leeway in seconds for `exp`, `nbf` and `iat`: none.
+pub const DEFAULT_LEEWAY: u64 = 0;
 /// Default maximum token length in bytes.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
 /// Most custom-or-registered claim names [`Validation::required`] may list.
@@ -46,7 +48,7 @@ impl<'a> Validation<'a> {
     /// The safe defaults (see the type's docs).
     pub const fn new() -> Self {
         Self {
-            leeway: 0,
+            leeway: DEFAULT_LEEWAY,
             issuer: None,
             audience: None,
             verify_aud: true,

@@ -9,9 +9,19 @@
 use core::ops::RangeInclusive;
 
 use super::params::{
-    Params, ARGON2_MIN_OUTPUT_LEN, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_SALT_LEN,
+    Params, ARGON2_MIN_OUTPUT_LEN, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_OUTPUT_LEN,
+    MIN_SALT_LEN,
 };
 use crate::{Error, Result};
+
+/// Default largest Argon2 memory cost of a stored hash, in KiB (256 MiB).
+pub const DEFAULT_MAX_M_COST: u32 = 256 * 1024;
+/// Default largest Argon2 number of passes of a stored hash.
+pub const DEFAULT_MAX_T_COST: u32 = 10;
+/// Default largest Argon2 parallelism of a stored hash.
+pub const DEFAULT_MAX_P_COST: u32 = 16;
+/// Default largest bcrypt cost of a stored hash (2^14 rounds, about a second).
+pub const DEFAULT_MAX_BCRYPT_COST: u32 = 14;
 
 /// bcrypt's cost range as defined by OpenBSD `bcrypt(3)`.
 const BCRYPT_COST: RangeInclusive<u32> = 4..=31;
@@ -62,12 +72,12 @@ const fn range_usize(
 impl Bounds {
     /// Server defaults: see the type's documentation.
     pub const DEFAULT: Bounds = Bounds {
-        m_cost: 8..=256 * 1024,
-        t_cost: 1..=10,
-        p_cost: 1..=16,
+        m_cost: 8..=DEFAULT_MAX_M_COST,
+        t_cost: 1..=DEFAULT_MAX_T_COST,
+        p_cost: 1..=DEFAULT_MAX_P_COST,
         salt_len: MIN_SALT_LEN..=MAX_SALT_LEN,
-        output_len: 16..=MAX_OUTPUT_LEN,
-        bcrypt_cost: 4..=14,
+        output_len: MIN_OUTPUT_LEN..=MAX_OUTPUT_LEN,
+        bcrypt_cost: *BCRYPT_COST.start()..=DEFAULT_MAX_BCRYPT_COST,
     };
 
     /// Argon2 memory cost range in KiB.

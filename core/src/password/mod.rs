@@ -68,9 +68,12 @@ pub mod policy;
 
 pub use argon::hash;
 pub use argon2::Block;
-pub use bounds::Bounds;
+pub use bounds::{
+    Bounds, DEFAULT_MAX_BCRYPT_COST, DEFAULT_MAX_M_COST, DEFAULT_MAX_P_COST, DEFAULT_MAX_T_COST,
+};
 pub use params::{
-    Algorithm, Params, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_OUTPUT_LEN, MIN_SALT_LEN,
+    Algorithm, Params, DEFAULT_M_COST, DEFAULT_OUTPUT_LEN, DEFAULT_P_COST, DEFAULT_SALT_LEN,
+    DEFAULT_T_COST, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_OUTPUT_LEN, MIN_SALT_LEN,
 };
 pub use phc::MAX_PHC_LEN;
 pub use policy::PasswordPolicy;

@@ -48,6 +48,30 @@ impl Algorithm {
     }
 }
 
+impl core::str::FromStr for Algorithm {
+    type Err = Error;
+
+    /// Parses a variant name as a caller gives it (`argon2id`, `argon2i`, `argon2d`; exact and
+    /// case-sensitive, as in a PHC string).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] for any other text.
+    fn from_str(s: &str) -> Result<Self> {
+        Self::from_ident(s).ok_or(Error::InvalidParams)
+    }
+}
+
+/// Default memory cost in KiB (OWASP Password Storage Cheat Sheet): see [`Params::DEFAULT`].
+pub const DEFAULT_M_COST: u32 = 19_456;
+/// Default number of passes (OWASP).
+pub const DEFAULT_T_COST: u32 = 2;
+/// Default parallelism (OWASP).
+pub const DEFAULT_P_COST: u32 = 1;
+/// Default hash output length in bytes.
+pub const DEFAULT_OUTPUT_LEN: usize = 32;
+/// Default salt length in bytes.
+pub const DEFAULT_SALT_LEN: usize = 16;
+
 /// Shortest salt accepted anywhere, in bytes (RFC 9106 and the Argon2 reference: 8).
 pub const MIN_SALT_LEN: usize = 8;
 /// Longest salt accepted anywhere, in bytes.
@@ -90,7 +114,11 @@ const fn const_params(p: Result<Params>) -> Params {
 impl Params {
     /// OWASP Password Storage Cheat Sheet: Argon2id, m = 19456 KiB (19 MiB), t = 2, p = 1,
     /// 32-byte output, 16-byte salt. Needs 19456 memory blocks (19 MiB).
-    pub const OWASP: Params = const_params(Params::new(19_456, 2, 1));
+    pub const OWASP: Params =
+        const_params(Params::new(DEFAULT_M_COST, DEFAULT_T_COST, DEFAULT_P_COST));
+
+    /// The parameters new hashes use unless configured otherwise: [`Params::OWASP`].
+    pub const DEFAULT: Params = Params::OWASP;
 
     /// RFC 9106 §4 second recommended option ("low memory"), also argon2-cffi's and pwdlib's
     /// default: Argon2id, m = 65536 KiB (64 MiB), t = 3, p = 4, 32-byte output, 16-byte salt.
@@ -102,6 +130,7 @@ impl Params {
     /// # Errors
     /// [`Error::InvalidParams`] if `t_cost` is 0, `p_cost` is 0 or above [`MAX_P_COST`], or
     /// `m_cost` is below `8 · p_cost`.
+    #[allow(clippy::cast_possible_truncation)] // the two defaults are below 256
     pub const fn new(m_cost: u32, t_cost: u32, p_cost: u32) -> Result<Self> {
         if t_cost == 0 || p_cost == 0 || p_cost > MAX_P_COST {
             return Err(Error::InvalidParams);
@@ -115,8 +144,8 @@ impl Params {
             m_cost,
             t_cost,
             p_cost,
-            output_len: 32,
-            salt_len: 16,
+            output_len: DEFAULT_OUTPUT_LEN as u8,
+            salt_len: DEFAULT_SALT_LEN as u8,
         })
     }
 
@@ -203,9 +232,9 @@ impl Params {
 }
 
 impl Default for Params {
-    /// [`Params::OWASP`].
+    /// [`Params::DEFAULT`].
     fn default() -> Self {
-        Params::OWASP
+        Params::DEFAULT
     }
 }
 
@@ -231,6 +260,16 @@ pub(crate) const fn blocks_for(m_cost: u32, p_cost: u32) -> usize {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn algorithm_text_round_trips() {
+        for a in [Algorithm::Argon2d, Algorithm::Argon2i, Algorithm::Argon2id] {
+            assert_eq!(a.as_str().parse::<Algorithm>(), Ok(a));
+        }
+        for bad in ["", "Argon2id", "argon2", "argon2id ", "bcrypt"] {
+            assert_eq!(bad.parse::<Algorithm>(), Err(Error::InvalidParams), "{bad}");
+        }
+    }
 
     #[test]
     fn owasp_constant_matches_cheat_sheet() {

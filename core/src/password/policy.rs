@@ -28,6 +28,11 @@ const COMMON_TEXT: &[u8] = include_bytes!("common_passwords.txt");
 /// entry (ASCII, so every byte below `0x80`).
 static COMMON: [u8; front_code_len(COMMON_TEXT)] = front_code(COMMON_TEXT);
 
+/// Default shortest password, in characters (NIST SP 800-63B: at least 8).
+pub const DEFAULT_MIN_LEN: usize = 8;
+/// Default longest password, in bytes of UTF-8 (a hashing DoS guard; SP 800-63B: at least 64).
+pub const DEFAULT_MAX_LEN_BYTES: usize = 1024;
+
 /// Rules a new password must satisfy. See the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PasswordPolicy {
@@ -41,8 +46,8 @@ impl PasswordPolicy {
     /// At least 8 characters, at most 1024 bytes, no composition rule, common passwords
     /// rejected.
     pub const DEFAULT: PasswordPolicy = PasswordPolicy {
-        min_len: 8,
-        max_len_bytes: 1024,
+        min_len: DEFAULT_MIN_LEN,
+        max_len_bytes: DEFAULT_MAX_LEN_BYTES,
         require_classes: None,
         reject_common: true,
     };

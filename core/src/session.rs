@@ -260,7 +260,13 @@ impl RefreshDecision {
 }
 
 /// The claims a refresh token must carry, besides the registered ones the validation asks for.
-pub const REFRESH_REQUIRED: &[&str] = &["exp", "sub", "jti", "fam", "typ"];
+pub const REFRESH_REQUIRED: &[&str] = &[
+    Claim::Exp.as_str(),
+    Claim::Sub.as_str(),
+    Claim::Jti.as_str(),
+    Claim::Fam.as_str(),
+    Claim::Typ.as_str(),
+];
 
 /// The session facts of a verified refresh token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,12 +364,12 @@ impl<'a> RefreshClaims<'a> {
     /// [`Error::BufferTooSmall`].
     pub fn write_json(&self, out: &mut [u8]) -> Result<usize> {
         let mut w = Writer::new(out)?;
-        w.str_member("sub", self.sub)?;
-        w.str_member("typ", REFRESH)?;
-        w.str_member("jti", self.jti.as_str())?;
-        w.str_member("fam", self.fam.as_str())?;
-        w.int_member("iat", self.iat)?;
-        w.int_member("exp", self.exp)?;
+        w.str_member(Claim::Sub, self.sub)?;
+        w.str_member(Claim::Typ, REFRESH)?;
+        w.str_member(Claim::Jti, self.jti.as_str())?;
+        w.str_member(Claim::Fam, self.fam.as_str())?;
+        w.int_member(Claim::Iat, self.iat)?;
+        w.int_member(Claim::Exp, self.exp)?;
         w.finish()
     }
 }
@@ -414,16 +420,16 @@ impl<'a> AccessClaims<'a> {
     /// [`Error::BufferTooSmall`].
     pub fn write_json(&self, out: &mut [u8]) -> Result<usize> {
         let mut w = Writer::new(out)?;
-        w.str_member("sub", self.sub)?;
-        w.str_member("typ", ACCESS)?;
-        w.str_member("jti", self.jti.as_str())?;
+        w.str_member(Claim::Sub, self.sub)?;
+        w.str_member(Claim::Typ, ACCESS)?;
+        w.str_member(Claim::Jti, self.jti.as_str())?;
         if let Some(fam) = self.fam {
-            w.str_member("fam", fam.as_str())?;
+            w.str_member(Claim::Fam, fam.as_str())?;
         }
-        w.int_member("iat", self.iat)?;
-        w.int_member("exp", self.exp)?;
+        w.int_member(Claim::Iat, self.iat)?;
+        w.int_member(Claim::Exp, self.exp)?;
         if !self.roles.is_empty() {
-            w.key("roles")?;
+            w.key(Claim::Roles)?;
             w.put(b"[")?;
             for (i, role) in self.roles.iter().enumerate() {
                 if i > 0 {
@@ -434,13 +440,13 @@ impl<'a> AccessClaims<'a> {
             w.put(b"]")?;
         }
         if let Some(scope) = self.scope {
-            w.str_member("scope", scope)?;
+            w.str_member(Claim::Scope, scope)?;
         }
         w.finish()
     }
 }
 
-/// Writes one flat JSON object member by member.
+/// Writes one flat JSON object of registered claims, member by member.
 struct Writer<'o> {
     out: &'o mut [u8],
     pos: usize,
@@ -457,21 +463,21 @@ impl<'o> Writer<'o> {
         json::put(self.out, &mut self.pos, bytes)
     }
 
-    fn key(&mut self, name: &str) -> Result<()> {
+    fn key(&mut self, claim: Claim) -> Result<()> {
         if self.pos > 1 {
             self.put(b",")?;
         }
-        json::write_str(self.out, &mut self.pos, name)?;
+        json::write_str(self.out, &mut self.pos, claim.as_str())?;
         self.put(b":")
     }
 
-    fn str_member(&mut self, name: &str, value: &str) -> Result<()> {
-        self.key(name)?;
+    fn str_member(&mut self, claim: Claim, value: &str) -> Result<()> {
+        self.key(claim)?;
         json::write_str(self.out, &mut self.pos, value)
     }
 
-    fn int_member(&mut self, name: &str, value: u64) -> Result<()> {
-        self.key(name)?;
+    fn int_member(&mut self, claim: Claim, value: u64) -> Result<()> {
+        self.key(claim)?;
         let mut digits = [0u8; 20];
         let mut i = digits.len();
         let mut v = value;

@@ -70,29 +70,22 @@ pub struct Claims<'a> {
     pub roles: Option<Value<'a>>,
 }
 
-/// The registered claims, in [`bit`] order.
-const REGISTERED: [Claim; 11] = [
-    Claim::Exp,
-    Claim::Nbf,
-    Claim::Iat,
-    Claim::Iss,
-    Claim::Sub,
-    Claim::Aud,
-    Claim::Jti,
-    Claim::Typ,
-    Claim::Scope,
-    Claim::Fam,
-    Claim::Roles,
-];
-
 /// The registered claim a key's unescaped text names, if any.
 fn registered(key: &[u8]) -> Option<Claim> {
     if cfg!(feature = "size_opt") {
-        // A search over the names `Claim::name` already holds, instead of a byte-pattern tree.
-        return REGISTERED
+        // A search over the names of `Claim::NAMES`, instead of a byte-pattern tree.
+        return Claim::ALL
             .into_iter()
-            .find(|c| c.name().is_some_and(|n| n.as_bytes() == key));
+            .zip(Claim::NAMES)
+            .find_map(|(c, name)| (name.as_bytes() == key).then_some(c));
     }
+    by_pattern(key)
+}
+
+/// [`registered`] as a tree of byte patterns (the verifier's fast path). The patterns spell
+/// [`Claim::NAMES`]; the build checks that each name finds its own claim (below) and a test
+/// that near misses find none.
+const fn by_pattern(key: &[u8]) -> Option<Claim> {
     Some(match key {
         [b'e', b'x', b'p'] => Claim::Exp,
         [b'n', b'b', b'f'] => Claim::Nbf,
@@ -109,21 +102,29 @@ fn registered(key: &[u8]) -> Option<Claim> {
     })
 }
 
-/// The claim's bit in a set of registered claims.
+#[allow(clippy::indexing_slicing, clippy::panic)] // const evaluation: a failure is a build error
+const _: () = {
+    let mut i = 0;
+    while i < Claim::NAMES.len() {
+        let found = match by_pattern(Claim::NAMES[i].as_bytes()) {
+            Some(claim) => claim.position(),
+            None => None,
+        };
+        match found {
+            Some(p) if p == i => {}
+            _ => panic!("the byte patterns disagree with Claim::NAMES"),
+        }
+        i += 1;
+    }
+    // A set of registered claims is a u16 whose bit 15 stands for custom claims.
+    assert!(Claim::ALL.len() < 15);
+};
+
+/// The claim's bit in a set of registered claims: its position in [`Claim::ALL`].
 const fn bit(c: Claim) -> u16 {
-    1 << match c {
-        Claim::Exp => 0,
-        Claim::Nbf => 1,
-        Claim::Iat => 2,
-        Claim::Iss => 3,
-        Claim::Sub => 4,
-        Claim::Aud => 5,
-        Claim::Jti => 6,
-        Claim::Typ => 7,
-        Claim::Scope => 8,
-        Claim::Fam => 9,
-        Claim::Roles => 10,
-        Claim::Required(_) => 15,
+    1 << match c.position() {
+        Some(i) => i,
+        None => 15,
     }
 }
 
@@ -341,11 +342,28 @@ mod tests {
     #[test]
     fn registered_names_and_bits_agree() {
         let mut bits = 0u16;
-        for (i, c) in REGISTERED.into_iter().enumerate() {
+        for (i, c) in Claim::ALL.into_iter().enumerate() {
             assert_eq!(bit(c), 1 << i);
             assert_eq!(registered(c.name().unwrap().as_bytes()), Some(c));
+            assert_eq!(by_pattern(c.name().unwrap().as_bytes()), Some(c));
             assert_eq!(bits & bit(c), 0);
             bits |= bit(c);
+        }
+        // Every one-letter change, truncation and extension of a name is no claim.
+        for name in Claim::NAMES {
+            let name = name.as_bytes();
+            for i in 0..name.len() {
+                let mut near = name.to_vec();
+                for b in 0..=255u8 {
+                    near[i] = b;
+                    if !Claim::NAMES.iter().any(|n| n.as_bytes() == near) {
+                        assert_eq!(registered(&near), None);
+                        assert_eq!(by_pattern(&near), None);
+                    }
+                }
+                assert_eq!(by_pattern(&name[..i]), None);
+            }
+            assert_eq!(by_pattern(&[name, b"s"].concat()), None);
         }
         for other in [&b"ex"[..], b"expp", b"EXP", b"role", b"scopes", b""] {
             assert_eq!(registered(other), None);

@@ -22,7 +22,7 @@ pub use encode::{encode, encode_json, encode_with, EncodeOptions};
 pub use header::{Header, Typ};
 pub use json::JsonStr;
 pub use key::{Key, KeyRing, KeySet, KeyStore, MIN_SECRET_LEN};
-pub use validation::{Validation, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN};
+pub use validation::{Validation, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_REQUIRED};
 pub use verify::{decode_header, decode_unverified, verify, verify_into, Verified, SIG_LEN};
 
 /// Length of the token that [`encode_json`] produces for a payload of `payload_len` bytes with

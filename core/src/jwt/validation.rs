@@ -1,9 +1,13 @@
 //! What a verifier checks beyond the signature.
 
+use crate::error::Claim;
+
 /// Default clock leeway in seconds for `exp`, `nbf` and `iat`: none.
 pub const DEFAULT_LEEWAY: u64 = 0;
 /// Default maximum token length in bytes.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
+/// Claims a token must carry by default: `exp`.
+pub const DEFAULT_REQUIRED: &[&str] = &[Claim::Exp.as_str()];
 /// Most custom-or-registered claim names [`Validation::required`] may list.
 pub const MAX_REQUIRED: usize = 16;
 
@@ -54,7 +58,7 @@ impl<'a> Validation<'a> {
             verify_aud: true,
             subject: None,
             token_type: None,
-            required: &["exp"],
+            required: DEFAULT_REQUIRED,
             verify_exp: true,
             verify_nbf: true,
             verify_iat: true,

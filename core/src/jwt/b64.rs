@@ -3,7 +3,6 @@
 //! Token segments are public data, so this is a plain table-driven codec (several times faster
 //! than a constant-time one); key material never passes through it.
 
-use super::verify::SIG_LEN;
 use crate::error::{Error, Result};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -192,11 +191,12 @@ fn decode_tail(rest: &[u8], tail: &mut [u8]) -> Result<()> {
     }
 }
 
-/// Decodes a signature segment; anything that is not exactly 32 bytes is `InvalidSignature`
-/// (signature stripping, truncation and extension), bad encoding is `InvalidBase64`.
-pub(crate) fn decode_signature(seg: &[u8]) -> Result<[u8; SIG_LEN]> {
-    let mut sig = [0u8; SIG_LEN];
-    if decoded_len(seg) != SIG_LEN {
+/// Decodes a signature segment of `N` bytes; anything that is not exactly `N` bytes is
+/// `InvalidSignature` (signature stripping, truncation and extension), bad encoding is
+/// `InvalidBase64`.
+pub(crate) fn decode_signature<const N: usize>(seg: &[u8]) -> Result<[u8; N]> {
+    let mut sig = [0u8; N];
+    if decoded_len(seg) != N {
         check(seg)?;
         return Err(Error::InvalidSignature);
     }
@@ -317,22 +317,17 @@ mod tests {
 
     #[test]
     fn signature_length_is_exact() {
-        let ok = [b'A'; 43];
-        assert!(decode_signature(&ok).is_ok());
-        assert_eq!(decode_signature(b"").unwrap_err(), Error::InvalidSignature);
-        assert_eq!(
-            decode_signature(&[b'A'; 42]).unwrap_err(),
-            Error::InvalidSignature
-        );
-        assert_eq!(
-            decode_signature(&[b'A'; 44]).unwrap_err(),
-            Error::InvalidSignature
-        );
-        let mut noncanon = [b'A'; 43];
-        noncanon[42] = b'B';
-        assert_eq!(
-            decode_signature(&noncanon).unwrap_err(),
-            Error::InvalidBase64
-        );
+        // A 32-byte signature is 43 characters; one fewer or more is the wrong length.
+        const N: usize = 32;
+        const LEN: usize = encoded_len(N);
+        let sig = |s: &[u8]| decode_signature::<N>(s);
+        let ok = [b'A'; LEN];
+        assert!(sig(&ok).is_ok());
+        assert_eq!(sig(b"").unwrap_err(), Error::InvalidSignature);
+        assert_eq!(sig(&[b'A'; LEN - 1]).unwrap_err(), Error::InvalidSignature);
+        assert_eq!(sig(&[b'A'; LEN + 1]).unwrap_err(), Error::InvalidSignature);
+        let mut noncanon = [b'A'; LEN];
+        noncanon[LEN - 1] = b'B';
+        assert_eq!(sig(&noncanon).unwrap_err(), Error::InvalidBase64);
     }
 }

@@ -4,6 +4,7 @@
 //! the depth bound, registered claims well typed, no duplicates), so it never produces a token
 //! that [`super::verify`] would refuse for its structure.
 
+use super::alg::SIG_B64_LEN;
 use super::b64;
 use super::claims::Claims;
 use super::header::{Header, Typ};
@@ -107,7 +108,7 @@ fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Resul
     let start = *pos;
     let total = start
         .checked_add(b64::encoded_len(n))
-        .and_then(|t| t.checked_add(1 + 43))
+        .and_then(|t| t.checked_add(1 + SIG_B64_LEN))
         .ok_or(Error::BufferTooSmall)?;
     if total > out.len() {
         return Err(Error::BufferTooSmall);

@@ -1,11 +1,12 @@
 //! The JOSE header: parsing with a strict allow-list, and writing.
 
+use super::alg::HEADER_START;
 use super::json::{self, JsonStr};
 use super::key::{Kid, MAX_KID_LEN};
 use crate::error::{Error, Result};
 
-/// The only algorithm accepted or produced.
-pub const ALG: &str = "HS256";
+/// The only algorithm accepted or produced ([`super::alg::NAME`]).
+pub use super::alg::NAME as ALG;
 
 /// Header parameters that are refused outright: `crit` (RFC 7515 §4.1.11: we understand no
 /// extensions), `b64` (RFC 7797 unencoded payloads), and key-bearing parameters (`jku`, `jwk`,
@@ -110,7 +111,7 @@ impl Header {
     /// Writes `{"alg":"HS256"[,"kid":…],"typ":…}` (keys sorted, as PyJWT does) into `out`.
     pub(crate) fn write(out: &mut [u8], kid: Option<&str>, typ: Typ) -> Result<usize> {
         let mut pos = 0;
-        json::put(out, &mut pos, b"{\"alg\":\"HS256\"")?;
+        json::put(out, &mut pos, &HEADER_START)?;
         if let Some(kid) = kid {
             json::put(out, &mut pos, b",\"kid\":")?;
             json::write_str(out, &mut pos, kid)?;

@@ -10,8 +10,8 @@ use core::fmt;
 use hmac::{Hmac, KeyInit};
 use sha2::Sha256;
 
-/// Minimum secret length in bytes.
-pub const MIN_SECRET_LEN: usize = 32;
+/// Minimum secret length in bytes: the hash output size (RFC 7518 §3.2).
+pub const MIN_SECRET_LEN: usize = super::alg::SIG_LEN;
 /// Maximum `kid` length in bytes.
 pub const MAX_KID_LEN: usize = 64;
 

@@ -8,6 +8,7 @@
 //! most 32 deep, registered claims typed and unique, checked against the caller's `now` with
 //! leeway. Keys are at least 32 bytes. Nothing allocates; errors never carry key material.
 
+pub mod alg;
 mod b64;
 pub mod claims;
 mod encode;
@@ -17,13 +18,14 @@ pub mod key;
 pub mod validation;
 mod verify;
 
+pub use alg::SIG_LEN;
 pub use claims::{Audience, Claims, ACCESS, REFRESH};
 pub use encode::{encode, encode_json, encode_with, EncodeOptions};
 pub use header::{Header, Typ};
 pub use json::JsonStr;
 pub use key::{Key, KeyRing, KeySet, KeyStore, MIN_SECRET_LEN};
 pub use validation::{Validation, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_REQUIRED};
-pub use verify::{decode_header, decode_unverified, verify, verify_into, Verified, SIG_LEN};
+pub use verify::{decode_header, decode_unverified, verify, verify_into, Verified};
 
 /// Length of the token that [`encode_json`] produces for a payload of `payload_len` bytes with
 /// the given header options (exact), so callers can size `out`.
@@ -32,5 +34,5 @@ pub fn encoded_len(payload_len: usize, kid: Option<&str>, typ: Typ) -> usize {
     let h = Header::write(&mut json, kid, typ).unwrap_or(json.len());
     b64::encoded_len(h)
         .saturating_add(b64::encoded_len(payload_len))
-        .saturating_add(2 + 43)
+        .saturating_add(2 + alg::SIG_B64_LEN)
 }

@@ -8,6 +8,7 @@
 //!    validated against `now` with leeway;
 //! 5. only then are the claims handed to the caller.
 
+use super::alg::{SIG_B64_LEN, SIG_LEN};
 use super::b64;
 use super::claims::Claims;
 use super::header::{Header, Typ};
@@ -16,8 +17,6 @@ use super::validation::Validation;
 use crate::error::{Error, Result};
 use hmac::Mac;
 
-/// Length of an HS256 signature in bytes.
-pub const SIG_LEN: usize = 32;
 /// Upper bound on a decoded header's length.
 pub const MAX_HEADER_LEN: usize = 1024;
 
@@ -63,11 +62,8 @@ fn split(token: &[u8], max_len: usize) -> Result<Parts<'_>> {
     })
 }
 
-/// Length of a base64url HS256 signature segment.
-const SIG_B64_LEN: usize = 43;
-
-/// [`split`] for the common shape: an HS256 signature is exactly 43 characters, so the second
-/// dot sits 44 bytes from the end and only the header is searched. The payload and signature
+/// [`split`] for the common shape: an HS256 signature is exactly [`SIG_B64_LEN`] characters, so
+/// the second dot sits one byte before them and only the header is searched. The payload and signature
 /// are not searched for stray dots here: a dot is not base64url, so decoding them fails, and
 /// [`classify`] then reports what [`split`] would have (`Malformed` for a fourth segment).
 fn split_fast(token: &[u8], max_len: usize) -> Result<Parts<'_>> {
@@ -208,7 +204,7 @@ fn decode_segments<'h, 'p>(
         false => &[],
     };
     let payload = b64::decode(parts.payload, payload_buf)?;
-    let sig = match b64::decode_signature(parts.signature) {
+    let sig = match b64::decode_signature::<SIG_LEN>(parts.signature) {
         Ok(sig) => Some(sig),
         Err(Error::InvalidSignature) => None,
         Err(e) => return Err(e),

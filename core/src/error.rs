@@ -32,6 +32,17 @@ macro_rules! claims {
             /// The JSON name of each of [`Self::ALL`], in the same order.
             pub const NAMES: [&'static str; REGISTERED] = [$($name),*];
 
+            /// The claim's JSON name; `None` for [`Claim::Required`] (the caller knows its own
+            /// list).
+            pub const fn name(self) -> Option<&'static str> {
+                // A `match` (not `NAMES[position]`): no table of 11 slices in the binary
+                // when only the names are needed.
+                match self {
+                    $(Claim::$variant => Some($name),)*
+                    Claim::Required(_) => None,
+                }
+            }
+
             /// The claim's position in [`Self::ALL`]; `None` for [`Claim::Required`].
             pub const fn position(self) -> Option<usize> {
                 #[allow(dead_code)] // only the discriminants are read
@@ -76,14 +87,6 @@ claims! {
 }
 
 impl Claim {
-    /// The claim's JSON name; `None` for [`Claim::Required`] (the caller knows its own list).
-    pub const fn name(self) -> Option<&'static str> {
-        match self.position() {
-            Some(i) => Some(entry(&Self::NAMES, i)),
-            None => None,
-        }
-    }
-
     /// [`Self::name`], or `""` for [`Claim::Required`]: the key to write for a registered
     /// claim (usable in `const` items).
     pub const fn as_str(self) -> &'static str {

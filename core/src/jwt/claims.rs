@@ -73,11 +73,10 @@ pub struct Claims<'a> {
 /// The registered claim a key's unescaped text names, if any.
 fn registered(key: &[u8]) -> Option<Claim> {
     if cfg!(feature = "size_opt") {
-        // A search over the names of `Claim::NAMES`, instead of a byte-pattern tree.
+        // A search over the names `Claim::name` already holds, instead of a byte-pattern tree.
         return Claim::ALL
             .into_iter()
-            .zip(Claim::NAMES)
-            .find_map(|(c, name)| (name.as_bytes() == key).then_some(c));
+            .find(|c| c.name().is_some_and(|n| n.as_bytes() == key));
     }
     by_pattern(key)
 }

@@ -71,6 +71,7 @@ pub struct Claims<'a> {
 }
 
 /// The registered claim a key's unescaped text names, if any.
+#[inline]
 fn registered(key: &[u8]) -> Option<Claim> {
     if cfg!(feature = "size_opt") {
         // A search over the names `Claim::name` already holds, instead of a byte-pattern tree.

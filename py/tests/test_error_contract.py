@@ -49,9 +49,7 @@ def _signed(payload: dict[str, object]) -> str:
     return f"{header}.{body}.{_b64(mac)}"
 
 
-@pytest.mark.parametrize(
-    ("code", "claim"), [k for k in ex._BY_CODE if isinstance(k, tuple)]
-)
+@pytest.mark.parametrize(("code", "claim"), [k for k in ex._BY_CODE if isinstance(k, tuple)])
 def test_refined_entries_name_claims_the_core_reports(code: str, claim: str) -> None:
     # A mistyped registered claim: the core reports (code, claim) and the refined class is
     # raised, so the table's claim names are the core's.

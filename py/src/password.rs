@@ -8,7 +8,7 @@ use std::cell::RefCell;
 
 use authcore::password::{self, Algorithm, Block, Bounds, Params, MAX_PHC_LEN};
 use authcore::Error;
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 
 use crate::errors::{core, Fail};
@@ -57,40 +57,9 @@ fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
     })
 }
 
-/// Memory blocks the stored Argon2 hash `phc` asks for, capped by `bounds` (the core checks
-/// the cost against the bounds before it looks at the memory, so an oversized hash is refused
-/// as out of bounds without being allocated for). 0 for anything else: the core then reports
-/// what is wrong with the string.
-fn stored_blocks(phc: &str, bounds: &Bounds) -> usize {
-    let Some(costs) = phc.split('$').find(|f| f.starts_with("m=")) else {
-        return 0;
-    };
-    let (mut m, mut p) = (None, None);
-    for kv in costs.split(',') {
-        match kv.split_once('=') {
-            Some(("m", v)) => m = v.parse::<u32>().ok(),
-            Some(("p", v)) => p = v.parse::<u32>().ok(),
-            _ => {}
-        }
-    }
-    let (Some(m), Some(p)) = (m, p) else { return 0 };
-    let m = m.min(u32::try_from(bounds.max_blocks()).unwrap_or(u32::MAX));
-    Params::new(m, 1, p).map_or(0, |p| p.blocks_needed())
-}
-
-fn parse_algorithm(name: &str) -> PyResult<Algorithm> {
-    match name {
-        "argon2id" => Ok(Algorithm::Argon2id),
-        "argon2i" => Ok(Algorithm::Argon2i),
-        "argon2d" => Ok(Algorithm::Argon2d),
-        _ => Err(PyValueError::new_err(
-            "algorithm must be 'argon2id', 'argon2i' or 'argon2d'",
-        )),
-    }
-}
-
 /// Parameters for new Argon2 hashes (and the target `needs_rehash` compares stored hashes
-/// with). Defaults are OWASP's: Argon2id, m=19456 KiB, t=2, p=1, 32-byte hash, 16-byte salt.
+/// with). Defaults are the core's `Params::DEFAULT` (OWASP's: Argon2id, m=19456 KiB, t=2,
+/// p=1, 32-byte hash, 16-byte salt).
 #[pyclass(frozen, eq, hash, module = "authcore._authcore", name = "Argon2Params")]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Argon2Params {
@@ -101,8 +70,10 @@ pub struct Argon2Params {
 impl Argon2Params {
     #[new]
     #[pyo3(signature = (
-        m_cost=19_456, t_cost=2, p_cost=1, *, algorithm="argon2id".to_owned(), output_len=32,
-        salt_len=16
+        m_cost=Params::DEFAULT.m_cost(), t_cost=Params::DEFAULT.t_cost(),
+        p_cost=Params::DEFAULT.p_cost(), *,
+        algorithm=Params::DEFAULT.algorithm().as_str().to_owned(),
+        output_len=Params::DEFAULT.output_len(), salt_len=Params::DEFAULT.salt_len()
     ))]
     fn new(
         m_cost: u32,
@@ -112,12 +83,13 @@ impl Argon2Params {
         output_len: usize,
         salt_len: usize,
     ) -> PyResult<Self> {
+        let algorithm = core(algorithm.parse::<Algorithm>())?;
         let inner = core(
             Params::new(m_cost, t_cost, p_cost)
                 .and_then(|p| p.with_output_len(output_len))
                 .and_then(|p| p.with_salt_len(salt_len)),
         )?
-        .with_algorithm(parse_algorithm(&algorithm)?);
+        .with_algorithm(algorithm);
         Ok(Self { inner })
     }
 
@@ -266,8 +238,9 @@ impl HashBounds {
     }
 }
 
-/// Rules for choosing a new password (NIST SP 800-63B defaults: at least 8 characters, at most
-/// 1024 bytes, no composition rules, the most common passwords refused).
+/// Rules for choosing a new password. Defaults are the core's `PasswordPolicy::DEFAULT` (NIST SP
+/// 800-63B: at least 8 characters, at most 1024 bytes, no composition rules, the most common
+/// passwords refused).
 #[pyclass(
     frozen,
     eq,
@@ -283,7 +256,12 @@ pub struct PasswordPolicy {
 #[pymethods]
 impl PasswordPolicy {
     #[new]
-    #[pyo3(signature = (min_len=8, max_len_bytes=1024, *, required_classes=None, reject_common=true))]
+    #[pyo3(signature = (
+        min_len=password::PasswordPolicy::DEFAULT.min_len(),
+        max_len_bytes=password::PasswordPolicy::DEFAULT.max_len_bytes(), *,
+        required_classes=password::PasswordPolicy::DEFAULT.require_classes(),
+        reject_common=password::PasswordPolicy::DEFAULT.reject_common()
+    ))]
     fn new(
         min_len: usize,
         max_len_bytes: usize,
@@ -354,7 +332,7 @@ pub fn hash_password(
 ) -> PyResult<String> {
     let password = bytes_or_str(password, "password")?;
     let pepper = optional_bytes(pepper, "pepper")?;
-    let params = params.map_or(Params::OWASP, |p| p.inner);
+    let params = params.map_or(Params::DEFAULT, |p| p.inner);
     let mut salt = [0u8; password::MAX_SALT_LEN];
     let salt = salt.get_mut(..params.salt_len()).unwrap_or(&mut []);
     getrandom::fill(salt)
@@ -385,7 +363,9 @@ pub fn verify_password(
     let password = bytes_or_str(password, "password")?;
     let pepper = optional_bytes(pepper, "pepper")?;
     let bounds = bounds.map_or(Bounds::DEFAULT, |b| b.inner.clone());
-    let blocks = stored_blocks(&hash, &bounds);
+    // The core sizes the memory from the stored cost, after checking it against `bounds`, so a
+    // planted `m=4194304` is refused before anything is allocated.
+    let blocks = core(password::blocks_needed(&hash, &bounds))?;
     let (password, pepper): (&[u8], Option<&[u8]>) = (&password, pepper.as_deref());
     let result = py.detach(|| {
         with_memory(blocks, |mem| {
@@ -399,7 +379,8 @@ pub fn verify_password(
     }
 }
 
-/// Whether a stored hash should be replaced by one made with `params` (default OWASP):
+/// Whether a stored hash should be replaced by one made with `params` (default
+/// `Params::DEFAULT`, OWASP's):
 /// another algorithm, version, cost, salt or output length, or bcrypt. Raises
 /// `InvalidHashError` for a string that does not parse.
 #[pyfunction]
@@ -407,7 +388,7 @@ pub fn verify_password(
 pub fn needs_rehash(hash: String, params: Option<&Argon2Params>) -> PyResult<bool> {
     core(password::needs_rehash(
         &hash,
-        &params.map_or(Params::OWASP, |p| p.inner),
+        &params.map_or(Params::DEFAULT, |p| p.inner),
     ))
 }
 

@@ -104,9 +104,17 @@ def test_invalid_params(kwargs: dict[str, int]) -> None:
     assert e.value.code == "invalid_params"
 
 
-def test_unknown_algorithm_name() -> None:
-    with pytest.raises(ValueError):
-        Argon2Params(algorithm="scrypt")
+@pytest.mark.parametrize("name", ["scrypt", "Argon2id", "argon2", "argon2id ", ""])
+def test_unknown_algorithm_name(name: str) -> None:
+    # The core's parser decides (exact, case-sensitive names), with its error code.
+    with pytest.raises(ex.InvalidParamsError) as e:
+        Argon2Params(algorithm=name)
+    assert e.value.code == "invalid_params" and isinstance(e.value, ValueError)
+
+
+@pytest.mark.parametrize("name", ["argon2id", "argon2i", "argon2d"])
+def test_algorithm_names(name: str) -> None:
+    assert Argon2Params(64, 1, 1, algorithm=name).algorithm == name
 
 
 def test_verify_and_update() -> None:

@@ -3,8 +3,9 @@
 use argon2::{Argon2, Block};
 use subtle::ConstantTimeEq;
 
-use super::bounds::{Argon2Cost, Bounds};
-use super::params::{blocks_for, Algorithm, Params, MAX_OUTPUT_LEN, MAX_SALT_LEN};
+use super::algorithm::Algorithm;
+use super::bounds::Bounds;
+use super::params::{Argon2Cost, Params, MAX_OUTPUT_LEN, MAX_SALT_LEN};
 use super::phc::{self, V0X10, V0X13};
 use crate::{Error, Result};
 
@@ -45,13 +46,7 @@ pub fn hash<'o>(
     if out.len() < params.phc_len() {
         return Err(Error::BufferTooSmall);
     }
-    let cost = Argon2Cost {
-        m_cost: params.m_cost(),
-        t_cost: params.t_cost(),
-        p_cost: params.p_cost(),
-        salt_len: params.salt_len(),
-        output_len: params.output_len(),
-    };
+    let cost = params.cost();
     let mut tag = [0u8; MAX_OUTPUT_LEN];
     let tag = tag.get_mut(..cost.output_len).ok_or(Error::InvalidParams)?;
     compute(
@@ -77,7 +72,7 @@ pub(crate) fn verify(
 ) -> Result<()> {
     let cost = phc.cost();
     bounds.check_argon2(&cost)?;
-    if memory.len() < blocks_for(cost.m_cost, cost.p_cost) {
+    if memory.len() < cost.blocks_needed() {
         return Err(Error::InsufficientMemory);
     }
     let mut salt_buf = [0u8; MAX_SALT_LEN];

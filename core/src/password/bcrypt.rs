@@ -1,8 +1,9 @@
 //! Verification of legacy bcrypt hashes (`$2a$`, `$2b$`, `$2y$`), so that users whose hashes
 //! predate Argon2 can still log in and be rehashed.
 //!
-//! EksBlowfish (Provos & Mazières, 1999) is implemented here over [`super::blowfish`], without
-//! allocation.
+//! EksBlowfish (Provos & Mazières, 1999) runs here over the [`blowfish`] crate's bcrypt key
+//! schedule (`bc_init_state`, `salted_expand_key`, `bc_expand_key`, `bc_encrypt`), without
+//! allocation; bcrypt's base64 is [`base64ct`]'s `Base64Bcrypt`.
 //!
 //! # Semantics (those of Python `bcrypt` 4.x `checkpw`, OpenBSD and PHP)
 //! - The key is the password bytes followed by one NUL byte, cut to 72 bytes: passwords
@@ -18,12 +19,14 @@
 //!
 //! # Resources
 //! No caller memory is needed, but the Blowfish state (4 KiB of S-boxes) lives on the stack,
-//! and the first verification in a process computes the initial state (12 KiB of stack
-//! once, see [`super::blowfish`]): firmware with a small stack can disable the `bcrypt`
-//! feature.
+//! copied from the crate's 4 KiB of constant tables (flash on firmware): firmware that needs
+//! neither can disable the `bcrypt` feature.
+//!
+//! Lookups index the S-boxes by data, as every Blowfish implementation does; bcrypt's inputs
+//! are the password and the public salt, the usual standing of bcrypt implementations.
 
-use super::b64::{self, BCRYPT};
-use super::blowfish::Blowfish;
+use base64ct::{Base64Bcrypt, Encoding};
+use blowfish::Blowfish;
 use subtle::ConstantTimeEq;
 
 use super::bounds::Bounds;
@@ -66,9 +69,10 @@ pub(crate) fn parse(s: &str) -> Result<BcryptHash> {
     let (salt_b64, tag_b64) = rest.split_at_checked(22).ok_or(Error::InvalidHash)?;
     let mut salt = [0u8; SALT_LEN];
     let mut tag = [0u8; TAG_LEN];
-    let salt_ok = b64::decode(BCRYPT, salt_b64.as_bytes(), &mut salt).map(|d| d.len() == SALT_LEN);
-    let tag_ok = b64::decode(BCRYPT, tag_b64.as_bytes(), &mut tag).map(|d| d.len() == TAG_LEN);
-    if salt_ok != Ok(true) || tag_ok != Ok(true) {
+    // Both fields are decoded before either verdict is looked at (base64ct is constant-time).
+    let salt_ok = Base64Bcrypt::decode(salt_b64, &mut salt).is_ok_and(|d| d.len() == SALT_LEN);
+    let tag_ok = Base64Bcrypt::decode(tag_b64, &mut tag).is_ok_and(|d| d.len() == TAG_LEN);
+    if !(salt_ok && tag_ok) {
         return Err(Error::InvalidHash);
     }
     Ok(BcryptHash { cost, salt, tag })
@@ -107,18 +111,18 @@ fn bcrypt_raw(cost: u32, salt: &[u8; SALT_LEN], password: &[u8]) -> [u8; 24] {
     let key_len = password.len().saturating_add(1).min(MAX_KEY_LEN);
     let key = key_buf.get(..key_len).unwrap_or(&key_buf);
 
-    let mut state = Blowfish::new();
-    state.expand(key, Some(salt));
+    let mut state = Blowfish::bc_init_state();
+    state.salted_expand_key(salt, key);
     for _ in 0..1u64 << cost.min(31) {
-        state.expand(key, None);
-        state.expand(salt, None);
+        state.bc_expand_key(key);
+        state.bc_expand_key(salt);
     }
 
     let mut out = [0u8; 24];
     for (block, dst) in MAGIC.iter().zip(out.chunks_exact_mut(8)) {
         let mut lr = *block;
         for _ in 0..64 {
-            lr = state.encrypt(lr);
+            lr = state.bc_encrypt(lr);
         }
         if let Some((l, r)) = dst.split_at_mut_checked(4) {
             l.copy_from_slice(&lr[0].to_be_bytes());
@@ -153,6 +157,36 @@ mod tests {
         assert_eq!(verify(&[b'a'; 72], A72, &b), Ok(()));
         assert_eq!(verify(&[b'a'; 73], A72, &b), Ok(()));
         assert_eq!(verify(&[b'a'; 71], A72, &b), Err(Error::PasswordMismatch));
+    }
+
+    /// The salt and hash fields accept exactly canonical bcrypt base64: every printable
+    /// character at every position of both fields, against a plain model of the grammar.
+    #[test]
+    #[cfg_attr(miri, ignore = "5 415 parses: too slow under Miri")]
+    fn fields_are_exactly_canonical_bcrypt_base64() {
+        use crate::password::base64_model::{decode as model, BCRYPT};
+        let mut accepted = 0;
+        for pos in 7..HASH_LEN {
+            for c in b' '..=b'~' {
+                let mut s = A72.as_bytes().to_vec();
+                s[pos] = c;
+                let s = core::str::from_utf8(&s).unwrap();
+                let (salt, tag) = s[7..].split_at(22);
+                let expected = match (
+                    model(BCRYPT, salt.as_bytes()),
+                    model(BCRYPT, tag.as_bytes()),
+                ) {
+                    (Some(salt), Some(tag)) => Ok((salt, tag)),
+                    _ => Err(Error::InvalidHash),
+                };
+                let parsed = parse(s).map(|h| (h.salt.to_vec(), h.tag.to_vec()));
+                assert_eq!(parsed, expected, "{s:?}");
+                accepted += usize::from(parsed.is_ok());
+            }
+        }
+        // 64 characters at 51 full positions, 4 at the salt's last (2 data bits), 16 at the
+        // hash's last (4 data bits).
+        assert_eq!(accepted, 51 * 64 + 4 + 16);
     }
 
     #[test]

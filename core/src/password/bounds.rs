@@ -9,8 +9,8 @@
 use core::ops::RangeInclusive;
 
 use super::params::{
-    Params, ARGON2_MIN_OUTPUT_LEN, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_OUTPUT_LEN,
-    MIN_SALT_LEN,
+    Argon2Cost, Params, ARGON2_MIN_OUTPUT_LEN, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN,
+    MIN_OUTPUT_LEN, MIN_SALT_LEN,
 };
 use crate::{Error, Result};
 
@@ -178,13 +178,7 @@ impl Bounds {
     /// # Errors
     /// [`Error::HashParamsOutOfBounds`].
     pub fn check(&self, params: &Params) -> Result<()> {
-        self.check_argon2(&Argon2Cost {
-            m_cost: params.m_cost(),
-            t_cost: params.t_cost(),
-            p_cost: params.p_cost(),
-            salt_len: params.salt_len(),
-            output_len: params.output_len(),
-        })
+        self.check_argon2(&params.cost())
     }
 
     pub(crate) fn check_argon2(&self, c: &Argon2Cost) -> Result<()> {
@@ -215,16 +209,6 @@ impl Default for Bounds {
     fn default() -> Self {
         Bounds::DEFAULT
     }
-}
-
-/// The cost-bearing parameters of an Argon2 hash, as [`Bounds`] sees them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Argon2Cost {
-    pub m_cost: u32,
-    pub t_cost: u32,
-    pub p_cost: u32,
-    pub salt_len: usize,
-    pub output_len: usize,
 }
 
 #[cfg(test)]

@@ -55,25 +55,28 @@
 //! # Ok::<(), authcore::Error>(())
 //! ```
 
+// One job per file, and imports that run one way: `algorithm` ← `params` ← {`bounds`, `phc`}
+// ← `argon` ← this module; `bcrypt` needs `bounds` alone; `policy` stands apart.
+mod algorithm;
 mod argon;
-mod b64;
+#[cfg(test)]
+mod base64_model;
 #[cfg(feature = "bcrypt")]
 mod bcrypt;
-#[cfg(feature = "bcrypt")]
-mod blowfish;
 mod bounds;
 mod params;
 mod phc;
 pub mod policy;
 
+pub use algorithm::Algorithm;
 pub use argon::hash;
 pub use argon2::Block;
 pub use bounds::{
     Bounds, DEFAULT_MAX_BCRYPT_COST, DEFAULT_MAX_M_COST, DEFAULT_MAX_P_COST, DEFAULT_MAX_T_COST,
 };
 pub use params::{
-    Algorithm, Params, DEFAULT_M_COST, DEFAULT_OUTPUT_LEN, DEFAULT_P_COST, DEFAULT_SALT_LEN,
-    DEFAULT_T_COST, MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_OUTPUT_LEN, MIN_SALT_LEN,
+    Params, DEFAULT_M_COST, DEFAULT_OUTPUT_LEN, DEFAULT_P_COST, DEFAULT_SALT_LEN, DEFAULT_T_COST,
+    MAX_OUTPUT_LEN, MAX_P_COST, MAX_SALT_LEN, MIN_OUTPUT_LEN, MIN_SALT_LEN,
 };
 pub use phc::MAX_PHC_LEN;
 pub use policy::PasswordPolicy;
@@ -136,7 +139,7 @@ pub fn blocks_needed(phc: &str, bounds: &Bounds) -> Result<usize> {
         Scheme::Argon2 => {
             let cost = phc::parse(phc)?.cost();
             bounds.check_argon2(&cost)?;
-            Ok(params::blocks_for(cost.m_cost, cost.p_cost))
+            Ok(cost.blocks_needed())
         }
         #[cfg(feature = "bcrypt")]
         Scheme::Bcrypt => {
@@ -162,11 +165,7 @@ pub fn needs_rehash(phc: &str, policy: &Params) -> Result<bool> {
             let p = phc::parse(phc)?;
             Ok(p.algorithm != policy.algorithm()
                 || p.version != phc::V0X13
-                || p.m_cost != policy.m_cost()
-                || p.t_cost != policy.t_cost()
-                || p.p_cost != policy.p_cost()
-                || p.hash_len != policy.output_len()
-                || p.salt_len != policy.salt_len())
+                || p.cost() != policy.cost())
         }
         #[cfg(feature = "bcrypt")]
         Scheme::Bcrypt => bcrypt::parse(phc).map(|_| true),

@@ -1,65 +1,14 @@
-//! Argon2 hashing parameters: a validated set that new hashes are made with.
+//! Argon2 hashing parameters: the algorithm's structural limits, the defaults, and the
+//! validated set ([`Params`]) that new hashes are made with.
+//!
+//! The bottom of the password module: it depends on [`super::algorithm`] alone. [`Bounds`]
+//! (limits on stored hashes) and the PHC format build on it; the PHC string length of a
+//! [`Params`] ([`Params::phc_len`]) is defined with the format, in `phc.rs`.
+//!
+//! [`Bounds`]: super::Bounds
 
+use super::algorithm::Algorithm;
 use crate::{Error, Result};
-
-/// The Argon2 variant.
-///
-/// New hashes should use [`Algorithm::Argon2id`] (RFC 9106 §4: "If you do not know which
-/// variant to use, use Argon2id"). The other two are accepted so that stored hashes made by
-/// other libraries still verify; [`super::needs_rehash`] reports them for upgrade when the
-/// policy says `Argon2id`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Algorithm {
-    /// Argon2d: data-dependent memory access (side-channel exposed; not for passwords).
-    Argon2d,
-    /// Argon2i: data-independent memory access.
-    Argon2i,
-    /// Argon2id: hybrid, the RFC 9106 recommendation.
-    #[default]
-    Argon2id,
-}
-
-impl Algorithm {
-    /// The PHC identifier: `argon2d`, `argon2i` or `argon2id`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Algorithm::Argon2d => "argon2d",
-            Algorithm::Argon2i => "argon2i",
-            Algorithm::Argon2id => "argon2id",
-        }
-    }
-
-    /// Parses a PHC identifier (exact, case-sensitive).
-    pub(crate) fn from_ident(ident: &str) -> Option<Self> {
-        match ident {
-            "argon2d" => Some(Algorithm::Argon2d),
-            "argon2i" => Some(Algorithm::Argon2i),
-            "argon2id" => Some(Algorithm::Argon2id),
-            _ => None,
-        }
-    }
-
-    pub(crate) const fn to_argon2(self) -> argon2::Algorithm {
-        match self {
-            Algorithm::Argon2d => argon2::Algorithm::Argon2d,
-            Algorithm::Argon2i => argon2::Algorithm::Argon2i,
-            Algorithm::Argon2id => argon2::Algorithm::Argon2id,
-        }
-    }
-}
-
-impl core::str::FromStr for Algorithm {
-    type Err = Error;
-
-    /// Parses a variant name as a caller gives it (`argon2id`, `argon2i`, `argon2d`; exact and
-    /// case-sensitive, as in a PHC string).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParams`] for any other text.
-    fn from_str(s: &str) -> Result<Self> {
-        Self::from_ident(s).ok_or(Error::InvalidParams)
-    }
-}
 
 /// Default memory cost in KiB (OWASP Password Storage Cheat Sheet): see [`Params::DEFAULT`].
 pub const DEFAULT_M_COST: u32 = 19_456;
@@ -215,19 +164,18 @@ impl Params {
     /// Number of [`super::Block`]s (1 KiB each) the caller must provide to hash with these
     /// parameters: `m_cost` rounded down to a multiple of `4 · p_cost`.
     pub const fn blocks_needed(&self) -> usize {
-        blocks_for(self.m_cost, self.p_cost)
+        self.cost().blocks_needed()
     }
 
-    /// Exact length in bytes of the PHC string [`super::hash`] writes for these parameters.
-    pub const fn phc_len(&self) -> usize {
-        super::phc::encoded_len(
-            self.algorithm,
-            self.m_cost,
-            self.t_cost,
-            self.p_cost,
-            self.salt_len(),
-            self.output_len(),
-        )
+    /// The cost-bearing values of hashes made with these parameters.
+    pub(crate) const fn cost(&self) -> Argon2Cost {
+        Argon2Cost {
+            m_cost: self.m_cost,
+            t_cost: self.t_cost,
+            p_cost: self.p_cost,
+            salt_len: self.salt_len(),
+            output_len: self.output_len(),
+        }
     }
 }
 
@@ -238,9 +186,27 @@ impl Default for Params {
     }
 }
 
+/// The cost-bearing parameters of an Argon2 hash, new ([`Params::cost`]) or stored (a parsed
+/// PHC string): what [`super::Bounds`] checks and the PHC format writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Argon2Cost {
+    pub m_cost: u32,
+    pub t_cost: u32,
+    pub p_cost: u32,
+    pub salt_len: usize,
+    pub output_len: usize,
+}
+
+impl Argon2Cost {
+    /// Number of [`super::Block`]s Argon2 needs for this cost.
+    pub(crate) const fn blocks_needed(&self) -> usize {
+        blocks_for(self.m_cost, self.p_cost)
+    }
+}
+
 /// Argon2 memory in blocks for `m` KiB over `p` lanes (RFC 9106 §3.2 step 4:
 /// `m' = 4·p·floor(m / 4p)`, with at least 8 blocks per lane). `p` must be ≥ 1.
-pub(crate) const fn blocks_for(m_cost: u32, p_cost: u32) -> usize {
+const fn blocks_for(m_cost: u32, p_cost: u32) -> usize {
     let m = m_cost as usize;
     let p = p_cost as usize;
     if p == 0 {
@@ -260,16 +226,6 @@ pub(crate) const fn blocks_for(m_cost: u32, p_cost: u32) -> usize {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn algorithm_text_round_trips() {
-        for a in [Algorithm::Argon2d, Algorithm::Argon2i, Algorithm::Argon2id] {
-            assert_eq!(a.as_str().parse::<Algorithm>(), Ok(a));
-        }
-        for bad in ["", "Argon2id", "argon2", "argon2id ", "bcrypt"] {
-            assert_eq!(bad.parse::<Algorithm>(), Err(Error::InvalidParams), "{bad}");
-        }
-    }
 
     #[test]
     fn owasp_constant_matches_cheat_sheet() {

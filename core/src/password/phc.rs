@@ -16,11 +16,16 @@
 //!
 //! Anything else is [`Error::InvalidHash`], as are violations of Argon2's structural limits
 //! (`t ≥ 1`, `1 ≤ p < 2²⁴`, `m ≥ 8p`, salt ≥ 8 bytes, output ≥ 4 bytes). *Cost* limits are
-//! [`super::Bounds`]' job.
+//! [`super::Bounds`]' job, applied by the callers to [`Phc::cost`].
+//!
+//! Base64 is [`base64ct`]'s `Base64Unpadded`: constant-time in the bytes it decodes or
+//! encodes, and strict (no padding, no whitespace, no `4n + 1` lengths, unused trailing bits
+//! zero), so each salt and hash has exactly one encoding.
 
-use super::b64::{self, STANDARD};
-use super::bounds::Argon2Cost;
-use super::params::{Algorithm, ARGON2_MIN_OUTPUT_LEN, MAX_P_COST, MIN_SALT_LEN};
+use base64ct::{Base64Unpadded, Encoding};
+
+use super::algorithm::Algorithm;
+use super::params::{Argon2Cost, Params, ARGON2_MIN_OUTPUT_LEN, MAX_P_COST, MIN_SALT_LEN};
 use crate::{Error, Result};
 
 /// Argon2 version 0x13 (19), the current one; the only version new hashes use.
@@ -136,16 +141,24 @@ fn decimal(s: &str) -> Result<u32> {
 }
 
 /// Checks that `s` is non-empty canonical unpadded base64 and returns its decoded length.
+///
+/// `s` is a field of a string of at most [`MAX_PHC_LEN`] bytes, so it decodes into a scratch
+/// buffer of that size; a field too long for [`super::Bounds`] still gets its length (and
+/// [`Error::HashParamsOutOfBounds`] from the caller), as a well-formed string should.
 fn b64_validate(s: &str) -> Result<usize> {
-    match b64::decoded_len(STANDARD, s.as_bytes())? {
+    let mut scratch = [0u8; MAX_PHC_LEN];
+    match b64_decode(s, &mut scratch)?.len() {
         0 => Err(Error::InvalidHash),
         len => Ok(len),
     }
 }
 
-/// Decodes a field that [`parse`] has validated into `buf`.
+/// Decodes a field that [`parse`] has validated into the start of `buf`.
+///
+/// # Errors
+/// [`Error::InvalidHash`] for malformed input or when `buf` is too small.
 pub(crate) fn b64_decode<'b>(s: &str, buf: &'b mut [u8]) -> Result<&'b [u8]> {
-    b64::decode(STANDARD, s.as_bytes(), buf)
+    Base64Unpadded::decode(s, buf).map_err(|_| Error::InvalidHash)
 }
 
 /// Number of decimal digits of `n`.
@@ -161,6 +174,20 @@ const fn digits(mut n: u32) -> usize {
 /// Length of unpadded base64 for `n` bytes.
 const fn b64_len(n: usize) -> usize {
     (n * 4).div_ceil(3)
+}
+
+impl Params {
+    /// Exact length in bytes of the PHC string [`super::hash`] writes for these parameters.
+    pub const fn phc_len(&self) -> usize {
+        encoded_len(
+            self.algorithm(),
+            self.m_cost(),
+            self.t_cost(),
+            self.p_cost(),
+            self.salt_len(),
+            self.output_len(),
+        )
+    }
 }
 
 /// Exact length of the PHC string [`format`] writes for these values.
@@ -219,7 +246,9 @@ impl<'a> Writer<'a> {
 
     fn b64(&mut self, data: &[u8]) -> Result<()> {
         let dst = self.buf.get_mut(self.pos..).ok_or(Error::BufferTooSmall)?;
-        let written = b64::encode(data, dst)?;
+        let written = Base64Unpadded::encode(data, dst)
+            .map_err(|_| Error::BufferTooSmall)?
+            .len();
         self.pos = self.pos.checked_add(written).ok_or(Error::BufferTooSmall)?;
         Ok(())
     }
@@ -382,6 +411,64 @@ mod tests {
         assert_eq!(b64_validate("A"), Err(Error::InvalidHash)); // impossible length
         assert_eq!(b64_validate("AA-_"), Err(Error::InvalidHash)); // url alphabet
         assert_eq!(b64_validate("AA"), Ok(1));
+    }
+
+    /// What `Base64Unpadded` accepts for a salt or hash field is exactly the grammar above:
+    /// every input of up to three printable characters, and every 4-character input over the
+    /// alphabet's edges and its neighbours (padding, URL-safe and bcrypt characters, spaces),
+    /// against a plain model of canonical unpadded base64.
+    #[test]
+    #[cfg_attr(miri, ignore = "exhaustive: too slow under Miri")]
+    fn field_base64_is_exactly_canonical_unpadded() {
+        use crate::password::base64_model::{decode as model, STANDARD};
+        let chars: std::vec::Vec<u8> = (b' '..=b'~').collect();
+        let few = b"AZaz09+/.-_= gh";
+        let check = |s: &[u8]| {
+            let s = core::str::from_utf8(s).unwrap();
+            let mut buf = [0u8; 3];
+            let ours = b64_decode(s, &mut buf).map(<[u8]>::to_vec).ok();
+            assert_eq!(ours, model(STANDARD, s.as_bytes()), "{s:?}");
+        };
+        for &a in &chars {
+            check(&[a]);
+            for &b in &chars {
+                check(&[a, b]);
+                for &c in &chars {
+                    check(&[a, b, c]);
+                }
+            }
+        }
+        for &a in few {
+            for &b in few {
+                for &c in few {
+                    for &d in few {
+                        check(&[a, b, c, d]);
+                    }
+                }
+            }
+        }
+        // The encoder `format` uses writes what the model reads back, for every byte value.
+        let data: [u8; 256] = core::array::from_fn(|i| i as u8);
+        for len in 0..=data.len() {
+            let mut text = [0u8; 344];
+            let mut w = Writer {
+                buf: &mut text,
+                pos: 0,
+            };
+            w.b64(&data[..len]).unwrap();
+            let enc = w.finish().unwrap();
+            assert_eq!(
+                model(STANDARD, enc.as_bytes()).as_deref(),
+                Some(&data[..len])
+            );
+        }
+    }
+
+    #[test]
+    fn b64_decode_refuses_a_short_buffer() {
+        let mut buf = [0u8; 5];
+        assert_eq!(b64_decode("Zm9vYmFy", &mut buf), Err(Error::InvalidHash));
+        assert_eq!(b64_decode("Zm9vYmE", &mut buf).unwrap(), b"fooba");
     }
 
     #[test]

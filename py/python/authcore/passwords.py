@@ -60,9 +60,9 @@ def _text(hash: Hash) -> str:
 class PasswordHasher:
     """Hashes and verifies passwords (pwdlib's ``PasswordHash`` interface).
 
-    - ``params``: parameters for new hashes (default ``Argon2Params.OWASP``: Argon2id,
-      m=19456 KiB, t=2, p=1). Stored hashes made with other parameters still verify, and
-      ``needs_rehash`` reports them.
+    - ``params``: parameters for new hashes (default ``Argon2Params()``, the core's defaults:
+      OWASP's Argon2id, m=19456 KiB, t=2, p=1). Stored hashes made with other parameters
+      still verify, and ``needs_rehash`` reports them.
     - ``bounds``: limits on the cost of *stored* hashes that ``verify`` will run (default
       ``HashBounds()``: m ≤ 256 MiB, t ≤ 10, p ≤ 16, bcrypt cost ≤ 14). ``params`` must fall
       within them.
@@ -83,7 +83,7 @@ class PasswordHasher:
         pepper: str | bytes | None = None,
         policy: PasswordPolicy | None = None,
     ) -> None:
-        self.params = params if params is not None else Argon2Params.OWASP
+        self.params = params if params is not None else Argon2Params()
         self.bounds = bounds if bounds is not None else HashBounds()
         self.bounds.check(self.params)
         self.policy = policy

@@ -209,7 +209,9 @@ pub fn scopes_of(value: &Bound<'_, PyAny>, claim: &str) -> PyResult<Vec<String>>
     }
     with_claim(value, "scope", Claim::Scope, claim, |c| {
         let raw = c.scope.ok_or(Error::InvalidClaim(Claim::Scope))?;
-        let text = raw.as_plain_str().ok_or(Error::InvalidClaim(Claim::Scope))?;
+        let text = raw
+            .as_plain_str()
+            .ok_or(Error::InvalidClaim(Claim::Scope))?;
         Ok(Scopes::parse(text)?.iter().map(str::to_owned).collect())
     })
 }

@@ -162,7 +162,6 @@ impl<'a> Keys<'a> {
     }
 }
 
-
 fn sign<'py>(
     payload: &[u8],
     key: &Bound<'py, PyAny>,

@@ -57,7 +57,10 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ratelimit::key_hash, m)?)?;
 
     m.add("DEFAULT_ACCESS_TTL", authcore::session::DEFAULT_ACCESS_TTL)?;
-    m.add("DEFAULT_REFRESH_TTL", authcore::session::DEFAULT_REFRESH_TTL)?;
+    m.add(
+        "DEFAULT_REFRESH_TTL",
+        authcore::session::DEFAULT_REFRESH_TTL,
+    )?;
     m.add("DEFAULT_LEEWAY", authcore::jwt::DEFAULT_LEEWAY)?;
     m.add("MIN_ID_LEN", authcore::session::MIN_ID_LEN)?;
     m.add("MAX_ID_LEN", authcore::session::MAX_ID_LEN)?;

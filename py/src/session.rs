@@ -14,9 +14,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::errors::{core, Fail};
-use crate::json_to_py;
 use crate::jwt::Keys;
 use crate::text::{bytes_or_str, str_list};
+use crate::{json_to_py, py_to_json};
 
 /// Access/refresh token lifetimes and the verifier's leeway, in seconds
 /// (`0 < access_ttl <= refresh_ttl`, `leeway < access_ttl`).
@@ -163,6 +163,36 @@ pub struct AccessClaims {
 
 #[pymethods]
 impl AccessClaims {
+    /// Claims built by hand (tests, apps that mint their own); `raw` defaults to none.
+    #[new]
+    #[pyo3(signature = (sub, jti, iat, exp, roles=Vec::new(), scopes=Vec::new(), fam=None, raw=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        sub: String,
+        jti: String,
+        iat: u64,
+        exp: u64,
+        roles: Vec<String>,
+        scopes: Vec<String>,
+        fam: Option<String>,
+        raw: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let payload = match raw {
+            Some(d) => core(py_to_json::to_json(d)?.ok_or(Error::InvalidParams))?,
+            None => b"{}".to_vec(),
+        };
+        Ok(Self {
+            sub,
+            jti,
+            fam,
+            iat,
+            exp,
+            roles,
+            scopes,
+            payload,
+        })
+    }
+
     /// The roles, in order (the `roles` claim: one string or an array of strings).
     #[getter]
     fn roles<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
@@ -208,6 +238,18 @@ pub struct RefreshClaims {
 
 #[pymethods]
 impl RefreshClaims {
+    #[new]
+    #[pyo3(signature = (sub, jti, fam, exp, iat=None))]
+    fn new(sub: String, jti: String, fam: String, exp: u64, iat: Option<u64>) -> Self {
+        Self {
+            sub,
+            jti,
+            fam,
+            iat,
+            exp,
+        }
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "RefreshClaims(sub={:?}, jti={:?}, fam={:?}, iat={:?}, exp={})",
@@ -244,7 +286,12 @@ pub fn verify_access(
         .map_err(fail)?;
     let mut roles = Vec::new();
     t.for_each_role(|r| roles.push(r.chars().collect()));
-    let scopes = t.scopes().map_err(fail)?.iter().map(str::to_owned).collect();
+    let scopes = t
+        .scopes()
+        .map_err(fail)?
+        .iter()
+        .map(str::to_owned)
+        .collect();
     Ok(AccessClaims {
         sub: t.sub.chars().collect(),
         jti: t.jti.as_str().to_owned(),

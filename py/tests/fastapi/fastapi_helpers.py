@@ -44,7 +44,7 @@ def access_claims(sub: str = "1", **extra: Any) -> dict[str, Any]:
         "sub": sub,
         "iat": now,
         "exp": now + 600,
-        "jti": secrets.token_urlsafe(8),
+        "jti": secrets.token_urlsafe(16),
         "roles": ["student"],
         "scope": "",
     }

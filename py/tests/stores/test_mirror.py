@@ -71,7 +71,7 @@ async def test_refresh_decisions_agree_across_stores(redis_url, tmp_path, seed) 
     try:
         t = int(time.time())
         for step in range(150):
-            fam = f"fam-{rng.randrange(4)}"
+            fam = f"fam-{rng.randrange(4)}-0000000000"
             if rng.random() < 0.1:
                 for s in stores:
                     await s.revoke_family(fam, policy.family_until(t))

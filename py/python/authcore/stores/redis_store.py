@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import StoreUnavailableError
-from ._base import Decision, Quota, RefreshOutcome, SessionPolicy, check_id, refresh_args
+from ._base import Decision, Quota, RefreshOutcome, SessionPolicy, check_id, check_key, refresh_args
 
 __all__ = ["RedisStore"]
 
@@ -194,7 +194,7 @@ class RedisStore:
     # -- rate limiting ---------------------------------------------------------------------
 
     async def rate_limit(self, key: str, limit: Quota, now_ms: int | None = None) -> Decision:
-        check_id(key, "key")
+        check_key(key)
         if limit.burst * limit.period_ms >= 2**53:
             # Lua computes in doubles: keep every value exact there.
             raise ValueError("burst * period_ms must stay below 2**53 for the Redis store")
@@ -205,7 +205,7 @@ class RedisStore:
         return Decision(bool(allowed), int(retry_after_ms), int(remaining))
 
     async def reset_rate_limit(self, key: str) -> None:
-        check_id(key, "key")
+        check_key(key)
         await self._do(self._client.delete(self._rate_key(key)))
 
     # -- maintenance -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Optional
 import httpx
 import pytest
 import pytest_asyncio
-from authcore import jwt
+from authcore import _authcore, jwt
 from authcore.fastapi import AccessClaims, AuthCore, AuthSettings, Credentials
 from fastapi import Depends, FastAPI, Security
 from fastapi_helpers import access_claims, bearer, hash_params, make_hasher, mint
@@ -154,6 +154,11 @@ async def test_login_returns_a_bearer_pair_with_documented_claims(http, settings
     assert refresh["typ"] == "refresh" and refresh["sub"] == "2"
     assert refresh["fam"] == access["fam"] and refresh["jti"] != access["jti"]
     assert refresh["exp"] - refresh["iat"] == settings.refresh_ttl
+    # A refresh token grants nothing but a new pair: no roles, no scope.
+    assert set(refresh) == {"typ", "sub", "jti", "fam", "iat", "exp"}
+    # Ids are the core's shape (session::Id), each fresh.
+    for value in (access["jti"], access["fam"], refresh["jti"]):
+        assert _authcore.check_id(value) == value
 
 
 async def test_wrong_password_and_unknown_user_get_identical_answers(http):
@@ -290,8 +295,24 @@ async def test_missing_token_is_401_with_a_bare_bearer_challenge(http):
             "missing_claim",
         ),
         (lambda s: mint(s, access_claims(), kid="unknown"), "unknown_kid"),
+        # ids outside the core's shape (16-64 base64url characters)
+        (lambda s: mint(s, access_claims(jti="short")), "invalid_claim"),
+        (lambda s: mint(s, access_claims(fam="a family with spaces")), "invalid_claim"),
+        (lambda s: mint(s, access_claims(scope='a"b')), "invalid_claim"),
     ],
-    ids=["bad-base64", "malformed", "expired", "forged", "refresh", "other-typ", "no-jti", "kid"],
+    ids=[
+        "bad-base64",
+        "malformed",
+        "expired",
+        "forged",
+        "refresh",
+        "other-typ",
+        "no-jti",
+        "kid",
+        "short-jti",
+        "bad-fam",
+        "bad-scope",
+    ],
 )
 async def test_bad_tokens_are_401_invalid_token_with_the_core_code(http, secret, token_fn, code):
     r = await http.get("/me", headers=bearer(token_fn(secret)))
@@ -406,6 +427,32 @@ async def test_refresh_rereads_roles_and_scopes(http, users, settings):
     ).json()
     claims = jwt.decode(second["access_token"], settings.secret, algorithms=["HS256"])
     assert claims["roles"] == ["student"] and claims["scope"] == ""
+
+
+async def test_refresh_without_a_user_loader_grants_no_roles_or_scopes(settings, users):
+    auth = AuthCore(settings, load_credentials=users.credentials, hasher=HASHER)
+    app = FastAPI()
+    auth.install(app)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        first = await pair(c, "tom")
+        r = await c.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert r.status_code == 200 and r.json()["scope"] == ""
+    claims = auth.verify_access(r.json()["access_token"])
+    assert (claims.sub, claims.roles, claims.scopes) == ("2", (), ())
+    assert claims.fam == auth.verify_access(first["access_token"]).fam
+
+
+async def test_verified_claims_come_from_the_core(built, http, settings):
+    _, auth = built
+    body = await pair(http, "ada")
+    claims = auth.verify_access(body["access_token"])
+    assert isinstance(claims, AccessClaims) and isinstance(claims, _authcore.AccessClaims)
+    assert claims.roles == ("admin",) and claims.scopes == ("grades:read", "users:read")
+    assert claims.raw == jwt.decode(body["access_token"], settings.secret, algorithms=["HS256"])
+    refresh = auth.verify_refresh(body["refresh_token"])
+    assert (refresh.sub, refresh.fam) == ("1", claims.fam)
+    assert not hasattr(refresh, "roles") and not hasattr(refresh, "scopes")
 
 
 async def test_refresh_refuses_access_tokens_and_gone_users(http, users):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from authcore import _authcore
 from authcore.fastapi import AuthSettings, ConfigError, parse_duration
 
 STRONG = "Zt3c9QmV1xLr8Kp2Wn6Yd0Hs4Jf7Gb5Ae_-uXo"
@@ -59,7 +60,14 @@ def test_environment_is_read():
 
 def test_defaults_are_15_minutes_and_7_days():
     s = AuthSettings.from_env({"AUTHCORE_SECRET": STRONG})
-    assert (s.access_ttl, s.refresh_ttl) == (900, 7 * 86400)
+    assert (s.access_ttl, s.refresh_ttl, s.leeway) == (900, 7 * 86400, 0)
+    # ... the core's, exported by the extension.
+    assert (s.access_ttl, s.refresh_ttl, s.leeway) == (
+        _authcore.DEFAULT_ACCESS_TTL,
+        _authcore.DEFAULT_REFRESH_TTL,
+        _authcore.DEFAULT_LEEWAY,
+    )
+    assert AuthSettings(secret=STRONG) == AuthSettings.from_env({"AUTHCORE_SECRET": STRONG})
 
 
 def test_secret_never_appears_in_repr():
@@ -85,6 +93,8 @@ def test_bad_durations_are_refused(bad):
         {"AUTHCORE_ACCESS_TTL": "2h", "AUTHCORE_REFRESH_TTL": "1h"},
         {"AUTHCORE_LEEWAY": "ten"},
         {"AUTHCORE_LEEWAY": "3600"},
+        # the core's session rule: the leeway must be shorter than the access lifetime
+        {"AUTHCORE_ACCESS_TTL": "60", "AUTHCORE_LEEWAY": "60"},
         {"AUTHCORE_DEV": "maybe"},
     ],
 )

@@ -9,14 +9,15 @@ in the thread pool instead (what a careful pwdlib user would write).
 Benchmark use only: no refresh rotation, no rate limiting, no hash upgrade.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: FastAPI must resolve the routes' ``Annotated``
+# dependencies, which name objects local to create_app.
 
 import os
 import secrets
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
-from typing import Annotated, Optional
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, Security, status
@@ -71,7 +72,7 @@ class DB:
         db.row_factory = sqlite3.Row
         return db
 
-    def by_id(self, sub: str) -> Optional[sqlite3.Row]:
+    def by_id(self, sub: str) -> sqlite3.Row | None:
         if not sub.isdigit():
             return None
         with closing(self._connect()) as db:
@@ -79,7 +80,7 @@ class DB:
                 "SELECT * FROM users WHERE id = ? AND active = 1", (int(sub),)
             ).fetchone()
 
-    def by_email(self, email: str) -> Optional[sqlite3.Row]:
+    def by_email(self, email: str) -> sqlite3.Row | None:
         with closing(self._connect()) as db:
             return db.execute("SELECT * FROM users WHERE email = ?", (email,)).fetchone()
 
@@ -107,14 +108,14 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
     app.state.db = db
     app.state.password_hash = password_hash
 
-    def verify(password: str, row: Optional[sqlite3.Row]) -> bool:
+    def verify(password: str, row: sqlite3.Row | None) -> bool:
         if row is None:
             password_hash.verify(password, dummy)
             return False
         return password_hash.verify(password, row["password_hash"])
 
     def make_token(claims: dict, ttl: int) -> str:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         claims = {
             **claims,
             "iat": now,

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import httpx
 from authcore import PasswordHasher, jwt
@@ -30,7 +30,7 @@ def hash_params(phc: str) -> str:
     return phc.split("$")[3]
 
 
-def mint(secret: str | bytes, claims: dict[str, Any], kid: Optional[str] = None) -> str:
+def mint(secret: str | bytes, claims: dict[str, Any], kid: str | None = None) -> str:
     """Signs arbitrary claims with ``secret`` (for expired, wrong-type, foreign tokens)."""
     key = secret.encode() if isinstance(secret, str) else secret
     headers = {"kid": kid} if kid else None

@@ -143,7 +143,6 @@ async def test_legacy_bcrypt_user_is_upgraded_to_argon2id_on_login(client, demo)
 
 async def test_hash_is_upgraded_when_parameters_change(tmp_path, settings):
     import httpx
-
     from examples.fastapi_app.app import create_app, seed
     from examples.fastapi_app.db import UserDB
 

@@ -1,12 +1,12 @@
 """authcore.fastapi on a minimal app: tokens, dependencies, login, refresh, logout, store hooks."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: FastAPI reads the test routes' signatures, whose
+# ``Annotated`` dependencies name the local ``auth``.
 import logging
 import secrets
 import time
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Annotated, Any, Optional
 
 import httpx
 import pytest
@@ -29,6 +29,10 @@ class U:
     scopes: tuple[str, ...] = ()
 
 
+MaybeUser = Optional[U]
+MaybeCredentials = Optional[Credentials]
+
+
 class Users:
     """An in-memory account table with the three callbacks AuthCore takes."""
 
@@ -42,13 +46,13 @@ class Users:
         }
         self.updates: list = []
 
-    def user(self, sub: str) -> Optional[U]:
+    def user(self, sub: str) -> MaybeUser:
         for c in self.creds.values():
             if c.subject == sub and c.active:
                 return U(c.subject, c.roles, c.scopes)
         return None
 
-    async def credentials(self, username: str) -> Optional[Credentials]:
+    async def credentials(self, username: str) -> MaybeCredentials:
         return self.creds.get(username)
 
     def update(self, sub: str, new_hash: str) -> None:
@@ -73,31 +77,35 @@ def build(settings: AuthSettings, users: Users, **kw) -> tuple[FastAPI, AuthCore
     auth.install(app)
 
     @app.get("/me")
-    async def me(user: U = Depends(auth.current_user)):
+    async def me(user: Annotated[U, Depends(auth.current_user)]) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/claims")
-    async def claims(c: AccessClaims = Depends(auth.current_claims)):
+    async def claims(c: Annotated[AccessClaims, Depends(auth.current_claims)]) -> dict[str, Any]:
         return {"sub": c.sub, "roles": list(c.roles), "scopes": list(c.scopes)}
 
     @app.get("/maybe")
-    async def maybe(user: Optional[U] = Depends(auth.optional_user)):
+    async def maybe(user: Annotated[MaybeUser, Depends(auth.optional_user)]) -> dict[str, Any]:
         return {"id": user.id if user else None}
 
     @app.get("/teach")
-    async def teach(user: U = Depends(auth.require_role("teacher"))):
+    async def teach(user: Annotated[U, Depends(auth.require_role("teacher"))]) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/admin")
-    async def admin(user: U = Depends(auth.require_role("admin"))):
+    async def admin(user: Annotated[U, Depends(auth.require_role("admin"))]) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/grades")
-    async def grades(user: U = Security(auth.current_user, scopes=["grades:read"])):
+    async def grades(
+        user: Annotated[U, Security(auth.current_user, scopes=["grades:read"])],
+    ) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/users")
-    async def users_route(user: U = Security(auth.require_role("admin"), scopes=["users:read"])):
+    async def users_route(
+        user: Annotated[U, Security(auth.require_role("admin"), scopes=["users:read"])],
+    ) -> dict[str, Any]:
         return {"id": user.id}
 
     return app, auth

@@ -198,9 +198,14 @@ async def test_redis_keys_carry_their_absolute_expiry(redis_url) -> None:
         t = now()
         policy = SessionPolicy(access_ttl=60, refresh_ttl=600, leeway=5)
         await s.use_refresh("j1-0000000000000", "f1-0000000000000", t + 600, policy, t)
-        assert await client.expiretime("test:expiry:{f1-0000000000000}:used:j1-0000000000000") == t + 605
+        assert (
+            await client.expiretime("test:expiry:{f1-0000000000000}:used:j1-0000000000000")
+            == t + 605
+        )
         await s.use_refresh("j1-0000000000000", "f1-0000000000000", t + 600, policy, t)
-        assert await client.expiretime("test:expiry:{f1-0000000000000}:revoked") == policy.family_until(t)
+        assert await client.expiretime(
+            "test:expiry:{f1-0000000000000}:revoked"
+        ) == policy.family_until(t)
         await s.deny_access_jti("a1-0000000000000", t + 60)
         assert await client.expiretime("test:expiry:denied:a1-0000000000000") == t + 60
         # Rate-limit state lives exactly until its TAT: then a fresh key means the same.

@@ -44,7 +44,7 @@ import inspect
 import logging
 import time
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 from fastapi import APIRouter, FastAPI
 from fastapi.security import OAuth2PasswordBearer
@@ -76,7 +76,7 @@ _DEFAULT: Any = object()
 
 def _sessions_for(
     store: Any, settings: AuthSettings, policy: SessionPolicy, per_client: Any, per_user: Any
-) -> Optional[Sessions]:
+) -> Sessions | None:
     """``store`` as a :class:`authcore.stores.Sessions`: given as one, wrapped from a bare
     store, or opened from ``settings.store_url``; ``None`` when nothing is configured."""
     if store is None and not settings.store_url:
@@ -141,14 +141,14 @@ class AuthCore:
 
     def __init__(
         self,
-        settings: Optional[AuthSettings] = None,
+        settings: AuthSettings | None = None,
         *,
-        load_user: Optional[Callable[[str], MaybeAwaitable]] = None,
-        load_credentials: Optional[Callable[[str], MaybeAwaitable]] = None,
-        update_password_hash: Optional[Callable[[str, str], MaybeAwaitable]] = None,
-        hasher: Optional[PasswordHasher] = None,
-        roles: Union[RoleHierarchy, Sequence[tuple[str, str]], None] = None,
-        scopes: Optional[Mapping[str, str]] = None,
+        load_user: Callable[[str], MaybeAwaitable] | None = None,
+        load_credentials: Callable[[str], MaybeAwaitable] | None = None,
+        update_password_hash: Callable[[str, str], MaybeAwaitable] | None = None,
+        hasher: PasswordHasher | None = None,
+        roles: RoleHierarchy | Sequence[tuple[str, str]] | None = None,
+        scopes: Mapping[str, str] | None = None,
         store: Any = None,
         check_access_revocation: bool = False,
         login_rate_client: Any = _DEFAULT,
@@ -158,7 +158,7 @@ class AuthCore:
         self.settings = settings if settings is not None else AuthSettings.from_env()
         self.hasher = hasher if hasher is not None else PasswordHasher()
         if roles is None or isinstance(roles, RoleHierarchy):
-            self.roles: Optional[RoleHierarchy] = roles
+            self.roles: RoleHierarchy | None = roles
         else:
             self.roles = RoleHierarchy(list(roles))
         self.scopes: dict[str, str] = dict(scopes or {})
@@ -193,7 +193,7 @@ class AuthCore:
         self.current_user = deps.current_user
         self.optional_user = deps.optional_user
         self._require_role = deps.require_role
-        self._router: Optional[APIRouter] = None
+        self._router: APIRouter | None = None
 
     # -- wiring ------------------------------------------------------------------------------
 
@@ -233,8 +233,8 @@ class AuthCore:
         sub: str,
         roles: Iterable[str],
         scopes: Iterable[str],
-        fam: Optional[str] = None,
-        now: Optional[int] = None,
+        fam: str | None = None,
+        now: int | None = None,
     ) -> tuple[TokenResponse, RefreshClaims]:
         """Signs a new access + refresh pair (a new family unless ``fam`` is given): one core
         call. ``roles`` and ``scopes`` go into the access token only (a single ``str`` is one
@@ -303,10 +303,10 @@ class AuthCore:
             return None
         return await _call(self._load_user, self._load_user_async, sub)
 
-    async def load_credentials(self, username: str) -> Optional[Credentials]:
+    async def load_credentials(self, username: str) -> Credentials | None:
         if self._load_credentials is None:
             raise RuntimeError("AuthCore(load_credentials=...) is needed for the login route")
-        creds: Optional[Credentials] = await _call(
+        creds: Credentials | None = await _call(
             self._load_credentials, self._load_credentials_async, username
         )
         return creds
@@ -383,4 +383,3 @@ class AuthCore:
         token's family (logout, reuse) or the token itself was revoked."""
         if self.check_access_revocation:
             await self._sessions("check_access", jti=claims.jti, fam=claims.fam)
-

@@ -36,7 +36,6 @@ import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .._authcore import (
     DEFAULT_ACCESS_TTL,
@@ -127,15 +126,15 @@ class AuthSettings:
     """
 
     secret: bytes = field(repr=False)
-    secret_kid: Optional[str] = None
+    secret_kid: str | None = None
     access_ttl: int = DEFAULT_ACCESS_TTL
     refresh_ttl: int = DEFAULT_REFRESH_TTL
-    issuer: Optional[str] = None
-    audience: Optional[str] = None
+    issuer: str | None = None
+    audience: str | None = None
     leeway: int = DEFAULT_LEEWAY
-    store_url: Optional[str] = None
-    login_rate_client: Optional[str] = None
-    login_rate_user: Optional[str] = None
+    store_url: str | None = None
+    login_rate_client: str | None = None
+    login_rate_user: str | None = None
     dev: bool = False
     previous_secrets: Mapping[str, bytes] = field(default_factory=dict, repr=False)
 
@@ -181,7 +180,7 @@ class AuthSettings:
                 raise ConfigError(f"{name} must be a non-empty string when set")
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> AuthSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AuthSettings:
         """Reads the ``AUTHCORE_*`` variables (``env`` defaults to ``os.environ``).
 
         Raises :class:`ConfigError` for a missing or weak secret unless ``AUTHCORE_DEV=1``,

@@ -18,10 +18,12 @@ This module does not import the application object: it is handed an :class:`Auth
 (what ``AuthCore`` is) and uses only its public methods.
 """
 
-# No ``from __future__ import annotations`` here: FastAPI reads the routes' signatures.
+# The routes' annotations name module-level objects only, so FastAPI resolves them.
+from __future__ import annotations
+
 import logging
 from collections.abc import Awaitable, Iterable, Sequence
-from typing import Annotated, Any, Optional, Protocol
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
@@ -48,6 +50,7 @@ MAX_PASSWORD_BYTES = 4096
 """Longer login passwords are refused before any lookup or hashing (DoS guard)."""
 MAX_USERNAME_CHARS = 320
 
+
 def requested_scopes(raw: Iterable[str]) -> list[str]:
     """The well-formed scope-tokens (the core's RFC 6749 §3.3 grammar) of ``raw``, each once."""
     return [s for s in dict.fromkeys(raw) if is_scope_token(s)]
@@ -63,14 +66,14 @@ class AuthService(Protocol):
     def loads_users(self) -> bool: ...
 
     def issue_pair(
-        self, sub: str, roles: Iterable[str], scopes: Iterable[str], fam: Optional[str] = None
+        self, sub: str, roles: Iterable[str], scopes: Iterable[str], fam: str | None = None
     ) -> tuple[TokenResponse, RefreshClaims]: ...
 
     def verify_refresh(self, token: str) -> RefreshClaims: ...
 
     def load_user(self, sub: str) -> Awaitable[Any]: ...
 
-    def load_credentials(self, username: str) -> Awaitable[Optional[Credentials]]: ...
+    def load_credentials(self, username: str) -> Awaitable[Credentials | None]: ...
 
     def verify_password(self, password: str, stored_hash: str) -> Awaitable[tuple[bool, Any]]: ...
 
@@ -87,6 +90,7 @@ class AuthService(Protocol):
     def rotate(self, old: RefreshClaims, new: RefreshClaims) -> Awaitable[None]: ...
 
     def end_session(self, claims: RefreshClaims) -> Awaitable[None]: ...
+
 
 _DESCRIPTIONS = {
     400: "The request body is not valid JSON",
@@ -128,7 +132,7 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _names(value: Any) -> Optional[Sequence[str]]:
+def _names(value: Any) -> Sequence[str] | None:
     """A user's ``roles`` / ``scopes`` attribute as names (a single ``str`` is one name)."""
     if value is None:
         return None

@@ -20,7 +20,7 @@ Roles form a hierarchy: admin ⊃ teacher ⊃ student.
 # No ``from __future__ import annotations``: FastAPI reads the routes' signatures, whose
 # ``Annotated`` dependencies name the local ``auth``.
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from authcore import PasswordHasher
 from authcore.fastapi import (
@@ -115,7 +115,7 @@ def create_app(
     app.state.db = db
 
     @app.get("/healthz", tags=["meta"])
-    async def healthz() -> dict:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/api/v1/me", response_model=Me, responses=AUTH_ERROR_RESPONSES, tags=["users"])
@@ -160,7 +160,9 @@ def create_app(
         return GradeOut(**grade.__dict__)
 
     @app.get("/api/v1/classes", responses=AUTH_ERROR_RESPONSES, tags=["teaching"])
-    def classes(user: Annotated[User, Depends(auth.require_role("teacher"))]) -> list[dict]:
+    def classes(
+        user: Annotated[User, Depends(auth.require_role("teacher"))],
+    ) -> list[dict[str, Any]]:
         return [
             {"id": 1, "name": "Mathematics 7B", "teacher": user.email},
             {"id": 2, "name": "Physics 8A", "teacher": user.email},

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from authcore.fastapi import Credentials
 
@@ -80,11 +81,11 @@ class UserDB:
         db.row_factory = sqlite3.Row
         return db
 
-    def _rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with closing(self._connect()) as db:
             return db.execute(sql, args).fetchall()
 
-    def _write(self, sql: str, args: tuple = ()) -> int:
+    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> int:
         with closing(self._connect()) as db, db:
             cur = db.execute(sql, args)
             return cur.lastrowid if cur.lastrowid is not None else cur.rowcount
@@ -136,7 +137,8 @@ class UserDB:
             " scopes = excluded.scopes, active = 1, updated_at = excluded.updated_at",
             (email, password_hash, " ".join(roles), " ".join(scopes), now, now),
         )
-        return self._rows("SELECT id FROM users WHERE email = ?", (email,))[0]["id"]
+        user_id: int = self._rows("SELECT id FROM users WHERE email = ?", (email,))[0]["id"]
+        return user_id
 
     def set_active(self, email: str, active: bool) -> None:
         self._write("UPDATE users SET active = ? WHERE email = ?", (int(active), email))
@@ -151,7 +153,7 @@ class UserDB:
             "SELECT g.id, u.email AS student, g.course, g.grade FROM grades g"
             " JOIN users u ON u.id = g.student_id"
         )
-        args: tuple = ()
+        args: tuple[Any, ...] = ()
         if student_id is not None:
             sql += " WHERE g.student_id = ?"
             args = (student_id,)

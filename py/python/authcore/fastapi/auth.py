@@ -85,7 +85,7 @@ def _sessions_for(
 
     if isinstance(store, stores.Sessions):
         return store
-    if store is None:
+    if store is None and settings.store_url is not None:
         store = stores.store_from_url(settings.store_url)
     limits: dict[str, Any] = {}
     for name, value, setting in (
@@ -257,6 +257,7 @@ class AuthCore:
         body = TokenResponse(
             access_token=access,
             refresh_token=refresh,
+            token_type="bearer",
             expires_in=self.policy.access_ttl,
             scope=" ".join(claims.scopes),
         )

@@ -134,14 +134,18 @@ class AuthHTTPException(HTTPException):
         self.code = code
 
     @classmethod
-    def unauthenticated(cls, code: str = "not_authenticated", detail: str | None = None):
+    def unauthenticated(
+        cls, code: str = "not_authenticated", detail: str | None = None
+    ) -> AuthHTTPException:
         """401; RFC 6750 says a request without credentials gets a bare ``Bearer`` challenge."""
         error = None if code == "not_authenticated" else "invalid_token"
         desc = None if error is None else (detail or _DETAIL.get(code, "invalid token"))
         return cls(401, code, detail, {"WWW-Authenticate": bearer_challenge(error, desc)})
 
     @classmethod
-    def forbidden(cls, code: str = "forbidden", scope: Sequence[str] | None = None):
+    def forbidden(
+        cls, code: str = "forbidden", scope: Sequence[str] | None = None
+    ) -> AuthHTTPException:
         """403 with ``error="insufficient_scope"`` (and the needed ``scope`` when known)."""
         challenge = bearer_challenge("insufficient_scope", _DETAIL[code], scope)
         return cls(403, code, None, {"WWW-Authenticate": challenge})

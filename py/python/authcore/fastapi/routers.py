@@ -107,7 +107,7 @@ class PlainError(BaseModel):
     detail: str
 
 
-def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries for the given error statuses: :class:`ErrorBody`, except
     400, which FastAPI itself answers (``{"detail"}``) when a JSON body does not parse."""
     return {

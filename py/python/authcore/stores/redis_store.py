@@ -25,7 +25,7 @@ is never wrongly accepted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import StoreUnavailableError
 from ._base import Decision, Quota, RefreshOutcome, SessionPolicy, check_id, check_key, refresh_args
@@ -115,7 +115,7 @@ class RedisStore:
 
         if (url is None) == (client is None):
             raise ValueError("pass exactly one of url or client")
-        if client is None:
+        if client is None and url is not None:
             # One immediate retry on a broken connection (e.g. after a Redis restart, when a
             # pooled socket is stale); no retry on timeouts, and no backoff sleeps: a down
             # Redis fails the request at once.
@@ -172,7 +172,10 @@ class RedisStore:
         _, revoke_until = policy.on_refresh(False, True, exp, now)
         keys = [self._revoked_key(family), self._used_key(family, jti)]
         outcome = await self._do(self._use_refresh(keys=keys, args=[used_until, revoke_until]))
-        return outcome.decode() if isinstance(outcome, bytes) else outcome
+        text = outcome.decode() if isinstance(outcome, bytes) else str(outcome)
+        if text not in ("ok", "reused", "revoked"):
+            raise StoreUnavailableError(f"unexpected answer from the session script: {text!r}")
+        return cast(RefreshOutcome, text)
 
     async def revoke_family(self, family: str, until: int) -> None:
         check_id(family, "family")

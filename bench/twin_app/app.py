@@ -15,9 +15,9 @@ Benchmark use only: no refresh rotation, no rate limiting, no hash upgrade.
 import os
 import secrets
 import sqlite3
+from collections.abc import Awaitable, Callable
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import jwt

@@ -125,7 +125,7 @@ class AuthSettings:
     always signed with ``secret``).
     """
 
-    secret: bytes = field(repr=False)
+    secret: bytes | str = field(repr=False)
     secret_kid: str | None = None
     access_ttl: int = DEFAULT_ACCESS_TTL
     refresh_ttl: int = DEFAULT_REFRESH_TTL
@@ -136,7 +136,7 @@ class AuthSettings:
     login_rate_client: str | None = None
     login_rate_user: str | None = None
     dev: bool = False
-    previous_secrets: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    previous_secrets: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.secret, str):

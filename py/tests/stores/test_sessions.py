@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from authcore.exceptions import (
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.asyncio
 POLICY = SessionPolicy(access_ttl=900, refresh_ttl=86400, leeway=0)
 
 
-def sessions(**kw) -> Sessions:
+def sessions(**kw: Any) -> Sessions:
     kw.setdefault("login_per_client", Quota(10, 60_000))
     kw.setdefault("login_per_user", Quota(3, 60_000))
     return Sessions(MemoryStore(), POLICY, **kw)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from authcore.stores import (
@@ -11,8 +14,10 @@ from authcore.stores import (
     Quota,
     RedisStore,
     SessionPolicy,
+    SessionStore,
     SQLiteStore,
 )
+from store_helpers import RedisServer
 
 pytestmark = pytest.mark.asyncio
 
@@ -23,7 +28,7 @@ def now() -> int:
     return int(time.time())
 
 
-async def test_rotation_then_reuse_revokes_the_family(store) -> None:
+async def test_rotation_then_reuse_revokes_the_family(store: SessionStore) -> None:
     t = now()
     exp = t + 3600
     assert await store.use_refresh("jti-1-0000000000", "fam-A-0000000000", exp, POLICY, t) == "ok"
@@ -46,7 +51,7 @@ async def test_rotation_then_reuse_revokes_the_family(store) -> None:
     assert await store.use_refresh("jti-9-0000000000", "fam-B-0000000000", exp, POLICY, t) == "ok"
 
 
-async def test_logout_revokes_the_family(store) -> None:
+async def test_logout_revokes_the_family(store: SessionStore) -> None:
     t = now()
     await store.revoke_family("fam-L-0000000000", POLICY.family_until(t))
     assert await store.is_family_revoked("fam-L-0000000000")
@@ -57,7 +62,7 @@ async def test_logout_revokes_the_family(store) -> None:
     assert not await store.is_family_revoked("fam-other-000000")
 
 
-async def test_access_denylist(store) -> None:
+async def test_access_denylist(store: SessionStore) -> None:
     t = now()
     assert not await store.is_access_jti_denied("acc-1-0000000000")
     await store.deny_access_jti("acc-1-0000000000", t + 60)
@@ -65,7 +70,7 @@ async def test_access_denylist(store) -> None:
     assert not await store.is_access_jti_denied("acc-2-0000000000")
 
 
-async def test_concurrent_uses_of_one_token_rotate_exactly_once(store) -> None:
+async def test_concurrent_uses_of_one_token_rotate_exactly_once(store: SessionStore) -> None:
     """The read and the write are one atomic step: of 20 simultaneous uses, one wins."""
     t = now()
     outcomes = await asyncio.gather(
@@ -81,7 +86,7 @@ async def test_concurrent_uses_of_one_token_rotate_exactly_once(store) -> None:
     assert await store.is_family_revoked("fam-race-0000000")
 
 
-async def test_rate_limit_burst_then_retry_after_then_reset(store) -> None:
+async def test_rate_limit_burst_then_retry_after_then_reset(store: SessionStore) -> None:
     quota = Quota(3, 10_000)  # 3 at once, then one per 10 s
     t = int(time.time() * 1000)
     remaining = []
@@ -105,7 +110,7 @@ async def test_rate_limit_burst_then_retry_after_then_reset(store) -> None:
     assert (await store.rate_limit("k", quota, t + 10_000)).remaining == 2
 
 
-async def test_revocation_is_never_shortened(store) -> None:
+async def test_revocation_is_never_shortened(store: SessionStore) -> None:
     t = now()
     await store.revoke_family("fam-X-0000000000", t + 3600)
     await store.revoke_family("fam-X-0000000000", t + 1)
@@ -119,7 +124,7 @@ async def test_revocation_is_never_shortened(store) -> None:
     "bad",
     ["", "x" * 15, "x" * 65, "fam.with.dots-000", "fam:colon-0000000", "fäm-000000000000", None, 7],
 )
-async def test_ids_the_core_refuses_are_refused(store, bad) -> None:
+async def test_ids_the_core_refuses_are_refused(store: SessionStore, bad: Any) -> None:
     from authcore.exceptions import InvalidParamsError
 
     with pytest.raises(InvalidParamsError, match="jti must be 16 to 64 characters"):
@@ -130,18 +135,18 @@ async def test_ids_the_core_refuses_are_refused(store, bad) -> None:
         await store.deny_access_jti(bad, now() + 60)
 
 
-async def test_ids_at_the_core_bounds_are_accepted(store) -> None:
+async def test_ids_at_the_core_bounds_are_accepted(store: SessionStore) -> None:
     for ok in ("x" * 16, "A-z_09" + "y" * 58):
         assert await store.use_refresh(ok, ok, now() + 60, POLICY) == "ok"
 
 
 @pytest.mark.parametrize("bad", ["", "x" * 257, None, 7])
-async def test_rate_limit_keys_are_checked(store, bad) -> None:
+async def test_rate_limit_keys_are_checked(store: SessionStore, bad: Any) -> None:
     with pytest.raises(ValueError):
         await store.rate_limit(bad, Quota(1, 1000))
 
 
-async def test_closed_store_fails_closed(store) -> None:
+async def test_closed_store_fails_closed(store: SessionStore) -> None:
     from authcore.stores import StoreUnavailableError
 
     await store.close()
@@ -160,7 +165,7 @@ async def test_closed_store_fails_closed(store) -> None:
 
 
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
-async def test_records_expire_and_are_purged(kind, tmp_path) -> None:
+async def test_records_expire_and_are_purged(kind: str, tmp_path: Path) -> None:
     s = MemoryStore() if kind == "memory" else SQLiteStore(str(tmp_path / "s.db"))
     try:
         t = 1_700_000_000
@@ -191,7 +196,7 @@ async def test_records_expire_and_are_purged(kind, tmp_path) -> None:
         await s.close()
 
 
-async def test_redis_keys_carry_their_absolute_expiry(redis_url) -> None:
+async def test_redis_keys_carry_their_absolute_expiry(redis_url: str) -> None:
     s = RedisStore(redis_url, prefix="test:expiry:")
     client = s._client
     try:
@@ -219,7 +224,7 @@ async def test_redis_keys_carry_their_absolute_expiry(redis_url) -> None:
         await s.close()
 
 
-async def test_redis_expired_records_are_gone(redis_url) -> None:
+async def test_redis_expired_records_are_gone(redis_url: str) -> None:
     """Real expiry, end to end: a revocation until now+1 s is over a moment later."""
     s = RedisStore(redis_url, prefix="test:ttl:")
     try:
@@ -237,7 +242,7 @@ async def test_redis_expired_records_are_gone(redis_url) -> None:
 # ---- persistence and failure ------------------------------------------------------------
 
 
-async def test_sqlite_state_survives_a_restart(tmp_path) -> None:
+async def test_sqlite_state_survives_a_restart(tmp_path: Path) -> None:
     path = str(tmp_path / "sessions.db")
     t = now()
     first = SQLiteStore(path)
@@ -263,7 +268,7 @@ async def test_sqlite_state_survives_a_restart(tmp_path) -> None:
         await second.close()
 
 
-async def test_two_sqlite_stores_on_one_file_share_state_atomically(tmp_path) -> None:
+async def test_two_sqlite_stores_on_one_file_share_state_atomically(tmp_path: Path) -> None:
     """Two processes' worth of connections: one token still rotates exactly once."""
     path = str(tmp_path / "shared.db")
     a, b = SQLiteStore(path), SQLiteStore(path)
@@ -284,7 +289,7 @@ async def test_two_sqlite_stores_on_one_file_share_state_atomically(tmp_path) ->
         await b.close()
 
 
-async def test_sqlite_unusable_file_fails_closed(tmp_path) -> None:
+async def test_sqlite_unusable_file_fails_closed(tmp_path: Path) -> None:
     from authcore.stores import StoreUnavailableError
 
     s = SQLiteStore(str(tmp_path / "missing-dir" / "s.db"))
@@ -298,7 +303,9 @@ async def test_sqlite_unusable_file_fails_closed(tmp_path) -> None:
     await s.close()
 
 
-async def test_redis_down_fails_closed_and_restart_keeps_everything(private_redis) -> None:
+async def test_redis_down_fails_closed_and_restart_keeps_everything(
+    private_redis: RedisServer,
+) -> None:
     from authcore.stores import StoreUnavailableError
 
     s = RedisStore(private_redis.url, timeout=1.0)
@@ -311,7 +318,7 @@ async def test_redis_down_fails_closed_and_restart_keeps_everything(private_redi
         assert (await s.rate_limit("k", quota)).allowed
 
     private_redis.kill()  # a crash: nothing gets flushed at shutdown
-    calls = [
+    calls: list[Callable[[], Awaitable[Any]]] = [
         lambda: s.use_refresh("j2-0000000000000", "f3-0000000000000", t + 600, POLICY, t),
         lambda: s.revoke_family("f4-0000000000000", t + 600),
         lambda: s.is_family_revoked("f2-0000000000000"),

@@ -136,6 +136,11 @@ class RedisStore:
     def __repr__(self) -> str:
         return f"RedisStore(prefix={self._prefix!r})"
 
+    @property
+    def client(self) -> Any:
+        """The ``redis.asyncio.Redis`` client (given, or opened from ``url``)."""
+        return self._client
+
     # -- keys: one hash tag per family, so its keys share a cluster slot ------------------
 
     def _revoked_key(self, family: str) -> str:

@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -39,7 +40,7 @@ PASSWORD = "bench password " + secrets.token_hex(4)
 USER = "student@example.com"
 
 
-def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen, str]:
+def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTHCORE_", "TWIN_"))}
     env.update(PORT="0", DEMO_PASSWORD=PASSWORD, LOG_LEVEL="warning", PYTHONUNBUFFERED="1")
     secret = secrets.token_urlsafe(48)
@@ -84,7 +85,8 @@ def pct(values: list[float], p: float) -> float:
 async def login(client: httpx.AsyncClient) -> str:
     r = await client.post("/api/v1/auth/tokens", data={"username": USER, "password": PASSWORD})
     r.raise_for_status()
-    return r.json()["access_token"]
+    token: str = r.json()["access_token"]
+    return token
 
 
 async def throughput(
@@ -148,7 +150,7 @@ async def latency(base: str, token: str, probes: int, login_workers: int) -> dic
     }
 
 
-async def run(kind: str, args) -> dict[str, float]:
+async def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         proc, base = start_server(kind, Path(tmp))
         try:
@@ -164,9 +166,9 @@ async def run(kind: str, args) -> dict[str, float]:
     return {"floor": floor, "rps": rps, "idle": idle, "busy": busy}
 
 
-def _median(runs: list[dict]) -> dict:
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Metric by metric, the median over rounds."""
-    out: dict = {k: statistics.median(r[k] for r in runs) for k in ("floor", "rps")}
+    out: dict[str, Any] = {k: statistics.median(r[k] for r in runs) for k in ("floor", "rps")}
     for phase in ("idle", "busy"):
         out[phase] = {m: statistics.median(r[phase][m] for r in runs) for m in runs[0][phase]}
     return out
@@ -183,7 +185,7 @@ def main() -> None:
     args = ap.parse_args()
 
     kinds = args.servers.split(",")
-    rounds: dict[str, list] = {k: [] for k in kinds}
+    rounds: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
     for i in range(args.rounds):  # interleaved, so a busy moment hits every server alike
         for kind in kinds:
             print(f"… round {i + 1}/{args.rounds}: {kind}", file=sys.stderr, flush=True)

@@ -28,7 +28,9 @@ import tempfile
 import threading
 import time
 import timeit
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -57,7 +59,7 @@ def gcra_binding() -> None:
     print(f"   pure Rust Gcra::check: ~{RUST_GCRA_NS} ns per call (criterion, release)")
 
 
-async def store_latency(stores: dict) -> None:
+async def store_latency(stores: dict[str, Any]) -> None:
     print("2. store calls from Python, sequential (µs per call)")
     policy = SessionPolicy(900, 7 * 86400)
     quota = Quota(1_000_000, 1)
@@ -87,7 +89,7 @@ async def store_latency(stores: dict) -> None:
 # ---- HTTP -----------------------------------------------------------------------------------
 
 
-def start_app(env: dict) -> tuple:
+def start_app(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("AUTHCORE_", "DEMO_"))}
     full.update(PORT="0", LOG_LEVEL="warning", PYTHONUNBUFFERED="1", DEMO_PASSWORD=PASSWORD, **env)
     proc = subprocess.Popen(
@@ -98,23 +100,27 @@ def start_app(env: dict) -> tuple:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    for line in proc.stdout:
+    out = proc.stdout
+    assert out is not None
+    for line in out:
         m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
         if m:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            threading.Thread(target=out.read, daemon=True).start()
             return proc, m.group(1)
     raise SystemExit("example app did not start")
 
 
-def stop_app(proc) -> None:
+def stop_app(proc: subprocess.Popen[str]) -> None:
     proc.terminate()
     proc.wait(timeout=10)
 
 
-async def run_for(seconds: float, concurrency: int, work) -> tuple:
+async def run_for(
+    seconds: float, concurrency: int, work: Callable[[int], Awaitable[int]]
+) -> tuple[float, dict[int, int]]:
     """Runs ``work(client_index)`` in ``concurrency`` loops for ``seconds``; returns
     (requests/s, statuses)."""
-    statuses: dict = {}
+    statuses: dict[int, int] = {}
     stop = time.perf_counter() + seconds
 
     async def loop(i: int) -> None:

@@ -9,14 +9,16 @@ in the thread pool instead (what a careful pwdlib user would write).
 Benchmark use only: no refresh rotation, no rate limiting, no hash upgrade.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: FastAPI must resolve the routes' ``Annotated``
+# dependencies, which name objects local to create_app.
 
 import os
 import secrets
 import sqlite3
+from collections.abc import Awaitable, Callable
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
-from typing import Annotated, Optional
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, Security, status
@@ -71,17 +73,21 @@ class DB:
         db.row_factory = sqlite3.Row
         return db
 
-    def by_id(self, sub: str) -> Optional[sqlite3.Row]:
+    def by_id(self, sub: str) -> sqlite3.Row | None:
         if not sub.isdigit():
             return None
         with closing(self._connect()) as db:
-            return db.execute(
+            row: sqlite3.Row | None = db.execute(
                 "SELECT * FROM users WHERE id = ? AND active = 1", (int(sub),)
             ).fetchone()
+            return row
 
-    def by_email(self, email: str) -> Optional[sqlite3.Row]:
+    def by_email(self, email: str) -> sqlite3.Row | None:
         with closing(self._connect()) as db:
-            return db.execute("SELECT * FROM users WHERE email = ?", (email,)).fetchone()
+            row: sqlite3.Row | None = db.execute(
+                "SELECT * FROM users WHERE email = ?", (email,)
+            ).fetchone()
+            return row
 
     def seed(self, password_hash: str) -> None:
         with closing(self._connect()) as db, db:
@@ -107,14 +113,14 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
     app.state.db = db
     app.state.password_hash = password_hash
 
-    def verify(password: str, row: Optional[sqlite3.Row]) -> bool:
+    def verify(password: str, row: sqlite3.Row | None) -> bool:
         if row is None:
             password_hash.verify(password, dummy)
             return False
         return password_hash.verify(password, row["password_hash"])
 
-    def make_token(claims: dict, ttl: int) -> str:
-        now = datetime.now(timezone.utc)
+    def make_token(claims: dict[str, Any], ttl: int) -> str:
+        now = datetime.now(UTC)
         claims = {
             **claims,
             "iat": now,
@@ -145,7 +151,7 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
 
     async def get_current_claims(
         security_scopes: SecurityScopes, token: Annotated[str, Depends(oauth2_scheme)]
-    ) -> dict:
+    ) -> dict[str, Any]:
         try:
             claims = jwt.decode(
                 token,
@@ -163,7 +169,9 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
                 raise HTTPException(status.HTTP_403_FORBIDDEN, "Not enough permissions")
         return claims
 
-    async def get_current_user(claims: Annotated[dict, Depends(get_current_claims)]) -> sqlite3.Row:
+    async def get_current_user(
+        claims: Annotated[dict[str, Any], Depends(get_current_claims)],
+    ) -> sqlite3.Row:
         row = await run_in_threadpool(db.by_id, claims["sub"])
         if row is None:
             raise HTTPException(
@@ -171,9 +179,9 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
             )
         return row
 
-    def require_role(role: str):
+    def require_role(role: str) -> Callable[..., Awaitable[sqlite3.Row]]:
         async def dep(
-            claims: Annotated[dict, Depends(get_current_claims)],
+            claims: Annotated[dict[str, Any], Depends(get_current_claims)],
             user: Annotated[sqlite3.Row, Depends(get_current_user)],
         ) -> sqlite3.Row:
             if not any(role in HIERARCHY.get(r, {r}) for r in claims.get("roles", [])):
@@ -215,13 +223,13 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
         return pair(claims["sub"], claims["roles"], claims["scope"], claims["fam"])
 
     @app.get("/healthz")
-    async def healthz() -> dict:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/api/v1/me", response_model=Me)
     async def me(
         user: Annotated[sqlite3.Row, Depends(get_current_user)],
-        claims: Annotated[dict, Depends(get_current_claims)],
+        claims: Annotated[dict[str, Any], Depends(get_current_claims)],
     ) -> Me:
         return Me(
             id=user["id"],
@@ -231,15 +239,21 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
         )
 
     @app.get("/api/v1/grades")
-    def grades(user: Annotated[sqlite3.Row, Security(get_current_user, scopes=["grades:read"])]):
+    def grades(
+        user: Annotated[sqlite3.Row, Security(get_current_user, scopes=["grades:read"])],
+    ) -> list[dict[str, Any]]:
         return []
 
     @app.get("/api/v1/classes")
-    def classes(user: Annotated[sqlite3.Row, Depends(require_role("teacher"))]):
+    def classes(
+        user: Annotated[sqlite3.Row, Depends(require_role("teacher"))],
+    ) -> list[dict[str, Any]]:
         return [{"id": 1, "name": "Mathematics 7B", "teacher": user["email"]}]
 
     @app.get("/api/v1/admin/users")
-    def admin_users(_: Annotated[sqlite3.Row, Depends(require_role("admin"))]):
+    def admin_users(
+        _: Annotated[sqlite3.Row, Depends(require_role("admin"))],
+    ) -> list[dict[str, Any]]:
         return [{"id": r["id"], "email": r["email"]} for r in db.all()]
 
     return app

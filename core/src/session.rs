@@ -46,7 +46,7 @@
 
 use crate::error::{Claim, Error, Result};
 use crate::jwt::json::{self, JsonStr};
-use crate::jwt::{self, Claims, KeyStore, Validation, ACCESS, REFRESH};
+use crate::jwt::{self, Claims, KeyStore, Validation, Verified, ACCESS, REFRESH};
 
 /// Fewest characters in a `jti` or `fam` (16 base64url characters carry 96 bits).
 pub const MIN_ID_LEN: usize = 16;
@@ -279,6 +279,8 @@ pub struct RefreshToken<'a> {
     pub fam: Id<'a>,
     /// `exp`, Unix seconds.
     pub exp: u64,
+    /// `iat`, Unix seconds, when present.
+    pub iat: Option<u64>,
 }
 
 impl<'a> RefreshToken<'a> {
@@ -296,6 +298,7 @@ impl<'a> RefreshToken<'a> {
             jti: Id::from_claim(claims.jti, Claim::Jti)?,
             fam: Id::from_claim(claims.fam, Claim::Fam)?,
             exp: claims.exp.ok_or(Error::MissingClaim(Claim::Exp))?,
+            iat: claims.iat,
         })
     }
 }
@@ -322,6 +325,105 @@ pub fn verify_refresh<'b, K: KeyStore + ?Sized>(
     RefreshToken::from_claims(&verified.claims)
 }
 
+/// The claims an access token must carry, besides the registered ones the validation asks for.
+pub const ACCESS_REQUIRED: &[&str] = &[
+    Claim::Exp.as_str(),
+    Claim::Iat.as_str(),
+    Claim::Sub.as_str(),
+    Claim::Jti.as_str(),
+    Claim::Typ.as_str(),
+];
+
+/// The facts of a verified access token. Roles and scopes are read through the core's rules:
+/// [`Self::for_each_role`] and [`Self::scopes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessToken<'a> {
+    /// `sub` (raw JSON text).
+    pub sub: JsonStr<'a>,
+    /// `jti` of this token (the key of an access-token denylist).
+    pub jti: Id<'a>,
+    /// `fam`, the family the token was issued in, when present.
+    pub fam: Option<Id<'a>>,
+    /// `iat`, Unix seconds.
+    pub iat: u64,
+    /// `exp`, Unix seconds.
+    pub exp: u64,
+    /// Every registered claim of the token.
+    pub claims: Claims<'a>,
+    /// The verified payload JSON (custom claims included).
+    pub payload: &'a [u8],
+}
+
+impl<'a> AccessToken<'a> {
+    /// Extracts the facts from a token that passed verification.
+    ///
+    /// # Errors
+    /// [`Error::WrongTokenType`] unless `typ` is `"access"`; `MissingClaim` for an absent
+    /// `exp`, `iat`, `sub` or `jti`; `InvalidClaim(Jti | Fam)` for an id of the wrong shape.
+    pub fn from_verified(verified: &Verified<'a>) -> Result<Self> {
+        let claims = &verified.claims;
+        if !claims.typ.is_some_and(|t| t.eq_str(ACCESS)) {
+            return Err(Error::WrongTokenType);
+        }
+        let fam = match claims.fam {
+            Some(fam) => Some(Id::from_claim(Some(fam), Claim::Fam)?),
+            None => None,
+        };
+        Ok(Self {
+            sub: claims.sub.ok_or(Error::MissingClaim(Claim::Sub))?,
+            jti: Id::from_claim(claims.jti, Claim::Jti)?,
+            fam,
+            iat: claims.iat.ok_or(Error::MissingClaim(Claim::Iat))?,
+            exp: claims.exp.ok_or(Error::MissingClaim(Claim::Exp))?,
+            claims: *claims,
+            payload: verified.payload,
+        })
+    }
+
+    /// Calls `f` for each role ([`Claims::for_each_role`]).
+    pub fn for_each_role(&self, f: impl FnMut(JsonStr<'a>)) {
+        self.claims.for_each_role(f);
+    }
+
+    /// The granted scopes: the `scope` claim parsed by [`Scopes::parse`](crate::authz::Scopes);
+    /// none when absent.
+    ///
+    /// # Errors
+    /// [`Error::InvalidClaim`]`(`[`Claim::Scope`]`)` if the claim is not a valid scope string
+    /// (a JSON escape never is: no scope-token holds `"`, `\` or a control character).
+    #[cfg(feature = "authz")]
+    pub fn scopes(&self) -> Result<crate::authz::Scopes<'a>> {
+        match self.claims.scope {
+            None => crate::authz::Scopes::parse(""),
+            Some(raw) => raw
+                .as_plain_str()
+                .ok_or(Error::InvalidClaim(Claim::Scope))
+                .and_then(crate::authz::Scopes::parse),
+        }
+    }
+}
+
+/// Verifies an access token: [`jwt::verify`] with `validation`, except that the payload `typ`
+/// must be `"access"` and [`ACCESS_REQUIRED`] claims must be present.
+///
+/// # Errors
+/// Every error of [`jwt::verify`] and [`AccessToken::from_verified`].
+pub fn verify_access<'b, K: KeyStore + ?Sized>(
+    token: &[u8],
+    keys: &K,
+    validation: &Validation<'_>,
+    now: u64,
+    buf: &'b mut [u8],
+) -> Result<AccessToken<'b>> {
+    let v = Validation {
+        token_type: Some(ACCESS),
+        required: ACCESS_REQUIRED,
+        ..*validation
+    };
+    let verified = jwt::verify(token, keys, &v, now, buf)?;
+    AccessToken::from_verified(&verified)
+}
+
 /// The payload of a refresh token, written by [`Self::write_json`] as
 /// `{"sub":…,"typ":"refresh","jti":…,"fam":…,"iat":…,"exp":…}`. It carries no roles or
 /// scopes: a refresh token grants nothing but a new pair.
@@ -337,6 +439,10 @@ pub struct RefreshClaims<'a> {
     pub iat: u64,
     /// Expiry ([`SessionPolicy::refresh_exp`]).
     pub exp: u64,
+    /// `iss`, written when set.
+    pub iss: Option<&'a str>,
+    /// `aud` (one audience), written when set.
+    pub aud: Option<&'a str>,
 }
 
 impl<'a> RefreshClaims<'a> {
@@ -354,6 +460,8 @@ impl<'a> RefreshClaims<'a> {
             fam,
             iat: now,
             exp: policy.refresh_exp(now),
+            iss: None,
+            aud: None,
         }
     }
 
@@ -370,6 +478,7 @@ impl<'a> RefreshClaims<'a> {
         w.str_member(Claim::Fam, self.fam.as_str())?;
         w.int_member(Claim::Iat, self.iat)?;
         w.int_member(Claim::Exp, self.exp)?;
+        w.issuer_audience(self.iss, self.aud)?;
         w.finish()
     }
 }
@@ -392,6 +501,10 @@ pub struct AccessClaims<'a> {
     pub roles: &'a [&'a str],
     /// `scope` (space-delimited), written when present.
     pub scope: Option<&'a str>,
+    /// `iss`, written when set.
+    pub iss: Option<&'a str>,
+    /// `aud` (one audience), written when set.
+    pub aud: Option<&'a str>,
 }
 
 impl<'a> AccessClaims<'a> {
@@ -411,6 +524,8 @@ impl<'a> AccessClaims<'a> {
             exp: policy.access_exp(now),
             roles: &[],
             scope: None,
+            iss: None,
+            aud: None,
         }
     }
 
@@ -442,6 +557,7 @@ impl<'a> AccessClaims<'a> {
         if let Some(scope) = self.scope {
             w.str_member(Claim::Scope, scope)?;
         }
+        w.issuer_audience(self.iss, self.aud)?;
         w.finish()
     }
 }
@@ -492,6 +608,17 @@ impl<'o> Writer<'o> {
             }
         }
         self.put(digits.get(i..).unwrap_or_default())
+    }
+
+    /// `iss` and `aud`, each when set.
+    fn issuer_audience(&mut self, iss: Option<&str>, aud: Option<&str>) -> Result<()> {
+        if let Some(iss) = iss {
+            self.str_member(Claim::Iss, iss)?;
+        }
+        if let Some(aud) = aud {
+            self.str_member(Claim::Aud, aud)?;
+        }
+        Ok(())
     }
 
     fn finish(mut self) -> Result<usize> {

@@ -3,8 +3,8 @@
 
 use authcore::jwt::{self, EncodeOptions, Key, KeyRing, Validation};
 use authcore::session::{
-    verify_refresh, AccessClaims, Id, RefreshClaims, RefreshDecision, RefreshToken, Seen,
-    SessionPolicy, SessionTable, MAX_ID_LEN,
+    verify_access, verify_refresh, AccessClaims, Id, RefreshClaims, RefreshDecision, RefreshToken,
+    Seen, SessionPolicy, SessionTable, MAX_ID_LEN,
 };
 use authcore::{Claim, Error};
 
@@ -282,6 +282,191 @@ fn access_claims_write_roles_scope_and_family() {
     let ring = KeyRing::new(&keys, 0).unwrap();
     let mut buf = [0u8; 1024];
     assert!(jwt::verify(token.as_bytes(), &ring, &Validation::new(), 10, &mut buf).is_ok());
+}
+
+#[test]
+fn issuer_and_audience_are_written_into_both_token_types() {
+    let access = AccessClaims {
+        iss: Some("https://auth.example"),
+        aud: Some("api"),
+        ..AccessClaims::new(&policy(), "bob", id(J3), Some(id(FAM)), NOW)
+    };
+    let refresh = RefreshClaims {
+        iss: Some("https://auth.example"),
+        aud: Some("api"),
+        ..RefreshClaims::new(&policy(), "bob", id(J1), id(FAM), NOW)
+    };
+    let mut json = [0u8; 512];
+    let n = access.write_json(&mut json).unwrap();
+    let a: serde_json::Value = serde_json::from_slice(&json[..n]).unwrap();
+    let access_token = sign(&json[..n]);
+    let n = refresh.write_json(&mut json).unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&json[..n]).unwrap();
+    let refresh_token = sign(&json[..n]);
+    for v in [&a, &r] {
+        assert_eq!(v["iss"], "https://auth.example");
+        assert_eq!(v["aud"], "api");
+    }
+    // A verifier that expects them accepts both; one that expects another audience refuses.
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let expect = Validation::new()
+        .issuer(&["https://auth.example"])
+        .audience(&["api"]);
+    assert!(verify_access(access_token.as_bytes(), &ring, &expect, NOW, &mut buf).is_ok());
+    assert!(verify_refresh(refresh_token.as_bytes(), &ring, &expect, NOW, &mut buf).is_ok());
+    let other = expect.audience(&["web"]);
+    assert_eq!(
+        verify_access(access_token.as_bytes(), &ring, &other, NOW, &mut buf).map(|_| ()),
+        Err(Error::InvalidAudience)
+    );
+    assert_eq!(
+        verify_refresh(refresh_token.as_bytes(), &ring, &other, NOW, &mut buf).map(|_| ()),
+        Err(Error::InvalidAudience)
+    );
+}
+
+fn verify_access_at(token: &str, now: u64) -> Result<(String, Option<String>, u64, u64), Error> {
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let t = verify_access(token.as_bytes(), &ring, &Validation::new(), now, &mut buf)?;
+    Ok((
+        t.jti.as_str().into(),
+        t.fam.map(|f| f.as_str().into()),
+        t.iat,
+        t.exp,
+    ))
+}
+
+#[test]
+fn verify_access_returns_the_session_facts_roles_and_scopes() {
+    let roles = ["teacher", "st\"udent"];
+    let claims = AccessClaims {
+        roles: &roles,
+        scope: Some("grades:read grades:write"),
+        ..AccessClaims::new(&policy(), "bob", id(J3), Some(id(FAM)), NOW)
+    };
+    let mut json = [0u8; 512];
+    let n = claims.write_json(&mut json).unwrap();
+    let token = sign(&json[..n]);
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let t = verify_access(token.as_bytes(), &ring, &Validation::new(), NOW, &mut buf).unwrap();
+    assert!(t.sub.eq_str("bob"));
+    assert_eq!((t.jti.as_str(), t.iat, t.exp), (J3, NOW, NOW + 900));
+    assert_eq!(t.fam.map(|f| f.as_str()), Some(FAM));
+    let mut seen = Vec::new();
+    t.for_each_role(|r| seen.push(r.chars().collect::<String>()));
+    assert_eq!(seen, ["teacher", "st\"udent"]);
+    let scopes = t.scopes().unwrap();
+    assert_eq!(
+        scopes.iter().collect::<Vec<_>>(),
+        ["grades:read", "grades:write"]
+    );
+    assert_eq!(t.payload, &json[..n]);
+    // Expiry still applies; without `fam` the token is fine and says so.
+    assert_eq!(verify_access_at(&token, NOW + 900), Err(Error::Expired));
+    let bare = AccessClaims::new(&policy(), "bob", id(J3), None, NOW);
+    let n = bare.write_json(&mut json).unwrap();
+    assert_eq!(
+        verify_access_at(&sign(&json[..n]), NOW),
+        Ok((J3.into(), None, NOW, NOW + 900))
+    );
+}
+
+#[test]
+fn verify_access_requires_an_access_token_with_session_claims() {
+    let refresh = refresh_token(J1, FAM, NOW);
+    assert_eq!(verify_access_at(&refresh, NOW), Err(Error::WrongTokenType));
+    let exp = NOW + 60;
+    let cases = [
+        (
+            format!(r#"{{"sub":"a","typ":"access","jti":"{J1}","exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Iat),
+        ),
+        (
+            format!(r#"{{"sub":"a","typ":"access","iat":{NOW},"exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Jti),
+        ),
+        (
+            format!(r#"{{"typ":"access","jti":"{J1}","iat":{NOW},"exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Sub),
+        ),
+        (
+            format!(r#"{{"sub":"a","typ":"access","jti":"{J1}","iat":{NOW}}}"#),
+            Error::MissingClaim(Claim::Exp),
+        ),
+        (
+            format!(r#"{{"sub":"a","jti":"{J1}","iat":{NOW},"exp":{exp}}}"#),
+            Error::MissingClaim(Claim::Typ),
+        ),
+        (
+            format!(r#"{{"sub":"a","typ":"id","jti":"{J1}","iat":{NOW},"exp":{exp}}}"#),
+            Error::WrongTokenType,
+        ),
+        (
+            format!(r#"{{"sub":"a","typ":"access","jti":"a.b","iat":{NOW},"exp":{exp}}}"#),
+            Error::InvalidClaim(Claim::Jti),
+        ),
+        (
+            format!(
+                r#"{{"sub":"a","typ":"access","jti":"{J1}","fam":"short","iat":{NOW},"exp":{exp}}}"#
+            ),
+            Error::InvalidClaim(Claim::Fam),
+        ),
+    ];
+    for (payload, want) in cases {
+        assert_eq!(
+            verify_access_at(&sign(payload.as_bytes()), NOW).map(|_| ()),
+            Err(want),
+            "{payload}"
+        );
+    }
+}
+
+#[test]
+fn access_token_scopes_follow_the_scope_grammar() {
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let exp = NOW + 60;
+    for (scope, want) in [
+        (None, Ok(Vec::<&str>::new())),
+        (Some(r#""a b""#), Ok(vec!["a", "b"])),
+        (Some(r#""a\"b""#), Err(Error::InvalidClaim(Claim::Scope))),
+        (Some(r#""\u0061""#), Err(Error::InvalidClaim(Claim::Scope))),
+    ] {
+        let scope = scope.map_or(String::new(), |s| format!(r#","scope":{s}"#));
+        let payload =
+            format!(r#"{{"sub":"a","typ":"access","jti":"{J1}","iat":{NOW},"exp":{exp}{scope}}}"#);
+        let token = sign(payload.as_bytes());
+        let mut buf = [0u8; 1024];
+        let t = verify_access(token.as_bytes(), &ring, &Validation::new(), NOW, &mut buf).unwrap();
+        assert_eq!(
+            t.scopes().map(|s| s.iter().collect::<Vec<_>>()),
+            want,
+            "{payload}"
+        );
+    }
+}
+
+#[test]
+fn verify_refresh_reports_iat_when_present() {
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let token = refresh_token(J1, FAM, NOW);
+    let t = verify_refresh(token.as_bytes(), &ring, &Validation::new(), NOW, &mut buf).unwrap();
+    assert_eq!(t.iat, Some(NOW));
+    let payload = format!(
+        r#"{{"sub":"a","typ":"refresh","jti":"{J1}","fam":"{FAM}","exp":{}}}"#,
+        NOW + 5
+    );
+    let token = sign(payload.as_bytes());
+    let t = verify_refresh(token.as_bytes(), &ring, &Validation::new(), NOW, &mut buf).unwrap();
+    assert_eq!(t.iat, None);
 }
 
 // ---- the whole flow over the fixed table ---------------------------------------------------

@@ -14,6 +14,7 @@ import os
 import secrets
 import shlex
 import sys
+from collections.abc import Callable
 
 import uvicorn
 from authcore import PasswordHasher
@@ -25,7 +26,7 @@ from .db import UserDB
 HOST = "127.0.0.1"
 
 
-def _banner(port: int, password: str, db_path: str, changed: list) -> str:
+def _banner(port: int, password: str, db_path: str, changed: list[str]) -> str:
     base = f"http://{HOST}:{port}"
     pw = shlex.quote(f"password={password}")
     legacy_note = "(bcrypt hash: upgraded to argon2id at first login)"
@@ -53,7 +54,7 @@ authcore demo listening on {base}   (SQLite: {db_path}; {note})
 """.rstrip()
 
 
-async def _serve(server: uvicorn.Server, on_started) -> None:
+async def _serve(server: uvicorn.Server, on_started: Callable[[int], None]) -> None:
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

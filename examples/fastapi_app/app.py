@@ -17,10 +17,10 @@ route                                   who may call it
 Roles form a hierarchy: admin ⊃ teacher ⊃ student.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: FastAPI reads the routes' signatures, whose
+# ``Annotated`` dependencies name the local ``auth``.
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Any
 
 from authcore import PasswordHasher
 from authcore.fastapi import (
@@ -76,9 +76,9 @@ class GradeIn(BaseModel):
 
 
 def create_app(
-    settings: Optional[AuthSettings] = None,
+    settings: AuthSettings | None = None,
     db_path: str | Path | None = None,
-    hasher: Optional[PasswordHasher] = None,
+    hasher: PasswordHasher | None = None,
 ) -> FastAPI:
     """Builds the app. ``settings`` default to the ``AUTHCORE_*`` environment, ``db_path`` to
     ``$AUTHCORE_DB`` or ``./authcore-demo.sqlite3``. Sessions (refresh rotation, logout,
@@ -110,16 +110,18 @@ def create_app(
     )
     auth.install(app)
     app.add_exception_handler(405, method_not_allowed)
+    CurrentUser = Annotated[User, Depends(auth.current_user)]
+    Claims = Annotated[AccessClaims, Depends(auth.current_claims)]
     app.state.db = db
 
     @app.get("/healthz", tags=["meta"])
-    async def healthz() -> dict:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/api/v1/me", response_model=Me, responses=AUTH_ERROR_RESPONSES, tags=["users"])
     async def me(
-        user: User = Depends(auth.current_user),
-        claims: AccessClaims = Depends(auth.current_claims),
+        user: CurrentUser,
+        claims: Claims,
     ) -> Me:
         return Me(id=user.id, email=user.email, roles=list(user.roles), scopes=list(claims.scopes))
 
@@ -130,8 +132,8 @@ def create_app(
         tags=["grades"],
     )
     def list_grades(
-        user: User = Security(auth.current_user, scopes=["grades:read"]),
-        claims: AccessClaims = Depends(auth.current_claims),
+        user: Annotated[User, Security(auth.current_user, scopes=["grades:read"])],
+        claims: Claims,
     ) -> list[GradeOut]:
         own_only = not auth.has_any_role(claims.roles, ["teacher"])
         rows = db.grades(user.id if own_only else None)
@@ -150,7 +152,7 @@ def create_app(
     )
     def add_grade(
         body: GradeIn,
-        user: User = Security(auth.require_role("teacher"), scopes=["grades:write"]),
+        user: Annotated[User, Security(auth.require_role("teacher"), scopes=["grades:write"])],
     ) -> GradeOut:
         grade = db.add_grade(body.student, body.course, body.grade, user.id)
         if grade is None:
@@ -158,7 +160,9 @@ def create_app(
         return GradeOut(**grade.__dict__)
 
     @app.get("/api/v1/classes", responses=AUTH_ERROR_RESPONSES, tags=["teaching"])
-    def classes(user: User = Depends(auth.require_role("teacher"))) -> list[dict]:
+    def classes(
+        user: Annotated[User, Depends(auth.require_role("teacher"))],
+    ) -> list[dict[str, Any]]:
         return [
             {"id": 1, "name": "Mathematics 7B", "teacher": user.email},
             {"id": 2, "name": "Physics 8A", "teacher": user.email},
@@ -170,7 +174,7 @@ def create_app(
         responses=AUTH_ERROR_RESPONSES,
         tags=["admin"],
     )
-    def admin_users(_: User = Depends(auth.require_role("admin"))) -> list[UserRow]:
+    def admin_users(_: Annotated[User, Depends(auth.require_role("admin"))]) -> list[UserRow]:
         return [
             UserRow(id=u.id, email=u.email, roles=list(u.roles), active=u.active, hash_scheme=s)
             for u, s in db.users()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any
 
 from authcore.fastapi import Credentials
 
@@ -81,25 +81,25 @@ class UserDB:
         db.row_factory = sqlite3.Row
         return db
 
-    def _rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with closing(self._connect()) as db:
             return db.execute(sql, args).fetchall()
 
-    def _write(self, sql: str, args: tuple = ()) -> int:
+    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> int:
         with closing(self._connect()) as db, db:
             cur = db.execute(sql, args)
             return cur.lastrowid if cur.lastrowid is not None else cur.rowcount
 
     # -- callbacks for AuthCore --------------------------------------------------------------
 
-    def get_user(self, subject: str) -> Optional[User]:
+    def get_user(self, subject: str) -> User | None:
         """``load_user``: the active user whose id is ``subject``."""
         if not subject.isdigit() or len(subject) > 18:
             return None
         rows = self._rows("SELECT * FROM users WHERE id = ? AND active = 1", (int(subject),))
         return _user(rows[0]) if rows else None
 
-    def get_credentials(self, email: str) -> Optional[Credentials]:
+    def get_credentials(self, email: str) -> Credentials | None:
         """``load_credentials``: login lookup by e-mail (case-insensitive)."""
         rows = self._rows("SELECT * FROM users WHERE email = ?", (email,))
         if not rows:
@@ -122,7 +122,7 @@ class UserDB:
 
     # -- app queries -------------------------------------------------------------------------
 
-    def password_hash(self, email: str) -> Optional[str]:
+    def password_hash(self, email: str) -> str | None:
         rows = self._rows("SELECT password_hash FROM users WHERE email = ?", (email,))
         return rows[0]["password_hash"] if rows else None
 
@@ -137,7 +137,8 @@ class UserDB:
             " scopes = excluded.scopes, active = 1, updated_at = excluded.updated_at",
             (email, password_hash, " ".join(roles), " ".join(scopes), now, now),
         )
-        return self._rows("SELECT id FROM users WHERE email = ?", (email,))[0]["id"]
+        user_id: int = self._rows("SELECT id FROM users WHERE email = ?", (email,))[0]["id"]
+        return user_id
 
     def set_active(self, email: str, active: bool) -> None:
         self._write("UPDATE users SET active = ? WHERE email = ?", (int(active), email))
@@ -147,12 +148,12 @@ class UserDB:
         for row in self._rows("SELECT * FROM users ORDER BY id"):
             yield _user(row), _scheme(row["password_hash"])
 
-    def grades(self, student_id: Optional[int] = None) -> list[Grade]:
+    def grades(self, student_id: int | None = None) -> list[Grade]:
         sql = (
             "SELECT g.id, u.email AS student, g.course, g.grade FROM grades g"
             " JOIN users u ON u.id = g.student_id"
         )
-        args: tuple = ()
+        args: tuple[Any, ...] = ()
         if student_id is not None:
             sql += " WHERE g.student_id = ?"
             args = (student_id,)
@@ -161,7 +162,7 @@ class UserDB:
 
     def add_grade(
         self, student_email: str, course: str, grade: str, teacher_id: int
-    ) -> Optional[Grade]:
+    ) -> Grade | None:
         rows = self._rows("SELECT id FROM users WHERE email = ?", (student_email,))
         if not rows:
             return None

@@ -1,10 +1,13 @@
 //! Role and OAuth2 scope checks over `authcore::authz`.
 
 use authcore::authz::{self, RoleHierarchy as CoreHierarchy, Scopes};
+use authcore::jwt::Claims;
+use authcore::{Claim, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::errors::core;
+use crate::errors::{core, Fail};
+use crate::py_to_json;
 use crate::text::str_list;
 
 /// A validated role hierarchy: each `(senior, junior)` edge means holding `senior` grants
@@ -154,4 +157,61 @@ pub fn parse_scopes(granted: String) -> PyResult<Vec<String>> {
         .iter()
         .map(str::to_owned)
         .collect())
+}
+
+/// Runs `f` on the core's parse of `{"<name>": value}`: the claim typed by the core's rules
+/// (an error names `claim`).
+fn with_claim<R>(
+    value: &Bound<'_, PyAny>,
+    name: &str,
+    wrong: Claim,
+    claim: &str,
+    f: impl FnOnce(&Claims<'_>) -> authcore::Result<R>,
+) -> PyResult<R> {
+    let invalid = || PyErr::from(Fail::named(Error::InvalidClaim(wrong), claim));
+    let json = py_to_json::to_json(value)
+        .ok()
+        .flatten()
+        .ok_or_else(invalid)?;
+    let mut doc = Vec::with_capacity(json.len() + name.len() + 5);
+    doc.extend_from_slice(b"{\"");
+    doc.extend_from_slice(name.as_bytes());
+    doc.extend_from_slice(b"\":");
+    doc.extend_from_slice(&json);
+    doc.push(b'}');
+    let claims = Claims::parse(&doc, &[]).map_err(|_| invalid())?;
+    f(&claims).map_err(|e| Fail::named(e, claim).into())
+}
+
+/// The roles in a `roles` claim value (one string is one role, an array of strings is
+/// several, `None` is none), by the core's rule; anything else is `InvalidClaimError`
+/// naming `claim`.
+#[pyfunction]
+#[pyo3(signature = (value, claim="roles"))]
+pub fn roles_of(value: &Bound<'_, PyAny>, claim: &str) -> PyResult<Vec<String>> {
+    if value.is_none() {
+        return Ok(Vec::new());
+    }
+    with_claim(value, "roles", Claim::Roles, claim, |c| {
+        let mut roles = Vec::new();
+        c.for_each_role(|r| roles.push(r.chars().collect()));
+        Ok(roles)
+    })
+}
+
+/// The scopes in a `scope` claim value (a space-delimited string; `None` is none), by the
+/// core's rules; anything else is `InvalidClaimError` naming `claim`.
+#[pyfunction]
+#[pyo3(signature = (value, claim="scope"))]
+pub fn scopes_of(value: &Bound<'_, PyAny>, claim: &str) -> PyResult<Vec<String>> {
+    if value.is_none() {
+        return Ok(Vec::new());
+    }
+    with_claim(value, "scope", Claim::Scope, claim, |c| {
+        let raw = c.scope.ok_or(Error::InvalidClaim(Claim::Scope))?;
+        let text = raw
+            .as_plain_str()
+            .ok_or(Error::InvalidClaim(Claim::Scope))?;
+        Ok(Scopes::parse(text)?.iter().map(str::to_owned).collect())
+    })
 }

@@ -28,6 +28,16 @@ impl Fail {
     }
 }
 
+impl Fail {
+    /// An error about a claim the caller knows by another name (`roles_of(claims, "groups")`).
+    pub fn named(error: Error, claim: &str) -> Self {
+        Self {
+            error,
+            claim: error.claim().map(|_| claim.to_owned()),
+        }
+    }
+}
+
 impl From<Error> for Fail {
     fn from(error: Error) -> Self {
         Self::with_required(error, &[])

@@ -124,13 +124,13 @@ impl KeySet {
 }
 
 /// What a `keys`/`key` argument resolved to.
-enum Keys<'a> {
+pub(crate) enum Keys<'a> {
     One(Cow<'a, jwt::Key>),
     Ring(KeyRing<'a>),
 }
 
 impl<'a> Keys<'a> {
-    fn from_py(obj: &'a Bound<'_, PyAny>) -> PyResult<Self> {
+    pub(crate) fn from_py(obj: &'a Bound<'_, PyAny>) -> PyResult<Self> {
         if let Ok(k) = obj.cast::<Key>() {
             return Ok(Keys::One(Cow::Borrowed(&k.get().inner)));
         }
@@ -146,7 +146,7 @@ impl<'a> Keys<'a> {
         ))
     }
 
-    fn store(&self) -> &dyn KeyStore {
+    pub(crate) fn store(&self) -> &dyn KeyStore {
         match self {
             Keys::One(k) => k.as_ref(),
             Keys::Ring(r) => r,
@@ -154,20 +154,11 @@ impl<'a> Keys<'a> {
     }
 
     /// The key that signs new tokens.
-    fn signing_key(&self) -> PyResult<&jwt::Key> {
+    pub(crate) fn signing_key(&self) -> PyResult<&jwt::Key> {
         match self {
             Keys::One(k) => Ok(k.as_ref()),
             Keys::Ring(r) => core(r.default_key()),
         }
-    }
-}
-
-fn parse_typ(typ: Option<&str>) -> PyResult<Typ> {
-    match typ {
-        None => Ok(Typ::Jwt),
-        Some(t) if t.eq_ignore_ascii_case("JWT") => Ok(Typ::Jwt),
-        Some(t) if t.eq_ignore_ascii_case("at+jwt") => Ok(Typ::AtJwt),
-        Some(_) => Err(Fail::from(Error::InvalidHeader).into()),
     }
 }
 
@@ -179,7 +170,7 @@ fn sign<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     let keys = Keys::from_py(key)?;
     let signing = keys.signing_key()?;
-    let typ = parse_typ(typ)?;
+    let typ = core(typ.map_or(Ok(Typ::Jwt), str::parse))?;
     let opts = EncodeOptions { typ, kid };
     let mut out = vec![0u8; jwt::encoded_len(payload.len(), kid.or(signing.kid()), typ)];
     let n = core(jwt::encode_json(payload, signing, &opts, &mut out))?;
@@ -223,6 +214,7 @@ struct Checks {
     issuer: Option<Vec<String>>,
     audience: Option<Vec<String>>,
     verify_aud: bool,
+    strict_aud: bool,
     subject: Option<String>,
     token_type: Option<String>,
     required: Vec<String>,
@@ -242,6 +234,7 @@ fn with_validation<R>(c: &Checks, f: impl FnOnce(&Validation<'_>, &[&str]) -> R)
         issuer: issuer.as_deref(),
         audience: audience.as_deref(),
         verify_aud: c.verify_aud,
+        strict_aud: c.strict_aud,
         subject: c.subject.as_deref(),
         token_type: c.token_type.as_deref(),
         required: &required,
@@ -278,7 +271,7 @@ macro_rules! decode_fn {
         #[pyo3(signature = (
             token, keys, now, leeway=0, issuer=None, audience=None, verify_aud=true, subject=None,
             token_type=None, required=None, verify_exp=true, verify_nbf=true, verify_iat=true,
-            max_token_len=DEFAULT_MAX_TOKEN_LEN
+            max_token_len=DEFAULT_MAX_TOKEN_LEN, strict_aud=false
         ))]
         #[allow(clippy::too_many_arguments)]
         pub fn $name<'py>(
@@ -297,6 +290,7 @@ macro_rules! decode_fn {
             verify_nbf: bool,
             verify_iat: bool,
             max_token_len: usize,
+            strict_aud: bool,
         ) -> PyResult<$ret> {
             let checks = Checks {
                 now,
@@ -304,6 +298,7 @@ macro_rules! decode_fn {
                 issuer: str_list(issuer, "issuer")?,
                 audience: str_list(audience, "audience")?,
                 verify_aud,
+                strict_aud,
                 subject,
                 token_type,
                 required: str_list(required, "required")?
@@ -339,7 +334,7 @@ decode_fn!(
 #[pyo3(signature = (
     token, max_token_len=DEFAULT_MAX_TOKEN_LEN, *, now=0, leeway=0, issuer=None, audience=None,
     verify_aud=false, subject=None, token_type=None, required=None, verify_exp=false,
-    verify_nbf=false, verify_iat=false
+    verify_nbf=false, verify_iat=false, strict_aud=false
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn decode_unverified<'py>(
@@ -357,6 +352,7 @@ pub fn decode_unverified<'py>(
     verify_exp: bool,
     verify_nbf: bool,
     verify_iat: bool,
+    strict_aud: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let token = bytes_or_str(token, "token")?;
     let mut buf = vec![0u8; token.len()];
@@ -367,6 +363,7 @@ pub fn decode_unverified<'py>(
         issuer: str_list(issuer, "issuer")?,
         audience: str_list(audience, "audience")?,
         verify_aud,
+        strict_aud,
         subject,
         token_type,
         required: str_list(required, "required")?.unwrap_or_default(),

@@ -50,10 +50,26 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(authz::has_scopes, m)?)?;
     m.add_function(wrap_pyfunction!(authz::require_scopes, m)?)?;
     m.add_function(wrap_pyfunction!(authz::parse_scopes, m)?)?;
+    m.add_function(wrap_pyfunction!(authz::roles_of, m)?)?;
+    m.add_function(wrap_pyfunction!(authz::scopes_of, m)?)?;
 
     m.add_class::<ratelimit::Quota>()?;
     m.add_function(wrap_pyfunction!(ratelimit::key_hash, m)?)?;
 
+    m.add("DEFAULT_ACCESS_TTL", authcore::session::DEFAULT_ACCESS_TTL)?;
+    m.add(
+        "DEFAULT_REFRESH_TTL",
+        authcore::session::DEFAULT_REFRESH_TTL,
+    )?;
+    m.add("DEFAULT_LEEWAY", authcore::jwt::DEFAULT_LEEWAY)?;
+    m.add("MIN_ID_LEN", authcore::session::MIN_ID_LEN)?;
+    m.add("MAX_ID_LEN", authcore::session::MAX_ID_LEN)?;
     m.add_class::<session::SessionPolicy>()?;
+    m.add_class::<session::AccessClaims>()?;
+    m.add_class::<session::RefreshClaims>()?;
+    m.add_function(wrap_pyfunction!(session::check_id, m)?)?;
+    m.add_function(wrap_pyfunction!(session::issue_pair, m)?)?;
+    m.add_function(wrap_pyfunction!(session::verify_access, m)?)?;
+    m.add_function(wrap_pyfunction!(session::verify_refresh, m)?)?;
     Ok(())
 }

@@ -1,10 +1,22 @@
-//! Session lifetimes and the refresh-rotation decision over `authcore::session`, for the
-//! Python session stores (memory, SQLite, Redis), so the state machine exists once.
+//! Sessions over `authcore::session`: lifetimes and the refresh-rotation decision (for the
+//! Python session stores: memory, SQLite, Redis), the id rule, and access/refresh token pairs
+//! issued and verified by the core. This module supplies the clock value Python passes in and
+//! ids from the OS random source, and converts types; every rule is the core's.
 
-use authcore::session::{RefreshDecision, Seen, SessionPolicy as CorePolicy};
+use authcore::jwt::{self, EncodeOptions, Typ, Validation};
+use authcore::session::{
+    self, AccessClaims as CoreAccess, Id, RefreshClaims as CoreRefresh, RefreshDecision, Seen,
+    SessionPolicy as CorePolicy, ACCESS_REQUIRED, DEFAULT_ACCESS_TTL, DEFAULT_REFRESH_TTL,
+    REFRESH_REQUIRED,
+};
+use authcore::{authz::Scopes, Error};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::errors::core;
+use crate::errors::{core, Fail};
+use crate::jwt::Keys;
+use crate::text::{bytes_or_str, str_list};
+use crate::{json_to_py, py_to_json};
 
 /// Access/refresh token lifetimes and the verifier's leeway, in seconds
 /// (`0 < access_ttl <= refresh_ttl`, `leeway < access_ttl`).
@@ -17,7 +29,9 @@ pub struct SessionPolicy {
 #[pymethods]
 impl SessionPolicy {
     #[new]
-    #[pyo3(signature = (access_ttl=900, refresh_ttl=7 * 24 * 3600, leeway=0))]
+    #[pyo3(signature = (
+        access_ttl=DEFAULT_ACCESS_TTL, refresh_ttl=DEFAULT_REFRESH_TTL, leeway=jwt::DEFAULT_LEEWAY
+    ))]
     fn new(access_ttl: u64, refresh_ttl: u64, leeway: u64) -> PyResult<Self> {
         Ok(Self {
             inner: core(
@@ -92,4 +106,339 @@ impl SessionPolicy {
             self.inner.leeway()
         )
     }
+}
+
+/// Raises `InvalidParamsError` unless `id` is a token or family id the core accepts
+/// (`MIN_ID_LEN..=MAX_ID_LEN` characters of `A-Z a-z 0-9 - _`); returns it.
+#[pyfunction]
+pub fn check_id<'py>(id: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    core(Id::new(&id.to_cow()?))?;
+    Ok(id.clone())
+}
+
+/// A fresh id: 16 bytes from the OS random source, as 32 hex digits.
+fn random_id() -> PyResult<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| Fail::from(Error::InvalidParams))?;
+    let id = format!("{:032x}", u128::from_le_bytes(bytes));
+    core(Id::new(&id))?;
+    Ok(id)
+}
+
+/// The expected issuer and audience, as slices for a `Validation`.
+struct Expect {
+    issuer: Option<[String; 1]>,
+    audience: Option<[String; 1]>,
+}
+
+impl Expect {
+    fn with<R>(&self, policy: &SessionPolicy, f: impl FnOnce(&Validation<'_>) -> R) -> R {
+        let issuer = self.issuer.as_ref().map(|[s]| [s.as_str()]);
+        let audience = self.audience.as_ref().map(|[s]| [s.as_str()]);
+        let mut v = Validation::new().leeway(policy.inner.leeway());
+        v.issuer = issuer.as_ref().map(|a| a.as_slice());
+        v.audience = audience.as_ref().map(|a| a.as_slice());
+        f(&v)
+    }
+}
+
+/// A verified access token (or the claims of one just issued).
+#[pyclass(frozen, eq, module = "authcore._authcore", name = "AccessClaims")]
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessClaims {
+    #[pyo3(get)]
+    sub: String,
+    #[pyo3(get)]
+    jti: String,
+    #[pyo3(get)]
+    fam: Option<String>,
+    #[pyo3(get)]
+    iat: u64,
+    #[pyo3(get)]
+    exp: u64,
+    roles: Vec<String>,
+    scopes: Vec<String>,
+    payload: Vec<u8>,
+}
+
+#[pymethods]
+impl AccessClaims {
+    /// Claims built by hand (tests, apps that mint their own); `raw` defaults to none.
+    #[new]
+    #[pyo3(signature = (sub, jti, iat, exp, roles=Vec::new(), scopes=Vec::new(), fam=None, raw=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        sub: String,
+        jti: String,
+        iat: u64,
+        exp: u64,
+        roles: Vec<String>,
+        scopes: Vec<String>,
+        fam: Option<String>,
+        raw: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let payload = match raw {
+            Some(d) => core(py_to_json::to_json(d)?.ok_or(Error::InvalidParams))?,
+            None => b"{}".to_vec(),
+        };
+        Ok(Self {
+            sub,
+            jti,
+            fam,
+            iat,
+            exp,
+            roles,
+            scopes,
+            payload,
+        })
+    }
+
+    /// The roles, in order (the `roles` claim: one string or an array of strings).
+    #[getter]
+    fn roles<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.roles)
+    }
+
+    /// The granted scopes, in order (the space-delimited `scope` claim).
+    #[getter]
+    fn scopes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.scopes)
+    }
+
+    /// Every claim of the token, custom ones included, as a new `dict`.
+    #[getter]
+    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        json_to_py::object(py, &self.payload)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AccessClaims(sub={:?}, jti={:?}, fam={:?}, iat={}, exp={}, roles={:?}, scopes={:?})",
+            self.sub, self.jti, self.fam, self.iat, self.exp, self.roles, self.scopes
+        )
+    }
+}
+
+/// A verified refresh token (or the claims of one just issued). It carries no roles or
+/// scopes: a refresh token grants nothing but a new pair.
+#[pyclass(frozen, eq, module = "authcore._authcore", name = "RefreshClaims")]
+#[derive(Clone, PartialEq, Eq)]
+pub struct RefreshClaims {
+    #[pyo3(get)]
+    sub: String,
+    #[pyo3(get)]
+    jti: String,
+    #[pyo3(get)]
+    fam: String,
+    #[pyo3(get)]
+    iat: Option<u64>,
+    #[pyo3(get)]
+    exp: u64,
+}
+
+#[pymethods]
+impl RefreshClaims {
+    #[new]
+    #[pyo3(signature = (sub, jti, fam, exp, iat=None))]
+    fn new(sub: String, jti: String, fam: String, exp: u64, iat: Option<u64>) -> Self {
+        Self {
+            sub,
+            jti,
+            fam,
+            iat,
+            exp,
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RefreshClaims(sub={:?}, jti={:?}, fam={:?}, iat={:?}, exp={})",
+            self.sub, self.jti, self.fam, self.iat, self.exp
+        )
+    }
+}
+
+/// Verifies an access token (signature, `exp`/`nbf`/`iat` with the policy's leeway, `iss`
+/// and `aud` when given, payload `typ == "access"`, `exp iat sub jti typ` present, ids well
+/// formed, roles and scope well typed) at `now` (Unix seconds).
+#[pyfunction]
+#[pyo3(signature = (token, keys, policy, now, issuer=None, audience=None))]
+pub fn verify_access(
+    token: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyAny>,
+    policy: &SessionPolicy,
+    now: u64,
+    issuer: Option<String>,
+    audience: Option<String>,
+) -> PyResult<AccessClaims> {
+    let token = bytes_or_str(token, "token")?;
+    let keys = Keys::from_py(keys)?;
+    let expect = Expect {
+        issuer: issuer.map(|s| [s]),
+        audience: audience.map(|s| [s]),
+    };
+    let mut buf = vec![0u8; token.len()];
+    let fail = |e| Fail::with_required(e, ACCESS_REQUIRED);
+    let t = expect
+        .with(policy, |v| {
+            session::verify_access(&token, keys.store(), v, now, &mut buf)
+        })
+        .map_err(fail)?;
+    let mut roles = Vec::new();
+    t.for_each_role(|r| roles.push(r.chars().collect()));
+    let scopes = t
+        .scopes()
+        .map_err(fail)?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    Ok(AccessClaims {
+        sub: t.sub.chars().collect(),
+        jti: t.jti.as_str().to_owned(),
+        fam: t.fam.map(|f| f.as_str().to_owned()),
+        iat: t.iat,
+        exp: t.exp,
+        roles,
+        scopes,
+        payload: t.payload.to_vec(),
+    })
+}
+
+/// Verifies a refresh token (as `verify_access`, with payload `typ == "refresh"` and
+/// `exp sub jti fam typ` present). The caller then asks its store.
+#[pyfunction]
+#[pyo3(signature = (token, keys, policy, now, issuer=None, audience=None))]
+pub fn verify_refresh(
+    token: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyAny>,
+    policy: &SessionPolicy,
+    now: u64,
+    issuer: Option<String>,
+    audience: Option<String>,
+) -> PyResult<RefreshClaims> {
+    let token = bytes_or_str(token, "token")?;
+    let keys = Keys::from_py(keys)?;
+    let expect = Expect {
+        issuer: issuer.map(|s| [s]),
+        audience: audience.map(|s| [s]),
+    };
+    let mut buf = vec![0u8; token.len()];
+    let t = expect
+        .with(policy, |v| {
+            session::verify_refresh(&token, keys.store(), v, now, &mut buf)
+        })
+        .map_err(|e| Fail::with_required(e, REFRESH_REQUIRED))?;
+    Ok(RefreshClaims {
+        sub: t.sub.chars().collect(),
+        jti: t.jti.as_str().to_owned(),
+        fam: t.fam.as_str().to_owned(),
+        iat: t.iat,
+        exp: t.exp,
+    })
+}
+
+/// Signs one payload the core wrote with `write`.
+fn sign(
+    py: Python<'_>,
+    key: &jwt::Key,
+    write: impl FnOnce(&mut [u8]) -> authcore::Result<usize>,
+    size: usize,
+) -> PyResult<Py<PyString>> {
+    let mut json = vec![0u8; size];
+    let n = core(write(&mut json))?;
+    let payload = core(json.get(..n).ok_or(Error::BufferTooSmall))?;
+    let opts = EncodeOptions::default();
+    let mut out = vec![0u8; jwt::encoded_len(n, key.kid(), Typ::Jwt)];
+    let len = core(jwt::encode_json(payload, key, &opts, &mut out))?;
+    let token = core(out.get(..len).ok_or(Error::BufferTooSmall))?;
+    Ok(PyString::from_bytes(py, token)?.unbind())
+}
+
+/// Each item once, in first-seen order.
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Issues an access + refresh pair at `now` under `policy`, signed with the default key of
+/// `keys`: fresh `jti`s and, unless `fam` is given (rotation), a fresh family, all from the
+/// OS random source. The access token carries `roles` and `scopes` (each once, in order; the
+/// scopes checked against the RFC 6749 grammar); the refresh token carries neither. Both carry
+/// `iss`/`aud` when given. Returns `(access_token, refresh_token, access, refresh)`.
+#[pyfunction]
+#[pyo3(signature = (keys, policy, sub, roles, scopes, fam=None, *, now, issuer=None, audience=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn issue_pair(
+    py: Python<'_>,
+    keys: &Bound<'_, PyAny>,
+    policy: &SessionPolicy,
+    sub: String,
+    roles: &Bound<'_, PyAny>,
+    scopes: &Bound<'_, PyAny>,
+    fam: Option<String>,
+    now: u64,
+    issuer: Option<String>,
+    audience: Option<String>,
+) -> PyResult<(Py<PyString>, Py<PyString>, AccessClaims, RefreshClaims)> {
+    let keys = Keys::from_py(keys)?;
+    let key = keys.signing_key()?;
+    let roles = dedup(str_list(Some(roles), "roles")?.unwrap_or_default());
+    let scope = dedup(str_list(Some(scopes), "scopes")?.unwrap_or_default()).join(" ");
+    let parsed = core(Scopes::parse(&scope).map_err(|_| Error::InvalidParams))?;
+    let fam = match fam {
+        Some(f) => f,
+        None => random_id()?,
+    };
+    let (access_jti, refresh_jti) = (random_id()?, random_id()?);
+    let family = core(Id::new(&fam))?;
+    let p = &policy.inner;
+    let role_refs: Vec<&str> = roles.iter().map(String::as_str).collect();
+    let access = CoreAccess {
+        roles: &role_refs,
+        scope: Some(parsed.as_str()),
+        iss: issuer.as_deref(),
+        aud: audience.as_deref(),
+        ..CoreAccess::new(p, &sub, core(Id::new(&access_jti))?, Some(family), now)
+    };
+    let refresh = CoreRefresh {
+        iss: issuer.as_deref(),
+        aud: audience.as_deref(),
+        ..CoreRefresh::new(p, &sub, core(Id::new(&refresh_jti))?, family, now)
+    };
+    // Room for every member, each string at worst fully escaped (6 bytes a byte).
+    let strings = sub.len()
+        + scope.len()
+        + roles.iter().map(|r| r.len() + 3).sum::<usize>()
+        + issuer.as_ref().map_or(0, String::len)
+        + audience.as_ref().map_or(0, String::len);
+    let size = 256 + 6 * strings;
+    let access_token = sign(py, key, |out| access.write_json(out), size)?;
+    let mut payload = vec![0u8; size];
+    let n = core(access.write_json(&mut payload))?;
+    payload.truncate(n);
+    let refresh_token = sign(py, key, |out| refresh.write_json(out), size)?;
+    let (iat, access_exp, refresh_exp) = (access.iat, access.exp, refresh.exp);
+    let access_claims = AccessClaims {
+        sub: sub.clone(),
+        jti: access_jti,
+        fam: Some(fam.clone()),
+        iat,
+        exp: access_exp,
+        scopes: parsed.iter().map(str::to_owned).collect(),
+        roles,
+        payload,
+    };
+    let refresh_claims = RefreshClaims {
+        sub,
+        jti: refresh_jti,
+        fam,
+        iat: Some(iat),
+        exp: refresh_exp,
+    };
+    Ok((access_token, refresh_token, access_claims, refresh_claims))
 }

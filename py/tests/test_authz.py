@@ -88,3 +88,20 @@ def test_claims_helpers() -> None:
         roles_of({"roles": [1]})
     with pytest.raises(ex.InvalidClaimError):
         scopes_of({"scope": ["a"]})
+
+
+@pytest.mark.parametrize("bad", [[1], {"a": 1}, 7, ["a", None], True])
+def test_roles_of_follows_the_core_rule_and_names_the_claim(bad: object) -> None:
+    with pytest.raises(ex.InvalidClaimError) as e:
+        roles_of({"groups": bad}, "groups")
+    assert e.value.claim == "groups"
+
+
+def test_claim_helpers_agree_with_the_verifier() -> None:
+    # What the core accepts inside a token, the helpers accept in a decoded dict, and the
+    # reverse: escaped names are roles, a scope string outside the RFC 6749 grammar is not.
+    assert roles_of({"roles": ['t"eacher', "ünï"]}) == ['t"eacher', "ünï"]
+    with pytest.raises(ex.InvalidClaimError) as e:
+        scopes_of({"perm": 'a"b'}, "perm")
+    assert e.value.claim == "perm"
+    assert scopes_of({"scope": "  a  b "}) == ["a", "b"]

@@ -244,6 +244,15 @@ def test_strict_aud(freeze_time: Callable[[float], None]) -> None:
         jwt.decode(listed, SECRET, ["HS256"], strict, audience="api")
     with pytest.raises(ex.InvalidAudienceError):
         jwt.decode(single, SECRET, ["HS256"], strict, audience=["api"])
+    with pytest.raises(ex.InvalidAudienceError):
+        jwt.decode(single, SECRET, ["HS256"], strict, audience="web")
+    # As in PyJWT: no expected audience, no strict check (a token without aud passes).
+    bare = peer({"exp": NOW + 9})
+    assert jwt.decode(bare, SECRET, ["HS256"], strict)
+    with pytest.raises(ex.InvalidAudienceError):
+        jwt.decode(single, SECRET, ["HS256"], strict)
+    # verify_aud off switches strict matching off too.
+    assert jwt.decode(listed, SECRET, ["HS256"], {**strict, "verify_aud": False}, audience="x")
 
 
 def test_without_signature_verification(freeze_time: Callable[[float], None]) -> None:

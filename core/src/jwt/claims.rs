@@ -269,7 +269,11 @@ impl<'a> Claims<'a> {
                 (None, Some(_)) => return Err(Error::InvalidAudience),
                 (Some(_), None) => return Err(Error::MissingClaim(Claim::Aud)),
                 (Some(expected), Some(aud)) => {
-                    if !aud.matches_any(expected) {
+                    let strict_ok = match (expected, aud) {
+                        ([one], Audience::One(have)) => have.eq_str(one),
+                        _ => false,
+                    };
+                    if (v.strict_aud && !strict_ok) || !aud.matches_any(expected) {
                         return Err(Error::InvalidAudience);
                     }
                 }
@@ -486,5 +490,54 @@ mod tests {
         });
         assert_eq!(n, 2);
         assert!(parse(r#"{"exp":9,"roles":[1]}"#).is_err());
+    }
+
+    #[test]
+    fn strict_audience_is_one_string_equal_to_the_one_expected() {
+        let one = parse(r#"{"exp":9,"aud":"api"}"#).unwrap();
+        let list = parse(r#"{"exp":9,"aud":["api"]}"#).unwrap();
+        let mut strict = Validation::new().audience(&["api"]);
+        strict.strict_aud = true;
+        assert!(one.validate(&strict, 1).is_ok());
+        // Loose matching accepts the array; strict matching never does.
+        assert!(list
+            .validate(&Validation::new().audience(&["api"]), 1)
+            .is_ok());
+        assert_eq!(
+            list.validate(&strict, 1).unwrap_err(),
+            Error::InvalidAudience
+        );
+        let two = ["api", "other"];
+        assert_eq!(
+            one.validate(
+                &Validation {
+                    audience: Some(&two),
+                    ..strict
+                },
+                1
+            )
+            .unwrap_err(),
+            Error::InvalidAudience
+        );
+        assert_eq!(
+            one.validate(&strict.audience(&["web"]), 1).unwrap_err(),
+            Error::InvalidAudience
+        );
+        // Off with verify_aud, and no audience expected: the usual rules.
+        assert!(list
+            .validate(
+                &Validation {
+                    verify_aud: false,
+                    ..strict
+                },
+                1
+            )
+            .is_ok());
+        let bare = parse(r#"{"exp":9}"#).unwrap();
+        let no_expectation = Validation {
+            audience: None,
+            ..strict
+        };
+        assert!(bare.validate(&no_expectation, 1).is_ok());
     }
 }

@@ -25,6 +25,9 @@ pub struct Validation<'a> {
     pub audience: Option<&'a [&'a str]>,
     /// Check `aud` at all (PyJWT's `verify_aud`).
     pub verify_aud: bool,
+    /// PyJWT's `strict_aud`: exactly one expected audience, and the token's `aud` a single
+    /// string equal to it (an array never matches). Only with `verify_aud` and an `audience`.
+    pub strict_aud: bool,
     /// Expected `sub`, if any.
     pub subject: Option<&'a str>,
     /// Expected payload `typ` claim (e.g. `"access"` or `"refresh"`). `None`: any token whose
@@ -56,6 +59,7 @@ impl<'a> Validation<'a> {
             issuer: None,
             audience: None,
             verify_aud: true,
+            strict_aud: false,
             subject: None,
             token_type: None,
             required: DEFAULT_REQUIRED,

@@ -14,6 +14,16 @@ ERROR_CODES: list[str]
 DEFAULT_MAX_TOKEN_LEN: int
 #: Minimum HS256 secret length in bytes (32).
 MIN_SECRET_LEN: int
+#: Default access-token lifetime in seconds (15 minutes).
+DEFAULT_ACCESS_TTL: int
+#: Default refresh-token lifetime in seconds (7 days).
+DEFAULT_REFRESH_TTL: int
+#: Default clock leeway in seconds (none).
+DEFAULT_LEEWAY: int
+#: Fewest characters in a token or family id (16).
+MIN_ID_LEN: int
+#: Most characters in a token or family id (64).
+MAX_ID_LEN: int
 
 _Secret: TypeAlias = str | bytes | bytearray
 _Names: TypeAlias = str | Iterable[str]
@@ -73,6 +83,7 @@ def decode(
     verify_nbf: bool = True,
     verify_iat: bool = True,
     max_token_len: int = 8192,
+    strict_aud: bool = False,
 ) -> bytes:
     """Verifies ``token`` (signature first, then the claims at ``now``, Unix seconds) and
     returns the verified payload JSON. ``required`` defaults to ``["exp"]``."""
@@ -92,6 +103,7 @@ def decode_dict(
     verify_nbf: bool = True,
     verify_iat: bool = True,
     max_token_len: int = 8192,
+    strict_aud: bool = False,
 ) -> dict[str, Any]:
     """Like ``decode``, returning the claims as a ``dict`` (what ``json.loads`` would give)."""
 
@@ -110,6 +122,7 @@ def decode_unverified(
     verify_exp: bool = False,
     verify_nbf: bool = False,
     verify_iat: bool = False,
+    strict_aud: bool = False,
 ) -> bytes:
     """The payload JSON **without verifying the signature**; structure still checked. Claim
     checks run only where switched on."""
@@ -240,6 +253,11 @@ def require_role(held: _Names, required: _Names, hierarchy: _Hierarchy = None) -
 def has_scopes(granted: str, required: _Names) -> bool: ...
 def require_scopes(granted: str, required: _Names) -> None: ...
 def parse_scopes(granted: str) -> list[str]: ...
+def roles_of(value: object, claim: str = "roles") -> list[str]:
+    """The roles of a ``roles`` claim value by the core's rule (``None`` is none)."""
+
+def scopes_of(value: object, claim: str = "scope") -> list[str]:
+    """The scopes of a ``scope`` claim value by the core's rules (``None`` is none)."""
 
 # --- rate limiting --------------------------------------------------------------------------
 
@@ -272,8 +290,9 @@ class SessionPolicy:
     ``leeway < access_ttl``."""
 
     def __init__(
-        self, access_ttl: int = 900, refresh_ttl: int = 604800, leeway: int = 0
-    ) -> None: ...
+        self, access_ttl: int = ..., refresh_ttl: int = ..., leeway: int = ...
+    ) -> None:
+        """Defaults: ``DEFAULT_ACCESS_TTL``, ``DEFAULT_REFRESH_TTL``, ``DEFAULT_LEEWAY``."""
     @property
     def access_ttl(self) -> int: ...
     @property
@@ -290,6 +309,99 @@ class SessionPolicy:
         """The rotation decision: ``("ok", used_until)``, ``("reused", revoke_until)`` or
         ``("revoked", 0)``."""
     def __eq__(self, other: object) -> bool: ...
+
+@final
+class AccessClaims:
+    """A verified (or just issued) access token."""
+
+    def __init__(
+        self,
+        sub: str,
+        jti: str,
+        iat: int,
+        exp: int,
+        roles: Sequence[str] = ...,
+        scopes: Sequence[str] = ...,
+        fam: str | None = None,
+        raw: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    @property
+    def sub(self) -> str: ...
+    @property
+    def jti(self) -> str: ...
+    @property
+    def fam(self) -> str | None: ...
+    @property
+    def iat(self) -> int: ...
+    @property
+    def exp(self) -> int: ...
+    @property
+    def roles(self) -> tuple[str, ...]: ...
+    @property
+    def scopes(self) -> tuple[str, ...]: ...
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Every claim, custom ones included (a new dict on each access)."""
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class RefreshClaims:
+    """A verified (or just issued) refresh token: no roles or scopes."""
+
+    def __init__(
+        self, sub: str, jti: str, fam: str, exp: int, iat: int | None = None
+    ) -> None: ...
+
+    @property
+    def sub(self) -> str: ...
+    @property
+    def jti(self) -> str: ...
+    @property
+    def fam(self) -> str: ...
+    @property
+    def iat(self) -> int | None: ...
+    @property
+    def exp(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+
+def check_id(id: str) -> str:
+    """``id`` if it is a token or family id the core accepts, else ``InvalidParamsError``."""
+
+def issue_pair(
+    keys: _Keys,
+    policy: SessionPolicy,
+    sub: str,
+    roles: _Names,
+    scopes: _Names,
+    fam: str | None = None,
+    *,
+    now: int,
+    issuer: str | None = None,
+    audience: str | None = None,
+) -> tuple[str, str, AccessClaims, RefreshClaims]:
+    """``(access_token, refresh_token, access, refresh)`` signed with the default key; fresh
+    ids (and family unless ``fam``) from the OS random source."""
+
+def verify_access(
+    token: str | bytes,
+    keys: _Keys,
+    policy: SessionPolicy,
+    now: int,
+    issuer: str | None = None,
+    audience: str | None = None,
+) -> AccessClaims:
+    """Verifies an access token (payload ``typ == "access"``; ``exp iat sub jti typ``)."""
+
+def verify_refresh(
+    token: str | bytes,
+    keys: _Keys,
+    policy: SessionPolicy,
+    now: int,
+    issuer: str | None = None,
+    audience: str | None = None,
+) -> RefreshClaims:
+    """Verifies a refresh token (payload ``typ == "refresh"``; ``exp sub jti fam typ``)."""
 
 def key_hash(secret: bytes, data: bytes) -> int:
     """SipHash-2-4 of ``data`` under a 16-byte secret (rate-limit keys)."""

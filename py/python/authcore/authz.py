@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from . import _authcore
 from ._authcore import (
     RoleHierarchy,
     has_role,
@@ -30,6 +31,7 @@ __all__ = [
     "RoleHierarchy",
     "has_role",
     "has_scopes",
+    "is_scope_token",
     "parse_scopes",
     "require_role",
     "require_scopes",
@@ -39,23 +41,21 @@ __all__ = [
 
 
 def roles_of(claims: Mapping[str, Any], claim: str = "roles") -> list[str]:
-    """The roles in a verified token's claims: the ``roles`` claim as a list (a single string
-    is one role; absent is none). Anything else raises ``InvalidClaimError``."""
-    value = claims.get(claim)
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(r, str) for r in value):
-        return list(value)
-    raise InvalidClaimError(f"a claim has an invalid type or value ({claim})", claim=claim)
+    """The roles in a verified token's claims, by the core's rule for the ``roles`` claim: one
+    string is one role, an array of strings several, absent none. Anything else raises
+    ``InvalidClaimError`` naming ``claim``."""
+    return _authcore.roles_of(claims.get(claim), claim)
 
 
 def scopes_of(claims: Mapping[str, Any], claim: str = "scope") -> list[str]:
-    """The scopes of a verified token's space-delimited ``scope`` claim (absent is none)."""
-    value = claims.get(claim)
-    if value is None:
-        return []
-    if not isinstance(value, str):
-        raise InvalidClaimError(f"a claim has an invalid type or value ({claim})", claim=claim)
-    return parse_scopes(value)
+    """The scopes of a verified token's space-delimited ``scope`` claim (absent is none), by
+    the core's grammar; anything else raises ``InvalidClaimError`` naming ``claim``."""
+    return _authcore.scopes_of(claims.get(claim), claim)
+
+
+def is_scope_token(name: str) -> bool:
+    """Whether ``name`` is one RFC 6749 §3.3 scope-token (the core's grammar)."""
+    try:
+        return parse_scopes(name) == [name]
+    except InvalidClaimError:
+        return False

@@ -278,7 +278,11 @@ def _decode_with_options(
     check_iss = bool(options.get("verify_iss", on))
     check_sub = bool(options.get("verify_sub", on))
     required = options.get("require", _DEFAULT_REQUIRE if verified else [])
-    args = {
+    strict_aud = bool(options.get("strict_aud", False)) and verify_aud
+    if strict_aud and audience is not None and not isinstance(audience, str):
+        # PyJWT's strict mode takes one audience as a str; the core's rule then decides.
+        raise InvalidAudienceError("Invalid audience (strict)", code="invalid_audience")
+    args: dict[str, Any] = {
         "now": now,
         "leeway": _leeway_seconds(leeway),
         "issuer": issuer if check_iss else None,
@@ -290,6 +294,7 @@ def _decode_with_options(
         "verify_exp": bool(options.get("verify_exp", on)),
         "verify_nbf": bool(options.get("verify_nbf", on)),
         "verify_iat": bool(options.get("verify_iat", on)),
+        "strict_aud": strict_aud,
     }
     if verified:
         _check_algorithms(algorithms)
@@ -300,12 +305,6 @@ def _decode_with_options(
         )
     else:
         claims = json.loads(_authcore.decode_unverified(jwt, max_token_len, **args))
-    if options.get("strict_aud", False) and verify_aud:
-        # PyJWT's strict mode: one expected audience, and the token's aud exactly that string.
-        if not isinstance(audience, str):
-            raise InvalidAudienceError("Invalid audience (strict)", code="invalid_audience")
-        if claims.get("aud") != audience:
-            raise InvalidAudienceError("Audience doesn't match (strict)", code="invalid_audience")
     return claims
 
 

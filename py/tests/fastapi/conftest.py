@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -16,6 +18,9 @@ if str(ROOT) not in sys.path:  # the example app lives in examples/fastapi_app
 
 from authcore.fastapi import AuthSettings
 from fastapi_helpers import DEMO_PASSWORD, make_hasher
+
+if TYPE_CHECKING:
+    from fastapi_helpers import Demo
 
 
 @pytest.fixture
@@ -29,7 +34,7 @@ def settings(secret: str) -> AuthSettings:
 
 
 @pytest.fixture
-def demo(tmp_path, settings):
+def demo(tmp_path: Path, settings: AuthSettings) -> Demo:
     """The example app on a fresh SQLite file, demo users seeded with ``DEMO_PASSWORD``."""
     from examples.fastapi_app.app import create_app, seed
     from examples.fastapi_app.db import UserDB
@@ -43,7 +48,7 @@ def demo(tmp_path, settings):
 
 
 @pytest_asyncio.fixture
-async def client(demo):
+async def client(demo: Demo) -> AsyncIterator[httpx.AsyncClient]:
     app, _ = demo
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://demo.test") as c:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
 import pytest
 from authcore import jwt
+from authcore.fastapi import AuthSettings
 from fastapi_helpers import DEMO_PASSWORD, bearer, hash_params, login, make_hasher, token_for
+
+if TYPE_CHECKING:
+    from fastapi_helpers import Demo
 
 pytestmark = pytest.mark.asyncio
 
 
-async def test_login_and_me(client):
+async def test_login_and_me(client: httpx.AsyncClient) -> None:
     r = await login(client, "teacher@example.com")
     assert r.status_code == 200
     body = r.json()
@@ -25,11 +33,11 @@ async def test_login_and_me(client):
     }
 
 
-async def test_email_is_case_insensitive(client):
+async def test_email_is_case_insensitive(client: httpx.AsyncClient) -> None:
     assert (await login(client, "Student@Example.COM")).status_code == 200
 
 
-async def test_wrong_password_and_unknown_user_look_the_same(client):
+async def test_wrong_password_and_unknown_user_look_the_same(client: httpx.AsyncClient) -> None:
     wrong = await login(client, "admin@example.com", "not-the-password")
     unknown = await login(client, "nobody@example.com", DEMO_PASSWORD)
     assert wrong.status_code == unknown.status_code == 401
@@ -37,14 +45,16 @@ async def test_wrong_password_and_unknown_user_look_the_same(client):
     assert wrong.headers.get("www-authenticate") == unknown.headers.get("www-authenticate")
 
 
-async def test_me_without_or_with_a_bad_token_is_401(client, secret):
+async def test_me_without_or_with_a_bad_token_is_401(
+    client: httpx.AsyncClient, secret: str
+) -> None:
     r = await client.get("/api/v1/me")
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     r = await client.get("/api/v1/me", headers=bearer("eyJhbGciOiJIUzI1NiJ9.e30.bad"))
     assert r.status_code == 401 and "invalid_token" in r.headers["www-authenticate"]
 
 
-async def test_teacher_route(client):
+async def test_teacher_route(client: httpx.AsyncClient) -> None:
     for user, status in (("teacher", 200), ("admin", 200), ("student", 403)):
         token = await token_for(client, f"{user}@example.com")
         r = await client.get("/api/v1/classes", headers=bearer(token))
@@ -52,7 +62,7 @@ async def test_teacher_route(client):
     assert r.json()["code"] == "forbidden"
 
 
-async def test_admin_route(client):
+async def test_admin_route(client: httpx.AsyncClient) -> None:
     for user, status in (("admin", 200), ("teacher", 403), ("student", 403)):
         token = await token_for(client, f"{user}@example.com")
         r = await client.get("/api/v1/admin/users", headers=bearer(token))
@@ -63,7 +73,7 @@ async def test_admin_route(client):
     assert all("password" not in str(u) and "$argon2" not in str(u) for u in listed)
 
 
-async def test_scoped_route(client):
+async def test_scoped_route(client: httpx.AsyncClient) -> None:
     student = await token_for(client, "student@example.com")
     grades = await client.get("/api/v1/grades", headers=bearer(student))
     assert grades.status_code == 200
@@ -79,7 +89,9 @@ async def test_scoped_route(client):
     assert 'scope="grades:read"' in r.headers["www-authenticate"]
 
 
-async def test_recording_a_grade_needs_teacher_role_and_write_scope(client):
+async def test_recording_a_grade_needs_teacher_role_and_write_scope(
+    client: httpx.AsyncClient,
+) -> None:
     grade = {"student": "student@example.com", "course": "Chemistry 9C", "grade": "A"}
     teacher = await token_for(client, "teacher@example.com")
     r = await client.post("/api/v1/grades", json=grade, headers=bearer(teacher))
@@ -99,7 +111,9 @@ async def test_recording_a_grade_needs_teacher_role_and_write_scope(client):
     assert r.status_code == 404
 
 
-async def test_expired_forged_and_refresh_tokens_are_401(client, secret):
+async def test_expired_forged_and_refresh_tokens_are_401(
+    client: httpx.AsyncClient, secret: str
+) -> None:
     from fastapi_helpers import access_claims, mint
 
     tokens = (await login(client, "student@example.com")).json()
@@ -114,7 +128,7 @@ async def test_expired_forged_and_refresh_tokens_are_401(client, secret):
         assert r.status_code == 401 and r.json()["code"] == code
 
 
-async def test_refresh_then_logout(client):
+async def test_refresh_then_logout(client: httpx.AsyncClient) -> None:
     tokens = (await login(client, "student@example.com")).json()
     r = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert r.status_code == 200
@@ -126,24 +140,31 @@ async def test_refresh_then_logout(client):
     assert r.status_code == 204
 
 
-async def test_legacy_bcrypt_user_is_upgraded_to_argon2id_on_login(client, demo):
+async def test_legacy_bcrypt_user_is_upgraded_to_argon2id_on_login(
+    client: httpx.AsyncClient, demo: Demo
+) -> None:
     _, db = demo
     before = db.password_hash("legacy@example.com")
-    assert before.startswith("$2b$")
+    assert before is not None and before.startswith("$2b$")
     assert (await login(client, "legacy@example.com", "wrong password")).status_code == 401
     assert db.password_hash("legacy@example.com") == before  # failures change nothing
 
     assert (await login(client, "legacy@example.com")).status_code == 200
     after = db.password_hash("legacy@example.com")
-    assert after.startswith("$argon2id$v=19$") and hash_params(after) == "m=19456,t=2,p=1"
+    assert (
+        after is not None
+        and after.startswith("$argon2id$v=19$")
+        and hash_params(after) == "m=19456,t=2,p=1"
+    )
     assert make_hasher().verify(DEMO_PASSWORD, after)
     assert (await login(client, "legacy@example.com")).status_code == 200
     assert db.password_hash("legacy@example.com") == after  # current hashes stay put
 
 
-async def test_hash_is_upgraded_when_parameters_change(tmp_path, settings):
+async def test_hash_is_upgraded_when_parameters_change(
+    tmp_path: Path, settings: AuthSettings
+) -> None:
     import httpx
-
     from examples.fastapi_app.app import create_app, seed
     from examples.fastapi_app.db import UserDB
 
@@ -159,7 +180,7 @@ async def test_hash_is_upgraded_when_parameters_change(tmp_path, settings):
     assert hash_params(db.password_hash("student@example.com")) == "m=12288,t=3,p=1"
 
 
-async def test_swagger_authorize_button_flow(client):
+async def test_swagger_authorize_button_flow(client: httpx.AsyncClient) -> None:
     """What Swagger UI's "Authorize" dialog sends for the OAuth2 password flow."""
     docs = await client.get("/docs")
     assert docs.status_code == 200 and "swagger-ui" in docs.text
@@ -182,7 +203,7 @@ async def test_swagger_authorize_button_flow(client):
         assert schema["paths"][path][op]["security"]
 
 
-async def test_grant_type_other_than_password_is_rejected(client):
+async def test_grant_type_other_than_password_is_rejected(client: httpx.AsyncClient) -> None:
     r = await client.post(
         "/api/v1/auth/tokens",
         data={
@@ -194,7 +215,7 @@ async def test_grant_type_other_than_password_is_rejected(client):
     assert r.status_code == 422
 
 
-async def test_first_start_creates_the_database_and_seeds_demo_users(tmp_path):
+async def test_first_start_creates_the_database_and_seeds_demo_users(tmp_path: Path) -> None:
     from examples.fastapi_app.app import DEMO_USERS, seed
     from examples.fastapi_app.db import UserDB
 
@@ -216,4 +237,5 @@ async def test_first_start_creates_the_database_and_seeds_demo_users(tmp_path):
     assert seed(db, "first password!", hasher, force=False) == []
     # A different password resets the demo accounts.
     assert len(seed(db, "second password", hasher, force=False)) == len(DEMO_USERS)
-    assert hasher.verify("second password", db.password_hash("admin@example.com"))
+    stored = db.password_hash("admin@example.com")
+    assert stored is not None and hasher.verify("second password", stored)

@@ -14,14 +14,14 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import schemathesis
 from authcore.fastapi import AuthSettings
-from fastapi_helpers import DEMO_PASSWORD, make_hasher
-from hypothesis import HealthCheck, Phase, settings
-
 from examples.fastapi_app.app import create_app, seed
 from examples.fastapi_app.db import UserDB
+from fastapi_helpers import DEMO_PASSWORD, make_hasher
+from hypothesis import HealthCheck, Phase, settings
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30"))
 
@@ -40,8 +40,9 @@ _settings = AuthSettings(
 APP = create_app(_settings, _tmp / "demo.sqlite3", _hasher)
 
 
-def _headers(who: str) -> dict:
+def _headers(who: str) -> dict[str, str]:
     creds = _db.get_credentials(f"{who}@example.com")
+    assert creds is not None
     body, _ = APP.state.authcore.issue_pair(creds.subject, creds.roles, creds.scopes)
     return {"Authorization": f"Bearer {body.access_token}"}
 
@@ -59,12 +60,12 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
     phases=[Phase.explicit, Phase.generate],
     derandomize=True,
 )
-def test_api_conforms_to_its_schema(case):
+def test_api_conforms_to_its_schema(case: Any) -> None:
     for headers in CALLERS:
         case.call_and_validate(headers=headers)
 
 
-def test_schemathesis_cli_against_uvicorn(tmp_path):
+def test_schemathesis_cli_against_uvicorn(tmp_path: Path) -> None:
     """The `st` command line, every check, coverage and fuzzing phases, on the real server
     (as an admin: every operation reachable)."""
     import subprocess

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ from fastapi_helpers import Output
 from fastapi_helpers import start_demo as start
 
 
-def test_demo_under_uvicorn(tmp_path):
+def test_demo_under_uvicorn(tmp_path: Path) -> None:
     secret = secrets.token_urlsafe(48)
     password = "demo pass " + secrets.token_hex(4)
     proc = start({"AUTHCORE_SECRET": secret, "DEMO_PASSWORD": password}, tmp_path)
@@ -50,7 +51,7 @@ def test_demo_under_uvicorn(tmp_path):
         assert needle not in log
 
 
-def test_demo_generates_and_prints_a_password(tmp_path):
+def test_demo_generates_and_prints_a_password(tmp_path: Path) -> None:
     proc = start({"AUTHCORE_DEV": "1"}, tmp_path)
     out = Output(proc)
     try:
@@ -68,7 +69,7 @@ def test_demo_generates_and_prints_a_password(tmp_path):
 
 
 @pytest.mark.parametrize("env", [{}, {"AUTHCORE_SECRET": "too-short"}])
-def test_demo_refuses_to_start_without_a_strong_secret(tmp_path, env):
+def test_demo_refuses_to_start_without_a_strong_secret(tmp_path: Path, env: dict[str, str]) -> None:
     proc = start(env, tmp_path)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 2

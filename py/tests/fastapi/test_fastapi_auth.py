@@ -1,17 +1,18 @@
 """authcore.fastapi on a minimal app: tokens, dependencies, login, refresh, logout, store hooks."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: FastAPI reads the test routes' signatures, whose
+# ``Annotated`` dependencies name the local ``auth``.
 import logging
 import secrets
 import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Annotated, Any, Optional
 
 import httpx
 import pytest
 import pytest_asyncio
-from authcore import jwt
+from authcore import PasswordHasher, _authcore, jwt
 from authcore.fastapi import AccessClaims, AuthCore, AuthSettings, Credentials
 from fastapi import Depends, FastAPI, Security
 from fastapi_helpers import access_claims, bearer, hash_params, make_hasher, mint
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.asyncio
 PASSWORD = "a long enough passphrase"
 HASHER = make_hasher(m_cost=1024, t_cost=1)  # cheap, but real Argon2id
 
+Built = tuple[FastAPI, AuthCore]
+Stored = tuple[httpx.AsyncClient, Any]
+
 
 @dataclass(frozen=True)
 class U:
@@ -29,10 +33,14 @@ class U:
     scopes: tuple[str, ...] = ()
 
 
+MaybeUser = Optional[U]
+MaybeCredentials = Optional[Credentials]
+
+
 class Users:
     """An in-memory account table with the three callbacks AuthCore takes."""
 
-    def __init__(self, hasher=HASHER) -> None:
+    def __init__(self, hasher: PasswordHasher = HASHER) -> None:
         h = hasher.hash(PASSWORD)
         self.creds: dict[str, Credentials] = {
             "ada": Credentials("1", h, ("admin",), ("grades:read", "users:read")),
@@ -40,15 +48,15 @@ class Users:
             "sam": Credentials("3", h, ("student",), ()),
             "off": Credentials("4", h, ("student",), (), active=False),
         }
-        self.updates: list = []
+        self.updates: list[tuple[str, str]] = []
 
-    def user(self, sub: str) -> Optional[U]:
+    def user(self, sub: str) -> MaybeUser:
         for c in self.creds.values():
             if c.subject == sub and c.active:
                 return U(c.subject, c.roles, c.scopes)
         return None
 
-    async def credentials(self, username: str) -> Optional[Credentials]:
+    async def credentials(self, username: str) -> MaybeCredentials:
         return self.creds.get(username)
 
     def update(self, sub: str, new_hash: str) -> None:
@@ -58,7 +66,7 @@ class Users:
                 self.creds[name] = replace(c, password_hash=new_hash)
 
 
-def build(settings: AuthSettings, users: Users, **kw) -> tuple[FastAPI, AuthCore]:
+def build(settings: AuthSettings, users: Users, **kw: Any) -> Built:
     kw.setdefault("hasher", HASHER)
     auth = AuthCore(
         settings,
@@ -73,31 +81,35 @@ def build(settings: AuthSettings, users: Users, **kw) -> tuple[FastAPI, AuthCore
     auth.install(app)
 
     @app.get("/me")
-    async def me(user: U = Depends(auth.current_user)):
+    async def me(user: Annotated[U, Depends(auth.current_user)]) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/claims")
-    async def claims(c: AccessClaims = Depends(auth.current_claims)):
+    async def claims(c: Annotated[AccessClaims, Depends(auth.current_claims)]) -> dict[str, Any]:
         return {"sub": c.sub, "roles": list(c.roles), "scopes": list(c.scopes)}
 
     @app.get("/maybe")
-    async def maybe(user: Optional[U] = Depends(auth.optional_user)):
+    async def maybe(user: Annotated[MaybeUser, Depends(auth.optional_user)]) -> dict[str, Any]:
         return {"id": user.id if user else None}
 
     @app.get("/teach")
-    async def teach(user: U = Depends(auth.require_role("teacher"))):
+    async def teach(user: Annotated[U, Depends(auth.require_role("teacher"))]) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/admin")
-    async def admin(user: U = Depends(auth.require_role("admin"))):
+    async def admin(user: Annotated[U, Depends(auth.require_role("admin"))]) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/grades")
-    async def grades(user: U = Security(auth.current_user, scopes=["grades:read"])):
+    async def grades(
+        user: Annotated[U, Security(auth.current_user, scopes=["grades:read"])],
+    ) -> dict[str, Any]:
         return {"id": user.id}
 
     @app.get("/users")
-    async def users_route(user: U = Security(auth.require_role("admin"), scopes=["users:read"])):
+    async def users_route(
+        user: Annotated[U, Security(auth.require_role("admin"), scopes=["users:read"])],
+    ) -> dict[str, Any]:
         return {"id": user.id}
 
     return app, auth
@@ -109,33 +121,38 @@ def users() -> Users:
 
 
 @pytest.fixture
-def built(settings, users):
+def built(settings: AuthSettings, users: Users) -> Built:
     return build(settings, users)
 
 
 @pytest_asyncio.fixture
-async def http(built):
+async def http(built: Built) -> AsyncIterator[httpx.AsyncClient]:
     app, _ = built
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         yield c
 
 
-async def login(http, username="tom", password=PASSWORD, **extra):
+async def login(
+    http: httpx.AsyncClient, username: str = "tom", password: str = PASSWORD, **extra: Any
+) -> httpx.Response:
     return await http.post(
         "/api/v1/auth/tokens", data={"username": username, "password": password, **extra}
     )
 
 
-async def pair(http, username="tom", **extra) -> dict:
+async def pair(http: httpx.AsyncClient, username: str = "tom", **extra: Any) -> dict[str, Any]:
     r = await login(http, username, **extra)
     assert r.status_code == 200, r.text
-    return r.json()
+    body: dict[str, Any] = r.json()
+    return body
 
 
 # --- login -------------------------------------------------------------------------------------
 
 
-async def test_login_returns_a_bearer_pair_with_documented_claims(http, settings):
+async def test_login_returns_a_bearer_pair_with_documented_claims(
+    http: httpx.AsyncClient, settings: AuthSettings
+) -> None:
     r = await login(http, "tom")
     assert r.status_code == 200
     assert r.headers["cache-control"] == "no-store"
@@ -154,9 +171,16 @@ async def test_login_returns_a_bearer_pair_with_documented_claims(http, settings
     assert refresh["typ"] == "refresh" and refresh["sub"] == "2"
     assert refresh["fam"] == access["fam"] and refresh["jti"] != access["jti"]
     assert refresh["exp"] - refresh["iat"] == settings.refresh_ttl
+    # A refresh token grants nothing but a new pair: no roles, no scope.
+    assert set(refresh) == {"typ", "sub", "jti", "fam", "iat", "exp"}
+    # Ids are the core's shape (session::Id), each fresh.
+    for value in (access["jti"], access["fam"], refresh["jti"]):
+        assert _authcore.check_id(value) == value
 
 
-async def test_wrong_password_and_unknown_user_get_identical_answers(http):
+async def test_wrong_password_and_unknown_user_get_identical_answers(
+    http: httpx.AsyncClient,
+) -> None:
     wrong = await login(http, "tom", "not the password")
     unknown = await login(http, "nobody@example.com", PASSWORD)
     inactive = await login(http, "off", PASSWORD)
@@ -178,23 +202,24 @@ async def test_wrong_password_and_unknown_user_get_identical_answers(http):
 class CountingHasher:
     """Delegates to a real hasher and records what was verified."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.calls: list = []
+        self.calls: list[str] = []
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    async def adummy_verify(self, password):
+    async def adummy_verify(self, password: str) -> None:
         self.calls.append("dummy")
-        return await self.inner.adummy_verify(password)
+        await self.inner.adummy_verify(password)
 
-    async def averify_and_update(self, password, phc):
+    async def averify_and_update(self, password: str, phc: str) -> tuple[bool, Any]:
         self.calls.append(phc)
-        return await self.inner.averify_and_update(password, phc)
+        ok, new_hash = await self.inner.averify_and_update(password, phc)
+        return bool(ok), new_hash
 
 
-async def test_unknown_user_costs_a_full_verify(settings, users):
+async def test_unknown_user_costs_a_full_verify(settings: AuthSettings, users: Users) -> None:
     counting = CountingHasher(HASHER)
     app, _ = build(settings, users, hasher=counting)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
@@ -208,14 +233,16 @@ async def test_unknown_user_costs_a_full_verify(settings, users):
     ]
 
 
-async def test_requested_scopes_are_narrowed_to_what_the_account_may_have(http):
+async def test_requested_scopes_are_narrowed_to_what_the_account_may_have(
+    http: httpx.AsyncClient,
+) -> None:
     assert (await pair(http, "ada"))["scope"] == "grades:read users:read"
     assert (await pair(http, "ada", scope="users:read"))["scope"] == "users:read"
     assert (await pair(http, "tom", scope="users:read grades:read"))["scope"] == "grades:read"
     assert (await pair(http, "sam", scope="grades:read"))["scope"] == ""
 
 
-async def test_stale_hash_is_upgraded_on_successful_login_only(settings):
+async def test_stale_hash_is_upgraded_on_successful_login_only(settings: AuthSettings) -> None:
     old = make_hasher(m_cost=512, t_cost=1)
     users = Users(hasher=old)
     app, _ = build(settings, users)
@@ -228,19 +255,21 @@ async def test_stale_hash_is_upgraded_on_successful_login_only(settings):
     assert HASHER.verify(PASSWORD, new_hash)
 
 
-async def test_failed_hash_update_does_not_fail_the_login(settings):
+async def test_failed_hash_update_does_not_fail_the_login(settings: AuthSettings) -> None:
     users = Users(hasher=make_hasher(m_cost=512, t_cost=1))
 
-    def broken(sub, new_hash):
+    def broken(sub: str, new_hash: str) -> None:
         raise OSError("disk full")
 
-    users.update = broken
+    setattr(users, "update", broken)  # noqa: B010 — replaces the bound method
     app, _ = build(settings, users)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         assert (await login(c, "tom")).status_code == 200
 
 
-async def test_unusable_stored_hash_is_a_failed_login_not_a_500(settings, users):
+async def test_unusable_stored_hash_is_a_failed_login_not_a_500(
+    settings: AuthSettings, users: Users
+) -> None:
     users.creds["tom"] = replace(users.creds["tom"], password_hash="$argon2id$garbage")
     app, _ = build(settings, users)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
@@ -248,7 +277,7 @@ async def test_unusable_stored_hash_is_a_failed_login_not_a_500(settings, users)
     assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
 
 
-async def test_oversized_credentials_are_refused_before_any_work(http):
+async def test_oversized_credentials_are_refused_before_any_work(http: httpx.AsyncClient) -> None:
     r = await login(http, "tom", "x" * 5000)
     assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
     r = await login(http, "t" * 400, PASSWORD)
@@ -258,13 +287,13 @@ async def test_oversized_credentials_are_refused_before_any_work(http):
 # --- current_user and friends ------------------------------------------------------------------
 
 
-async def test_access_token_reaches_the_user_loader(http):
+async def test_access_token_reaches_the_user_loader(http: httpx.AsyncClient) -> None:
     token = (await pair(http, "tom"))["access_token"]
     r = await http.get("/me", headers=bearer(token))
     assert r.status_code == 200 and r.json() == {"id": "2"}
 
 
-async def test_missing_token_is_401_with_a_bare_bearer_challenge(http):
+async def test_missing_token_is_401_with_a_bare_bearer_challenge(http: httpx.AsyncClient) -> None:
     r = await http.get("/me")
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == "Bearer"
@@ -290,21 +319,39 @@ async def test_missing_token_is_401_with_a_bare_bearer_challenge(http):
             "missing_claim",
         ),
         (lambda s: mint(s, access_claims(), kid="unknown"), "unknown_kid"),
+        # ids outside the core's shape (16-64 base64url characters)
+        (lambda s: mint(s, access_claims(jti="short")), "invalid_claim"),
+        (lambda s: mint(s, access_claims(fam="a family with spaces")), "invalid_claim"),
+        (lambda s: mint(s, access_claims(scope='a"b')), "invalid_claim"),
     ],
-    ids=["bad-base64", "malformed", "expired", "forged", "refresh", "other-typ", "no-jti", "kid"],
+    ids=[
+        "bad-base64",
+        "malformed",
+        "expired",
+        "forged",
+        "refresh",
+        "other-typ",
+        "no-jti",
+        "kid",
+        "short-jti",
+        "bad-fam",
+        "bad-scope",
+    ],
 )
-async def test_bad_tokens_are_401_invalid_token_with_the_core_code(http, secret, token_fn, code):
+async def test_bad_tokens_are_401_invalid_token_with_the_core_code(
+    http: httpx.AsyncClient, secret: str, token_fn: Callable[[str], str], code: str
+) -> None:
     r = await http.get("/me", headers=bearer(token_fn(secret)))
     assert r.status_code == 401
     assert r.json()["code"] == code
     assert r.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
 
 
-async def test_unsigned_alg_none_token_is_refused(http):
+async def test_unsigned_alg_none_token_is_refused(http: httpx.AsyncClient) -> None:
     import base64
     import json
 
-    def seg(obj):
+    def seg(obj: Any) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
 
     token = f"{seg({'alg': 'none', 'typ': 'JWT'})}.{seg(access_claims())}."
@@ -312,21 +359,25 @@ async def test_unsigned_alg_none_token_is_refused(http):
     assert r.status_code == 401 and r.json()["code"] in ("unsupported_alg", "malformed")
 
 
-async def test_token_of_a_deleted_user_is_401_invalid_user(http, users):
+async def test_token_of_a_deleted_user_is_401_invalid_user(
+    http: httpx.AsyncClient, users: Users
+) -> None:
     token = (await pair(http, "tom"))["access_token"]
     del users.creds["tom"]
     r = await http.get("/me", headers=bearer(token))
     assert r.status_code == 401 and r.json()["code"] == "invalid_user"
 
 
-async def test_optional_user_is_none_without_token_but_bad_token_still_401(http):
+async def test_optional_user_is_none_without_token_but_bad_token_still_401(
+    http: httpx.AsyncClient,
+) -> None:
     assert (await http.get("/maybe")).json() == {"id": None}
     token = (await pair(http, "sam"))["access_token"]
     assert (await http.get("/maybe", headers=bearer(token))).json() == {"id": "3"}
     assert (await http.get("/maybe", headers=bearer("x.y.z"))).status_code == 401
 
 
-async def test_current_claims_needs_no_user_lookup(http):
+async def test_current_claims_needs_no_user_lookup(http: httpx.AsyncClient) -> None:
     token = (await pair(http, "ada"))["access_token"]
     r = await http.get("/claims", headers=bearer(token))
     assert r.json() == {"sub": "1", "roles": ["admin"], "scopes": ["grades:read", "users:read"]}
@@ -335,7 +386,7 @@ async def test_current_claims_needs_no_user_lookup(http):
 # --- roles and scopes --------------------------------------------------------------------------
 
 
-async def test_require_role_honours_the_hierarchy(http):
+async def test_require_role_honours_the_hierarchy(http: httpx.AsyncClient) -> None:
     tokens = {u: (await pair(http, u))["access_token"] for u in ("ada", "tom", "sam")}
     assert (await http.get("/teach", headers=bearer(tokens["ada"]))).status_code == 200
     assert (await http.get("/teach", headers=bearer(tokens["tom"]))).status_code == 200
@@ -346,14 +397,16 @@ async def test_require_role_honours_the_hierarchy(http):
     assert (await http.get("/admin", headers=bearer(tokens["tom"]))).status_code == 403
 
 
-async def test_roles_come_from_the_verified_token(http, secret):
+async def test_roles_come_from_the_verified_token(http: httpx.AsyncClient, secret: str) -> None:
     forged_role = mint(secret + "x", access_claims(sub="3", roles=["admin"]))
     assert (await http.get("/admin", headers=bearer(forged_role))).status_code == 401
     signed = mint(secret, access_claims(sub="3", roles=["admin"]))
     assert (await http.get("/admin", headers=bearer(signed))).status_code == 200
 
 
-async def test_missing_scope_is_403_with_insufficient_scope_challenge(http):
+async def test_missing_scope_is_403_with_insufficient_scope_challenge(
+    http: httpx.AsyncClient,
+) -> None:
     token = (await pair(http, "sam"))["access_token"]
     r = await http.get("/grades", headers=bearer(token))
     assert r.status_code == 403
@@ -364,7 +417,7 @@ async def test_missing_scope_is_403_with_insufficient_scope_challenge(http):
     assert (await http.get("/grades", headers=bearer(ok))).status_code == 200
 
 
-async def test_role_and_scope_together(http, secret):
+async def test_role_and_scope_together(http: httpx.AsyncClient, secret: str) -> None:
     narrow = (await pair(http, "ada", scope="grades:read"))["access_token"]
     r = await http.get("/users", headers=bearer(narrow))
     assert r.status_code == 403 and r.json()["code"] == "missing_scope"
@@ -375,7 +428,7 @@ async def test_role_and_scope_together(http, secret):
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
 
 
-async def test_require_role_needs_role_names(built):
+async def test_require_role_needs_role_names(built: Built) -> None:
     _, auth = built
     with pytest.raises(ValueError):
         auth.require_role()
@@ -386,7 +439,9 @@ async def test_require_role_needs_role_names(built):
 # --- refresh and logout ------------------------------------------------------------------------
 
 
-async def test_refresh_issues_a_new_pair_in_the_same_family(http, settings):
+async def test_refresh_issues_a_new_pair_in_the_same_family(
+    http: httpx.AsyncClient, settings: AuthSettings
+) -> None:
     first = await pair(http, "tom")
     r = await http.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
@@ -398,7 +453,9 @@ async def test_refresh_issues_a_new_pair_in_the_same_family(http, settings):
     assert (await http.get("/me", headers=bearer(second["access_token"]))).status_code == 200
 
 
-async def test_refresh_rereads_roles_and_scopes(http, users, settings):
+async def test_refresh_rereads_roles_and_scopes(
+    http: httpx.AsyncClient, users: Users, settings: AuthSettings
+) -> None:
     first = await pair(http, "tom")
     users.creds["tom"] = replace(users.creds["tom"], roles=("student",), scopes=())
     second = (
@@ -408,7 +465,39 @@ async def test_refresh_rereads_roles_and_scopes(http, users, settings):
     assert claims["roles"] == ["student"] and claims["scope"] == ""
 
 
-async def test_refresh_refuses_access_tokens_and_gone_users(http, users):
+async def test_refresh_without_a_user_loader_grants_no_roles_or_scopes(
+    settings: AuthSettings, users: Users
+) -> None:
+    auth = AuthCore(settings, load_credentials=users.credentials, hasher=HASHER)
+    app = FastAPI()
+    auth.install(app)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        first = await pair(c, "tom")
+        r = await c.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert r.status_code == 200 and r.json()["scope"] == ""
+    claims = auth.verify_access(r.json()["access_token"])
+    assert (claims.sub, claims.roles, claims.scopes) == ("2", (), ())
+    assert claims.fam == auth.verify_access(first["access_token"]).fam
+
+
+async def test_verified_claims_come_from_the_core(
+    built: Built, http: httpx.AsyncClient, settings: AuthSettings
+) -> None:
+    _, auth = built
+    body = await pair(http, "ada")
+    claims = auth.verify_access(body["access_token"])
+    assert isinstance(claims, AccessClaims) and isinstance(claims, _authcore.AccessClaims)
+    assert claims.roles == ("admin",) and claims.scopes == ("grades:read", "users:read")
+    assert claims.raw == jwt.decode(body["access_token"], settings.secret, algorithms=["HS256"])
+    refresh = auth.verify_refresh(body["refresh_token"])
+    assert (refresh.sub, refresh.fam) == ("1", claims.fam)
+    assert not hasattr(refresh, "roles") and not hasattr(refresh, "scopes")
+
+
+async def test_refresh_refuses_access_tokens_and_gone_users(
+    http: httpx.AsyncClient, users: Users
+) -> None:
     first = await pair(http, "tom")
     r = await http.post("/api/v1/auth/refresh", json={"refresh_token": first["access_token"]})
     assert r.status_code == 401 and r.json()["code"] == "wrong_token_type"
@@ -417,7 +506,7 @@ async def test_refresh_refuses_access_tokens_and_gone_users(http, users):
     assert r.status_code == 401 and r.json()["code"] == "invalid_user"
 
 
-async def test_expired_refresh_token_is_401(http, secret):
+async def test_expired_refresh_token_is_401(http: httpx.AsyncClient, secret: str) -> None:
     now = int(time.time())
     stale = mint(
         secret,
@@ -427,13 +516,13 @@ async def test_expired_refresh_token_is_401(http, secret):
     assert r.status_code == 401 and r.json()["code"] == "expired"
 
 
-async def test_refresh_token_is_not_a_bearer_credential(http):
+async def test_refresh_token_is_not_a_bearer_credential(http: httpx.AsyncClient) -> None:
     first = await pair(http, "tom")
     r = await http.get("/me", headers=bearer(first["refresh_token"]))
     assert r.status_code == 401 and r.json()["code"] == "wrong_token_type"
 
 
-async def test_logout_verifies_the_refresh_token(http):
+async def test_logout_verifies_the_refresh_token(http: httpx.AsyncClient) -> None:
     first = await pair(http, "tom")
     assert (
         await http.post("/api/v1/auth/logout", json={"refresh_token": first["refresh_token"]})
@@ -448,7 +537,7 @@ async def test_logout_verifies_the_refresh_token(http):
 
 
 @pytest_asyncio.fixture
-async def stored(settings, users):
+async def stored(settings: AuthSettings, users: Users) -> AsyncIterator[Stored]:
     from authcore.stores import MemoryStore
 
     store = MemoryStore()
@@ -464,11 +553,11 @@ async def stored(settings, users):
         yield c, store
 
 
-async def refresh(http, token):
+async def refresh(http: httpx.AsyncClient, token: str) -> httpx.Response:
     return await http.post("/api/v1/auth/refresh", json={"refresh_token": token})
 
 
-async def test_reused_refresh_token_revokes_the_family(stored):
+async def test_reused_refresh_token_revokes_the_family(stored: Stored) -> None:
     http, _ = stored
     first = await pair(http, "tom")
     second = await refresh(http, first["refresh_token"])
@@ -481,7 +570,7 @@ async def test_reused_refresh_token_revokes_the_family(stored):
     assert r.status_code == 401 and r.json()["code"] == "token_revoked"
 
 
-async def test_logout_revokes_refresh_and_access_tokens_of_the_session(stored):
+async def test_logout_revokes_refresh_and_access_tokens_of_the_session(stored: Stored) -> None:
     http, _ = stored
     mine, other = await pair(http, "tom"), await pair(http, "tom")
     r = await http.post("/api/v1/auth/logout", json={"refresh_token": mine["refresh_token"]})
@@ -493,7 +582,7 @@ async def test_logout_revokes_refresh_and_access_tokens_of_the_session(stored):
     assert (await refresh(http, other["refresh_token"])).status_code == 200
 
 
-async def test_failed_logins_are_rate_limited_per_username(stored):
+async def test_failed_logins_are_rate_limited_per_username(stored: Stored) -> None:
     http, _ = stored
     codes = [(await login(http, "tom", "wrong")).status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]
@@ -503,7 +592,7 @@ async def test_failed_logins_are_rate_limited_per_username(stored):
     assert (await login(http, "ada")).status_code == 200  # another account is not affected
 
 
-async def test_successful_login_resets_the_username_bucket(stored):
+async def test_successful_login_resets_the_username_bucket(stored: Stored) -> None:
     http, _ = stored
     for _ in range(2):
         assert (await login(http, "sam", "wrong")).status_code == 401
@@ -511,13 +600,13 @@ async def test_successful_login_resets_the_username_bucket(stored):
     assert [(await login(http, "sam", "wrong")).status_code for _ in range(3)] == [401] * 3
 
 
-async def test_login_attempts_are_rate_limited_per_client(stored):
+async def test_login_attempts_are_rate_limited_per_client(stored: Stored) -> None:
     http, _ = stored
     codes = [(await login(http, f"user{i}", "wrong")).status_code for i in range(7)]
     assert codes == [401] * 6 + [429]
 
 
-async def test_unreachable_store_fails_closed_with_503(stored):
+async def test_unreachable_store_fails_closed_with_503(stored: Stored) -> None:
     http, store = stored
     first = await pair(http, "tom")
     await store.close()
@@ -534,7 +623,7 @@ async def test_unreachable_store_fails_closed_with_503(stored):
 # --- settings that shape tokens ----------------------------------------------------------------
 
 
-async def test_issuer_and_audience_are_written_and_enforced(secret, users):
+async def test_issuer_and_audience_are_written_and_enforced(secret: str, users: Users) -> None:
     s = AuthSettings(secret=secret, issuer="https://auth.example", audience="school-api")
     app, _ = build(s, users)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
@@ -549,7 +638,9 @@ async def test_issuer_and_audience_are_written_and_enforced(secret, users):
         assert (await c.get("/me", headers=bearer(no_iss))).status_code == 401
 
 
-async def test_key_rotation_accepts_previous_kid_and_signs_with_current(secret, users):
+async def test_key_rotation_accepts_previous_kid_and_signs_with_current(
+    secret: str, users: Users
+) -> None:
     old = secrets.token_urlsafe(48)
     s = AuthSettings(secret=secret, secret_kid="k2", previous_secrets={"k1": old})
     app, _ = build(s, users)
@@ -564,7 +655,9 @@ async def test_key_rotation_accepts_previous_kid_and_signs_with_current(secret, 
 # --- hygiene -----------------------------------------------------------------------------------
 
 
-async def test_no_secret_password_or_token_is_logged(settings, users, caplog):
+async def test_no_secret_password_or_token_is_logged(
+    settings: AuthSettings, users: Users, caplog: pytest.LogCaptureFixture
+) -> None:
     from authcore.stores import MemoryStore
 
     caplog.set_level(logging.DEBUG)
@@ -579,6 +672,7 @@ async def test_no_secret_password_or_token_is_logged(settings, users, caplog):
         await login(c, "tom")
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert text  # the failures above were logged
+    assert isinstance(settings.secret, bytes)  # a str secret is stored encoded
     for needle in (
         settings.secret.decode(),
         PASSWORD,
@@ -590,7 +684,7 @@ async def test_no_secret_password_or_token_is_logged(settings, users, caplog):
         assert needle not in text
 
 
-async def test_openapi_offers_the_password_flow_with_scopes(built):
+async def test_openapi_offers_the_password_flow_with_scopes(built: Built) -> None:
     app, _ = built
     schema = app.openapi()
     [scheme] = schema["components"]["securitySchemes"].values()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from authcore.stores import MemoryStore, RedisStore, SQLiteStore
+from authcore.stores import MemoryStore, RedisStore, SessionStore, SQLiteStore
 from store_helpers import RedisServer, unique_prefix
 
 
@@ -44,10 +44,10 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest_asyncio.fixture(params=["memory", "sqlite", "redis"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[object]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SessionStore]:
     """Each implementation in turn, empty."""
     if request.param == "memory":
-        s: object = MemoryStore()
+        s: SessionStore = MemoryStore()
     elif request.param == "sqlite":
         s = SQLiteStore(str(tmp_path / "sessions.db"))
     else:

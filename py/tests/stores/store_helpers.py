@@ -54,7 +54,7 @@ class AppInstance:
     """The example app in its own uvicorn process (``python -m examples.fastapi_app``) on a
     free loopback port; ``env`` adds ``AUTHCORE_*`` settings."""
 
-    def __init__(self, env: dict) -> None:
+    def __init__(self, env: dict[str, str]) -> None:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("AUTHCORE_", "DEMO_"))},
             "PORT": "0",
@@ -62,7 +62,7 @@ class AppInstance:
             "PYTHONUNBUFFERED": "1",
             **env,
         }
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
     def spawn(self) -> AppInstance:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from authcore.exceptions import InvalidParamsError
 from authcore.stores import (
@@ -16,7 +18,7 @@ from authcore.stores import (
 
 
 @pytest.mark.asyncio
-async def test_store_from_url(tmp_path, redis_url) -> None:
+async def test_store_from_url(tmp_path: Path, redis_url: str) -> None:
     assert isinstance(store_from_url("memory://"), MemoryStore)
     s = store_from_url(f"sqlite:///{tmp_path}/a.db")  # absolute: sqlite:////tmp/...
     assert isinstance(s, SQLiteStore) and s.path == f"{tmp_path}/a.db"
@@ -58,11 +60,12 @@ def test_login_limits_from_the_environment() -> None:
         "AUTHCORE_LOGIN_RATE_USER": "7/min, burst=2",
     }
     sessions = AuthCore(AuthSettings.from_env(env)).sessions
-    assert sessions.login_per_client is None
+    assert sessions is not None and sessions.login_per_client is None
+    assert sessions.login_per_user is not None
     assert (sessions.login_per_user.burst, sessions.login_per_user.period_ms) == (2, 8_572)
     # Unset: the stores' defaults.
     defaults = AuthCore(AuthSettings.from_env({**env, "AUTHCORE_LOGIN_RATE_CLIENT": ""})).sessions
-    assert defaults.login_per_client == DEFAULT_LOGIN_PER_CLIENT
+    assert defaults is not None and defaults.login_per_client == DEFAULT_LOGIN_PER_CLIENT
     for bad in ["5", "0/s", "5/fortnight"]:
         with pytest.raises(ConfigError):
             AuthSettings.from_env({**env, "AUTHCORE_LOGIN_RATE_USER": bad})

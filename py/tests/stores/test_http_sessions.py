@@ -10,19 +10,32 @@ import contextlib
 import secrets
 import sys
 import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
 import pytest_asyncio
-from store_helpers import ROOT, AppInstance, unique_prefix
+from store_helpers import ROOT, AppInstance, RedisServer, unique_prefix
 
 if str(ROOT) not in sys.path:  # the example app lives in examples/fastapi_app
     sys.path.insert(0, str(ROOT))
 
 from authcore import Argon2Params, PasswordHasher
 from authcore.fastapi import AuthSettings
+from authcore.stores import RedisStore, Sessions
 
 pytestmark = pytest.mark.asyncio
+
+
+class SessionsClient(httpx.AsyncClient):
+    """A client of the in-process app, with the app's :class:`Sessions` at hand."""
+
+    sessions: Sessions
+
+
+StartInstances = Callable[..., list[AppInstance]]
 
 PASSWORD = "correct horse battery staple"
 TOKENS, REFRESH, LOGOUT = "/api/v1/auth/tokens", "/api/v1/auth/refresh", "/api/v1/auth/logout"
@@ -37,11 +50,12 @@ async def refresh(c: httpx.AsyncClient, token: str) -> httpx.Response:
 
 
 def code(r: httpx.Response) -> str:
-    return r.json().get("code", "")
+    value: str = r.json().get("code", "")
+    return value
 
 
 @contextlib.asynccontextmanager
-async def serve(store_url: str, tmp_path):
+async def serve(store_url: str, tmp_path: Path) -> AsyncIterator[SessionsClient]:
     """The example app in-process over ``store_url`` (an empty one); the user limit is 3/min."""
     from examples.fastapi_app.app import create_app, seed
     from examples.fastapi_app.db import UserDB
@@ -55,10 +69,10 @@ async def serve(store_url: str, tmp_path):
     app = create_app(settings, db, hasher)
     sessions = app.state.authcore.sessions
     if store_url.startswith("redis"):
-        await sessions.store._client.flushdb()
+        await cast(RedisStore, sessions.store).client.flushdb()
     transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://demo.test") as c:
+        async with SessionsClient(transport=transport, base_url="http://demo.test") as c:
             c.sessions = sessions
             yield c
     finally:
@@ -71,7 +85,9 @@ def redis_db_url(redis_url: str) -> str:
 
 
 @pytest_asyncio.fixture(params=["sqlite", "redis"])
-async def app_client(request, tmp_path):
+async def app_client(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[SessionsClient]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path}/sessions.db"
     else:
@@ -80,7 +96,7 @@ async def app_client(request, tmp_path):
         yield c
 
 
-async def test_refresh_rotates_and_reuse_revokes_the_family(app_client) -> None:
+async def test_refresh_rotates_and_reuse_revokes_the_family(app_client: SessionsClient) -> None:
     c = app_client
     r = await login(c, "student@example.com")
     assert r.status_code == 200
@@ -107,7 +123,7 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(app_client) -> None:
     assert me.status_code == 200
 
 
-async def test_logout_revokes_the_family(app_client) -> None:
+async def test_logout_revokes_the_family(app_client: SessionsClient) -> None:
     c = app_client
     tokens = (await login(c, "teacher@example.com")).json()
     r = await refresh(c, tokens["refresh_token"])
@@ -119,7 +135,7 @@ async def test_logout_revokes_the_family(app_client) -> None:
     assert (await c.post(LOGOUT, json={"refresh_token": newest})).status_code == 204
 
 
-async def test_failed_logins_are_limited_with_retry_after(app_client) -> None:
+async def test_failed_logins_are_limited_with_retry_after(app_client: SessionsClient) -> None:
     c = app_client
     for _ in range(3):
         r = await login(c, "admin@example.com", "wrong password")
@@ -133,7 +149,7 @@ async def test_failed_logins_are_limited_with_retry_after(app_client) -> None:
     assert (await login(c, "teacher@example.com")).status_code == 200
 
 
-async def test_a_successful_login_resets_the_user_limit(app_client) -> None:
+async def test_a_successful_login_resets_the_user_limit(app_client: SessionsClient) -> None:
     c = app_client
     for _ in range(2):
         assert (await login(c, "admin@example.com", "typo")).status_code == 401
@@ -143,13 +159,13 @@ async def test_a_successful_login_resets_the_user_limit(app_client) -> None:
     assert (await login(c, "admin@example.com", "typo")).status_code == 429
 
 
-async def test_every_redis_key_the_app_writes_expires(redis_url, tmp_path) -> None:
+async def test_every_redis_key_the_app_writes_expires(redis_url: str, tmp_path: Path) -> None:
     async with serve(redis_db_url(redis_url), tmp_path) as c:
         tokens = (await login(c, "student@example.com")).json()
         await refresh(c, tokens["refresh_token"])
         await refresh(c, tokens["refresh_token"])  # reuse → revoked family
         await login(c, "admin@example.com", "wrong")
-        client = c.sessions.store._client
+        client = cast(RedisStore, c.sessions.store).client
         keys = [k async for k in client.scan_iter("*")]
         # used jti, revoked family, the client's and admin's login buckets (student's success
         # deleted hers)
@@ -163,7 +179,7 @@ async def test_every_redis_key_the_app_writes_expires(redis_url, tmp_path) -> No
 # ---- real processes -----------------------------------------------------------------------
 
 
-def instance_env(tmp_path, store_url: str, **extra: str) -> dict:
+def instance_env(tmp_path: Path, store_url: str, **extra: str) -> dict[str, str]:
     return {
         "AUTHCORE_SECRET": SECRET,
         "AUTHCORE_STORE": store_url,
@@ -177,10 +193,10 @@ SECRET = secrets.token_urlsafe(48)
 
 
 @pytest.fixture
-def instances():
-    started: list = []
+def instances() -> Iterator[StartInstances]:
+    started: list[AppInstance] = []
 
-    def start(*envs: dict) -> list:
+    def start(*envs: dict[str, str]) -> list[AppInstance]:
         """Starts one instance per ``env``, all at once."""
         apps = [AppInstance(env).spawn() for env in envs]
         started.extend(apps)
@@ -192,7 +208,7 @@ def instances():
 
 
 async def test_two_instances_share_reuse_detection_and_login_limits(
-    redis_url, tmp_path, instances
+    redis_url: str, tmp_path: Path, instances: StartInstances
 ) -> None:
     url = f"{redis_url.rsplit('/', 1)[0]}/0"
     prefix_db = unique_prefix()  # a distinct username keeps this test's limit its own
@@ -215,7 +231,7 @@ async def test_two_instances_share_reuse_detection_and_login_limits(
 
 
 async def test_redis_outage_fails_closed_and_nothing_recorded_is_lost(
-    private_redis, tmp_path, instances
+    private_redis: RedisServer, tmp_path: Path, instances: StartInstances
 ) -> None:
     env = instance_env(tmp_path, private_redis.url, AUTHCORE_LOGIN_RATE_USER="2/min")
     (app,) = instances(env)
@@ -255,7 +271,9 @@ async def test_redis_outage_fails_closed_and_nothing_recorded_is_lost(
         assert (r.status_code, code(r)) == (401, "token_reused")
 
 
-async def test_sqlite_sessions_survive_an_app_restart(tmp_path, instances) -> None:
+async def test_sqlite_sessions_survive_an_app_restart(
+    tmp_path: Path, instances: StartInstances
+) -> None:
     env = instance_env(tmp_path, f"sqlite:///{tmp_path}/sessions.db")
     (first,) = instances(env)
     async with httpx.AsyncClient(base_url=first.url) as c:

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
 
 import pytest
-from authcore.stores import MemoryStore, Quota, RedisStore, SessionPolicy, SQLiteStore
+from authcore.stores import (
+    MemoryStore,
+    Quota,
+    RedisStore,
+    SessionPolicy,
+    SessionStore,
+    SQLiteStore,
+)
 from store_helpers import unique_prefix
 
 pytestmark = pytest.mark.asyncio
@@ -16,7 +24,7 @@ QUOTAS = [Quota(1, 1), Quota(1, 1_000), Quota(3, 250), Quota(5, 12_000), Quota(1
 
 
 @pytest.mark.parametrize("seed", range(4))
-async def test_gcra_in_lua_matches_the_core(redis_url, seed) -> None:
+async def test_gcra_in_lua_matches_the_core(redis_url: str, seed: int) -> None:
     rng = random.Random(seed)
     core, lua = MemoryStore(), RedisStore(redis_url, prefix=unique_prefix())
     # Simulated clock ahead of the real one, so Redis never expires a key by its own clock
@@ -44,7 +52,7 @@ async def test_gcra_in_lua_matches_the_core(redis_url, seed) -> None:
         await lua.close()
 
 
-async def test_gcra_in_lua_uses_the_redis_clock_when_no_time_is_given(redis_url) -> None:
+async def test_gcra_in_lua_uses_the_redis_clock_when_no_time_is_given(redis_url: str) -> None:
     lua = RedisStore(redis_url, prefix=unique_prefix())
     try:
         quota = Quota(2, 60_000)
@@ -60,10 +68,12 @@ async def test_gcra_in_lua_uses_the_redis_clock_when_no_time_is_given(redis_url)
 
 
 @pytest.mark.parametrize("seed", range(3))
-async def test_refresh_decisions_agree_across_stores(redis_url, tmp_path, seed) -> None:
+async def test_refresh_decisions_agree_across_stores(
+    redis_url: str, tmp_path: Path, seed: int
+) -> None:
     rng = random.Random(seed)
     policy = SessionPolicy(access_ttl=60, refresh_ttl=3600, leeway=2)
-    stores = [
+    stores: list[SessionStore] = [
         MemoryStore(),
         SQLiteStore(str(tmp_path / "s.db")),
         RedisStore(redis_url, prefix=unique_prefix()),
@@ -71,7 +81,7 @@ async def test_refresh_decisions_agree_across_stores(redis_url, tmp_path, seed) 
     try:
         t = int(time.time())
         for step in range(150):
-            fam = f"fam-{rng.randrange(4)}"
+            fam = f"fam-{rng.randrange(4)}-0000000000"
             if rng.random() < 0.1:
                 for s in stores:
                     await s.revoke_family(fam, policy.family_until(t))

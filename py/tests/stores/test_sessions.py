@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from authcore.exceptions import (
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.asyncio
 POLICY = SessionPolicy(access_ttl=900, refresh_ttl=86400, leeway=0)
 
 
-def sessions(**kw) -> Sessions:
+def sessions(**kw: Any) -> Sessions:
     kw.setdefault("login_per_client", Quota(10, 60_000))
     kw.setdefault("login_per_user", Quota(3, 60_000))
     return Sessions(MemoryStore(), POLICY, **kw)
@@ -94,43 +95,61 @@ async def test_limits_can_be_switched_off() -> None:
 async def test_rotate_reuse_and_logout() -> None:
     s = sessions()
     exp = int(time.time()) + 3600
-    await s.start_family(fam="fam-1", jti="j1", sub="alice", exp=exp)
-    await s.rotate(fam="fam-1", jti="j1", exp=exp, new_jti="j2", new_exp=exp)
+    await s.start_family(fam="fam-1-0000000000", jti="j1-0000000000000", sub="alice", exp=exp)
+    await s.rotate(
+        fam="fam-1-0000000000",
+        jti="j1-0000000000000",
+        exp=exp,
+        new_jti="j2-0000000000000",
+        new_exp=exp,
+    )
     with pytest.raises(TokenReusedError) as e:
-        await s.rotate(fam="fam-1", jti="j1", exp=exp, new_jti="j3", new_exp=exp)
+        await s.rotate(
+            fam="fam-1-0000000000",
+            jti="j1-0000000000000",
+            exp=exp,
+            new_jti="j3-0000000000000",
+            new_exp=exp,
+        )
     assert e.value.code == "token_reused"
     with pytest.raises(TokenRevokedError) as e2:
-        await s.rotate(fam="fam-1", jti="j2", exp=exp, new_jti="j4", new_exp=exp)
+        await s.rotate(
+            fam="fam-1-0000000000",
+            jti="j2-0000000000000",
+            exp=exp,
+            new_jti="j4-0000000000000",
+            new_exp=exp,
+        )
     assert e2.value.code == "token_revoked"
     # Access tokens of the family are rejected when the app checks them.
     with pytest.raises(TokenRevokedError):
-        await s.check_access(jti="acc-1", fam="fam-1")
+        await s.check_access(jti="acc-1-0000000000", fam="fam-1-0000000000")
 
-    await s.rotate(fam="fam-2", jti="k1", exp=exp)
-    await s.check_access(jti="acc-2", fam="fam-2")
-    await s.revoke_family(fam="fam-2", exp=exp)
+    await s.rotate(fam="fam-2-0000000000", jti="k1-0000000000000", exp=exp)
+    await s.check_access(jti="acc-2-0000000000", fam="fam-2-0000000000")
+    await s.revoke_family(fam="fam-2-0000000000", exp=exp)
     with pytest.raises(TokenRevokedError):
-        await s.rotate(fam="fam-2", jti="k2", exp=exp)
+        await s.rotate(fam="fam-2-0000000000", jti="k2-0000000000000", exp=exp)
     with pytest.raises(TokenRevokedError):
-        await s.check_access(jti="acc-2", fam="fam-2")
+        await s.check_access(jti="acc-2-0000000000", fam="fam-2-0000000000")
 
 
 async def test_logout_revocation_outlives_every_token_of_the_family() -> None:
     store = MemoryStore()
     s = Sessions(store, POLICY)
     t = int(time.time())
-    await s.revoke_family(fam="fam", exp=t + 10)
+    await s.revoke_family(fam="fam-000000000000", exp=t + 10)
     # Tokens rotated up to now live at most refresh_ttl: the revocation covers them all.
-    assert await store.is_family_revoked("fam", t + POLICY.refresh_ttl - 1)
+    assert await store.is_family_revoked("fam-000000000000", t + POLICY.refresh_ttl - 1)
 
 
 async def test_access_denylist() -> None:
     s = sessions()
     exp = int(time.time()) + 900
-    await s.check_access(jti="acc", fam=None)
-    await s.revoke_access(jti="acc", exp=exp)
+    await s.check_access(jti="acc-000000000000", fam=None)
+    await s.revoke_access(jti="acc-000000000000", exp=exp)
     with pytest.raises(TokenRevokedError):
-        await s.check_access(jti="acc", fam=None)
+        await s.check_access(jti="acc-000000000000", fam=None)
 
 
 async def test_store_failure_propagates_as_store_unavailable() -> None:
@@ -138,9 +157,9 @@ async def test_store_failure_propagates_as_store_unavailable() -> None:
     await s.close()
     for call in (
         s.check_login("10.0.0.1", "alice"),
-        s.rotate(fam="f", jti="j", exp=int(time.time()) + 60),
-        s.revoke_family(fam="f", exp=0),
-        s.check_access(jti="j", fam="f"),
+        s.rotate(fam="f-00000000000000", jti="j-00000000000000", exp=int(time.time()) + 60),
+        s.revoke_family(fam="f-00000000000000", exp=0),
+        s.check_access(jti="j-00000000000000", fam="f-00000000000000"),
     ):
         with pytest.raises(StoreUnavailableError):
             await call

@@ -21,11 +21,12 @@
     @app.get("/grades")
     async def grades(user = Security(auth.current_user, scopes=["grades:read"])): ...
 
-Tokens: access tokens carry ``typ: "access"``, ``sub``, ``roles``, ``scope``, ``iat``, ``exp``,
-``jti`` and ``fam`` (the session family); refresh tokens ``typ: "refresh"``, ``sub``,
-``roles``, ``scope``, ``iat``, ``exp``, ``jti``, ``fam``. Both carry ``iss``/``aud`` when
-configured. Every check runs in the Rust core: signature, claims, token type, roles with
-their hierarchy, scopes.
+Tokens: the core writes and checks both kinds (``authcore::session``). Access tokens carry
+``typ: "access"``, ``sub``, ``jti``, ``fam`` (the session family), ``iat``, ``exp``, ``roles``
+(when any) and ``scope``; refresh tokens ``typ: "refresh"``, ``sub``, ``jti``, ``fam``, ``iat``,
+``exp`` and nothing else: a refresh token grants nothing but a new pair, so roles and scopes
+are re-read from the user on refresh. Both carry ``iss``/``aud`` when configured. Every check
+runs in the Rust core: signature, claims, token type, ids, roles with their hierarchy, scopes.
 
 Sessions: with no store, refresh verifies the refresh token (signature, expiry, type), re-reads
 the user and issues a new pair in the same family, and logout only verifies the token (tokens
@@ -41,45 +42,41 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
-import secrets
 import time
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
-from typing import (
-    Any,
-    Callable,
-    Optional,
-    Union,
-)
+from typing import TYPE_CHECKING, Any, Callable, Union
 
+from fastapi import APIRouter, FastAPI
+from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
-from .. import Key, KeySet, PasswordHasher
-from .. import jwt as _jwt
-from ..authz import RoleHierarchy, has_role, has_scopes, roles_of, scopes_of
+from .. import _authcore
+from .._authcore import Key, KeySet, SessionPolicy
+from ..authz import RoleHierarchy, has_role, has_scopes, is_scope_token
+from ..exceptions import PyJWTError
+from ..passwords import PasswordHasher
 from .config import AuthSettings
+from .deps import build_dependencies
 from .errors import AuthHTTPException, auth_error_handler, token_error
 from .models import AccessClaims, Credentials, RefreshClaims, TokenResponse
+from .routers import MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS, build_router, requested_scopes
 
-__all__ = ["MAX_PASSWORD_BYTES", "MAX_USERNAME_CHARS", "AuthCore"]
+if TYPE_CHECKING:
+    from ..stores import Quota, Sessions
+
+__all__ = ["MAX_PASSWORD_BYTES", "MAX_USERNAME_CHARS", "AuthCore", "requested_scopes"]
 
 log = logging.getLogger("authcore.fastapi")
 
-MAX_PASSWORD_BYTES = 4096
-"""Longer login passwords are refused before any lookup or hashing (DoS guard)."""
-MAX_USERNAME_CHARS = 320
-
-ACCESS = "access"
-REFRESH = "refresh"
-_SCOPE_TOKEN = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]+$")  # RFC 6749 §3.3 scope-token
-
 MaybeAwaitable = Union[Any, Awaitable[Any]]
-
+RateSetting = Union["Quota", str, None]
 
 _DEFAULT: Any = object()
 
 
-def _sessions_for(store: Any, settings: AuthSettings, per_client: Any, per_user: Any) -> Any:
+def _sessions_for(
+    store: Any, settings: AuthSettings, policy: SessionPolicy, per_client: Any, per_user: Any
+) -> Sessions | None:
     """``store`` as a :class:`authcore.stores.Sessions`: given as one, wrapped from a bare
     store, or opened from ``settings.store_url``; ``None`` when nothing is configured."""
     if store is None and not settings.store_url:
@@ -88,9 +85,9 @@ def _sessions_for(store: Any, settings: AuthSettings, per_client: Any, per_user:
 
     if isinstance(store, stores.Sessions):
         return store
-    if store is None:
+    if store is None and settings.store_url is not None:
         store = stores.store_from_url(settings.store_url)
-    limits = {}
+    limits: dict[str, Any] = {}
     for name, value, setting in (
         ("login_per_client", per_client, settings.login_rate_client),
         ("login_per_user", per_user, settings.login_rate_user),
@@ -99,7 +96,6 @@ def _sessions_for(store: Any, settings: AuthSettings, per_client: Any, per_user:
             value = None if setting.strip().lower() == "off" else setting
         if value is not _DEFAULT:
             limits[name] = stores.parse_quota(value) if isinstance(value, str) else value
-    policy = stores.SessionPolicy(settings.access_ttl, settings.refresh_ttl, settings.leeway)
     return stores.Sessions(store, policy, **limits)
 
 
@@ -145,14 +141,14 @@ class AuthCore:
 
     def __init__(
         self,
-        settings: Optional[AuthSettings] = None,
+        settings: AuthSettings | None = None,
         *,
-        load_user: Optional[Callable[[str], MaybeAwaitable]] = None,
-        load_credentials: Optional[Callable[[str], MaybeAwaitable]] = None,
-        update_password_hash: Optional[Callable[[str, str], MaybeAwaitable]] = None,
-        hasher: Optional[PasswordHasher] = None,
-        roles: Union[RoleHierarchy, Sequence[tuple[str, str]], None] = None,
-        scopes: Optional[Mapping[str, str]] = None,
+        load_user: Callable[[str], MaybeAwaitable] | None = None,
+        load_credentials: Callable[[str], MaybeAwaitable] | None = None,
+        update_password_hash: Callable[[str, str], MaybeAwaitable] | None = None,
+        hasher: PasswordHasher | None = None,
+        roles: RoleHierarchy | Sequence[tuple[str, str]] | None = None,
+        scopes: Mapping[str, str] | None = None,
         store: Any = None,
         check_access_revocation: bool = False,
         login_rate_client: Any = _DEFAULT,
@@ -162,14 +158,16 @@ class AuthCore:
         self.settings = settings if settings is not None else AuthSettings.from_env()
         self.hasher = hasher if hasher is not None else PasswordHasher()
         if roles is None or isinstance(roles, RoleHierarchy):
-            self.roles: Optional[RoleHierarchy] = roles
+            self.roles: RoleHierarchy | None = roles
         else:
             self.roles = RoleHierarchy(list(roles))
         self.scopes: dict[str, str] = dict(scopes or {})
         for name in self.scopes:
-            if not _SCOPE_TOKEN.match(name):
+            if not is_scope_token(name):
                 raise ValueError(f"invalid OAuth2 scope name {name!r}")
-        self.sessions = _sessions_for(store, self.settings, login_rate_client, login_rate_user)
+        s = self.settings
+        self.policy = SessionPolicy(s.access_ttl, s.refresh_ttl, s.leeway)
+        self.sessions = _sessions_for(store, s, self.policy, login_rate_client, login_rate_user)
         self.check_access_revocation = check_access_revocation and self.sessions is not None
         self.prefix = prefix.rstrip("/")
         self.token_url = f"{self.prefix}/tokens"
@@ -183,35 +181,35 @@ class AuthCore:
             update_password_hash
         )
 
-        s = self.settings
-        self._signing_key = Key(s.secret, kid=s.secret_kid)
-        keys = [self._signing_key] + [Key(v, kid=k) for k, v in s.previous_secrets.items()]
-        self._keys = KeySet(keys)
+        keys = [Key(s.secret, kid=s.secret_kid)]
+        keys += [Key(v, kid=k) for k, v in s.previous_secrets.items()]
+        self._keys = KeySet(keys)  # the first key signs
         self._audience = s.audience
         self._issuer = s.issuer
 
-        from .deps import build_dependencies
-
         deps = build_dependencies(self)
-        self.scheme = deps.scheme
+        self.scheme: OAuth2PasswordBearer = deps.scheme
         self.current_claims = deps.current_claims
         self.current_user = deps.current_user
         self.optional_user = deps.optional_user
         self._require_role = deps.require_role
-        self._router = None
+        self._router: APIRouter | None = None
 
     # -- wiring ------------------------------------------------------------------------------
 
     @property
-    def router(self):
+    def loads_users(self) -> bool:
+        """Whether the app gave a ``load_user`` callback."""
+        return self._load_user is not None
+
+    @property
+    def router(self) -> APIRouter:
         """The ``APIRouter`` with ``POST {prefix}/tokens``, ``/refresh`` and ``/logout``."""
         if self._router is None:
-            from .routers import build_router
-
             self._router = build_router(self)
         return self._router
 
-    def install(self, app) -> None:
+    def install(self, app: FastAPI) -> None:
         """Adds the auth router and the ``{"detail", "code"}`` error handler to ``app``, makes
         this object reachable as ``app.state.authcore`` and prepares the dummy hash."""
         app.include_router(self.router)
@@ -223,132 +221,79 @@ class AuthCore:
         if warm_up is not None:
             warm_up("authcore warm-up")
 
-    def require_role(self, *roles: str):
+    def require_role(self, *roles: str) -> Callable[..., Awaitable[Any]]:
         """Dependency: the current user, if the token holds one of ``roles`` (directly or via
         the hierarchy); otherwise 403 ``forbidden``. Works inside ``Security(..., scopes=…)``."""
         return self._require_role(*roles)
 
     # -- tokens ------------------------------------------------------------------------------
 
-    def _base_claims(self, sub: str, typ: str, now: int, ttl: int) -> dict[str, Any]:
-        claims: dict[str, Any] = {
-            "typ": typ,
-            "sub": sub,
-            "iat": now,
-            "exp": now + ttl,
-            "jti": secrets.token_urlsafe(16),
-        }
-        if self._issuer:
-            claims["iss"] = self._issuer
-        if self._audience:
-            claims["aud"] = self._audience
-        return claims
-
-    def _sign(self, claims: Mapping[str, Any]) -> str:
-        return _jwt.encode(dict(claims), self._signing_key, algorithm="HS256")
-
     def issue_pair(
         self,
         sub: str,
         roles: Iterable[str],
         scopes: Iterable[str],
-        fam: Optional[str] = None,
-        now: Optional[int] = None,
-    ) -> tuple[TokenResponse, dict[str, Any]]:
-        """Signs a new access + refresh pair (a new family unless ``fam`` is given).
+        fam: str | None = None,
+        now: int | None = None,
+    ) -> tuple[TokenResponse, RefreshClaims]:
+        """Signs a new access + refresh pair (a new family unless ``fam`` is given): one core
+        call. ``roles`` and ``scopes`` go into the access token only (a single ``str`` is one
+        role / a space-delimited scope string).
 
         Returns the response body and the refresh token's claims (for a session store)."""
-        now = int(time.time()) if now is None else now
-        fam = fam or secrets.token_urlsafe(16)
-        if isinstance(roles, str):  # one role, not its characters
-            roles = [roles]
-        if isinstance(scopes, str):  # a space-delimited scope string
+        if isinstance(scopes, str):
             scopes = scopes.split()
-        scope = " ".join(dict.fromkeys(scopes))
-        access = self._base_claims(sub, ACCESS, now, self.settings.access_ttl)
-        roles = list(dict.fromkeys(roles))
-        access.update(roles=roles, scope=scope, fam=fam)
-        refresh = self._base_claims(sub, REFRESH, now, self.settings.refresh_ttl)
-        refresh.update(roles=roles, scope=scope, fam=fam)
-        body = TokenResponse(
-            access_token=self._sign(access),
-            refresh_token=self._sign(refresh),
-            expires_in=self.settings.access_ttl,
-            scope=scope,
+        access, refresh, claims, refresh_claims = _authcore.issue_pair(
+            self._keys,
+            self.policy,
+            sub,
+            roles,
+            scopes,
+            fam,
+            now=int(time.time()) if now is None else now,
+            issuer=self._issuer,
+            audience=self._audience,
         )
-        return body, refresh
-
-    def _decode(self, token: str, typ: str) -> dict[str, Any]:
-        try:
-            return _jwt.decode(
-                token,
-                self._keys,
-                algorithms=["HS256"],
-                audience=self._audience,
-                issuer=self._issuer,
-                leeway=self.settings.leeway,
-                options={"require": ["exp", "iat", "sub", "jti", "typ"]},
-                token_type=typ,
-            )
-        except _jwt.PyJWTError as exc:
-            raise token_error(exc) from None
-
-    @staticmethod
-    def _grants(raw: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """``roles`` and ``scope`` of verified claims, parsed by the core's rules."""
-        try:
-            return tuple(roles_of(raw)), tuple(scopes_of(raw))
-        except _jwt.PyJWTError as exc:
-            raise token_error(exc) from None
+        body = TokenResponse(
+            access_token=access,
+            refresh_token=refresh,
+            token_type="bearer",
+            expires_in=self.policy.access_ttl,
+            scope=" ".join(claims.scopes),
+        )
+        return body, refresh_claims
 
     def verify_access(self, token: str) -> AccessClaims:
-        """Verifies an access token (signature, claims, ``typ == "access"``) or raises a 401
+        """Verifies an access token (signature, claims, ``typ == "access"``, ids, roles and
+        scopes) in one core call, or raises a 401
         :class:`~authcore.fastapi.errors.AuthHTTPException` carrying the core's code."""
-        raw = self._decode(token, ACCESS)
-        if raw.get("typ") != ACCESS:
-            raise AuthHTTPException.unauthenticated("wrong_token_type")
-        roles, scopes = self._grants(raw)
-        return AccessClaims(
-            sub=raw["sub"],
-            jti=raw["jti"],
-            iat=raw["iat"],
-            exp=raw["exp"],
-            roles=roles,
-            scopes=scopes,
-            fam=raw.get("fam"),
-            raw=raw,
-        )
+        try:
+            return _authcore.verify_access(
+                token, self._keys, self.policy, int(time.time()), self._issuer, self._audience
+            )
+        except PyJWTError as exc:
+            raise token_error(exc) from None
 
     def verify_refresh(self, token: str) -> RefreshClaims:
-        """Verifies a refresh token (``typ == "refresh"``, ``fam`` present) or raises 401."""
-        raw = self._decode(token, REFRESH)
-        if raw.get("typ") != REFRESH:
-            raise AuthHTTPException.unauthenticated("wrong_token_type")
-        fam = raw.get("fam")
-        if not isinstance(fam, str) or not fam:
-            raise AuthHTTPException.unauthenticated("missing_claim")
-        roles, scopes = self._grants(raw)
-        return RefreshClaims(
-            sub=raw["sub"],
-            jti=raw["jti"],
-            fam=fam,
-            iat=raw["iat"],
-            exp=raw["exp"],
-            roles=roles,
-            scopes=scopes,
-            raw=raw,
-        )
+        """Verifies a refresh token (``typ == "refresh"``, ``jti`` and ``fam`` well formed) in
+        one core call, or raises 401."""
+        try:
+            return _authcore.verify_refresh(
+                token, self._keys, self.policy, int(time.time()), self._issuer, self._audience
+            )
+        except PyJWTError as exc:
+            raise token_error(exc) from None
 
     # -- authorization -----------------------------------------------------------------------
 
-    def has_any_role(self, held: Iterable[str], required: Sequence[str]) -> bool:
+    def has_any_role(self, held: Sequence[str], required: Sequence[str]) -> bool:
         """True when one of ``required`` is held directly or through the hierarchy."""
-        return has_role(list(held), list(required), self.roles)
+        return has_role(held, required, self.roles)
 
-    def has_scopes(self, granted: Iterable[str], required: Sequence[str]) -> bool:
+    def has_scopes(self, granted: Sequence[str], required: Sequence[str]) -> bool:
         """True when every scope in ``required`` was granted."""
         try:
-            return has_scopes(" ".join(granted), list(required))
+            return has_scopes(" ".join(granted), required)
         except Exception:  # noqa: BLE001 — a malformed scope list grants nothing
             return False
 
@@ -359,10 +304,19 @@ class AuthCore:
             return None
         return await _call(self._load_user, self._load_user_async, sub)
 
-    async def load_credentials(self, username: str) -> Optional[Credentials]:
+    async def load_credentials(self, username: str) -> Credentials | None:
         if self._load_credentials is None:
             raise RuntimeError("AuthCore(load_credentials=...) is needed for the login route")
-        return await _call(self._load_credentials, self._load_credentials_async, username)
+        creds: Credentials | None = await _call(
+            self._load_credentials, self._load_credentials_async, username
+        )
+        return creds
+
+    async def verify_password(self, password: str, stored_hash: str) -> tuple[bool, Any]:
+        """``(ok, new_hash)``: whether ``password`` matches, and a re-hash when the stored hash
+        is stale (else ``None``)."""
+        ok, new_hash = await self.hasher.averify_and_update(password, stored_hash)
+        return ok, new_hash
 
     async def store_new_hash(self, sub: str, new_hash: str) -> None:
         if self._update_hash is None:
@@ -405,24 +359,20 @@ class AuthCore:
     async def login_finished(self, client: str, username: str, ok: bool) -> None:
         await self._sessions("login_succeeded" if ok else "login_failed", client, username)
 
-    async def start_session(self, refresh: Mapping[str, Any]) -> None:
+    async def start_session(self, refresh: RefreshClaims) -> None:
         await self._sessions(
-            "start_family",
-            fam=refresh["fam"],
-            jti=refresh["jti"],
-            sub=refresh["sub"],
-            exp=refresh["exp"],
+            "start_family", fam=refresh.fam, jti=refresh.jti, sub=refresh.sub, exp=refresh.exp
         )
 
-    async def rotate(self, old: RefreshClaims, new: Mapping[str, Any]) -> None:
+    async def rotate(self, old: RefreshClaims, new: RefreshClaims) -> None:
         """Spends ``old``: a second use is reuse (401 ``token_reused``, family revoked)."""
         await self._sessions(
             "rotate",
             fam=old.fam,
             jti=old.jti,
             exp=old.exp,
-            new_jti=new["jti"],
-            new_exp=new["exp"],
+            new_jti=new.jti,
+            new_exp=new.exp,
         )
 
     async def end_session(self, claims: RefreshClaims) -> None:
@@ -434,8 +384,3 @@ class AuthCore:
         token's family (logout, reuse) or the token itself was revoked."""
         if self.check_access_revocation:
             await self._sessions("check_access", jti=claims.jti, fam=claims.fam)
-
-
-def requested_scopes(raw: Iterable[str]) -> list[str]:
-    """The well-formed scope-tokens of a login form's ``scope`` field, deduplicated."""
-    return [s for s in dict.fromkeys(raw) if _SCOPE_TOKEN.match(s)]

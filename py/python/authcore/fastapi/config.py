@@ -36,12 +36,21 @@ import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Optional
+
+from .._authcore import (
+    DEFAULT_ACCESS_TTL,
+    DEFAULT_LEEWAY,
+    DEFAULT_REFRESH_TTL,
+    MIN_SECRET_LEN,
+    SessionPolicy,
+)
+from ..exceptions import InvalidParamsError
 
 __all__ = ["MIN_SECRET_BYTES", "AuthSettings", "ConfigError", "parse_duration"]
 
-MIN_SECRET_BYTES = 32
-"""Shortest accepted HS256 secret (RFC 7518 §3.2: a key at least as long as the hash output)."""
+MIN_SECRET_BYTES = MIN_SECRET_LEN
+"""Shortest accepted HS256 secret (the core's; RFC 7518 §3.2: a key at least as long as the
+hash output)."""
 
 _MIN_DISTINCT_BYTES = 8
 _MAX_LEEWAY = 300
@@ -116,18 +125,18 @@ class AuthSettings:
     always signed with ``secret``).
     """
 
-    secret: bytes = field(repr=False)
-    secret_kid: Optional[str] = None
-    access_ttl: int = 15 * 60
-    refresh_ttl: int = 7 * 86400
-    issuer: Optional[str] = None
-    audience: Optional[str] = None
-    leeway: int = 0
-    store_url: Optional[str] = None
-    login_rate_client: Optional[str] = None
-    login_rate_user: Optional[str] = None
+    secret: bytes | str = field(repr=False)
+    secret_kid: str | None = None
+    access_ttl: int = DEFAULT_ACCESS_TTL
+    refresh_ttl: int = DEFAULT_REFRESH_TTL
+    issuer: str | None = None
+    audience: str | None = None
+    leeway: int = DEFAULT_LEEWAY
+    store_url: str | None = None
+    login_rate_client: str | None = None
+    login_rate_user: str | None = None
     dev: bool = False
-    previous_secrets: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    previous_secrets: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.secret, str):
@@ -147,10 +156,15 @@ class AuthSettings:
         object.__setattr__(self, "previous_secrets", prev)
         object.__setattr__(self, "access_ttl", parse_duration(self.access_ttl, "access_ttl"))
         object.__setattr__(self, "refresh_ttl", parse_duration(self.refresh_ttl, "refresh_ttl"))
-        if self.refresh_ttl < self.access_ttl:
-            raise ConfigError("refresh_ttl must not be shorter than access_ttl")
         if not isinstance(self.leeway, int) or not 0 <= self.leeway <= _MAX_LEEWAY:
             raise ConfigError(f"leeway must be between 0 and {_MAX_LEEWAY} seconds")
+        try:  # the core's rule: 0 < access_ttl <= refresh_ttl, leeway < access_ttl
+            SessionPolicy(self.access_ttl, self.refresh_ttl, self.leeway)
+        except InvalidParamsError:
+            raise ConfigError(
+                "refresh_ttl must not be shorter than access_ttl, and leeway must be shorter "
+                "than access_ttl"
+            ) from None
         for name in ("login_rate_client", "login_rate_user"):
             value = getattr(self, name)
             if value is not None and value.strip().lower() != "off":
@@ -166,7 +180,7 @@ class AuthSettings:
                 raise ConfigError(f"{name} must be a non-empty string when set")
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> AuthSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AuthSettings:
         """Reads the ``AUTHCORE_*`` variables (``env`` defaults to ``os.environ``).
 
         Raises :class:`ConfigError` for a missing or weak secret unless ``AUTHCORE_DEV=1``,
@@ -189,17 +203,17 @@ class AuthSettings:
                 "development secret."
             )
         try:
-            leeway = int(env.get("AUTHCORE_LEEWAY", "0") or "0")
+            leeway = int(env.get("AUTHCORE_LEEWAY") or DEFAULT_LEEWAY)
         except ValueError:
             raise ConfigError("AUTHCORE_LEEWAY must be an integer number of seconds") from None
         return cls(
             secret=secret,
             secret_kid=env.get("AUTHCORE_SECRET_KID") or None,
             access_ttl=parse_duration(
-                env.get("AUTHCORE_ACCESS_TTL") or "15m", "AUTHCORE_ACCESS_TTL"
+                env.get("AUTHCORE_ACCESS_TTL") or DEFAULT_ACCESS_TTL, "AUTHCORE_ACCESS_TTL"
             ),
             refresh_ttl=parse_duration(
-                env.get("AUTHCORE_REFRESH_TTL") or "7d", "AUTHCORE_REFRESH_TTL"
+                env.get("AUTHCORE_REFRESH_TTL") or DEFAULT_REFRESH_TTL, "AUTHCORE_REFRESH_TTL"
             ),
             issuer=env.get("AUTHCORE_ISSUER") or None,
             audience=env.get("AUTHCORE_AUDIENCE") or None,

@@ -8,12 +8,16 @@
 All of them honour ``Security(dep, scopes=[...])``: the scopes FastAPI collects in
 ``SecurityScopes`` must all be granted by the token, else 403 ``missing_scope`` with
 ``WWW-Authenticate: Bearer error="insufficient_scope", scope="…"``.
+
+This module imports neither the application object nor the router: it is handed a
+:class:`TokenAuthority` (what ``AuthCore`` is) and uses only its public methods.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: FastAPI reads the dependencies' signatures,
+# whose ``Annotated`` aliases are local to build_dependencies.
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Annotated, Any, Callable, Optional, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
@@ -21,32 +25,53 @@ from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from .errors import AuthHTTPException
 from .models import AccessClaims
 
-if TYPE_CHECKING:
-    from .auth import AuthCore
-
-__all__ = ["Dependencies", "build_dependencies"]
+__all__ = ["Dependencies", "TokenAuthority", "build_dependencies"]
 
 _USER_KEY = "authcore_user"
 _NOT_LOADED = object()
 
 
+class TokenAuthority(Protocol):
+    """What the dependencies need from the application object."""
+
+    @property
+    def token_url(self) -> str: ...
+
+    @property
+    def scopes(self) -> Mapping[str, str]: ...
+
+    @property
+    def loads_users(self) -> bool: ...
+
+    def verify_access(self, token: str) -> AccessClaims: ...
+
+    def check_session(self, claims: AccessClaims) -> Awaitable[None]: ...
+
+    def has_scopes(self, granted: Sequence[str], required: Sequence[str]) -> bool: ...
+
+    def has_any_role(self, held: Sequence[str], required: Sequence[str]) -> bool: ...
+
+    def load_user(self, sub: str) -> Awaitable[Any]: ...
+
+
 @dataclass(frozen=True)
 class Dependencies:
     scheme: OAuth2PasswordBearer
-    current_claims: Callable[..., Any]
-    current_user: Callable[..., Any]
-    optional_user: Callable[..., Any]
-    require_role: Callable[..., Callable[..., Any]]
+    current_claims: Callable[..., Awaitable[AccessClaims]]
+    current_user: Callable[..., Awaitable[Any]]
+    optional_user: Callable[..., Awaitable[Any]]
+    require_role: Callable[..., Callable[..., Awaitable[Any]]]
 
 
-def build_dependencies(auth: AuthCore) -> Dependencies:
+def build_dependencies(auth: TokenAuthority) -> Dependencies:
     scheme = OAuth2PasswordBearer(
         tokenUrl=auth.token_url,
-        scopes=auth.scopes,
+        scopes=dict(auth.scopes),
         auto_error=False,
         description="Log in with a username and password (OAuth2 password flow); "
         "the access token is sent as `Authorization: Bearer <token>`.",
     )
+    Token = Annotated[Optional[str], Depends(scheme)]
 
     async def _verified(token: str, security_scopes: SecurityScopes) -> AccessClaims:
         claims = auth.verify_access(token)
@@ -56,18 +81,18 @@ def build_dependencies(auth: AuthCore) -> Dependencies:
             raise AuthHTTPException.forbidden("missing_scope", needed)
         return claims
 
-    async def current_claims(
-        security_scopes: SecurityScopes, token: Optional[str] = Depends(scheme)
-    ) -> AccessClaims:
+    async def current_claims(security_scopes: SecurityScopes, token: Token = None) -> AccessClaims:
         if not token:
             raise AuthHTTPException.unauthenticated()
         return await _verified(token, security_scopes)
+
+    Claims = Annotated[AccessClaims, Depends(current_claims)]
 
     async def _user(request: Request, claims: AccessClaims) -> Any:
         cached = getattr(request.state, _USER_KEY, _NOT_LOADED)
         if cached is not _NOT_LOADED:
             return cached
-        if auth._load_user is None:
+        if not auth.loads_users:
             user: Any = claims
         else:
             user = await auth.load_user(claims.sub)
@@ -76,26 +101,22 @@ def build_dependencies(auth: AuthCore) -> Dependencies:
         setattr(request.state, _USER_KEY, user)
         return user
 
-    async def current_user(request: Request, claims: AccessClaims = Depends(current_claims)) -> Any:
+    async def current_user(request: Request, claims: Claims) -> Any:
         return await _user(request, claims)
 
     async def optional_user(
-        request: Request,
-        security_scopes: SecurityScopes,
-        token: Optional[str] = Depends(scheme),
+        request: Request, security_scopes: SecurityScopes, token: Token = None
     ) -> Any:
         if not token:
             return None
         return await _user(request, await _verified(token, security_scopes))
 
-    def require_role(*roles: str) -> Callable[..., Any]:
+    def require_role(*roles: str) -> Callable[..., Awaitable[Any]]:
         if not roles or not all(isinstance(r, str) and r for r in roles):
             raise ValueError("require_role needs at least one non-empty role name")
         required = list(roles)
 
-        async def role_checked_user(
-            request: Request, claims: AccessClaims = Depends(current_claims)
-        ) -> Any:
+        async def role_checked_user(request: Request, claims: Claims) -> Any:
             if not auth.has_any_role(claims.roles, required):
                 raise AuthHTTPException.forbidden("forbidden")
             return await _user(request, claims)

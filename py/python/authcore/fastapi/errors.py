@@ -40,7 +40,6 @@ status and headers, just without ``code``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Optional
 
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -102,9 +101,9 @@ class ErrorBody(BaseModel):
 
 
 def bearer_challenge(
-    error: Optional[str] = None,
-    description: Optional[str] = None,
-    scope: Optional[Sequence[str]] = None,
+    error: str | None = None,
+    description: str | None = None,
+    scope: Sequence[str] | None = None,
 ) -> str:
     """An RFC 6750 §3 ``WWW-Authenticate`` value: ``Bearer error="…", scope="…"``."""
     params = []
@@ -124,8 +123,8 @@ class AuthHTTPException(HTTPException):
         self,
         status_code: int,
         code: str,
-        detail: Optional[str] = None,
-        headers: Optional[Mapping[str, str]] = None,
+        detail: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(
             status_code=status_code,
@@ -135,20 +134,24 @@ class AuthHTTPException(HTTPException):
         self.code = code
 
     @classmethod
-    def unauthenticated(cls, code: str = "not_authenticated", detail: Optional[str] = None):
+    def unauthenticated(
+        cls, code: str = "not_authenticated", detail: str | None = None
+    ) -> AuthHTTPException:
         """401; RFC 6750 says a request without credentials gets a bare ``Bearer`` challenge."""
         error = None if code == "not_authenticated" else "invalid_token"
         desc = None if error is None else (detail or _DETAIL.get(code, "invalid token"))
         return cls(401, code, detail, {"WWW-Authenticate": bearer_challenge(error, desc)})
 
     @classmethod
-    def forbidden(cls, code: str = "forbidden", scope: Optional[Sequence[str]] = None):
+    def forbidden(
+        cls, code: str = "forbidden", scope: Sequence[str] | None = None
+    ) -> AuthHTTPException:
         """403 with ``error="insufficient_scope"`` (and the needed ``scope`` when known)."""
         challenge = bearer_challenge("insufficient_scope", _DETAIL[code], scope)
         return cls(403, code, None, {"WWW-Authenticate": challenge})
 
     @classmethod
-    def from_code(cls, code: str, retry_after: Optional[float] = None) -> AuthHTTPException:
+    def from_code(cls, code: str, retry_after: float | None = None) -> AuthHTTPException:
         """Maps a core/store error code onto its HTTP answer (401 unless listed otherwise)."""
         status = STATUS_BY_CODE.get(code, 401)
         if status == 401:

@@ -1,17 +1,23 @@
-"""Data shapes of :mod:`authcore.fastapi`: request/response bodies, verified claims, credentials."""
+"""Data shapes of :mod:`authcore.fastapi`: request/response bodies, verified claims, credentials.
+
+:class:`AccessClaims` and :class:`RefreshClaims` are the core's (``authcore._authcore``): frozen
+objects with ``sub``, ``jti``, ``fam``, ``iat``, ``exp``; access claims add ``roles`` and
+``scopes`` (tuples of str) and ``raw`` (every claim, as a new dict). Refresh claims carry no
+roles or scopes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .._authcore import DEFAULT_MAX_TOKEN_LEN, AccessClaims, RefreshClaims
+
 __all__ = ["AccessClaims", "Credentials", "RefreshClaims", "RefreshRequest", "TokenResponse"]
 
-MAX_TOKEN_CHARS = 8192
-"""Longest token a request body may carry (the core's own limit is 8 KiB too)."""
+MAX_TOKEN_CHARS = DEFAULT_MAX_TOKEN_LEN
+"""Longest token a request body may carry (the core's limit)."""
 
 
 class TokenResponse(BaseModel):
@@ -46,31 +52,3 @@ class Credentials:
     roles: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     active: bool = True
-
-
-@dataclass(frozen=True)
-class AccessClaims:
-    """A verified access token. ``raw`` holds every claim, including custom ones."""
-
-    sub: str
-    jti: str
-    iat: int
-    exp: int
-    roles: tuple[str, ...]
-    scopes: tuple[str, ...]
-    fam: Optional[str] = None
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-
-@dataclass(frozen=True)
-class RefreshClaims:
-    """A verified refresh token."""
-
-    sub: str
-    jti: str
-    fam: str
-    iat: int
-    exp: int
-    roles: tuple[str, ...]
-    scopes: tuple[str, ...]
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)

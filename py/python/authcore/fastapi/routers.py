@@ -9,26 +9,88 @@ Argon2 parameters) that verifies is re-hashed and handed to ``update_password_ha
 
 Granted scopes: the requested scopes the account may have; all of the account's scopes when
 none are requested. The response's ``scope`` says what was granted.
+
+Refresh: a refresh token carries no roles or scopes, so the new access token's roles and
+scopes are the user's current ones (``load_user``'s ``roles`` / ``scopes`` attributes); with
+no loader, or a user without those attributes, the new token carries none.
+
+This module does not import the application object: it is handed an :class:`AuthService`
+(what ``AuthCore`` is) and uses only its public methods.
 """
 
+# The routes' annotations name module-level objects only, so FastAPI resolves them.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
+from ..authz import is_scope_token
 from .errors import AuthHTTPException, ErrorBody, bearer_challenge
-from .models import RefreshRequest, TokenResponse
+from .models import Credentials, RefreshClaims, RefreshRequest, TokenResponse
 
-if TYPE_CHECKING:
-    from .auth import AuthCore
-
-__all__ = ["AUTH_ERROR_RESPONSES", "PlainError", "build_router", "error_responses"]
+__all__ = [
+    "AUTH_ERROR_RESPONSES",
+    "MAX_PASSWORD_BYTES",
+    "MAX_USERNAME_CHARS",
+    "AuthService",
+    "PlainError",
+    "build_router",
+    "error_responses",
+    "requested_scopes",
+]
 
 log = logging.getLogger("authcore.fastapi")
+
+MAX_PASSWORD_BYTES = 4096
+"""Longer login passwords are refused before any lookup or hashing (DoS guard)."""
+MAX_USERNAME_CHARS = 320
+
+
+def requested_scopes(raw: Iterable[str]) -> list[str]:
+    """The well-formed scope-tokens (the core's RFC 6749 §3.3 grammar) of ``raw``, each once."""
+    return [s for s in dict.fromkeys(raw) if is_scope_token(s)]
+
+
+class AuthService(Protocol):
+    """What the auth routes need from the application object."""
+
+    @property
+    def prefix(self) -> str: ...
+
+    @property
+    def loads_users(self) -> bool: ...
+
+    def issue_pair(
+        self, sub: str, roles: Iterable[str], scopes: Iterable[str], fam: str | None = None
+    ) -> tuple[TokenResponse, RefreshClaims]: ...
+
+    def verify_refresh(self, token: str) -> RefreshClaims: ...
+
+    def load_user(self, sub: str) -> Awaitable[Any]: ...
+
+    def load_credentials(self, username: str) -> Awaitable[Credentials | None]: ...
+
+    def verify_password(self, password: str, stored_hash: str) -> Awaitable[tuple[bool, Any]]: ...
+
+    def store_new_hash(self, sub: str, new_hash: str) -> Awaitable[None]: ...
+
+    def verify_unknown_user(self, password: str) -> Awaitable[None]: ...
+
+    def check_login_rate(self, client: str, username: str) -> Awaitable[None]: ...
+
+    def login_finished(self, client: str, username: str, ok: bool) -> Awaitable[None]: ...
+
+    def start_session(self, refresh: RefreshClaims) -> Awaitable[None]: ...
+
+    def rotate(self, old: RefreshClaims, new: RefreshClaims) -> Awaitable[None]: ...
+
+    def end_session(self, claims: RefreshClaims) -> Awaitable[None]: ...
+
 
 _DESCRIPTIONS = {
     400: "The request body is not valid JSON",
@@ -45,7 +107,7 @@ class PlainError(BaseModel):
     detail: str
 
 
-def error_responses(*statuses: int) -> dict[int, dict[str, Any]]:
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries for the given error statuses: :class:`ErrorBody`, except
     400, which FastAPI itself answers (``{"detail"}``) when a JSON body does not parse."""
     return {
@@ -70,9 +132,16 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def build_router(auth: AuthCore) -> APIRouter:
-    from .auth import MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS, requested_scopes
+def _names(value: Any) -> Sequence[str] | None:
+    """A user's ``roles`` / ``scopes`` attribute as names (a single ``str`` is one name)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    return list(value)
 
+
+def build_router(auth: AuthService) -> APIRouter:
     router = APIRouter(prefix=auth.prefix, tags=["auth"])
 
     @router.post(
@@ -84,7 +153,7 @@ def build_router(auth: AuthCore) -> APIRouter:
     async def login(
         request: Request,
         response: Response,
-        form: OAuth2PasswordRequestForm = Depends(),
+        form: Annotated[OAuth2PasswordRequestForm, Depends()],
     ) -> TokenResponse:
         username, password = form.username, form.password
         if (
@@ -101,7 +170,7 @@ def build_router(auth: AuthCore) -> APIRouter:
             await auth.verify_unknown_user(password)
         else:
             try:
-                ok, new_hash = await auth.hasher.averify_and_update(password, creds.password_hash)
+                ok, new_hash = await auth.verify_password(password, creds.password_hash)
             except Exception as exc:  # noqa: BLE001 — unusable stored hash: a failed login
                 log.error("stored password hash unusable: %s", getattr(exc, "code", "error"))
             ok = ok and bool(getattr(creds, "active", True))
@@ -128,19 +197,14 @@ def build_router(auth: AuthCore) -> APIRouter:
     )
     async def refresh(body: RefreshRequest, response: Response) -> TokenResponse:
         claims = auth.verify_refresh(body.refresh_token)
-        roles = list(claims.roles)
-        scopes = list(claims.scopes)
-        if auth._load_user is not None:
+        roles: Sequence[str] = ()
+        scopes: Sequence[str] = ()
+        if auth.loads_users:
             user = await auth.load_user(claims.sub)
             if user is None:
                 raise AuthHTTPException.unauthenticated("invalid_user")
-            current_roles = getattr(user, "roles", None)
-            if current_roles is not None:
-                roles = current_roles
-            current_scopes = getattr(user, "scopes", None)
-            if current_scopes is not None:
-                still = set(current_scopes)
-                scopes = [s for s in scopes if s in still]
+            roles = _names(getattr(user, "roles", None)) or ()
+            scopes = requested_scopes(_names(getattr(user, "scopes", None)) or ())
         pair, new = auth.issue_pair(claims.sub, roles, scopes, fam=claims.fam)
         await auth.rotate(claims, new)
         response.headers.update(_NO_STORE)

@@ -25,15 +25,17 @@ import time
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-from .._authcore import Quota, SessionPolicy
+from .. import _authcore
+from .._authcore import MAX_ID_LEN, MIN_ID_LEN, Quota, SessionPolicy
+from ..exceptions import InvalidParamsError
 
 __all__ = ["Decision", "Quota", "RefreshOutcome", "SessionPolicy", "SessionStore", "parse_quota"]
 
 RefreshOutcome = Literal["ok", "reused", "revoked"]
 """``"ok"`` (rotated), ``"reused"`` (family now revoked) or ``"revoked"``."""
 
-MAX_ID_LEN = 256
-"""Longest ``jti``, family id or rate-limit key a store accepts."""
+MAX_KEY_LEN = 256
+"""Longest rate-limit key a store accepts."""
 
 
 def clock_s() -> int:
@@ -45,9 +47,23 @@ def clock_ms() -> int:
 
 
 def check_id(value: str, what: str) -> str:
-    """Store keys are non-empty strings of at most :data:`MAX_ID_LEN` characters."""
-    if not isinstance(value, str) or not value or len(value) > MAX_ID_LEN:
-        raise ValueError(f"{what} must be a non-empty string of at most {MAX_ID_LEN} characters")
+    """A ``jti`` or family id must be one the core accepts (``session::Id``): ``MIN_ID_LEN``
+    to ``MAX_ID_LEN`` characters of ``A-Z a-z 0-9 - _``. Else ``InvalidParamsError`` (also a
+    ``ValueError``)."""
+    if isinstance(value, str):
+        try:
+            return _authcore.check_id(value)
+        except InvalidParamsError:
+            pass
+    raise InvalidParamsError(
+        f"{what} must be {MIN_ID_LEN} to {MAX_ID_LEN} characters of A-Z a-z 0-9 - _"
+    )
+
+
+def check_key(value: str, what: str = "key") -> str:
+    """Rate-limit keys are non-empty strings of at most :data:`MAX_KEY_LEN` characters."""
+    if not isinstance(value, str) or not value or len(value) > MAX_KEY_LEN:
+        raise ValueError(f"{what} must be a non-empty string of at most {MAX_KEY_LEN} characters")
     return value
 
 

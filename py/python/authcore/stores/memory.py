@@ -11,6 +11,7 @@ from ._base import (
     RefreshOutcome,
     SessionPolicy,
     check_id,
+    check_key,
     clock_ms,
     clock_s,
     gcra,
@@ -103,7 +104,7 @@ class MemoryStore:
             return self._live(self._denied, jti, clock_s() if now is None else now)
 
     async def rate_limit(self, key: str, limit: Quota, now_ms: int | None = None) -> Decision:
-        check_id(key, "key")
+        check_key(key)
         now = clock_ms() if now_ms is None else now_ms
         with self._lock:
             self._check_open()
@@ -114,7 +115,7 @@ class MemoryStore:
             return decision
 
     async def reset_rate_limit(self, key: str) -> None:
-        check_id(key, "key")
+        check_key(key)
         with self._lock:
             self._check_open()
             self._tats.pop(key, None)

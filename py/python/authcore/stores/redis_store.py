@@ -25,10 +25,10 @@ is never wrongly accepted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import StoreUnavailableError
-from ._base import Decision, Quota, RefreshOutcome, SessionPolicy, check_id, refresh_args
+from ._base import Decision, Quota, RefreshOutcome, SessionPolicy, check_id, check_key, refresh_args
 
 __all__ = ["RedisStore"]
 
@@ -115,7 +115,7 @@ class RedisStore:
 
         if (url is None) == (client is None):
             raise ValueError("pass exactly one of url or client")
-        if client is None:
+        if client is None and url is not None:
             # One immediate retry on a broken connection (e.g. after a Redis restart, when a
             # pooled socket is stale); no retry on timeouts, and no backoff sleeps: a down
             # Redis fails the request at once.
@@ -135,6 +135,11 @@ class RedisStore:
 
     def __repr__(self) -> str:
         return f"RedisStore(prefix={self._prefix!r})"
+
+    @property
+    def client(self) -> Any:
+        """The ``redis.asyncio.Redis`` client (given, or opened from ``url``)."""
+        return self._client
 
     # -- keys: one hash tag per family, so its keys share a cluster slot ------------------
 
@@ -172,7 +177,10 @@ class RedisStore:
         _, revoke_until = policy.on_refresh(False, True, exp, now)
         keys = [self._revoked_key(family), self._used_key(family, jti)]
         outcome = await self._do(self._use_refresh(keys=keys, args=[used_until, revoke_until]))
-        return outcome.decode() if isinstance(outcome, bytes) else outcome
+        text = outcome.decode() if isinstance(outcome, bytes) else str(outcome)
+        if text not in ("ok", "reused", "revoked"):
+            raise StoreUnavailableError(f"unexpected answer from the session script: {text!r}")
+        return cast(RefreshOutcome, text)
 
     async def revoke_family(self, family: str, until: int) -> None:
         check_id(family, "family")
@@ -194,7 +202,7 @@ class RedisStore:
     # -- rate limiting ---------------------------------------------------------------------
 
     async def rate_limit(self, key: str, limit: Quota, now_ms: int | None = None) -> Decision:
-        check_id(key, "key")
+        check_key(key)
         if limit.burst * limit.period_ms >= 2**53:
             # Lua computes in doubles: keep every value exact there.
             raise ValueError("burst * period_ms must stay below 2**53 for the Redis store")
@@ -205,7 +213,7 @@ class RedisStore:
         return Decision(bool(allowed), int(retry_after_ms), int(remaining))
 
     async def reset_rate_limit(self, key: str) -> None:
-        check_id(key, "key")
+        check_key(key)
         await self._do(self._client.delete(self._rate_key(key)))
 
     # -- maintenance -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ._base import (
     RefreshOutcome,
     SessionPolicy,
     check_id,
+    check_key,
     clock_ms,
     clock_s,
     gcra,
@@ -209,7 +210,7 @@ class SQLiteStore:
     # -- rate limiting ---------------------------------------------------------------------
 
     async def rate_limit(self, key: str, limit: Quota, now_ms: int | None = None) -> Decision:
-        check_id(key, "key")
+        check_key(key)
         now = clock_ms() if now_ms is None else now_ms
 
         def body(conn: sqlite3.Connection) -> Decision:
@@ -226,7 +227,7 @@ class SQLiteStore:
         return await self._run(self._write(body, now // 1000))
 
     async def reset_rate_limit(self, key: str) -> None:
-        check_id(key, "key")
+        check_key(key)
         await self._run(
             self._write(
                 lambda c: c.execute("DELETE FROM authcore_rate WHERE key = ?", (key,)), clock_s()

@@ -102,6 +102,8 @@ test('a malformed granted scope is invalid_claim (scope), a bad requirement inva
   assert.throws(() => hasRole({ roles: 7 }, 'admin'), { code: 'invalid_claim', claim: 'roles' });
   assert.throws(() => hasRole({ roles: { admin: true } }, 'admin'), { code: 'invalid_claim', claim: 'roles' });
   assert.throws(() => hasRole({ roles: null }, 'admin'), { code: 'invalid_claim', claim: 'roles' });
+  assert.throws(() => hasScopes({ scope: null }, 'read'), { code: 'invalid_claim', claim: 'scope' });
+  assert.throws(() => hasScopes({ scope: 7 }, 'read'), { code: 'invalid_claim', claim: 'scope' });
   assert.throws(() => hasRole({ roles: ['admin', 7] }, 'admin'), { code: 'invalid_claim' });
   assert.throws(() => hasScopes('read', ['re ad']), { code: 'invalid_params' });
   assert.throws(() => hasRole(['admin'], ''), { code: 'invalid_params' });

@@ -119,7 +119,7 @@ function createApi(raw) {
     const converted = [];
     let max = 0;
     for (const f of layout.fields) {
-      const v = values[f.name];
+      const v = own(values, f.name);
       let x;
       if (v !== undefined) x = KINDS[f.kind](v, f);
       else if (!f.optional) fail('invalid_params', `${name} needs ${f.name}`);
@@ -226,7 +226,7 @@ function createApi(raw) {
         put('seal', values);
         check(set.seal(io));
         this.kids = Object.freeze(keys.map((k) => k.kid));
-        this.defaultKid = values.defaultKid !== undefined ? values.defaultKid : keys[0].kid;
+        this.defaultKid = own(values, 'defaultKid') ?? keys[0].kid;
       } catch (e) {
         set.free();
         throw e;
@@ -255,7 +255,7 @@ function createApi(raw) {
     const values = withOptions('verify', o, { token, now: nowSeconds(own(o, 'now')) });
     put('verify', values);
     const r = raw.verify(io, k);
-    if (r < 0) check(r, values.requiredClaims);
+    if (r < 0) check(r, own(values, 'requiredClaims'));
     return JSON.parse(output(r));
   }
 
@@ -301,42 +301,46 @@ function createApi(raw) {
    * role names.
    */
   function hasRole(holder, role, hierarchy) {
-    let roles = holder;
-    if (!Array.isArray(holder)) {
-      if (holder === null || typeof holder !== 'object') fail('invalid_params', 'holder must be a claims object or an array of roles');
-      roles = own(holder, 'roles');
-    }
-    let json;
-    try {
-      // A value JSON cannot carry (a function, a BigInt) crosses as nothing: the core refuses it.
-      json = roles === undefined ? undefined : JSON.stringify(roles) ?? '';
-    } catch (e) {
-      json = '';
-    }
+    const roles = Array.isArray(holder) ? holder : claimOf(holder, 'roles', 'an array of roles');
     let pairs = hierarchy === undefined ? [] : hierarchy;
     if (pairs !== null && typeof pairs === 'object' && !Array.isArray(pairs)) {
       pairs = Object.entries(pairs).flatMap(([senior, juniors]) => (Array.isArray(juniors) ? juniors : [juniors]).map((j) => [senior, j]));
     } else if (!Array.isArray(pairs)) {
       fail('invalid_params', 'hierarchy must be [senior, junior] pairs or { senior: [juniors] }');
     }
-    put('anyRole', { roles: json, required: role, hierarchy: joinedPairs(pairs) });
+    put('anyRole', { roles: json(roles), required: role, hierarchy: joinedPairs(pairs) });
     return check(raw.anyRole(io)) === 1;
   }
 
   /**
    * `true` if every required scope is granted. `holder` is a claims object (its `scope`
-   * claim) or a space-delimited scope string; `required` is a scope string or an array.
+   * claim, which the core reads) or a space-delimited scope string; `required` is a scope
+   * string or an array.
    */
   function hasScopes(holder, required) {
-    let granted = holder;
-    if (typeof holder !== 'string') {
-      if (holder === null || typeof holder !== 'object') fail('invalid_params', 'holder must be a claims object or a scope string');
-      granted = own(holder, 'scope') ?? '';
-      if (typeof granted !== 'string') fail('invalid_claim', 'a claim has an invalid type or value (scope)', 'scope');
-    }
+    const scope = typeof holder === 'string' ? holder : claimOf(holder, 'scope', 'a scope string');
     const byText = typeof required === 'string';
-    put('hasScopes', { granted, requiredText: byText ? required : undefined, required: byText ? undefined : required });
+    put('hasScopes', { scope: json(scope), requiredText: byText ? required : undefined, required: byText ? undefined : required });
     return check(raw.hasScopes(io)) === 1;
+  }
+
+  /** The claim `name` of a claims object (own property; undefined when absent). */
+  function claimOf(holder, name, other) {
+    if (holder === null || typeof holder !== 'object') fail('invalid_params', `holder must be a claims object or ${other}`);
+    return own(holder, name);
+  }
+
+  /**
+   * A claim value as JSON text, for the core to read (undefined stays absent). A value JSON
+   * cannot carry (a function, a BigInt) crosses as nothing: the core refuses it.
+   */
+  function json(value) {
+    if (value === undefined) return undefined;
+    try {
+      return JSON.stringify(value) ?? '';
+    } catch (e) {
+      return '';
+    }
   }
 
   const api = {

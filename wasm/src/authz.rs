@@ -6,7 +6,7 @@ use crate::{finish, Io};
 use alloc::string::String;
 use alloc::vec::Vec;
 use authcore::authz::{self, RoleHierarchy};
-use authcore::jwt::Claims;
+use authcore::jwt::{Claims, JsonStr};
 use authcore::{Claim, Error};
 use wasm_bindgen::prelude::*;
 
@@ -21,33 +21,44 @@ inputs! {
 }
 
 inputs! {
-    /// [`has_scopes`]'s inputs: the granted scope string and the requirement, either a
-    /// space-delimited string or a list.
+    /// [`has_scopes`]'s inputs: the holder's `scope` claim as JSON (absent: none granted) and
+    /// the requirement, either a space-delimited string or a list.
     ScopeIn = "hasScopes" {
-        granted: Text = "granted",
+        scope: OptText = "scope",
         required_text: OptText = "requiredText",
         required: OptList = "required",
     }
 }
 
-/// The roles of a `roles` claim given as its JSON value. What a roles claim may be (a string
-/// or an array of strings) is the core's rule, applied by [`Claims::parse`] to the claim
-/// alone; anything it refuses, unreadable JSON included, is `invalid_claim` (roles).
+/// The claims `{"<name>": <value>}` for one claim given as its JSON value, parsed by the core:
+/// what a `roles` or `scope` claim may be is the core's rule ([`Claims::parse`]); anything it
+/// refuses, unreadable JSON included, is `invalid_claim` for that claim.
+fn one_claim<'a>(doc: &'a mut Vec<u8>, claim: Claim, value: &str) -> Result<Claims<'a>, Error> {
+    let name = claim.name().unwrap_or_default();
+    for part in ["{\"", name, "\":", value, "}"] {
+        doc.extend_from_slice(part.as_bytes());
+    }
+    Claims::parse(doc, &[]).map_err(|_| Error::InvalidClaim(claim))
+}
+
+/// The unescaped text of a claim string.
+fn unescaped(s: JsonStr<'_>, claim: Claim) -> Result<String, Error> {
+    let mut buf = alloc::vec![0; s.raw().len()];
+    let text = s
+        .unescape_into(&mut buf)
+        .map_err(|_| Error::InvalidClaim(claim))?;
+    Ok(String::from(text))
+}
+
+/// The roles of a `roles` claim given as its JSON value: one string, or an array of strings.
 fn roles(value: &str) -> Result<Vec<String>, Error> {
-    let mut doc = Vec::with_capacity(value.len() + 10);
-    doc.extend_from_slice(b"{\"roles\":");
-    doc.extend_from_slice(value.as_bytes());
-    doc.push(b'}');
-    let bad = Error::InvalidClaim(Claim::Roles);
-    let claims = Claims::parse(&doc, &[]).map_err(|_| bad)?;
+    let mut doc = Vec::new();
+    let claims = one_claim(&mut doc, Claim::Roles, value)?;
     let mut held = Vec::new();
     let mut r = Ok(());
-    claims.for_each_role(|role| {
-        let mut buf = alloc::vec![0; role.raw().len()];
-        match role.unescape_into(&mut buf) {
-            Ok(text) => held.push(String::from(text)),
-            Err(_) => r = Err(bad),
-        }
+    claims.for_each_role(|role| match unescaped(role, Claim::Roles) {
+        Ok(role) => held.push(role),
+        Err(e) => r = Err(e),
     });
     r.map(|()| held)
 }
@@ -81,15 +92,23 @@ pub fn any_role(io: &mut Io) -> i32 {
     finish(io, r)
 }
 
-/// 1 if the granted space-delimited scope string contains every required scope, else 0.
-/// `invalid_claim` (scope) for a malformed granted string, `invalid_params` for a malformed
-/// requirement.
+/// 1 if the granted space-delimited `scope` claim contains every required scope, else 0.
+/// `invalid_claim` (scope) for a scope claim that is not a string or is malformed,
+/// `invalid_params` for a malformed requirement.
 #[wasm_bindgen(js_name = hasScopes)]
 pub fn has_scopes(io: &mut Io) -> i32 {
     let r = io.read().0.and_then(|i: ScopeIn<'_>| {
+        let mut doc = Vec::new();
+        let granted = match i.scope {
+            None => String::new(),
+            Some(value) => match one_claim(&mut doc, Claim::Scope, value)?.scope {
+                Some(s) => unescaped(s, Claim::Scope)?,
+                None => String::new(),
+            },
+        };
         let r = match (i.required_text, i.required) {
-            (Some(text), None) => authz::require_scopes_str(i.granted, text),
-            (None, Some(list)) => authz::require_scopes(i.granted, &list.split()),
+            (Some(text), None) => authz::require_scopes_str(&granted, text),
+            (None, Some(list)) => authz::require_scopes(&granted, &list.split()),
             _ => Err(Error::InvalidParams),
         };
         match r {

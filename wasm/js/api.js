@@ -126,20 +126,24 @@ function createApi(raw) {
       converted.push(x);
       max += 4 + (x === undefined ? 0 : typeof x === 'string' ? x.length * 3 : f.kind === 'n' ? 8 : f.kind === 'f' ? 1 : x.length);
     }
-    const ptr = io.buffer(false, max); // may grow the memory: read memory.buffer after it
-    const mem = new Uint8Array(memory.buffer, ptr, max);
-    const view = new DataView(memory.buffer, ptr, max);
-    let at = 0;
+    let at = io.buffer(false, max); // may grow the memory: views are made after it
+    const end = at + max;
+    if (heap.buffer !== memory.buffer) {
+      heap = new Uint8Array(memory.buffer);
+      heapView = new DataView(memory.buffer);
+    }
     for (const x of converted) {
       let n = 0xffffffff;
-      if (typeof x === 'string') n = encoder.encodeInto(x, mem.subarray(at + 4)).written;
-      else if (typeof x === 'number') { view.setFloat64(at + 4, x, true); n = 8; }
-      else if (typeof x === 'boolean') { mem[at + 4] = x ? 1 : 0; n = 1; }
-      else if (x !== undefined) { mem.set(x, at + 4); n = x.length; }
-      view.setUint32(at, n, true);
+      if (typeof x === 'string') n = encoder.encodeInto(x, heap.subarray(at + 4, end)).written;
+      else if (typeof x === 'number') { heapView.setFloat64(at + 4, x, true); n = 8; }
+      else if (typeof x === 'boolean') { heap[at + 4] = x ? 1 : 0; n = 1; }
+      else if (x !== undefined) { heap.set(x, at + 4); n = x.length; }
+      heapView.setUint32(at, n, true);
       at += n === 0xffffffff ? 4 : 4 + n;
     }
   }
+  let heap = new Uint8Array(0);
+  let heapView;
 
   // Options: `undefined` is none; anything else must be an object, read by own properties
   // only (an inherited `issuer` changes nothing). A property set to `undefined` is not given.
@@ -270,9 +274,11 @@ function createApi(raw) {
       fail('invalid_payload', 'claims must be a plain object');
     }
     const expiresIn = own(o, 'expiresIn');
-    const now = nowSeconds(own(o, 'now'));
+    const at = own(o, 'now');
+    if (at !== undefined) nowSeconds(at);
     let body = claims;
     if (expiresIn !== undefined) {
+      const now = nowSeconds(at);
       const exp = now + seconds(expiresIn, 'expiresIn');
       body = 'iat' in claims ? { ...claims, exp } : { ...claims, exp, iat: now };
     }

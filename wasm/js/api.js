@@ -33,16 +33,18 @@ function createApi(raw) {
   const ERROR_CODES = Object.freeze(output(raw.tables(io, 0)).split(' '));
   const MESSAGES = output(raw.tables(io, 1)).split('\n');
 
-  // The calling convention: `tables(io, 2)` gives `<error base> <salt bytes>`, `tables(io, 3 + i)`
-  // the i-th export's declaration, `\n<export> <field>:<kind>:<error code> …` (empty past the
-  // last). Kinds: t text, b bytes, l list, n number, f flag; an `o` prefix marks an optional
-  // field. The error code is the one a value of the wrong type gets.
-  const [ERROR_BASE, SALT_BYTES] = output(raw.tables(io, 2)).split(' ').map(Number);
+  // The calling convention: `tables(io, 2)` is the error-number base, `tables(io, 3)` the salt
+  // bytes a password hash takes, `tables(io, 4 + i)` writes the i-th export's declaration,
+  // `\n<export> <field>:<kind>[:<error code>] …` (empty past the last). Kinds: t text, b bytes,
+  // l list, n number, f flag; an `o` prefix marks an optional field. The error code is the one
+  // a value of the wrong type gets (invalid_params when none is declared).
+  const ERROR_BASE = raw.tables(io, 2);
+  const SALT_BYTES = raw.tables(io, 3);
   const LAYOUT = new Map();
-  for (let i = 3, n; (n = raw.tables(io, i)) > 0; i++) {
+  for (let i = 4, n; (n = raw.tables(io, i)) > 0; i++) {
     const [name, ...fields] = output(n).slice(1).split(' ');
     const list = fields.map((f) => {
-      const [field, kind, code] = f.split(':');
+      const [field, kind, code = 'invalid_params'] = f.split(':');
       return Object.freeze({ name: field, kind: kind.slice(-1), optional: kind.length > 1, code });
     });
     LAYOUT.set(name, Object.freeze({ fields: Object.freeze(list), names: new Set(list.map((f) => f.name)) }));

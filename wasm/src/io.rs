@@ -61,11 +61,6 @@ impl Io {
         self.input.fill(0);
     }
 
-    /// The output buffer.
-    pub(crate) fn output(&mut self) -> &mut Vec<u8> {
-        &mut self.output
-    }
-
     /// Replaces the output with `bytes`.
     pub(crate) fn set_output(&mut self, bytes: &[u8]) {
         self.output.clear();
@@ -110,7 +105,7 @@ impl<'a> Fields<'a> {
 /// The inputs of one export, as [`inputs!`] declares them.
 pub(crate) trait Inputs<'a>: Sized {
     /// The export's declaration for the wrapper: a newline, the export's name and then,
-    /// space-separated, `field:kind:error_code` for each field in order.
+    /// space-separated, `field:kind` or `field:kind:error_code` for each field in order.
     const LAYOUT: &'static str;
     /// Reads the fields in their declared order.
     fn read(f: &mut Fields<'a>) -> Result<Self, Error>;
@@ -216,7 +211,7 @@ pub(crate) use kind_code;
 /// Declares an export's inputs: a struct with one field per input, its [`Inputs`] reader and
 /// its layout line. Each field is `rust_name: Kind = "jsName"`, optionally followed by
 /// `/ "error_code"`: the error the wrapper reports for a value of the wrong JavaScript type
-/// (default `invalid_params`).
+/// (default `invalid_params`, left out of the layout line).
 macro_rules! inputs {
     ($(#[$doc:meta])* $name:ident = $js:literal {
         $($field:ident: $kind:ident = $js_field:literal $(/ $err:literal)?,)*
@@ -229,7 +224,7 @@ macro_rules! inputs {
         impl<'a> $crate::io::Inputs<'a> for $name<'a> {
             const LAYOUT: &'static str = concat!(
                 "\n", $js,
-                $(" ", $js_field, ":", $crate::io::kind_code!($kind), ":", inputs!(@err $($err)?),)*
+                $(" ", $js_field, ":", $crate::io::kind_code!($kind), inputs!(@err $($err)?),)*
             );
 
             fn read(f: &mut $crate::io::Fields<'a>) -> Result<Self, authcore::Error> {
@@ -243,8 +238,8 @@ macro_rules! inputs {
         }
     };
     (@none $field:ident) => { None };
-    (@err) => { "invalid_params" };
-    (@err $err:literal) => { $err };
+    (@err) => { "" };
+    (@err $err:literal) => { concat!(":", $err) };
 }
 pub(crate) use inputs;
 
@@ -346,7 +341,7 @@ mod tests {
 
         assert_eq!(
             Pair::LAYOUT,
-            "\npair first:t:invalid_params second:ot:invalid_hash count:on:invalid_params"
+            "\npair first:t second:ot:invalid_hash count:on"
         );
     }
 }

@@ -41,7 +41,6 @@ mod password;
 
 pub use io::Io;
 
-use alloc::vec::Vec;
 use authcore::{Claim, Error};
 use wasm_bindgen::prelude::*;
 
@@ -73,39 +72,25 @@ pub(crate) fn finish(io: &mut Io, r: Result<usize, Error>) -> i32 {
     }
 }
 
-/// Writes a table the wrapper reads once to the output, and returns its length: with `which`
-/// 0 every error code (space-separated) in [`Error::ALL_CODES`] order, with 1 every message
-/// (newline-separated) in that order, with 2 the calling convention's numbers (the
-/// error-number base, the salt bytes a password hash takes), with `3 + i` the `i`-th export's
-/// declared inputs (see [`io::inputs!`]; empty past the last).
+/// A table the wrapper reads once. With `which` 0 every error code (space-separated) in
+/// [`Error::ALL_CODES`] order, with 1 every message (newline-separated) in that order, with
+/// `4 + i` the `i`-th export's declared inputs (see [`io::inputs!`]; empty past the last):
+/// written to the output, and the length returned. With 2 the error-number base and with 3
+/// the salt bytes a password hash takes: returned themselves.
 #[wasm_bindgen]
 pub fn tables(io: &mut Io, which: u32) -> usize {
     let text = match which {
         0 => Error::CODES_TEXT,
         1 => Error::MESSAGES_TEXT,
-        2 => {
-            let out = io.output();
-            out.clear();
-            decimal(out, BASE);
-            out.push(b' ');
-            decimal(out, SALT);
-            return out.len();
-        }
+        2 => return BASE,
+        3 => return SALT,
         n => LAYOUTS
-            .get((n as usize).wrapping_sub(3))
+            .get((n as usize).wrapping_sub(4))
             .copied()
             .unwrap_or_default(),
     };
     io.set_output(text.as_bytes());
     text.len()
-}
-
-/// Appends `n` in decimal (without the formatting machinery).
-fn decimal(out: &mut Vec<u8>, n: usize) {
-    if n >= 10 {
-        decimal(out, n / 10);
-    }
-    out.push(b'0' + (n % 10) as u8);
 }
 
 /// The declared inputs of every export in this build.
@@ -150,8 +135,9 @@ mod tests {
     fn declared_error_codes_are_the_cores() {
         for line in LAYOUTS {
             for field in line.split(' ').skip(1) {
-                let code = field.rsplit(':').next().unwrap_or_default();
-                assert!(Error::ALL_CODES.contains(&code), "{field}");
+                if let Some(code) = field.split(':').nth(2) {
+                    assert!(Error::ALL_CODES.contains(&code), "{field}");
+                }
             }
         }
     }

@@ -24,7 +24,8 @@ test('every export api.js calls is declared, with the options the API documents'
 
 test('a call that supplies an undeclared field or misses a declared one is invalid_params', () => {
   assert.throws(() => put('verify', { token: 't', now: NOW, issuers: ['A'] }), { code: 'invalid_params', message: /issuers/ });
-  assert.throws(() => put('verify', { now: NOW }), { code: 'invalid_params', message: /token/ });
+  assert.throws(() => put('verify', { token: 't' }), { code: 'invalid_params', message: /needs now/ });
+  assert.throws(() => put('verify', { now: NOW }), { code: 'malformed', message: /needs token/ });
   assert.throws(() => put('sign', { payload: '{}', typ: 'JWT' }), { code: 'invalid_params', message: /typ/ });
   put('verify', { token: 't', now: NOW });
 });

@@ -76,7 +76,8 @@ test('sign: null or wrongly typed options are invalid_params', () => {
 
 test('decodeHeader: a token that is not a string is malformed', () => {
   assert.throws(() => decodeHeader(null), { code: 'malformed' });
-  assert.throws(() => decodeHeader(undefined), { code: 'invalid_params' });
+  assert.throws(() => decodeHeader(undefined), { code: 'malformed' });
+  assert.throws(() => verify(undefined, key), { code: 'malformed' });
 });
 
 test('Key and KeySet: null kid or options are invalid_params', () => {

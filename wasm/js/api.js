@@ -110,8 +110,8 @@ function createApi(raw) {
   /**
    * Writes the inputs of the export `name` from `values` (field name -> value; `undefined`:
    * absent) into the input buffer, in the order the module declared. A name the export does
-   * not declare, or a required field left out, is `invalid_params`: api.js and the module
-   * disagree on the convention.
+   * not declare is `invalid_params` (api.js and the module disagree on the convention); a
+   * required field left out gets the field's declared error, as a value of the wrong type.
    */
   function put(name, values) {
     const layout = LAYOUT.get(name);
@@ -124,7 +124,7 @@ function createApi(raw) {
       const v = own(values, f.name);
       let x;
       if (v !== undefined) x = KINDS[f.kind](v, f);
-      else if (!f.optional) fail('invalid_params', `${name} needs ${f.name}`);
+      else if (!f.optional) fail(f.code, `${name} needs ${f.name}`);
       converted.push(x);
       max += 4 + (x === undefined ? 0 : typeof x === 'string' ? x.length * 3 : f.kind === 'n' ? 8 : f.kind === 'f' ? 1 : x.length);
     }

@@ -108,7 +108,7 @@ function apiNames() {
   const createApi = new Function(`${API}\nreturn createApi;`)();
   const stub = {
     Io: class { buffer() { return 0; } },
-    errorTable: () => 0,
+    tables: () => 0,
     hasPasswords: () => true,
     wasmMemory: () => ({ buffer: new ArrayBuffer(0) }),
   };

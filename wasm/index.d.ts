@@ -1,4 +1,9 @@
 // Types of the `authcore` package (Node: pkg/node, browsers and edge runtimes: pkg/web).
+//
+// Options, in every function: an absent option or one set to `undefined` takes the core's
+// default; an option set to `null` or to a value of another type than declared here throws
+// `AuthError` `invalid_params` (it never switches a check off). Only an options object's own
+// properties are read.
 
 /** Every error code the core defines (stable, snake_case; identical in Rust, Python and JS). */
 export type ErrorCode =
@@ -65,7 +70,8 @@ export interface Claims {
   /** Token type claim: `"access"` or `"refresh"` for tokens of a session. */
   typ?: string;
   scope?: string;
-  roles?: string[];
+  /** One role, or several (the core's rule, as in Python's `roles_of`). */
+  roles?: string | string[];
   [claim: string]: Json | undefined;
 }
 
@@ -84,8 +90,8 @@ export interface VerifyOptions {
   /** Seconds of clock skew tolerated for `exp`, `nbf`, `iat`. Default 0. */
   leeway?: number;
   /** Claims that must be present (registered or custom). Default `["exp"]`. */
-  requiredClaims?: string[];
-  /** Maximum token length in bytes. Default 8192 (`token_too_large` beyond). */
+  requiredClaims?: string | string[];
+  /** Maximum token length in bytes. Default: the core's (8192; `token_too_large` beyond). */
   maxTokenLength?: number;
   /** Checks to switch off (all default true). */
   verifyExp?: boolean;
@@ -102,7 +108,10 @@ export interface SignOptions {
    * (default: the set's default key; `unknown_kid` if absent).
    */
   kid?: string;
-  /** Header `typ`: `"JWT"` (default) or `"at+jwt"` (RFC 9068 access tokens). */
+  /**
+   * Header `typ`: `"JWT"` (default) or `"at+jwt"` (RFC 9068 access tokens), in any ASCII case;
+   * other text is `invalid_header` (read by the core, as in Python).
+   */
   headerTyp?: 'JWT' | 'at+jwt';
   /** Sets `exp = now + expiresIn` (seconds) and, if the claims have none, `iat = now`. */
   expiresIn?: number;
@@ -128,7 +137,8 @@ export type RoleHierarchy = [string, string][] | Record<string, string[]>;
 
 /**
  * `true` if the holder has the role (or, for an array, any of them), directly or through the
- * hierarchy. `holder` is verified claims (their `roles`) or an array of role names.
+ * hierarchy. `holder` is verified claims (their `roles`: a string or an array of strings,
+ * anything else `invalid_claim`; absent: no roles) or an array of role names.
  */
 export function hasRole(holder: Claims | string[], role: string | string[], hierarchy?: RoleHierarchy): boolean;
 

@@ -7,10 +7,12 @@
 // hashes and policies) runs in the core, and every error the core reports is thrown as an
 // `AuthError` whose `code` is the core's stable code.
 //
-// The raw calling convention (see wasm/src/lib.rs): a call's text and byte inputs are written
-// one after another into the module's input buffer and passed as byte lengths (-1: absent);
-// a call returns a length or count (its text output is in the output buffer) or a negative
-// error number.
+// The raw calling convention (see wasm/src/lib.rs and wasm/src/io.rs) is declared once, in
+// Rust: each export's inputs are named fields of declared kinds, and the module hands every
+// declaration over (`tables(io, 2)`). This file writes a call's inputs by field name, in the
+// order the module declared, into the module's input buffer; a call returns a length or count
+// (its text output is in the output buffer) or a negative error number, whose base is handed
+// over too.
 
 /* eslint-disable no-unused-vars */
 function createApi(raw) {
@@ -22,34 +24,31 @@ function createApi(raw) {
   const RAW = Symbol('authcore.raw');
   const ALLOW_WEAK = Symbol('authcore.allowWeak');
 
-  /**
-   * Writes the fields (strings as UTF-8, byte arrays as they are, `undefined` as nothing) one
-   * after another into the input buffer; returns their byte lengths (-1 for `undefined`).
-   */
-  function put(...fields) {
-    let max = 0;
-    for (const f of fields) if (f !== undefined) max += typeof f === 'string' ? f.length * 3 : f.length;
-    const ptr = io.buffer(false, max); // may grow the memory: read memory.buffer after it
-    const mem = new Uint8Array(memory.buffer, ptr, max);
-    let at = 0;
-    return fields.map((f) => {
-      if (f === undefined) return -1;
-      let n = f.length;
-      if (typeof f === 'string') n = encoder.encodeInto(f, mem.subarray(at)).written;
-      else mem.set(f, at);
-      at += n;
-      return n;
-    });
-  }
-
   /** The first `n` bytes of the output buffer, as text. */
   function output(n) {
     const ptr = io.buffer(true, 0);
     return decoder.decode(new Uint8Array(memory.buffer, ptr, n));
   }
 
-  const ERROR_CODES = Object.freeze(output(raw.errorTable(io, false)).split(' '));
-  const MESSAGES = output(raw.errorTable(io, true)).split('\n');
+  const ERROR_CODES = Object.freeze(output(raw.tables(io, 0)).split(' '));
+  const MESSAGES = output(raw.tables(io, 1)).split('\n');
+
+  // The calling convention: `tables(io, 2)` is the error-number base, `tables(io, 3)` the salt
+  // bytes a password hash takes, `tables(io, 4 + i)` writes the i-th export's declaration,
+  // `\n<export> <field>:<kind>[:<error code>] …` (empty past the last). Kinds: t text, b bytes,
+  // l list, n number, f flag; an `o` prefix marks an optional field. The error code is the one
+  // a value of the wrong type gets (invalid_params when none is declared).
+  const ERROR_BASE = raw.tables(io, 2);
+  const SALT_BYTES = raw.tables(io, 3);
+  const LAYOUT = new Map();
+  for (let i = 4, n; (n = raw.tables(io, i)) > 0; i++) {
+    const [name, ...fields] = output(n).slice(1).split(' ');
+    const list = fields.map((f) => {
+      const [field, kind, code = 'invalid_params'] = f.split(':');
+      return Object.freeze({ name: field, kind: kind.slice(-1), optional: kind.length > 1, code });
+    });
+    LAYOUT.set(name, Object.freeze({ fields: Object.freeze(list), names: new Set(list.map((f) => f.name)) }));
+  }
 
   /** An error reported by authcore; `code` is one of `ERROR_CODES`. */
   class AuthError extends Error {
@@ -65,42 +64,108 @@ function createApi(raw) {
     throw new AuthError(code, message, claim);
   }
 
-  // A raw call's result: a negative number is the core's error -(1 + index + 64 * claim),
-  // `index` into ERROR_CODES; `claim` is 0 (none), 1 + i for the caller's i-th required claim
-  // (`required` is that list), or 64 + n for a registered claim whose n-byte name is in the
-  // output buffer.
+  // A raw call's result: a negative number is the core's error
+  // -(1 + index + ERROR_BASE * claim), `index` into ERROR_CODES; `claim` is 0 (none), 1 + i
+  // for the caller's i-th required claim (`required` is that list), or ERROR_BASE + n for a
+  // registered claim whose n-byte name is in the output buffer.
   function check(r, required) {
     if (r >= 0) return r;
     const v = -r - 1;
-    const index = v % 64;
-    const tag = Math.floor(v / 64);
+    const index = v % ERROR_BASE;
+    const tag = Math.floor(v / ERROR_BASE);
     let claim;
-    if (tag >= 64) claim = output(tag - 64);
-    else if (tag > 0 && required) claim = required[tag - 1];
+    if (tag >= ERROR_BASE) claim = output(tag - ERROR_BASE);
+    else if (tag > 0 && required) claim = (typeof required === 'string' ? [required] : required)[tag - 1];
     const message = MESSAGES[index];
     throw new AuthError(ERROR_CODES[index], claim === undefined ? message : `${message} (${claim})`, claim);
   }
 
-  // ---- argument conversion --------------------------------------------------------------
+  // ---- the inputs of a call ---------------------------------------------------------------
 
-  // Secrets, passwords and peppers: a string is kept as it is, for put() to encode straight
-  // into the module's input buffer (which the call zeroes), with no UTF-8 copy left behind in
-  // the JavaScript heap.
-  function bytes(value, what, code) {
-    if (typeof value === 'string') return value;
-    if (value instanceof Uint8Array) return value;
-    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    if (value instanceof ArrayBuffer) return new Uint8Array(value);
-    return fail(code, `${what} must be a string or a Uint8Array`);
+  // Each kind's conversion of a JavaScript value (never null: that is a wrong type, like any
+  // other). Secrets, passwords and peppers given as strings stay strings, for put() to encode
+  // straight into the module's input buffer (which the call zeroes), with no UTF-8 copy left
+  // behind in the JavaScript heap. Lists cross as one string: "" for no items, else NUL before
+  // each item (so [] and [""] differ); an item that contains NUL would read as two.
+  const KINDS = {
+    t: (v, f) => (typeof v === 'string' ? v : fail(f.code, `${f.name} must be a string`)),
+    b: (v, f) => {
+      if (typeof v === 'string' || v instanceof Uint8Array) return v;
+      if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+      if (v instanceof ArrayBuffer) return new Uint8Array(v);
+      return fail(f.code, `${f.name} must be a string or a Uint8Array`);
+    },
+    l: (v, f) => {
+      const items = typeof v === 'string' ? [v] : v;
+      if (!Array.isArray(items)) fail(f.code, `${f.name} must be a string or an array of strings`);
+      for (const item of items) {
+        if (typeof item !== 'string' || item.includes('\0')) fail(f.code, `${f.name} must contain strings without NUL`);
+      }
+      return items.length === 0 ? '' : `\0${items.join('\0')}`;
+    },
+    n: (v, f) => (Number.isSafeInteger(v) && v >= 0 ? v : fail(f.code, `${f.name} must be a non-negative integer`)),
+    f: (v, f) => (typeof v === 'boolean' ? v : fail(f.code, `${f.name} must be a boolean`)),
+  };
+
+  /**
+   * Writes the inputs of the export `name` from `values` (field name -> value; `undefined`:
+   * absent) into the input buffer, in the order the module declared. A name the export does
+   * not declare is `invalid_params` (api.js and the module disagree on the convention); a
+   * required field left out gets the field's declared error, as a value of the wrong type.
+   */
+  function put(name, values) {
+    const layout = LAYOUT.get(name);
+    for (const key of Object.keys(values)) {
+      if (!layout.names.has(key)) fail('invalid_params', `${name} takes no input ${key}`);
+    }
+    const converted = [];
+    let max = 0;
+    for (const f of layout.fields) {
+      const v = own(values, f.name);
+      let x;
+      if (v !== undefined) x = KINDS[f.kind](v, f);
+      else if (!f.optional) fail(f.code, `${name} needs ${f.name}`);
+      converted.push(x);
+      max += 4 + (x === undefined ? 0 : typeof x === 'string' ? x.length * 3 : f.kind === 'n' ? 8 : f.kind === 'f' ? 1 : x.length);
+    }
+    let at = io.buffer(false, max); // may grow the memory: views are made after it
+    const end = at + max;
+    if (heap.buffer !== memory.buffer) {
+      heap = new Uint8Array(memory.buffer);
+      heapView = new DataView(memory.buffer);
+    }
+    for (const x of converted) {
+      let n = 0xffffffff;
+      if (typeof x === 'string') n = encoder.encodeInto(x, heap.subarray(at + 4, end)).written;
+      else if (typeof x === 'number') { heapView.setFloat64(at + 4, x, true); n = 8; }
+      else if (typeof x === 'boolean') { heap[at + 4] = x ? 1 : 0; n = 1; }
+      else if (x !== undefined) { heap.set(x, at + 4); n = x.length; }
+      heapView.setUint32(at, n, true);
+      at += n === 0xffffffff ? 4 : 4 + n;
+    }
+  }
+  let heap = new Uint8Array(0);
+  let heapView;
+
+  // Options: `undefined` is none; anything else must be an object, read by own properties
+  // only (an inherited `issuer` changes nothing). A property set to `undefined` is not given.
+  const NONE = Object.freeze({});
+  function optionsOf(o, what) {
+    if (o === undefined) return NONE;
+    if (o === null || typeof o !== 'object') fail('invalid_params', `${what} must be an object`);
+    return o;
   }
 
-  function text(value, what, code = 'invalid_params') {
-    if (typeof value !== 'string') fail(code, `${what} must be a string`);
-    return value;
+  function own(o, name) {
+    return Object.hasOwn(o, name) ? o[name] : undefined;
   }
 
-  function optText(value, what) {
-    return value === undefined || value === null ? undefined : text(value, what);
+  /** `values` plus every input of the export `name` that the options `o` give. */
+  function withOptions(name, o, values) {
+    for (const f of LAYOUT.get(name).fields) {
+      if (!Object.hasOwn(values, f.name) && Object.hasOwn(o, f.name)) values[f.name] = o[f.name];
+    }
+    return values;
   }
 
   function seconds(value, what) {
@@ -109,25 +174,18 @@ function createApi(raw) {
   }
 
   function nowSeconds(now) {
-    if (now === undefined || now === null) return Math.floor(Date.now() / 1000);
+    if (now === undefined) return Math.floor(Date.now() / 1000);
     if (now instanceof Date) return seconds(Math.floor(now.getTime() / 1000), 'now');
     return seconds(now, 'now');
   }
 
-  // Lists cross as one string: "" for no items, else NUL before each item (so [] and [""]
-  // differ). An item that contains NUL (or is not a string) is refused: it would read as two.
-  function list(value, what, code = 'invalid_params') {
-    const items = typeof value === 'string' ? [value] : value;
-    if (!Array.isArray(items)) fail(code, `${what} must be a string or an array of strings`);
-    for (const item of items) {
-      if (typeof item !== 'string' || item.includes('\0')) fail(code, `${what} must contain strings without NUL`);
+  function joinedPairs(pairs) {
+    const flat = [];
+    for (const p of pairs) {
+      if (!Array.isArray(p) || p.length !== 2) fail('invalid_params', 'hierarchy must be [senior, junior] pairs or { senior: [juniors] }');
+      flat.push(p[0], p[1]);
     }
-    return items;
-  }
-
-  function joined(value, what, code) {
-    const items = list(value, what, code);
-    return items.length === 0 ? '' : `\0${items.join('\0')}`;
+    return flat;
   }
 
   // ---- keys -------------------------------------------------------------------------------
@@ -135,16 +193,16 @@ function createApi(raw) {
   /** An HS256 key: a secret of at least 32 bytes, with an optional key id (`kid`). */
   class Key {
     constructor(secret, kid, allowWeak) {
-      const k = optText(kid, 'kid');
-      const [secretLen, kidLen] = put(bytes(secret, 'secret', 'invalid_key'), k);
       const keys = new raw.Keys();
-      const r = keys.addSecret(io, secretLen, kidLen, allowWeak === ALLOW_WEAK);
-      if (r < 0) {
+      try {
+        put('addSecret', { secret, kid, allowWeak: allowWeak === ALLOW_WEAK ? true : undefined });
+        check(keys.addSecret(io));
+      } catch (e) {
         keys.free();
-        check(r);
+        throw e;
       }
       this[RAW] = keys;
-      this.kid = k;
+      this.kid = kid;
       Object.defineProperty(this, RAW, { enumerable: false });
       Object.freeze(this);
     }
@@ -161,18 +219,20 @@ function createApi(raw) {
 
   /** Keys for rotation: the token's `kid` picks the key; the default key signs and verifies tokens without `kid`. */
   class KeySet {
-    constructor(keys, options = {}) {
+    constructor(keys, options) {
       if (!Array.isArray(keys)) fail('invalid_key', 'KeySet takes an array of Key');
+      const o = optionsOf(options, 'KeySet options');
       const set = new raw.Keys();
       try {
         for (const key of keys) {
           if (!(key instanceof Key)) fail('invalid_key', 'KeySet takes an array of Key');
           check(set.addKey(io, key[RAW]));
         }
-        const defaultKid = optText(options && options.defaultKid, 'defaultKid');
-        check(set.seal(io, ...put(defaultKid)));
+        const values = withOptions('seal', o, {});
+        put('seal', values);
+        check(set.seal(io));
         this.kids = Object.freeze(keys.map((k) => k.kid));
-        this.defaultKid = defaultKid !== undefined ? defaultKid : keys[0].kid;
+        this.defaultKid = own(values, 'defaultKid') ?? keys[0].kid;
       } catch (e) {
         set.free();
         throw e;
@@ -183,163 +243,112 @@ function createApi(raw) {
     }
   }
 
-  // ---- verify -----------------------------------------------------------------------------
-
-  const NO_VERIFY_AUD = 1;
-  const NO_VERIFY_EXP = 2;
-  const NO_VERIFY_NBF = 4;
-  const NO_VERIFY_IAT = 8;
-  const HAS_MAX_LEN = 16;
-  const POLICY_KEYS = [
-    'issuer', 'audience', 'subject', 'typ', 'leeway', 'requiredClaims', 'maxTokenLength',
-    'verifyExp', 'verifyNbf', 'verifyIat', 'verifyAud',
-  ];
-  let defaultPolicy;
-
-  function flag(options, name, bit) {
-    const v = options[name];
-    if (v === undefined) return 0;
-    if (typeof v !== 'boolean') fail('invalid_params', `${name} must be a boolean`);
-    return v ? 0 : bit;
-  }
-
-  // Compiled policies, keyed by their exact arguments (JSON.stringify keeps distinct argument
-  // lists distinct), so a handler that passes the same options on every request reuses one.
-  const POLICY_CACHE_SIZE = 64;
-  const policies = new Map();
-
-  // A policy: the numbers [flags, leeway, maxTokenLength] and the text fields [issuers,
-  // audiences, required claims, subject, typ] (undefined when absent) of a raw verify call.
-  function policyArgs(o) {
-    let flags = flag(o, 'verifyAud', NO_VERIFY_AUD) | flag(o, 'verifyExp', NO_VERIFY_EXP)
-      | flag(o, 'verifyNbf', NO_VERIFY_NBF) | flag(o, 'verifyIat', NO_VERIFY_IAT);
-    const some = (v, what) => (v === undefined || v === null ? undefined : joined(v, what));
-    let maxLen = 0;
-    if (o.maxTokenLength !== undefined) {
-      maxLen = seconds(o.maxTokenLength, 'maxTokenLength');
-      flags |= HAS_MAX_LEN;
-    }
-    return {
-      numbers: [flags, o.leeway === undefined ? 0 : seconds(o.leeway, 'leeway'), maxLen],
-      fields: [
-        some(o.issuer, 'issuer'),
-        some(o.audience, 'audience'),
-        some(o.requiredClaims, 'requiredClaims'),
-        optText(o.subject, 'subject'),
-        optText(o.typ, 'typ'),
-      ],
-    };
-  }
-
-  function policyFor(o) {
-    const args = policyArgs(o);
-    const id = JSON.stringify(args);
-    let policy = policies.get(id);
-    if (policy === undefined) {
-      if (policies.size >= POLICY_CACHE_SIZE) policies.delete(policies.keys().next().value);
-      policy = args;
-      policies.set(id, policy);
-    }
-    return policy;
-  }
-
-  function hasPolicy(o) {
-    for (const k of POLICY_KEYS) if (o[k] !== undefined) return true;
-    return false;
-  }
-
   function rawKeys(keys) {
     if (keys instanceof Key || keys instanceof KeySet) return keys[RAW];
     return fail('invalid_key', 'expected a Key or a KeySet');
   }
 
+  // ---- verify, sign, decodeHeader -----------------------------------------------------------
+
   /**
    * Verifies an HS256 token and returns its claims (custom claims included). Throws
-   * `AuthError` with the core's code on any failure.
+   * `AuthError` with the core's code on any failure. Every check the options name goes to the
+   * module by that name; an absent option takes the core's default.
    */
-  function verify(token, keys, options = {}) {
-    text(token, 'token', 'malformed');
+  function verify(token, keys, options) {
     const k = rawKeys(keys);
-    const o = options || {};
-    const now = nowSeconds(o.now);
-    const policy = hasPolicy(o) ? policyFor(o) : (defaultPolicy ||= policyArgs({}));
-    const [tokenLen, ...lens] = put(token, ...policy.fields);
-    const r = raw.verify(io, k, tokenLen, now, ...policy.numbers, ...lens);
-    if (r < 0) check(r, o.requiredClaims === undefined ? undefined : list(o.requiredClaims, 'requiredClaims'));
+    const o = optionsOf(options, 'verify options');
+    const values = withOptions('verify', o, { token, now: nowSeconds(own(o, 'now')) });
+    put('verify', values);
+    const r = raw.verify(io, k);
+    if (r < 0) check(r, own(values, 'requiredClaims'));
     return JSON.parse(output(r));
   }
-
-  // ---- sign -------------------------------------------------------------------------------
 
   /**
    * Signs `claims` (a plain object, serialized with JSON.stringify) as an HS256 token.
    * `expiresIn` (seconds) sets `exp = now + expiresIn` and, if absent, `iat = now`.
    */
-  function sign(claims, keys, options = {}) {
+  function sign(claims, keys, options) {
     const k = rawKeys(keys);
-    const o = options || {};
+    const o = optionsOf(options, 'sign options');
     if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
       fail('invalid_payload', 'claims must be a plain object');
     }
+    const expiresIn = own(o, 'expiresIn');
+    const at = own(o, 'now');
+    if (at !== undefined) nowSeconds(at);
     let body = claims;
-    if (o.expiresIn !== undefined) {
-      const now = nowSeconds(o.now);
-      const exp = now + seconds(o.expiresIn, 'expiresIn');
+    if (expiresIn !== undefined) {
+      const now = nowSeconds(at);
+      const exp = now + seconds(expiresIn, 'expiresIn');
       body = 'iat' in claims ? { ...claims, exp } : { ...claims, exp, iat: now };
     }
-    let json;
+    let payload;
     try {
-      json = JSON.stringify(body);
+      payload = JSON.stringify(body);
     } catch (e) {
       fail('invalid_payload', 'claims could not be serialized to JSON');
     }
-    const typ = o.headerTyp === undefined ? 'JWT' : text(o.headerTyp, 'headerTyp');
-    const atJwt = typ.toLowerCase() === 'at+jwt';
-    if (!atJwt && typ.toLowerCase() !== 'jwt') fail('invalid_params', 'headerTyp must be "JWT" or "at+jwt"');
-    const [jsonLen, kidLen] = put(json, optText(o.kid, 'kid'));
-    return output(check(raw.sign(io, k, jsonLen, kidLen, atJwt)));
+    put('sign', withOptions('sign', o, { payload }));
+    return output(check(raw.sign(io, k)));
   }
 
   /** The token's header, **unverified** (for routing by `kid`); its shape is still checked. */
   function decodeHeader(token) {
-    text(token, 'token', 'malformed');
-    return JSON.parse(output(check(raw.decodeHeader(io, ...put(token)))));
+    put('decodeHeader', { token });
+    return JSON.parse(output(check(raw.decodeHeader(io))));
   }
 
   // ---- roles and scopes -------------------------------------------------------------------
 
-  function hierarchyList(h) {
-    if (h === undefined || h === null) return '';
-    const pairs = Array.isArray(h) ? h : Object.entries(h).flatMap(([senior, juniors]) => list(juniors, 'hierarchy').map((j) => [senior, j]));
-    const flat = [];
-    for (const p of pairs) {
-      if (!Array.isArray(p) || p.length !== 2) fail('invalid_params', 'hierarchy must be [senior, junior] pairs or { senior: [juniors] }');
-      flat.push(p[0], p[1]);
-    }
-    return joined(flat, 'hierarchy');
-  }
-
   /**
    * `true` if the holder has `role` (or any of several), directly or through `hierarchy`
    * (`[[senior, junior], …]` or `{ senior: [junior, …] }`). `holder` is a claims object (its
-   * `roles` claim) or an array of role names.
+   * `roles` claim, which the core reads: a string or an array of strings) or an array of
+   * role names.
    */
   function hasRole(holder, role, hierarchy) {
-    const held = Array.isArray(holder) ? holder : (holder && holder.roles) ?? [];
-    if (!Array.isArray(held)) fail('invalid_claim', 'a claim has an invalid type or value (roles)', 'roles');
-    const lens = put(joined(held, 'roles', 'invalid_claim'), joined(role, 'role'), hierarchyList(hierarchy));
-    return check(raw.anyRole(io, ...lens)) === 1;
+    const roles = Array.isArray(holder) ? holder : claimOf(holder, 'roles', 'an array of roles');
+    let pairs = hierarchy === undefined ? [] : hierarchy;
+    if (pairs !== null && typeof pairs === 'object' && !Array.isArray(pairs)) {
+      pairs = Object.entries(pairs).flatMap(([senior, juniors]) => (Array.isArray(juniors) ? juniors : [juniors]).map((j) => [senior, j]));
+    } else if (!Array.isArray(pairs)) {
+      fail('invalid_params', 'hierarchy must be [senior, junior] pairs or { senior: [juniors] }');
+    }
+    put('anyRole', { roles: json(roles), required: role, hierarchy: joinedPairs(pairs) });
+    return check(raw.anyRole(io)) === 1;
   }
 
   /**
    * `true` if every required scope is granted. `holder` is a claims object (its `scope`
-   * claim) or a space-delimited scope string; `required` is a scope string or an array.
+   * claim, which the core reads) or a space-delimited scope string; `required` is a scope
+   * string or an array.
    */
   function hasScopes(holder, required) {
-    const granted = typeof holder === 'string' ? holder : (holder && holder.scope) ?? '';
-    if (typeof granted !== 'string') fail('invalid_claim', 'a claim has an invalid type or value (scope)', 'scope');
-    const req = typeof required === 'string' ? required.split(' ').filter((s) => s !== '') : required;
-    return check(raw.hasScopes(io, ...put(granted, joined(req, 'required scopes')))) === 1;
+    const scope = typeof holder === 'string' ? holder : claimOf(holder, 'scope', 'a scope string');
+    const byText = typeof required === 'string';
+    put('hasScopes', { scope: json(scope), requiredText: byText ? required : undefined, required: byText ? undefined : required });
+    return check(raw.hasScopes(io)) === 1;
+  }
+
+  /** The claim `name` of a claims object (own property; undefined when absent). */
+  function claimOf(holder, name, other) {
+    if (holder === null || typeof holder !== 'object') fail('invalid_params', `holder must be a claims object or ${other}`);
+    return own(holder, name);
+  }
+
+  /**
+   * A claim value as JSON text, for the core to read (undefined stays absent). A value JSON
+   * cannot carry (a function, a BigInt) crosses as nothing: the core refuses it.
+   */
+  function json(value) {
+    if (value === undefined) return undefined;
+    try {
+      return JSON.stringify(value) ?? '';
+    } catch (e) {
+      return '';
+    }
   }
 
   const api = {
@@ -353,54 +362,32 @@ function createApi(raw) {
     Object.assign(api, { hasRole: none, hasScopes: none });
   }
   if (raw.hasPasswords()) {
-    Object.assign(api, createPasswordApi(raw, { io, put, output, check, fail, bytes, text }));
+    Object.assign(api, createPasswordApi(raw, { io, put, output, check, optionsOf, withOptions, SALT_BYTES }));
   } else {
     const none = missing('password support');
     Object.assign(api, {
       hashPassword: none, verifyPassword: none, needsRehash: none, checkPassword: none,
     });
   }
+  // The declared calling convention, for the package's own tests.
+  api[Symbol.for('authcore.layout')] = Object.freeze({ LAYOUT, put });
   return Object.freeze(api);
 }
 
-function createPasswordApi(raw, { io, put, output, check, fail, bytes, text }) {
-
-  // Enough random bytes for the longest salt the core accepts; it uses the first saltLength.
-  const MAX_SALT_LEN = 64;
-  const ALGORITHMS = ['argon2id', 'argon2i', 'argon2d'];
-
-  function count(o, name, max = 0xffffffff) {
-    const v = o[name];
-    if (v === undefined) return undefined;
-    if (!Number.isSafeInteger(v) || v < 0 || v > max) fail('invalid_params', `${name} must be a non-negative integer`);
-    return v;
-  }
-
-  // [algorithm, memoryCost, timeCost, parallelism, hashLength, saltLength]; absent values
-  // take the core's defaults (OWASP: argon2id, 19456 KiB, t=2, p=1, 32-byte hash, 16-byte salt).
-  function argon2Params(params) {
-    const o = params || {};
-    if (o.algorithm !== undefined && !ALGORITHMS.includes(o.algorithm)) {
-      fail('invalid_params', 'algorithm must be "argon2id", "argon2i" or "argon2d"');
-    }
-    return [o.algorithm, count(o, 'memoryCost'), count(o, 'timeCost'), count(o, 'parallelism'),
-      count(o, 'hashLength'), count(o, 'saltLength')];
-  }
-
-  function pepperOf(o) {
-    return o && o.pepper !== undefined ? bytes(o.pepper, 'pepper', 'invalid_params') : undefined;
-  }
+function createPasswordApi(raw, { io, put, output, check, optionsOf, withOptions, SALT_BYTES }) {
 
   /**
    * Hashes a password with Argon2 into a PHC string, with a fresh salt from
-   * crypto.getRandomValues. Synchronous: with the default parameters it takes tens of ms.
+   * crypto.getRandomValues (as many bytes as the longest salt the core takes; it uses the
+   * first `saltLength`). Absent parameters take the core's defaults. Synchronous: with the
+   * default parameters it takes tens of ms.
    */
   function hashPassword(password, params) {
-    const pw = bytes(password, 'password', 'invalid_params');
-    const [algorithm, ...numbers] = argon2Params(params);
-    const salt = globalThis.crypto.getRandomValues(new Uint8Array(MAX_SALT_LEN));
+    const o = optionsOf(params, 'hash parameters');
+    const salt = globalThis.crypto.getRandomValues(new Uint8Array(SALT_BYTES));
     try {
-      return output(check(raw.hashPassword(io, ...put(pw, pepperOf(params), salt, algorithm), ...numbers)));
+      put('hashPassword', withOptions('hashPassword', o, { password, salt }));
+      return output(check(raw.hashPassword(io)));
     } finally {
       salt.fill(0);
     }
@@ -408,28 +395,27 @@ function createPasswordApi(raw, { io, put, output, check, fail, bytes, text }) {
 
   /** `true` if the password matches the stored Argon2 or bcrypt hash, `false` if not. */
   function verifyPassword(password, hash, options) {
-    const pw = bytes(password, 'password', 'invalid_params');
-    const lens = put(pw, pepperOf(options), text(hash, 'hash', 'invalid_hash'));
-    return check(raw.verifyPassword(io, ...lens)) === 1;
+    const o = optionsOf(options, 'verifyPassword options');
+    put('verifyPassword', withOptions('verifyPassword', o, { password, hash }));
+    return check(raw.verifyPassword(io)) === 1;
   }
 
   /** `true` if the stored hash was made with other parameters than `params` (or is bcrypt). */
   function needsRehash(hash, params) {
-    const [algorithm, ...numbers] = argon2Params(params);
-    return check(raw.needsRehash(io, ...put(text(hash, 'hash', 'invalid_hash'), algorithm), ...numbers)) === 1;
+    const o = optionsOf(params, 'hash parameters');
+    put('needsRehash', withOptions('needsRehash', o, { hash }));
+    return check(raw.needsRehash(io)) === 1;
   }
 
   /**
-   * Checks a new password against the policy; throws AuthError (password_too_short,
-   * password_too_long, password_too_common, password_too_weak) when it fails.
+   * Checks a new password against the policy (absent settings: the core's defaults); throws
+   * AuthError (password_too_short, password_too_long, password_too_common, password_too_weak)
+   * when it fails.
    */
   function checkPassword(password, policy) {
-    const o = policy || {};
-    const rejectCommon = o.rejectCommon;
-    if (rejectCommon !== undefined && typeof rejectCommon !== 'boolean') fail('invalid_params', 'rejectCommon must be a boolean');
-    const [len] = put(text(password, 'password'));
-    check(raw.checkPassword(io, len, count(o, 'minLength'), count(o, 'maxBytes'),
-      count(o, 'requireClasses', 255), rejectCommon));
+    const o = optionsOf(policy, 'password policy');
+    put('checkPassword', withOptions('checkPassword', o, { password }));
+    check(raw.checkPassword(io));
   }
 
   return { hashPassword, verifyPassword, needsRehash, checkPassword };

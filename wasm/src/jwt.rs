@@ -1,10 +1,63 @@
 //! HS256 tokens (`authcore::jwt`): keys, key sets, sign, verify and header decoding.
 
+use crate::io::{inputs, Items};
 use crate::{finish, Io};
 use alloc::vec::Vec;
-use authcore::jwt::{self, EncodeOptions, KeyRing, KeyStore, Typ, Validation};
+use authcore::jwt::{self, EncodeOptions, KeyRing, KeyStore, Validation};
 use authcore::Error;
 use wasm_bindgen::prelude::*;
+
+inputs! {
+    /// [`Keys::add_secret`]'s inputs.
+    KeyIn = "addSecret" {
+        secret: Bytes = "secret" / "invalid_key",
+        kid: OptText = "kid",
+        allow_weak: OptFlag = "allowWeak",
+    }
+}
+
+inputs! {
+    /// [`Keys::seal`]'s inputs.
+    SealIn = "seal" {
+        default_kid: OptText = "defaultKid",
+    }
+}
+
+inputs! {
+    /// [`verify`]'s inputs: the token, the time, and the checks (absent: the core's
+    /// [`Validation::new`] value).
+    VerifyIn = "verify" {
+        token: Text = "token" / "malformed",
+        now: Num = "now",
+        issuer: OptList = "issuer",
+        audience: OptList = "audience",
+        required: OptList = "requiredClaims",
+        subject: OptText = "subject",
+        typ: OptText = "typ",
+        leeway: OptNum = "leeway",
+        max_token_len: OptNum = "maxTokenLength",
+        verify_exp: OptFlag = "verifyExp",
+        verify_nbf: OptFlag = "verifyNbf",
+        verify_iat: OptFlag = "verifyIat",
+        verify_aud: OptFlag = "verifyAud",
+    }
+}
+
+inputs! {
+    /// [`sign`]'s inputs.
+    SignIn = "sign" {
+        payload: Text = "payload" / "invalid_payload",
+        kid: OptText = "kid",
+        typ: OptText = "headerTyp",
+    }
+}
+
+inputs! {
+    /// [`decode_header`]'s input.
+    HeaderIn = "decodeHeader" {
+        token: Text = "token" / "malformed",
+    }
+}
 
 /// One HS256 key (made by [`Keys::add_secret`]) or a key set for rotation (made by
 /// [`Keys::add_key`]).
@@ -24,28 +77,21 @@ impl Keys {
         Keys::default()
     }
 
-    /// Makes this a single key from the input `secret` (`secret_len` bytes, zeroed afterwards)
-    /// and an optional `kid` (`kid_len < 0`: none). `weak_key` for a short secret (unless
-    /// `allow_weak`), `invalid_key` for a bad `kid` or when this already holds keys.
+    /// Makes this a single key from [`KeyIn`] (its secret is zeroed afterwards). `weak_key`
+    /// for a short secret (unless `allowWeak`), `invalid_key` for a bad `kid` or when this
+    /// already holds keys.
     #[wasm_bindgen(js_name = addSecret)]
-    pub fn add_secret(
-        &mut self,
-        io: &mut Io,
-        secret_len: usize,
-        kid_len: i32,
-        allow_weak: bool,
-    ) -> i32 {
+    pub fn add_secret(&mut self, io: &mut Io) -> i32 {
         let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
         let key = key.and_then(|()| {
-            let (mut f, _) = io.fields();
-            let secret = f.bytes(secret_len)?;
-            match (allow_weak, f.opt_text(kid_len)?) {
-                (true, kid) => jwt::Key::insecure_allow_weak(secret, kid),
-                (false, Some(kid)) => jwt::Key::with_kid(secret, kid),
-                (false, None) => jwt::Key::new(secret),
+            let i: KeyIn<'_> = io.read().0?;
+            match (i.allow_weak.unwrap_or(false), i.kid) {
+                (true, kid) => jwt::Key::insecure_allow_weak(i.secret, kid),
+                (false, Some(kid)) => jwt::Key::with_kid(i.secret, kid),
+                (false, None) => jwt::Key::new(i.secret),
             }
         });
-        io.wipe_input(secret_len);
+        io.wipe_input();
         let r = key.map(|key| {
             self.keys.push(key);
             self.single = true;
@@ -68,15 +114,13 @@ impl Keys {
         finish(io, r)
     }
 
-    /// Finishes a key set: the key whose `kid` is the optional input text (`kid_len < 0`:
-    /// none) becomes the default, else the first key stays it. `invalid_key` when the set is
-    /// empty or two keys share a `kid` (or both have none), `unknown_kid` if no key has that
-    /// `kid`.
-    pub fn seal(&mut self, io: &mut Io, kid_len: i32) -> i32 {
-        let (mut f, _) = io.fields();
-        let r = f.opt_text(kid_len).and_then(|kid| {
+    /// Finishes a key set: the key whose `kid` is [`SealIn`]'s `defaultKid` becomes the
+    /// default, else the first key stays it. `invalid_key` when the set is empty or two keys
+    /// share a `kid` (or both have none), `unknown_kid` if no key has that `kid`.
+    pub fn seal(&mut self, io: &mut Io) -> i32 {
+        let r = io.read().0.and_then(|i: SealIn<'_>| {
             let ring = KeyRing::new(&self.keys, 0)?;
-            let chosen = ring.select(kid)?;
+            let chosen = ring.select(i.default_kid)?;
             Ok(self.keys.iter().position(|k| core::ptr::eq(k, chosen)))
         });
         let r = r.map(|at| {
@@ -96,101 +140,85 @@ impl Keys {
     }
 }
 
-/// [`verify`]'s flag bits: checks turned off, and whether `max_token_len` is given.
-const NO_VERIFY_AUD: u32 = 1;
-const NO_VERIFY_EXP: u32 = 2;
-const NO_VERIFY_NBF: u32 = 4;
-const NO_VERIFY_IAT: u32 = 8;
-const HAS_MAX_LEN: u32 = 16;
-
-/// Verifies the input token (`token_len` bytes) with `keys` at time `now`; the claim checks
-/// come from `flags`, `leeway`, `max_token_len` and the optional input fields that follow the
-/// token: accepted issuers, accepted audiences and required claims (lists), the expected
-/// subject and token type (texts); a negative length means absent. Writes the verified payload
-/// JSON to the output and returns its length.
+/// Verifies [`VerifyIn`]'s token with `keys` at its time `now`, with its checks. Writes the
+/// verified payload JSON to the output and returns its length.
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn verify(
-    io: &mut Io,
-    keys: &Keys,
-    token_len: usize,
-    now: f64,
-    flags: u32,
-    leeway: f64,
-    max_token_len: f64,
-    issuers_len: i32,
-    audiences_len: i32,
-    required_len: i32,
-    subject_len: i32,
-    typ_len: i32,
-) -> i32 {
-    let (mut f, out) = io.fields();
-    let r = (|| {
-        let token = f.bytes(token_len)?;
-        let issuers = f.opt_list(issuers_len)?;
-        let audiences = f.opt_list(audiences_len)?;
-        let required = f.opt_list(required_len)?;
-        let on = |bit: u32| flags & bit == 0;
+pub fn verify(io: &mut Io, keys: &Keys) -> i32 {
+    let (i, out) = io.read::<VerifyIn<'_>>();
+    let r = i.and_then(|i| {
+        let (issuer, audience) = (i.issuer.map(Items::split), i.audience.map(Items::split));
+        let required = i.required.map(Items::split);
         let mut v = Validation::new();
-        v.leeway = leeway as u64;
-        v.issuer = issuers.as_deref();
-        v.audience = audiences.as_deref();
-        v.verify_aud = on(NO_VERIFY_AUD);
-        v.subject = f.opt_text(subject_len)?;
-        v.token_type = f.opt_text(typ_len)?;
+        if let Some(l) = i.leeway {
+            v.leeway = l;
+        }
+        v.issuer = issuer.as_deref();
+        v.audience = audience.as_deref();
+        v.subject = i.subject;
+        v.token_type = i.typ;
         if let Some(r) = required.as_deref() {
             v.required = r;
         }
-        v.verify_exp = on(NO_VERIFY_EXP);
-        v.verify_nbf = on(NO_VERIFY_NBF);
-        v.verify_iat = on(NO_VERIFY_IAT);
-        if !on(HAS_MAX_LEN) {
-            v.max_token_len = max_token_len as usize;
+        if let Some(n) = i.max_token_len {
+            v.max_token_len = usize::try_from(n).unwrap_or(usize::MAX);
         }
+        for (on, flag) in [
+            (&mut v.verify_aud, i.verify_aud),
+            (&mut v.verify_exp, i.verify_exp),
+            (&mut v.verify_nbf, i.verify_nbf),
+            (&mut v.verify_iat, i.verify_iat),
+        ] {
+            if let Some(f) = flag {
+                *on = f;
+            }
+        }
+        let token = i.token.as_bytes();
         out.resize(token.len(), 0);
         // The core decodes the payload to the start of the buffer.
-        keys.with(|store| jwt::verify(token, store, &v, now as u64, out).map(|ok| ok.payload.len()))
-    })();
+        keys.with(|store| jwt::verify(token, store, &v, i.now, out).map(|ok| ok.payload.len()))
+    });
     finish(io, r)
 }
 
-/// Signs the input payload JSON (`payload_len` bytes), followed by an optional `kid`
-/// (`kid_len < 0`: none). With one key, `kid` overrides the key's own in the header; with a
-/// set, `kid` picks the signing key (`unknown_kid` if absent), else the default key signs.
-/// Writes the token to the output and returns its length.
+/// Signs [`SignIn`]'s payload JSON. With one key, its `kid` overrides the key's own in the
+/// header; with a set, `kid` picks the signing key (`unknown_kid` if absent), else the default
+/// key signs. The header `typ` is read by the core (`invalid_header` unless `JWT` or
+/// `at+jwt`). Writes the token to the output and returns its length.
 #[wasm_bindgen]
-pub fn sign(io: &mut Io, keys: &Keys, payload_len: usize, kid_len: i32, at_jwt: bool) -> i32 {
-    let (mut f, out) = io.fields();
-    let r = (|| {
-        let payload = f.bytes(payload_len)?;
-        let kid = f.opt_text(kid_len)?;
+pub fn sign(io: &mut Io, keys: &Keys) -> i32 {
+    let (i, out) = io.read::<SignIn<'_>>();
+    let r = i.and_then(|i| {
         let ring;
         let (key, header_kid) = match keys.keys.first() {
-            Some(key) if keys.single => (key, kid),
+            Some(key) if keys.single => (key, i.kid),
             _ => {
                 ring = KeyRing::new(&keys.keys, keys.default)?;
-                (ring.select(kid)?, None)
+                (ring.select(i.kid)?, None)
             }
         };
-        let opts = EncodeOptions {
-            typ: if at_jwt { Typ::AtJwt } else { Typ::Jwt },
+        let mut opts = EncodeOptions {
             kid: header_kid,
+            ..EncodeOptions::default()
         };
+        if let Some(typ) = i.typ {
+            opts.typ = typ.parse()?;
+        }
         out.resize(
-            jwt::encoded_len(payload.len(), opts.kid.or(key.kid()), opts.typ),
+            jwt::encoded_len(i.payload.len(), opts.kid.or(key.kid()), opts.typ),
             0,
         );
-        jwt::encode_json(payload, key, &opts, out)
-    })();
+        jwt::encode_json(i.payload.as_bytes(), key, &opts, out)
+    });
     finish(io, r)
 }
 
-/// Writes the input token's (`token_len` bytes) header JSON, checked for shape but **not
-/// verified**, to the output and returns its length.
+/// Writes [`HeaderIn`]'s token's header JSON, checked for shape but **not verified**, to the
+/// output and returns its length.
 #[wasm_bindgen(js_name = decodeHeader)]
-pub fn decode_header(io: &mut Io, token_len: usize) -> i32 {
-    let (mut f, out) = io.fields();
-    let r = f.bytes(token_len).and_then(|token| {
+pub fn decode_header(io: &mut Io) -> i32 {
+    let (i, out) = io.read::<HeaderIn<'_>>();
+    let r = i.and_then(|i| {
+        let token = i.token.as_bytes();
         out.resize(token.len(), 0);
         jwt::decode_header(token, out).map(<[u8]>::len)
     });

@@ -3,16 +3,17 @@
 //! This layer only converts; every check lives in the core. Its calling convention is built
 //! for a small module, with numbers as the only values that cross the boundary:
 //!
-//! - the caller writes a call's text and byte inputs one after another into [`Io`]'s input
-//!   buffer (`Io::buffer` makes room and returns its address) and passes their byte lengths;
+//! - each export declares its inputs once, with [`io::inputs!`] (named fields of declared
+//!   kinds); the module hands every declaration to the JavaScript wrapper ([`tables`]), which
+//!   writes a call's inputs by name into [`Io`]'s input buffer (`Io::buffer` makes room and
+//!   returns its address);
 //! - a call returns a non-negative number (a length, a count or a boolean) or a negative error
-//!   number (see [`fail`]); text output (a payload, a token, a hash) goes to `Io`'s output
-//!   buffer (`Io::buffer` also returns its address) and the returned number is its length.
+//!   number (see [`fail`]; its base is handed over with the declarations); text output (a
+//!   payload, a token, a hash) goes to `Io`'s output buffer (`Io::buffer` also returns its
+//!   address) and the returned number is its length.
 //!
 //! The package's JavaScript wrapper encodes and decodes the bytes and turns error numbers into
-//! `AuthError`s carrying the core's codes. Numbers cross as `f64` where they may exceed 32 bits
-//! (the wrapper has checked that they are non-negative safe integers; `as` saturates), so
-//! nothing here can panic.
+//! `AuthError`s carrying the core's codes. Nothing here can panic.
 #![cfg_attr(target_family = "wasm", no_std)]
 #![forbid(unsafe_code)]
 
@@ -71,20 +72,73 @@ pub(crate) fn finish(io: &mut Io, r: Result<usize, Error>) -> i32 {
     }
 }
 
-/// Writes every error code (space-separated) or, with `messages`, every message
-/// (newline-separated), in [`Error::ALL_CODES`] order, to the output; returns the length.
-#[wasm_bindgen(js_name = errorTable)]
-pub fn error_table(io: &mut Io, messages: bool) -> usize {
-    let text = match messages {
-        true => Error::MESSAGES_TEXT,
-        false => Error::CODES_TEXT,
+/// A table the wrapper reads once. With `which` 0 every error code (space-separated) in
+/// [`Error::ALL_CODES`] order, with 1 every message (newline-separated) in that order, with
+/// `4 + i` the `i`-th export's declared inputs (see [`io::inputs!`]; empty past the last):
+/// written to the output, and the length returned. With 2 the error-number base and with 3
+/// the salt bytes a password hash takes: returned themselves.
+#[wasm_bindgen]
+pub fn tables(io: &mut Io, which: u32) -> usize {
+    let text = match which {
+        0 => Error::CODES_TEXT,
+        1 => Error::MESSAGES_TEXT,
+        2 => return BASE,
+        3 => return SALT,
+        n => LAYOUTS
+            .get((n as usize).wrapping_sub(4))
+            .copied()
+            .unwrap_or_default(),
     };
     io.set_output(text.as_bytes());
     text.len()
 }
 
+/// The declared inputs of every export in this build.
+const LAYOUTS: &[&str] = &[
+    <jwt::KeyIn as io::Inputs>::LAYOUT,
+    <jwt::SealIn as io::Inputs>::LAYOUT,
+    <jwt::VerifyIn as io::Inputs>::LAYOUT,
+    <jwt::SignIn as io::Inputs>::LAYOUT,
+    <jwt::HeaderIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "authz")]
+    <authz::RoleIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "authz")]
+    <authz::ScopeIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "password")]
+    <password::HashIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "password")]
+    <password::VerifyIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "password")]
+    <password::RehashIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "password")]
+    <password::PolicyIn as io::Inputs>::LAYOUT,
+];
+
+/// The salt bytes the wrapper supplies to a hash (the core uses the first `saltLength`).
+#[cfg(feature = "password")]
+const SALT: usize = authcore::password::MAX_SALT_LEN;
+#[cfg(not(feature = "password"))]
+const SALT: usize = 0;
+
 /// Whether this module was built with password hashing.
 #[wasm_bindgen(js_name = hasPasswords)]
 pub fn has_passwords() -> bool {
     cfg!(feature = "password")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every error code a declaration names for a wrongly typed value is one of the core's.
+    #[test]
+    fn declared_error_codes_are_the_cores() {
+        for line in LAYOUTS {
+            for field in line.split(' ').skip(1) {
+                if let Some(code) = field.split(':').nth(2) {
+                    assert!(Error::ALL_CODES.contains(&code), "{field}");
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,8 @@ payload JSON, sign it", otherwise the rest is a token taken verbatim. Files are 
 SHA-1 of their content, so re-running is idempotent. Standard library only.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import json

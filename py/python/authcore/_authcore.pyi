@@ -26,9 +26,9 @@ class Key:
     ``kid`` (1–64 printable ASCII bytes, no ``"`` or ``\\``). ``allow_weak=True`` accepts
     shorter secrets, for migrating legacy deployments only."""
 
-    def __init__(
-        self, secret: _Secret, kid: str | None = None, *, allow_weak: bool = False
-    ) -> None: ...
+    def __new__(
+        cls, secret: _Secret, kid: str | None = None, *, allow_weak: bool = False
+    ) -> Key: ...
     @property
     def kid(self) -> str | None: ...
     @property
@@ -39,7 +39,7 @@ class KeySet:
     """Keys for rotation: a token's ``kid`` picks its key (unknown ``kid`` is rejected), tokens
     without ``kid`` use the default key (the first, or ``default_kid``), which also signs."""
 
-    def __init__(self, keys: Sequence[Key], default_kid: str | None = None) -> None: ...
+    def __new__(cls, keys: Sequence[Key], default_kid: str | None = None) -> KeySet: ...
     @property
     def kids(self) -> list[str | None]: ...
     @property
@@ -72,10 +72,11 @@ def decode(
     verify_exp: bool = True,
     verify_nbf: bool = True,
     verify_iat: bool = True,
-    max_token_len: int = 8192,
+    max_token_len: int = ...,
 ) -> bytes:
     """Verifies ``token`` (signature first, then the claims at ``now``, Unix seconds) and
-    returns the verified payload JSON. ``required`` defaults to ``["exp"]``."""
+    returns the verified payload JSON. ``required`` defaults to ``["exp"]``, ``max_token_len``
+    to ``DEFAULT_MAX_TOKEN_LEN``."""
 
 def decode_dict(
     token: str | bytes,
@@ -91,13 +92,13 @@ def decode_dict(
     verify_exp: bool = True,
     verify_nbf: bool = True,
     verify_iat: bool = True,
-    max_token_len: int = 8192,
+    max_token_len: int = ...,
 ) -> dict[str, Any]:
     """Like ``decode``, returning the claims as a ``dict`` (what ``json.loads`` would give)."""
 
 def decode_unverified(
     token: str | bytes,
-    max_token_len: int = 8192,
+    max_token_len: int = ...,
     *,
     now: int = 0,
     leeway: int = 0,
@@ -125,16 +126,16 @@ class Argon2Params:
 
     OWASP: ClassVar[Argon2Params]
     RFC9106_LOW_MEMORY: ClassVar[Argon2Params]
-    def __init__(
-        self,
+    def __new__(
+        cls,
         m_cost: int = 19456,
         t_cost: int = 2,
         p_cost: int = 1,
         *,
-        algorithm: str = "argon2id",
+        algorithm: str = ...,
         output_len: int = 32,
         salt_len: int = 16,
-    ) -> None: ...
+    ) -> Argon2Params: ...
     @property
     def m_cost(self) -> int: ...
     @property
@@ -147,23 +148,23 @@ class Argon2Params:
     def output_len(self) -> int: ...
     @property
     def salt_len(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
 class HashBounds:
     """Inclusive ``(min, max)`` limits on the cost of stored hashes that verification runs."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
-        m_cost: tuple[int, int] = (8, 262144),
-        t_cost: tuple[int, int] = (1, 10),
-        p_cost: tuple[int, int] = (1, 16),
-        salt_len: tuple[int, int] = (8, 64),
-        output_len: tuple[int, int] = (16, 64),
-        bcrypt_cost: tuple[int, int] = (4, 14),
-    ) -> None: ...
+        m_cost: tuple[int, int] = ...,
+        t_cost: tuple[int, int] = ...,
+        p_cost: tuple[int, int] = ...,
+        salt_len: tuple[int, int] = ...,
+        output_len: tuple[int, int] = ...,
+        bcrypt_cost: tuple[int, int] = ...,
+    ) -> HashBounds: ...
     @property
     def m_cost(self) -> tuple[int, int]: ...
     @property
@@ -177,20 +178,21 @@ class HashBounds:
     @property
     def bcrypt_cost(self) -> tuple[int, int]: ...
     def check(self, params: Argon2Params) -> None: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 @final
 class PasswordPolicy:
     """Rules for new passwords (NIST SP 800-63B defaults)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         min_len: int = 8,
         max_len_bytes: int = 1024,
         *,
         required_classes: int | None = None,
         reject_common: bool = True,
-    ) -> None: ...
+    ) -> PasswordPolicy: ...
     @property
     def min_len(self) -> int: ...
     @property
@@ -200,7 +202,7 @@ class PasswordPolicy:
     @property
     def reject_common(self) -> bool: ...
     def check(self, password: str) -> None: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 def hash_password(
@@ -228,7 +230,7 @@ def check_password(password: str, policy: PasswordPolicy | None = None) -> None:
 class RoleHierarchy:
     """``(senior, junior)`` edges: holding ``senior`` grants ``junior``, transitively."""
 
-    def __init__(self, edges: Sequence[tuple[str, str]]) -> None: ...
+    def __new__(cls, edges: Sequence[tuple[str, str]]) -> RoleHierarchy: ...
     @property
     def edges(self) -> list[tuple[str, str]]: ...
     def implies(self, held: str, required: str) -> bool: ...
@@ -247,7 +249,7 @@ def parse_scopes(granted: str) -> list[str]: ...
 class Quota:
     """``burst`` requests at once, then one every ``period_ms`` milliseconds (GCRA)."""
 
-    def __init__(self, burst: int, period_ms: int) -> None: ...
+    def __new__(cls, burst: int, period_ms: int) -> Quota: ...
     @staticmethod
     def per_second(n: int) -> Quota: ...
     @staticmethod
@@ -262,7 +264,8 @@ class Quota:
     def check(self, tat: int | None, now_ms: int) -> tuple[bool, int, int, int]:
         """``(allowed, new_tat, retry_after_ms, remaining)`` for a key whose stored TAT is
         ``tat`` (``None``: no entry)."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 # --- sessions -------------------------------------------------------------------------------
 
@@ -271,9 +274,9 @@ class SessionPolicy:
     """Token lifetimes and leeway (seconds): ``0 < access_ttl <= refresh_ttl``,
     ``leeway < access_ttl``."""
 
-    def __init__(
-        self, access_ttl: int = 900, refresh_ttl: int = 604800, leeway: int = 0
-    ) -> None: ...
+    def __new__(
+        cls, access_ttl: int = 900, refresh_ttl: int = ..., leeway: int = 0
+    ) -> SessionPolicy: ...
     @property
     def access_ttl(self) -> int: ...
     @property
@@ -289,7 +292,8 @@ class SessionPolicy:
     ) -> tuple[Literal["ok", "reused", "revoked"], int]:
         """The rotation decision: ``("ok", used_until)``, ``("reused", revoke_until)`` or
         ``("revoked", 0)``."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 def key_hash(secret: bytes, data: bytes) -> int:
     """SipHash-2-4 of ``data`` under a 16-byte secret (rate-limit keys)."""

@@ -9,7 +9,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import authcore
@@ -19,6 +19,7 @@ from authcore import _authcore, jwt
 from authcore import exceptions as ex
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jwt.types import Options as PyJWTOptions
 
 SECRET = "authcore-test-secret-0123456789abcdef"
 NOW = 1_700_000_000
@@ -72,7 +73,7 @@ def test_our_tokens_verify_in_pyjwt() -> None:
         "sub": "alice",
         "iss": "https://auth.example.com",
         "aud": ["api", "web"],
-        "exp": datetime.now(UTC) + timedelta(minutes=5),
+        "exp": datetime.now(timezone.utc) + timedelta(minutes=5),
         "roles": ["admin"],
     }
     token = jwt.encode(claims, authcore.Key(SECRET, "k1"))
@@ -157,7 +158,7 @@ def test_datetime_claims_become_unix_seconds_as_in_pyjwt() -> None:
         token, SECRET, algorithms=["HS256"], options={"verify_nbf": False, "verify_iat": False}
     )
     assert out["exp"] == int(aware.timestamp())
-    assert out["nbf"] == int(naive.replace(tzinfo=UTC).timestamp())
+    assert out["nbf"] == int(naive.replace(tzinfo=timezone.utc).timestamp())
     assert claims["exp"] is aware  # the caller's dict is not modified
 
 
@@ -251,7 +252,7 @@ def test_without_signature_verification(freeze_time: Callable[[float], None]) ->
     token = pyjwt.encode(
         {"exp": NOW - 5, "aud": "x", "sub": "s"}, "another-secret-0123456789abcdef!"
     )
-    off = {"verify_signature": False}
+    off: PyJWTOptions = {"verify_signature": False}
     assert jwt.decode(token, options=off) == pyjwt.decode(token, options=off)
     with pytest.raises(ex.ExpiredSignatureError):  # explicitly switched on, as in PyJWT
         jwt.decode(token, options={**off, "verify_exp": True})

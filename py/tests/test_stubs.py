@@ -58,9 +58,10 @@ def stub_hash(cls: ast.ClassDef) -> str:
 
 
 def runtime_hash(cls: type) -> str:
-    if cls.__hash__ is None:
+    hash_: object = cls.__hash__
+    if hash_ is None:
         return "none"
-    return "object" if cls.__hash__ is object.__hash__ else "own"
+    return "object" if hash_ is object.__hash__ else "own"
 
 
 @pytest.mark.parametrize("name", sorted(STUB_CLASSES))

@@ -2,6 +2,11 @@
 
 Every failure raises a subclass of ``authcore.exceptions.AuthError`` carrying the core's
 ``.code`` (see ``ERROR_CODES``), except argument type errors (``TypeError``/``ValueError``).
+
+``mypy.stubtest`` checks this file against the module (``py/tests/test_stubs.py``). A PyO3 class
+is built by ``__new__`` (its ``__init__`` is ``object``'s), a default PyO3 cannot show (a named
+constant, a string, a tuple) is written ``...``, and a class with ``__eq__`` but no ``__hash__``
+declares ``__hash__: ClassVar[None]``.
 """
 
 from collections.abc import Iterable, Sequence

@@ -142,7 +142,7 @@ def test_encode_validates_like_the_verifier() -> None:
         jwt.encode({"exp": NOW, "n": deep}, SECRET)  # 33 levels with the payload object
     assert d.value.code == "nesting_too_deep"
     with pytest.raises(TypeError):
-        jwt.encode([("exp", NOW)], SECRET)  # type: ignore[arg-type]
+        jwt.encode([("exp", NOW)], SECRET)  # type: ignore[arg-type]  # the wrong type under test
 
 
 # --- PyJWT's argument conventions ------------------------------------------------------------
@@ -192,6 +192,7 @@ def test_audience_and_issuer_forms(freeze_time: Callable[[float], None]) -> None
         jwt.decode(token, SECRET, algorithms=["HS256"], audience=["mobile"])
     with pytest.raises(ex.InvalidIssuerError):
         jwt.decode(token, SECRET, algorithms=["HS256"], audience="api", issuer=["a"])
+    # Wrong argument types on purpose (the type: ignores): each must raise TypeError.
     with pytest.raises(TypeError):
         jwt.decode(token, SECRET, algorithms=["HS256"], audience=[1])  # type: ignore[list-item]
     with pytest.raises(TypeError):

@@ -17,11 +17,14 @@ export CARGO_TERM_COLOR ?= auto
 
 VENV := .venv
 PY := $(VENV)/bin/python
-# The authcore package modules checked with mypy --strict (the native module through its stub).
-PY_TYPED := $(addprefix py/python/authcore/,__init__.py jwt.py exceptions.py passwords.py \
-            authz.py _authcore.pyi)
-# ... and, with their tests and benchmark, kept ruff-clean by `make lint`.
-PY_LINT := $(PY_TYPED) $(wildcard py/tests/*.py) bench/py_bench.py
+# Every Python file of the repository (tracked, or new and not ignored): `make lint` and
+# `make test-py` run ruff (lint and format) and mypy --strict over all of them, with the settings
+# of pyproject.toml.
+PY_FILES := $(wildcard $(shell git ls-files --cached --others --exclude-standard '*.py' '*.pyi' 2>/dev/null))
+# mypy checks one directory per run: the test directories are not packages, so module names
+# (conftest, gen) repeat across directories.
+PY_DIRS := $(sort $(dir $(PY_FILES)))
+py_files_in = $(foreach f,$(PY_FILES),$(if $(filter $(1),$(dir $(f))),$(f)))
 # Every core feature: each must build for the no_std targets.
 CORE_FEATURES := jwt,password,bcrypt,authz,ratelimit,session
 NO_STD_TARGETS := wasm32-unknown-unknown thumbv7em-none-eabihf
@@ -36,6 +39,17 @@ suite = mkdir -p target; start=$$SECONDS; trap 'echo "FAIL  $(1)" >> $(SUMMARY);
 passed = echo "PASS  $(1) ($$((SECONDS - start))s)" | tee -a $(SUMMARY)
 skipped = mkdir -p target; echo "SKIP  $(1): $(2)" | tee -a $(SUMMARY)
 step = echo "\$$ $(1)"; $(1)
+# ruff check, ruff format --check and mypy --strict over PY_FILES; every directory is checked
+# before a failure is reported.
+define py_checks
+$(if $(PY_FILES),,echo "no Python files found (git ls-files)" >&2; false)
+echo "\$$ ruff check, ruff format --check, mypy (strict; settings in pyproject.toml): $(words $(PY_FILES)) files in $(words $(PY_DIRS)) directories"
+py_ok=true
+$(VENV)/bin/ruff check -q $(PY_FILES) || py_ok=false
+$(VENV)/bin/ruff format -q --check $(PY_FILES) || py_ok=false
+$(foreach d,$(PY_DIRS),$(VENV)/bin/mypy $(strip $(call py_files_in,$(d))) | sed '/^Success: /d' || py_ok=false
+)$$py_ok
+endef
 
 .PHONY: help setup test test-start test-rust test-nopanic test-vectors test-py test-fastapi test-js \
         test-firmware test-fuzz test-miri demo py wasm firmware fuzz bench bench-js bench-py size dist \
@@ -46,7 +60,7 @@ help:
 	echo "make test      setup, then every suite: rust, vectors, python, js, firmware, fuzz, miri"
 	echo "make demo      run the example FastAPI service on 127.0.0.1 (PORT=8000, DEMO_PASSWORD=…)"
 	echo "make test-fastapi  only the FastAPI/example-app tests (pytest, uvicorn, schemathesis)"
-	echo "make lint      cargo fmt --check, clippy -D warnings, ruff"
+	echo "make lint      cargo fmt --check, clippy -D warnings; ruff and mypy --strict on every .py"
 	echo "make py        build the Python extension into .venv (maturin develop --release)"
 	echo "make wasm      build the JS/wasm package into wasm/pkg"
 	echo "make firmware  build the Cortex-M example and run it under QEMU"
@@ -107,11 +121,11 @@ test-py:
 	@if [ ! -f py/pyproject.toml ]; then $(call skipped,python,py/ not present); exit 0; fi
 	$(call suite,python)
 	$(MAKE) py
+	$(py_checks)
 	# A real redis-server for the session-store tests: free loopback port, temp dir, stopped after.
 	redis_dir=$$(mktemp -d); trap 'scripts/redis.sh stop "$$redis_dir"; rm -rf "$$redis_dir"' EXIT
 	redis_url=$$(APPENDFSYNC=everysec scripts/redis.sh start "$$redis_dir")
 	export AUTHCORE_TEST_REDIS_URL=$$redis_url
-	$(call step,$(VENV)/bin/mypy --strict $(PY_TYPED))
 	$(call step,$(VENV)/bin/pytest -q py/tests)
 	$(call passed,python)
 
@@ -229,10 +243,7 @@ dist:
 lint:
 	@$(call step,cargo fmt --all --check)
 	$(call step,cargo clippy --workspace --all-targets -- -D warnings)
-	$(call step,$(VENV)/bin/ruff check --line-length 100 tests/vectors tests/attacks fuzz/seed.py scripts/panic_paths.py)
-	$(call step,$(VENV)/bin/ruff format --check --line-length 100 tests/vectors tests/attacks fuzz/seed.py scripts/panic_paths.py)
-	$(call step,$(VENV)/bin/ruff check --line-length 100 $(PY_LINT))
-	$(call step,$(VENV)/bin/ruff format --check --line-length 100 $(PY_LINT))
+	$(py_checks)
 
 vectors:
 	@$(call step,$(PY) tests/vectors/gen.py)

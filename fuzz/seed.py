@@ -6,11 +6,14 @@ payload JSON, sign it", otherwise the rest is a token taken verbatim. Files are 
 SHA-1 of their content, so re-running is idempotent. Standard library only.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import json
 import pathlib
 import re
+from collections.abc import Iterator
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fuzz" / "corpus"
@@ -30,7 +33,7 @@ def put(target: str, data: bytes) -> None:
     (d / hashlib.sha1(data).hexdigest()).write_bytes(data)
 
 
-def tokens():
+def tokens() -> Iterator[str]:
     for path in sorted((ROOT / "tests" / "vectors").glob("*.json")):
         doc = json.loads(path.read_text())
         for case in doc.get("cases", []) if isinstance(doc, dict) else []:
@@ -43,7 +46,7 @@ def tokens():
                 yield case["token"]
 
 
-def password_inputs():
+def password_inputs() -> Iterator[tuple[bytes, bytes]]:
     for path in [ROOT / "tests" / "vectors" / "password.json"] + sorted(
         (ROOT / "tests" / "attacks").glob("*.json")
     ):

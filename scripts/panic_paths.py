@@ -71,7 +71,8 @@ def main(elf: str) -> int:
             callers[c].add(f)
     print("\nauthcore functions that reach them:")
     for fn in sorted({f for _, f, _ in sites}):
-        seen, todo, hits = {fn}, [fn], set()
+        seen, todo = {fn}, [fn]
+        hits: set[str] = set()
         while todo:
             g = todo.pop()
             for caller in callers[g] - seen:

@@ -10,9 +10,9 @@ is fixed so that the file is reproducible. Run from the repository root:
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import json
 import pathlib
+from importlib import metadata
 
 from argon2.low_level import Type, hash_secret, verify_secret
 

@@ -54,10 +54,13 @@ def test_jwt_attack(case: dict[str, Any]) -> None:
 
 
 def password_of(case: dict[str, Any]) -> bytes:
-    raw = (
-        bytes.fromhex(case["password_hex"]) if "password_hex" in case else case["password"].encode()
-    )
-    return raw * case.get("password_repeat", 1)
+    if "password_hex" in case:
+        raw = bytes.fromhex(case["password_hex"])
+    else:
+        password: str = case["password"]
+        raw = password.encode()
+    repeat: int = case.get("password_repeat", 1)
+    return raw * repeat
 
 
 @pytest.mark.parametrize("case", PASSWORD["cases"], ids=ids(PASSWORD["cases"]))

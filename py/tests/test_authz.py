@@ -76,7 +76,7 @@ def test_scopes() -> None:
     with pytest.raises(ex.InvalidParamsError):
         require_scopes(granted, ["two words"])
     with pytest.raises(TypeError):
-        require_scopes(granted, [1])  # type: ignore[list-item]
+        require_scopes(granted, [1])  # type: ignore[list-item]  # the wrong type under test
 
 
 def test_claims_helpers() -> None:

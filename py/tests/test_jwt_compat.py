@@ -9,7 +9,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import authcore
@@ -19,6 +19,7 @@ from authcore import _authcore, jwt
 from authcore import exceptions as ex
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jwt.types import Options as PyJWTOptions
 
 SECRET = "authcore-test-secret-0123456789abcdef"
 NOW = 1_700_000_000
@@ -72,7 +73,7 @@ def test_our_tokens_verify_in_pyjwt() -> None:
         "sub": "alice",
         "iss": "https://auth.example.com",
         "aud": ["api", "web"],
-        "exp": datetime.now(UTC) + timedelta(minutes=5),
+        "exp": datetime.now(timezone.utc) + timedelta(minutes=5),
         "roles": ["admin"],
     }
     token = jwt.encode(claims, authcore.Key(SECRET, "k1"))
@@ -141,7 +142,7 @@ def test_encode_validates_like_the_verifier() -> None:
         jwt.encode({"exp": NOW, "n": deep}, SECRET)  # 33 levels with the payload object
     assert d.value.code == "nesting_too_deep"
     with pytest.raises(TypeError):
-        jwt.encode([("exp", NOW)], SECRET)  # type: ignore[arg-type]
+        jwt.encode([("exp", NOW)], SECRET)  # type: ignore[arg-type]  # the wrong type under test
 
 
 # --- PyJWT's argument conventions ------------------------------------------------------------
@@ -157,7 +158,7 @@ def test_datetime_claims_become_unix_seconds_as_in_pyjwt() -> None:
         token, SECRET, algorithms=["HS256"], options={"verify_nbf": False, "verify_iat": False}
     )
     assert out["exp"] == int(aware.timestamp())
-    assert out["nbf"] == int(naive.replace(tzinfo=UTC).timestamp())
+    assert out["nbf"] == int(naive.replace(tzinfo=timezone.utc).timestamp())
     assert claims["exp"] is aware  # the caller's dict is not modified
 
 
@@ -191,6 +192,7 @@ def test_audience_and_issuer_forms(freeze_time: Callable[[float], None]) -> None
         jwt.decode(token, SECRET, algorithms=["HS256"], audience=["mobile"])
     with pytest.raises(ex.InvalidIssuerError):
         jwt.decode(token, SECRET, algorithms=["HS256"], audience="api", issuer=["a"])
+    # Wrong argument types on purpose (the type: ignores): each must raise TypeError.
     with pytest.raises(TypeError):
         jwt.decode(token, SECRET, algorithms=["HS256"], audience=[1])  # type: ignore[list-item]
     with pytest.raises(TypeError):
@@ -260,7 +262,7 @@ def test_without_signature_verification(freeze_time: Callable[[float], None]) ->
     token = pyjwt.encode(
         {"exp": NOW - 5, "aud": "x", "sub": "s"}, "another-secret-0123456789abcdef!"
     )
-    off = {"verify_signature": False}
+    off: PyJWTOptions = {"verify_signature": False}
     assert jwt.decode(token, options=off) == pyjwt.decode(token, options=off)
     with pytest.raises(ex.ExpiredSignatureError):  # explicitly switched on, as in PyJWT
         jwt.decode(token, options={**off, "verify_exp": True})

@@ -26,17 +26,24 @@ import pathlib
 import sys
 import zlib
 from collections import Counter
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone, tzinfo
+from typing import Any
+from unittest import mock
 
 import bcrypt
 import jwt
 import jwt.api_jwt
 from argon2.exceptions import VerificationError
 from argon2.low_level import Type, hash_secret, verify_secret
+from jwt.types import Options as PyJWTOptions
 
 OUT = pathlib.Path(__file__).resolve().parent
 NOW = 1_700_000_000
 U64_MAX = 2**64 - 1
+
+# A JSON object: claims, a header, a test case.
+Json = dict[str, Any]
 
 AUTH0_2015 = "https://auth0.com/blog/critical-vulnerabilities-in-json-web-token-libraries/"
 RFC8725_ALG = "RFC 8725 §3.1"
@@ -82,8 +89,8 @@ SSH_ECDSA_PUBLIC = (
 )
 
 
-def keys_json() -> dict:
-    out = {}
+def keys_json() -> Json:
+    out: Json = {}
     for name, (sec, kid) in KEYS.items():
         out[name] = {"secret": sec.decode(), "secret_hex": sec.hex(), "kid": kid}
     return out
@@ -98,36 +105,48 @@ def b64u(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def compact(obj) -> bytes:
+def compact(obj: object) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def seg(x) -> str:
+def seg(x: Json | list[Any] | str | bytes) -> str:
     """A segment from a dict/list (compact JSON), str (JSON text) or bytes (raw)."""
-    if isinstance(x, dict | list):
-        x = compact(x)
-    elif isinstance(x, str):
-        x = x.encode()
+    if isinstance(x, (dict, list)):
+        return b64u(compact(x))
+    if isinstance(x, str):
+        return b64u(x.encode())
     return b64u(x)
 
 
-def mac(secret: bytes, signing_input: str, digest=hashlib.sha256) -> bytes:
+def mac(secret: bytes, signing_input: str, digest: Callable[[], Any] = hashlib.sha256) -> bytes:
     return hmac.new(secret, signing_input.encode(), digest).digest()
 
 
 STD_HEADER = {"alg": "HS256", "typ": "JWT"}
 
 
-def hand(payload, header=None, *, secret=None, hseg=None, pseg=None, sig=None, digest=None) -> str:
+def hand(
+    payload: Json | list[Any] | str | bytes | None,
+    header: Json | list[Any] | str | None = None,
+    *,
+    secret: bytes | None = None,
+    hseg: str | None = None,
+    pseg: str | None = None,
+    sig: str | None = None,
+    digest: Callable[[], Any] | None = None,
+) -> str:
     """A compact JWS; the MAC is HMAC-SHA256 under the main key unless told otherwise."""
     h = hseg if hseg is not None else seg(STD_HEADER if header is None else header)
-    p = pseg if pseg is not None else seg(payload)
+    if pseg is None:
+        assert payload is not None, "a payload or a payload segment"
+        pseg = seg(payload)
+    p = pseg
     key = KEYS["main"][0] if secret is None else secret
     s = sig if sig is not None else b64u(mac(key, f"{h}.{p}", digest or hashlib.sha256))
     return f"{h}.{p}.{s}"
 
 
-def claims(**extra) -> dict:
+def claims(**extra: Any) -> Json:
     """A valid payload at NOW, with overrides (None drops a claim)."""
     base = {"sub": "alice", "iat": NOW - 60, "exp": NOW + 3600}
     base.update(extra)
@@ -166,8 +185,8 @@ VALIDATION_DEFAULTS = {
     "max_token_len": 8192,
 }
 
-jwt_cases: list[dict] = []
-pw_cases: list[dict] = []
+jwt_cases: list[Json] = []
+pw_cases: list[Json] = []
 category = ""
 
 
@@ -176,17 +195,27 @@ def section(name: str) -> None:
     category = name
 
 
-def ok(payload) -> dict:
+def ok(payload: Json | str) -> Json:
     if isinstance(payload, str):
         payload = json.loads(payload)
     return {"ok": True, "claims": payload}
 
 
-def err(code: str, claim: str | None = None) -> dict:
+def err(code: str, claim: str | None = None) -> Json:
     return {"error": code, "claim": claim} if claim else {"error": code}
 
 
-def case(id_, description, reference, token, expect, *, keys=("main",), now=NOW, **validation):
+def case(
+    id_: str,
+    description: str,
+    reference: str | None,
+    token: str,
+    expect: Json,
+    *,
+    keys: Iterable[str] = ("main",),
+    now: int = NOW,
+    **validation: Any,
+) -> None:
     assert all(c["id"] != id_ for c in jwt_cases + pw_cases), id_
     assert set(validation) <= set(VALIDATION_DEFAULTS), validation
     assert all(k in KEYS for k in keys)
@@ -207,6 +236,9 @@ def case(id_, description, reference, token, expect, *, keys=("main",), now=NOW,
 
 
 def jwt_attacks() -> None:
+    # Loop variables of several tables below, at the type of their widest use.
+    ref: str | None
+    value: str | Sequence[str]
     c = claims()
 
     section("alg_none")
@@ -793,7 +825,7 @@ def jwt_attacks() -> None:
         ("type_jti_number", '"jti":12345', "jti"),
     ]:
         payload = f'{{"exp":{NOW + 3600},{inner}}}' if claim != "exp" else f"{{{inner}}}"
-        extra = {}
+        extra: Json = {}
         if claim == "iss":
             extra["issuer"] = ["https://auth.example.com"]
         if claim == "aud":
@@ -1066,7 +1098,7 @@ def jwt_attacks() -> None:
         hand(c, {"alg": "HS256", "jwk": {"kty": "oct", "k": b64u(KEYS["main"][0])}}),
         err("invalid_header"),
     )
-    for id_, header, desc, ref in [
+    header_cases: list[tuple[str, Json, str, str | None]] = [
         (
             "hdr_jku",
             {"alg": "HS256", "jku": "https://evil.example/jwks.json"},
@@ -1117,7 +1149,8 @@ def jwt_attacks() -> None:
             RFC8725_TYPES,
         ),
         ("hdr_typ_null", {"alg": "HS256", "typ": None}, "typ null", None),
-    ]:
+    ]
+    for id_, header, desc, ref in header_cases:
         case(
             id_,
             f"Header with {desc}, correctly MAC'd: refused.",
@@ -1301,19 +1334,36 @@ BCRYPT_SALT22 = b"authcoreAttackSalt.22e"
 MIB = 1 << 20
 
 
-def argon2(password: bytes, *, m=64, t=1, p=1, hash_len=32, salt=SALT16, type_=Type.ID) -> str:
+def argon2(
+    password: bytes,
+    *,
+    m: int = 64,
+    t: int = 1,
+    p: int = 1,
+    hash_len: int = 32,
+    salt: bytes = SALT16,
+    type_: Type = Type.ID,
+) -> str:
     return hash_secret(
         password, salt, time_cost=t, memory_cost=m, parallelism=p, hash_len=hash_len, type=type_
     ).decode()
 
 
-def bcrypt_hash(password: bytes, cost=4) -> str:
+def bcrypt_hash(password: bytes, cost: int = 4) -> str:
     return bcrypt.hashpw(password, b"$2b$%02d$" % cost + BCRYPT_SALT22).decode()
 
 
-def pw_case(id_, description, reference, hash_, password: bytes, expect, repeat=None):
+def pw_case(
+    id_: str,
+    description: str,
+    reference: str | None,
+    hash_: str,
+    password: bytes,
+    expect: Json,
+    repeat: int | None = None,
+) -> None:
     assert all(c["id"] != id_ for c in jwt_cases + pw_cases), id_
-    entry = {
+    entry: Json = {
         "id": id_,
         "category": category,
         "description": description,
@@ -1334,7 +1384,14 @@ def pw_case(id_, description, reference, hash_, password: bytes, expect, repeat=
     pw_cases.append(entry)
 
 
-def phc(*, alg="argon2id", v="v=19", params="m=64,t=1,p=1", salt=None, hash_=None) -> str:
+def phc(
+    *,
+    alg: str = "argon2id",
+    v: str | None = "v=19",
+    params: str = "m=64,t=1,p=1",
+    salt: str | None = None,
+    hash_: str | None = None,
+) -> str:
     """A PHC string assembled from parts of a valid small argon2id hash of PW."""
     base = argon2(PW).split("$")
     parts = [
@@ -1358,7 +1415,9 @@ def noncanonical_std(s: str) -> str:
 
 def password_attacks() -> None:
     valid = argon2(PW)
-    b64 = lambda n: base64.b64encode(bytes(range(n))).decode().rstrip("=")
+
+    def b64(n: int) -> str:
+        return base64.b64encode(bytes(range(n))).decode().rstrip("=")
 
     section("argon2_params")
     for id_, params, desc in [
@@ -1669,7 +1728,7 @@ def pyjwt_check() -> list[str]:
                 raise AssertionError(f"unknown kid in ok case {c['id']}")
             continue
         secret = key_by_kid.get(kid, KEYS[c["keys"][0]][0])
-        opts = {
+        opts: PyJWTOptions = {
             "require": v["required"],
             "verify_exp": v["verify_exp"],
             "verify_nbf": v["verify_nbf"],
@@ -1681,31 +1740,29 @@ def pyjwt_check() -> list[str]:
 
         class FrozenDatetime(datetime):
             @classmethod
-            def now(cls, tz=None, now=c["now"]):
-                return datetime.fromtimestamp(now, tz=UTC)
+            def now(cls, tz: tzinfo | None = None, now: int = c["now"]) -> FrozenDatetime:
+                return cls.fromtimestamp(now, tz=timezone.utc)
 
-        saved = jwt.api_jwt.datetime
-        jwt.api_jwt.datetime = FrozenDatetime
         try:
-            got = (
-                jwt.decode(
-                    c["token"],
-                    secret,
-                    algorithms=["HS256"],
-                    options=opts,
-                    audience=v["audience"],
-                    issuer=v["issuer"],
-                    subject=v["subject"],
-                    leeway=min(v["leeway"], 10**9),
+            # PyJWT reads the clock through its module's `datetime`.
+            with mock.patch.object(jwt.api_jwt, "datetime", FrozenDatetime):
+                got = (
+                    jwt.decode(
+                        c["token"],
+                        secret,
+                        algorithms=["HS256"],
+                        options=opts,
+                        audience=v["audience"],
+                        issuer=v["issuer"],
+                        subject=v["subject"],
+                        leeway=min(v["leeway"], 10**9),
+                    )
+                    if len(c["token"]) <= v["max_token_len"]
+                    else None
                 )
-                if len(c["token"]) <= v["max_token_len"]
-                else None
-            )
             pyjwt_ok = got is not None
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - any PyJWT refusal counts
             pyjwt_ok, got = False, None
-        finally:
-            jwt.api_jwt.datetime = saved
         if "ok" in c["expect"]:
             assert pyjwt_ok, f"PyJWT refuses ok case {c['id']}"
             assert got == c["expect"]["claims"], c["id"]
@@ -1750,7 +1807,10 @@ def render() -> dict[str, str]:
         "cases": jwt_cases,
     }
     pw_doc = {"cases": pw_cases}
-    dump = lambda d: json.dumps(d, indent=1, ensure_ascii=False) + "\n"
+
+    def dump(d: Json) -> str:
+        return json.dumps(d, indent=1, ensure_ascii=False) + "\n"
+
     if "--quiet" not in sys.argv:
         counts = Counter(c["category"] for c in jwt_cases + pw_cases)
         for cat, n in counts.items():

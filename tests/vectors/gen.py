@@ -20,17 +20,24 @@ import hmac
 import json
 import pathlib
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone, tzinfo
 from importlib import metadata
+from typing import Any
+from unittest import mock
 
 import bcrypt
 import jwt
 import jwt.api_jwt
+from _argon2_cffi_bindings import ffi, lib  # type: ignore[import-untyped]  # cffi: no types
 from argon2.exceptions import VerificationError
-from argon2.low_level import ARGON2_VERSION, Type, core, ffi, hash_secret, lib, verify_secret
+from argon2.low_level import ARGON2_VERSION, Type, core, hash_secret, verify_secret
 
 OUT = pathlib.Path(__file__).resolve().parent
 NOW = 1_700_000_000
+
+# A JSON object: claims, a header, a test case.
+Json = dict[str, Any]
 
 
 def _major(dist: str) -> str:
@@ -49,7 +56,7 @@ def b64u(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def compact(obj) -> bytes:
+def compact(obj: object) -> bytes:
     return json.dumps(obj, separators=(",", ":")).encode()
 
 
@@ -81,8 +88,8 @@ def secret(name: str) -> bytes:
     return KEYS[name][0]
 
 
-def keys_json() -> dict:
-    out = {}
+def keys_json() -> Json:
+    out: Json = {}
     for name, (sec, kid) in KEYS.items():
         try:
             text = sec.decode("utf-8")
@@ -99,32 +106,43 @@ def keys_json() -> dict:
 STD_HEADER = {"alg": "HS256", "typ": "JWT"}
 
 
-def seg(x) -> str:
-    if isinstance(x, dict | list):
-        x = compact(x)
-    elif isinstance(x, str):
-        x = x.encode()
+def seg(x: Json | list[Any] | str | bytes) -> str:
+    if isinstance(x, (dict, list)):
+        return b64u(compact(x))
+    if isinstance(x, str):
+        return b64u(x.encode())
     return b64u(x)
 
 
-def mac(key: str, signing_input: str, digest=hashlib.sha256) -> bytes:
+def mac(key: str, signing_input: str, digest: Callable[[], Any] = hashlib.sha256) -> bytes:
     return hmac.new(secret(key), signing_input.encode(), digest).digest()
 
 
-def hand(payload=None, header=None, *, key="main", hseg=None, pseg=None, sig=None) -> str:
+def hand(
+    payload: Json | str | bytes | None = None,
+    header: Json | list[Any] | None = None,
+    *,
+    key: str = "main",
+    hseg: str | None = None,
+    pseg: str | None = None,
+    sig: str | None = None,
+) -> str:
     """A compact JWS from a header and payload (dict, str or bytes), MAC'd with `key`."""
     h = hseg if hseg is not None else seg(STD_HEADER if header is None else header)
-    p = pseg if pseg is not None else seg(payload)
+    if pseg is None:
+        assert payload is not None, "a payload or a payload segment"
+        pseg = seg(payload)
+    p = pseg
     s = sig if sig is not None else b64u(mac(key, f"{h}.{p}"))
     return f"{h}.{p}.{s}"
 
 
-def pyjwt(claims: dict, key="main", kid: str | None = None) -> str:
+def pyjwt(claims: Json, key: str = "main", kid: str | None = None) -> str:
     headers = {"kid": kid} if kid is not None else None
     return jwt.encode(claims, secret(key), algorithm="HS256", headers=headers)
 
 
-def claims(**extra) -> dict:
+def claims(**extra: Any) -> Json:
     """A typical valid payload at NOW, with overrides (value None drops the claim)."""
     base = {"sub": "alice", "iat": NOW - 60, "exp": NOW + 3600}
     base.update(extra)
@@ -148,10 +166,19 @@ VALIDATION_DEFAULTS = {
     "max_token_len": 8192,
 }
 
-jwt_cases: list[dict] = []
+jwt_cases: list[Json] = []
 
 
-def case(name, token, expect, *, keys=("main",), now=NOW, source=HAND, **validation):
+def case(
+    name: str,
+    token: str,
+    expect: Json,
+    *,
+    keys: Iterable[str] = ("main",),
+    now: int = NOW,
+    source: str = HAND,
+    **validation: Any,
+) -> None:
     assert all(n != name for n in (c["name"] for c in jwt_cases)), name
     assert set(validation) <= set(VALIDATION_DEFAULTS), validation
     assert all(k in KEYS for k in keys)
@@ -168,15 +195,15 @@ def case(name, token, expect, *, keys=("main",), now=NOW, source=HAND, **validat
     )
 
 
-def ok(payload: dict) -> dict:
+def ok(payload: Json) -> Json:
     return {"ok": True, "claims": payload}
 
 
-def err(code: str) -> dict:
+def err(code: str) -> Json:
     return {"error": code}
 
 
-def signed(name: str, payload: dict, error: str | None = None, **kw) -> None:
+def signed(name: str, payload: Json, error: str | None = None, **kw: Any) -> None:
     """A case for `payload` MAC'd with the main key: verifies to it, or fails with `error`."""
     case(name, hand(payload), err(error) if error else ok(payload), **kw)
 
@@ -583,8 +610,8 @@ def jwt_vectors() -> None:
     signed("untyped_where_refresh_expected", claims(), "wrong_token_type", token_type="refresh")
 
     # --- raw UTF-8 and whitespace in the payload -------------------------------------------
-    body = '{ "sub" : "zoë" ,\n "exp" : 1700003600 }'.encode()
-    case("payload_raw_utf8_and_whitespace", hand(body), ok(json.loads(body)))
+    body_utf8 = '{ "sub" : "zoë" ,\n "exp" : 1700003600 }'.encode()
+    case("payload_raw_utf8_and_whitespace", hand(body_utf8), ok(json.loads(body_utf8)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,7 +619,7 @@ def jwt_vectors() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def pyjwt_decode(c: dict):
+def pyjwt_decode(c: Json) -> Json:
     v = VALIDATION_DEFAULTS | c["validation"]
     header = jwt.get_unverified_header(c["token"])
     key = next(
@@ -601,12 +628,11 @@ def pyjwt_decode(c: dict):
 
     class FrozenDatetime(datetime):
         @classmethod
-        def now(cls, tz=None):
-            return datetime.fromtimestamp(c["now"], tz=UTC)
+        def now(cls, tz: tzinfo | None = None) -> FrozenDatetime:
+            return cls.fromtimestamp(c["now"], tz=timezone.utc)
 
-    saved = jwt.api_jwt.datetime
-    jwt.api_jwt.datetime = FrozenDatetime
-    try:
+    # PyJWT reads the clock through its module's `datetime`.
+    with mock.patch.object(jwt.api_jwt, "datetime", FrozenDatetime):
         return jwt.decode(
             c["token"],
             secret(key),
@@ -622,8 +648,6 @@ def pyjwt_decode(c: dict):
             subject=v["subject"],
             leeway=v["leeway"],
         )
-    finally:
-        jwt.api_jwt.datetime = saved
 
 
 def check_jwt() -> list[str]:
@@ -649,10 +673,10 @@ def check_jwt() -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def encode_vectors() -> list[dict]:
-    out = []
+def encode_vectors() -> list[Json]:
+    out: list[Json] = []
 
-    def add(name, key, kid, claims_):
+    def add(name: str, key: str, kid: str | None, claims_: Json) -> None:
         token = pyjwt(claims_, key, kid)
         header = (
             {"alg": "HS256", "kid": kid, "typ": "JWT"} if kid else {"alg": "HS256", "typ": "JWT"}
@@ -745,12 +769,20 @@ OWASP = {
 SALT = b"authcore-salt-16"  # 16 bytes
 assert len(SALT) == 16
 
-password_cases: list[dict] = []
+password_cases: list[Json] = []
 
 
-def pw_case(name, password: bytes, hash_: str, expect: str, needs_rehash, source, note=None):
+def pw_case(
+    name: str,
+    password: bytes,
+    hash_: str,
+    expect: str,
+    needs_rehash: bool | None,
+    source: str,
+    note: str | None = None,
+) -> None:
     assert all(c["name"] != name for c in password_cases), name
-    entry: dict = {"name": name}
+    entry: Json = {"name": name}
     try:
         text = password.decode("utf-8")
         assert "\x00" not in text
@@ -764,7 +796,15 @@ def pw_case(name, password: bytes, hash_: str, expect: str, needs_rehash, source
 
 
 def argon2(
-    password: bytes, *, type=Type.ID, version=19, m=64, t=1, p=1, hash_len=32, salt=SALT
+    password: bytes,
+    *,
+    type: Type = Type.ID,
+    version: int = 19,
+    m: int = 64,
+    t: int = 1,
+    p: int = 1,
+    hash_len: int = 32,
+    salt: bytes = SALT,
 ) -> str:
     return hash_secret(
         password,
@@ -778,7 +818,7 @@ def argon2(
     ).decode()
 
 
-def bcrypt_hash(password: bytes, cost=4, salt22=b"authcoreVectorSalt.22e") -> str:
+def bcrypt_hash(password: bytes, cost: int = 4, salt22: bytes = b"authcoreVectorSalt.22e") -> str:
     assert len(salt22) == 22
     return bcrypt.hashpw(password, b"$2b$%02d$" % cost + salt22).decode()
 
@@ -1002,7 +1042,7 @@ def check_passwords() -> None:
         assert got == c["expect"], (c["name"], got)
 
 
-def rfc9106_vectors() -> list[dict]:
+def rfc9106_vectors() -> list[Json]:
     """RFC 9106 section 5 test vectors (with secret and associated data), checked via libargon2."""
     tags = {
         "argon2d": "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb",
@@ -1071,7 +1111,7 @@ CHECK_ONLY = "--check" in sys.argv[1:]
 stale: list[str] = []
 
 
-def write(name: str, data: dict) -> None:
+def write(name: str, data: Json) -> None:
     path = OUT / name
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     if CHECK_ONLY:

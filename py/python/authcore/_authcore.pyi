@@ -2,6 +2,11 @@
 
 Every failure raises a subclass of ``authcore.exceptions.AuthError`` carrying the core's
 ``.code`` (see ``ERROR_CODES``), except argument type errors (``TypeError``/``ValueError``).
+
+``mypy.stubtest`` checks this file against the module (``py/tests/test_stubs.py``). A PyO3 class
+is built by ``__new__`` (its ``__init__`` is ``object``'s), a default PyO3 cannot show (a named
+constant, a string, a tuple) is written ``...``, and a class with ``__eq__`` but no ``__hash__``
+declares ``__hash__: ClassVar[None]``.
 """
 
 from collections.abc import Iterable, Sequence
@@ -36,9 +41,9 @@ class Key:
     ``kid`` (1–64 printable ASCII bytes, no ``"`` or ``\\``). ``allow_weak=True`` accepts
     shorter secrets, for migrating legacy deployments only."""
 
-    def __init__(
-        self, secret: _Secret, kid: str | None = None, *, allow_weak: bool = False
-    ) -> None: ...
+    def __new__(
+        cls, secret: _Secret, kid: str | None = None, *, allow_weak: bool = False
+    ) -> Key: ...
     @property
     def kid(self) -> str | None: ...
     @property
@@ -49,7 +54,7 @@ class KeySet:
     """Keys for rotation: a token's ``kid`` picks its key (unknown ``kid`` is rejected), tokens
     without ``kid`` use the default key (the first, or ``default_kid``), which also signs."""
 
-    def __init__(self, keys: Sequence[Key], default_kid: str | None = None) -> None: ...
+    def __new__(cls, keys: Sequence[Key], default_kid: str | None = None) -> KeySet: ...
     @property
     def kids(self) -> list[str | None]: ...
     @property
@@ -82,11 +87,12 @@ def decode(
     verify_exp: bool = True,
     verify_nbf: bool = True,
     verify_iat: bool = True,
-    max_token_len: int = 8192,
+    max_token_len: int = ...,
     strict_aud: bool = False,
 ) -> bytes:
     """Verifies ``token`` (signature first, then the claims at ``now``, Unix seconds) and
-    returns the verified payload JSON. ``required`` defaults to ``["exp"]``."""
+    returns the verified payload JSON. ``required`` defaults to ``["exp"]``, ``max_token_len``
+    to ``DEFAULT_MAX_TOKEN_LEN``."""
 
 def decode_dict(
     token: str | bytes,
@@ -102,14 +108,14 @@ def decode_dict(
     verify_exp: bool = True,
     verify_nbf: bool = True,
     verify_iat: bool = True,
-    max_token_len: int = 8192,
+    max_token_len: int = ...,
     strict_aud: bool = False,
 ) -> dict[str, Any]:
     """Like ``decode``, returning the claims as a ``dict`` (what ``json.loads`` would give)."""
 
 def decode_unverified(
     token: str | bytes,
-    max_token_len: int = 8192,
+    max_token_len: int = ...,
     *,
     now: int = 0,
     leeway: int = 0,
@@ -138,16 +144,16 @@ class Argon2Params:
 
     OWASP: ClassVar[Argon2Params]
     RFC9106_LOW_MEMORY: ClassVar[Argon2Params]
-    def __init__(
-        self,
+    def __new__(
+        cls,
         m_cost: int = 19456,
         t_cost: int = 2,
         p_cost: int = 1,
         *,
-        algorithm: str = "argon2id",
+        algorithm: str = ...,
         output_len: int = 32,
         salt_len: int = 16,
-    ) -> None: ...
+    ) -> Argon2Params: ...
     @property
     def m_cost(self) -> int: ...
     @property
@@ -160,23 +166,23 @@ class Argon2Params:
     def output_len(self) -> int: ...
     @property
     def salt_len(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
 class HashBounds:
     """Inclusive ``(min, max)`` limits on the cost of stored hashes that verification runs."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
-        m_cost: tuple[int, int] = (8, 262144),
-        t_cost: tuple[int, int] = (1, 10),
-        p_cost: tuple[int, int] = (1, 16),
-        salt_len: tuple[int, int] = (8, 64),
-        output_len: tuple[int, int] = (16, 64),
-        bcrypt_cost: tuple[int, int] = (4, 14),
-    ) -> None: ...
+        m_cost: tuple[int, int] = ...,
+        t_cost: tuple[int, int] = ...,
+        p_cost: tuple[int, int] = ...,
+        salt_len: tuple[int, int] = ...,
+        output_len: tuple[int, int] = ...,
+        bcrypt_cost: tuple[int, int] = ...,
+    ) -> HashBounds: ...
     @property
     def m_cost(self) -> tuple[int, int]: ...
     @property
@@ -190,20 +196,21 @@ class HashBounds:
     @property
     def bcrypt_cost(self) -> tuple[int, int]: ...
     def check(self, params: Argon2Params) -> None: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 @final
 class PasswordPolicy:
     """Rules for new passwords (NIST SP 800-63B defaults)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         min_len: int = 8,
         max_len_bytes: int = 1024,
         *,
         required_classes: int | None = None,
         reject_common: bool = True,
-    ) -> None: ...
+    ) -> PasswordPolicy: ...
     @property
     def min_len(self) -> int: ...
     @property
@@ -213,7 +220,7 @@ class PasswordPolicy:
     @property
     def reject_common(self) -> bool: ...
     def check(self, password: str) -> None: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 def hash_password(
@@ -241,7 +248,7 @@ def check_password(password: str, policy: PasswordPolicy | None = None) -> None:
 class RoleHierarchy:
     """``(senior, junior)`` edges: holding ``senior`` grants ``junior``, transitively."""
 
-    def __init__(self, edges: Sequence[tuple[str, str]]) -> None: ...
+    def __new__(cls, edges: Sequence[tuple[str, str]]) -> RoleHierarchy: ...
     @property
     def edges(self) -> list[tuple[str, str]]: ...
     def implies(self, held: str, required: str) -> bool: ...
@@ -265,7 +272,7 @@ def scopes_of(value: object, claim: str = "scope") -> list[str]:
 class Quota:
     """``burst`` requests at once, then one every ``period_ms`` milliseconds (GCRA)."""
 
-    def __init__(self, burst: int, period_ms: int) -> None: ...
+    def __new__(cls, burst: int, period_ms: int) -> Quota: ...
     @staticmethod
     def per_second(n: int) -> Quota: ...
     @staticmethod
@@ -280,7 +287,8 @@ class Quota:
     def check(self, tat: int | None, now_ms: int) -> tuple[bool, int, int, int]:
         """``(allowed, new_tat, retry_after_ms, remaining)`` for a key whose stored TAT is
         ``tat`` (``None``: no entry)."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 # --- sessions -------------------------------------------------------------------------------
 
@@ -289,9 +297,9 @@ class SessionPolicy:
     """Token lifetimes and leeway (seconds): ``0 < access_ttl <= refresh_ttl``,
     ``leeway < access_ttl``."""
 
-    def __init__(
-        self, access_ttl: int = ..., refresh_ttl: int = ..., leeway: int = ...
-    ) -> None:
+    def __new__(
+        cls, access_ttl: int = ..., refresh_ttl: int = ..., leeway: int = ...
+    ) -> SessionPolicy:
         """Defaults: ``DEFAULT_ACCESS_TTL``, ``DEFAULT_REFRESH_TTL``, ``DEFAULT_LEEWAY``."""
     @property
     def access_ttl(self) -> int: ...
@@ -308,14 +316,15 @@ class SessionPolicy:
     ) -> tuple[Literal["ok", "reused", "revoked"], int]:
         """The rotation decision: ``("ok", used_until)``, ``("reused", revoke_until)`` or
         ``("revoked", 0)``."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 @final
 class AccessClaims:
     """A verified (or just issued) access token."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         sub: str,
         jti: str,
         iat: int,
@@ -324,7 +333,7 @@ class AccessClaims:
         scopes: Sequence[str] = ...,
         fam: str | None = None,
         raw: dict[str, Any] | None = None,
-    ) -> None: ...
+    ) -> AccessClaims: ...
 
     @property
     def sub(self) -> str: ...
@@ -349,9 +358,9 @@ class AccessClaims:
 class RefreshClaims:
     """A verified (or just issued) refresh token: no roles or scopes."""
 
-    def __init__(
-        self, sub: str, jti: str, fam: str, exp: int, iat: int | None = None
-    ) -> None: ...
+    def __new__(
+        cls, sub: str, jti: str, fam: str, exp: int, iat: int | None = None
+    ) -> RefreshClaims: ...
 
     @property
     def sub(self) -> str: ...

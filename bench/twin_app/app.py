@@ -17,8 +17,8 @@ import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import closing
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, Optional
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, Security, status
@@ -73,18 +73,18 @@ class DB:
         db.row_factory = sqlite3.Row
         return db
 
-    def by_id(self, sub: str) -> sqlite3.Row | None:
+    def by_id(self, sub: str) -> Optional[sqlite3.Row]:
         if not sub.isdigit():
             return None
         with closing(self._connect()) as db:
-            row: sqlite3.Row | None = db.execute(
+            row: Optional[sqlite3.Row] = db.execute(
                 "SELECT * FROM users WHERE id = ? AND active = 1", (int(sub),)
             ).fetchone()
             return row
 
-    def by_email(self, email: str) -> sqlite3.Row | None:
+    def by_email(self, email: str) -> Optional[sqlite3.Row]:
         with closing(self._connect()) as db:
-            row: sqlite3.Row | None = db.execute(
+            row: Optional[sqlite3.Row] = db.execute(
                 "SELECT * FROM users WHERE email = ?", (email,)
             ).fetchone()
             return row
@@ -113,14 +113,14 @@ def create_app(secret: str, db_path: str, login_mode: str = "inline") -> FastAPI
     app.state.db = db
     app.state.password_hash = password_hash
 
-    def verify(password: str, row: sqlite3.Row | None) -> bool:
+    def verify(password: str, row: Optional[sqlite3.Row]) -> bool:
         if row is None:
             password_hash.verify(password, dummy)
             return False
         return password_hash.verify(password, row["password_hash"])
 
     def make_token(claims: dict[str, Any], ttl: int) -> str:
-        now = datetime.now(UTC)
+        now = datetime.now(timezone.utc)
         claims = {
             **claims,
             "iat": now,

@@ -20,7 +20,7 @@ Roles form a hierarchy: admin ⊃ teacher ⊃ student.
 # No ``from __future__ import annotations``: FastAPI reads the routes' signatures, whose
 # ``Annotated`` dependencies name the local ``auth``.
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional, Union
 
 from authcore import PasswordHasher
 from authcore.fastapi import (
@@ -76,9 +76,9 @@ class GradeIn(BaseModel):
 
 
 def create_app(
-    settings: AuthSettings | None = None,
-    db_path: str | Path | None = None,
-    hasher: PasswordHasher | None = None,
+    settings: Optional[AuthSettings] = None,
+    db_path: Union[str, Path, None] = None,
+    hasher: Optional[PasswordHasher] = None,
 ) -> FastAPI:
     """Builds the app. ``settings`` default to the ``AUTHCORE_*`` environment, ``db_path`` to
     ``$AUTHCORE_DB`` or ``./authcore-demo.sqlite3``. Sessions (refresh rotation, logout,

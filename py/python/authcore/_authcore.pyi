@@ -334,7 +334,6 @@ class AccessClaims:
         fam: str | None = None,
         raw: dict[str, Any] | None = None,
     ) -> AccessClaims: ...
-
     @property
     def sub(self) -> str: ...
     @property
@@ -361,7 +360,6 @@ class RefreshClaims:
     def __new__(
         cls, sub: str, jti: str, fam: str, exp: int, iat: int | None = None
     ) -> RefreshClaims: ...
-
     @property
     def sub(self) -> str: ...
     @property

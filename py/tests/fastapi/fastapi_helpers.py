@@ -16,8 +16,9 @@ import httpx
 from authcore import PasswordHasher, jwt
 
 if TYPE_CHECKING:
-    from examples.fastapi_app.db import UserDB
     from fastapi import FastAPI
+
+    from examples.fastapi_app.db import UserDB
 
     Demo = tuple[FastAPI, UserDB]
     """The example app and its user database (the ``demo`` fixture)."""

@@ -165,6 +165,7 @@ async def test_hash_is_upgraded_when_parameters_change(
     tmp_path: Path, settings: AuthSettings
 ) -> None:
     import httpx
+
     from examples.fastapi_app.app import create_app, seed
     from examples.fastapi_app.db import UserDB
 

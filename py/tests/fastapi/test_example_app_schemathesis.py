@@ -18,10 +18,11 @@ from typing import Any
 
 import schemathesis
 from authcore.fastapi import AuthSettings
-from examples.fastapi_app.app import create_app, seed
-from examples.fastapi_app.db import UserDB
 from fastapi_helpers import DEMO_PASSWORD, make_hasher
 from hypothesis import HealthCheck, Phase, settings
+
+from examples.fastapi_app.app import create_app, seed
+from examples.fastapi_app.db import UserDB
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30"))
 

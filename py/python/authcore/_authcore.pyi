@@ -146,14 +146,17 @@ class Argon2Params:
     RFC9106_LOW_MEMORY: ClassVar[Argon2Params]
     def __new__(
         cls,
-        m_cost: int = 19456,
-        t_cost: int = 2,
-        p_cost: int = 1,
+        m_cost: int = ...,
+        t_cost: int = ...,
+        p_cost: int = ...,
         *,
         algorithm: str = ...,
-        output_len: int = 32,
-        salt_len: int = 16,
-    ) -> Argon2Params: ...
+        output_len: int = ...,
+        salt_len: int = ...,
+    ) -> Argon2Params:
+        """Defaults: the core's ``DEFAULT_M_COST`` (19456 KiB), ``DEFAULT_T_COST`` (2),
+        ``DEFAULT_P_COST`` (1), ``"argon2id"``, ``DEFAULT_OUTPUT_LEN`` (32),
+        ``DEFAULT_SALT_LEN`` (16)."""
     @property
     def m_cost(self) -> int: ...
     @property
@@ -205,12 +208,14 @@ class PasswordPolicy:
 
     def __new__(
         cls,
-        min_len: int = 8,
-        max_len_bytes: int = 1024,
+        min_len: int = ...,
+        max_len_bytes: int = ...,
         *,
-        required_classes: int | None = None,
-        reject_common: bool = True,
-    ) -> PasswordPolicy: ...
+        required_classes: int | None = ...,
+        reject_common: bool = ...,
+    ) -> PasswordPolicy:
+        """Defaults: the core's ``PasswordPolicy::DEFAULT``: at least 8 characters, at most
+        1024 bytes, no composition rule, common passwords refused."""
     @property
     def min_len(self) -> int: ...
     @property
@@ -351,7 +356,8 @@ class AccessClaims:
     @property
     def raw(self) -> dict[str, Any]:
         """Every claim, custom ones included (a new dict on each access)."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 @final
 class RefreshClaims:
@@ -370,7 +376,8 @@ class RefreshClaims:
     def iat(self) -> int | None: ...
     @property
     def exp(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
 def check_id(id: str) -> str:
     """``id`` if it is a token or family id the core accepts, else ``InvalidParamsError``."""

@@ -206,6 +206,16 @@ impl<'a> Scopes<'a> {
         self.iter().next().is_none()
     }
 
+    /// The scopes of `self` that `grant` also holds, in `self`'s order: what a refreshed pair
+    /// may carry when `self` is what the user may have now and `grant` is what the session was
+    /// granted (a refresh only ever narrows).
+    pub fn within<'g>(&self, grant: &'g Scopes<'g>) -> impl Iterator<Item = &'a str> + 'g
+    where
+        'a: 'g,
+    {
+        self.iter().filter(move |s| grant.contains(s))
+    }
+
     /// `true` if `scope` is one of the tokens (exact, case-sensitive).
     pub fn contains(&self, scope: &str) -> bool {
         self.iter().any(|s| s == scope)

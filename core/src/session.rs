@@ -281,9 +281,22 @@ pub struct RefreshToken<'a> {
     pub exp: u64,
     /// `iat`, Unix seconds, when present.
     pub iat: Option<u64>,
+    /// `scope`: the grant this session was opened with (raw JSON text; see
+    /// [`Self::grant`]).
+    pub scope: Option<JsonStr<'a>>,
 }
 
 impl<'a> RefreshToken<'a> {
+    /// The scopes the session was granted at login: the most any pair refreshed from this token
+    /// may carry (RFC 6749 §6). A token without `scope` grants none.
+    ///
+    /// # Errors
+    /// [`Error::InvalidClaim`]`(`[`Claim::Scope`]`)` if the claim is not a valid scope string.
+    #[cfg(feature = "authz")]
+    pub fn grant(&self) -> Result<crate::authz::Scopes<'a>> {
+        scope_claim(self.scope)
+    }
+
     /// Extracts the session facts from claims that passed verification.
     ///
     /// # Errors
@@ -299,6 +312,7 @@ impl<'a> RefreshToken<'a> {
             fam: Id::from_claim(claims.fam, Claim::Fam)?,
             exp: claims.exp.ok_or(Error::MissingClaim(Claim::Exp))?,
             iat: claims.iat,
+            scope: claims.scope,
         })
     }
 }
@@ -393,13 +407,19 @@ impl<'a> AccessToken<'a> {
     /// (a JSON escape never is: no scope-token holds `"`, `\` or a control character).
     #[cfg(feature = "authz")]
     pub fn scopes(&self) -> Result<crate::authz::Scopes<'a>> {
-        match self.claims.scope {
-            None => crate::authz::Scopes::parse(""),
-            Some(raw) => raw
-                .as_plain_str()
-                .ok_or(Error::InvalidClaim(Claim::Scope))
-                .and_then(crate::authz::Scopes::parse),
-        }
+        scope_claim(self.claims.scope)
+    }
+}
+
+/// A token's `scope` claim as [`Scopes`](crate::authz::Scopes); absent is the empty set.
+#[cfg(feature = "authz")]
+fn scope_claim(claim: Option<JsonStr<'_>>) -> Result<crate::authz::Scopes<'_>> {
+    match claim {
+        None => crate::authz::Scopes::parse(""),
+        Some(raw) => raw
+            .as_plain_str()
+            .ok_or(Error::InvalidClaim(Claim::Scope))
+            .and_then(crate::authz::Scopes::parse),
     }
 }
 
@@ -425,8 +445,11 @@ pub fn verify_access<'b, K: KeyStore + ?Sized>(
 }
 
 /// The payload of a refresh token, written by [`Self::write_json`] as
-/// `{"sub":…,"typ":"refresh","jti":…,"fam":…,"iat":…,"exp":…}`. It carries no roles or
-/// scopes: a refresh token grants nothing but a new pair.
+/// `{"sub":…,"typ":"refresh","jti":…,"fam":…,"iat":…,"exp":…[,"scope":…]}`. It carries no
+/// roles (they are re-read from the user at each refresh, so a revoked role ends with the access
+/// token), and its `scope` is not a permission but the session's grant: the most a refreshed
+/// pair may carry (RFC 6749 §6: a refresh never widens what the resource owner granted). A
+/// refresh token is never accepted where an access token is expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefreshClaims<'a> {
     /// `sub`
@@ -443,6 +466,8 @@ pub struct RefreshClaims<'a> {
     pub iss: Option<&'a str>,
     /// `aud` (one audience), written when set.
     pub aud: Option<&'a str>,
+    /// `scope`: the session's grant (space-delimited), written when set; see the type's docs.
+    pub scope: Option<&'a str>,
 }
 
 impl<'a> RefreshClaims<'a> {
@@ -462,6 +487,7 @@ impl<'a> RefreshClaims<'a> {
             exp: policy.refresh_exp(now),
             iss: None,
             aud: None,
+            scope: None,
         }
     }
 
@@ -478,6 +504,9 @@ impl<'a> RefreshClaims<'a> {
         w.str_member(Claim::Fam, self.fam.as_str())?;
         w.int_member(Claim::Iat, self.iat)?;
         w.int_member(Claim::Exp, self.exp)?;
+        if let Some(scope) = self.scope {
+            w.str_member(Claim::Scope, scope)?;
+        }
         w.issuer_audience(self.iss, self.aud)?;
         w.finish()
     }

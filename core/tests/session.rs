@@ -469,6 +469,49 @@ fn verify_refresh_reports_iat_when_present() {
     assert_eq!(t.iat, None);
 }
 
+#[test]
+fn refresh_token_carries_the_grant_and_a_refresh_only_narrows_it() {
+    use authcore::authz::Scopes;
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let claims = RefreshClaims {
+        scope: Some("grades:read users:read"),
+        ..RefreshClaims::new(&policy(), "bob", id(J1), id(FAM), NOW)
+    };
+    let mut json = [0u8; 512];
+    let n = claims.write_json(&mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json[..n]).unwrap();
+    assert_eq!(v["scope"], "grades:read users:read");
+    assert!(v.get("roles").is_none());
+    let token = sign(&json[..n]);
+    let t = verify_refresh(token.as_bytes(), &ring, &Validation::new(), NOW, &mut buf).unwrap();
+    let grant = t.grant().unwrap();
+    assert_eq!(grant.as_str(), "grades:read users:read");
+    // The user may now have more scopes (and has lost one): only what was granted and is
+    // still held survives, in the user's order.
+    let now_held = Scopes::parse("admin users:read grades:write").unwrap();
+    assert_eq!(now_held.within(&grant).collect::<Vec<_>>(), ["users:read"]);
+    // A token without `scope` grants nothing; a malformed one is refused.
+    let t = verify_refresh(
+        refresh_token(J2, FAM, NOW).as_bytes(),
+        &ring,
+        &Validation::new(),
+        NOW,
+        &mut buf,
+    )
+    .unwrap();
+    assert!(t.grant().unwrap().is_empty());
+    assert_eq!(now_held.within(&t.grant().unwrap()).count(), 0);
+    let payload = format!(
+        r#"{{"sub":"a","typ":"refresh","jti":"{J1}","fam":"{FAM}","exp":{},"scope":"a\"b"}}"#,
+        NOW + 5
+    );
+    let token = sign(payload.as_bytes());
+    let t = verify_refresh(token.as_bytes(), &ring, &Validation::new(), NOW, &mut buf).unwrap();
+    assert_eq!(t.grant(), Err(Error::InvalidClaim(Claim::Scope)));
+}
+
 // ---- the whole flow over the fixed table ---------------------------------------------------
 
 fn use_token(

@@ -219,8 +219,8 @@ impl AccessClaims {
     }
 }
 
-/// A verified refresh token (or the claims of one just issued). It carries no roles or
-/// scopes: a refresh token grants nothing but a new pair.
+/// A verified refresh token (or the claims of one just issued). It carries no roles; its
+/// `scopes` are the session's grant, the most a refreshed pair may carry (RFC 6749 §6).
 #[pyclass(frozen, eq, module = "authcore._authcore", name = "RefreshClaims")]
 #[derive(Clone, PartialEq, Eq)]
 pub struct RefreshClaims {
@@ -234,26 +234,41 @@ pub struct RefreshClaims {
     iat: Option<u64>,
     #[pyo3(get)]
     exp: u64,
+    scopes: Vec<String>,
 }
 
 #[pymethods]
 impl RefreshClaims {
     #[new]
-    #[pyo3(signature = (sub, jti, fam, exp, iat=None))]
-    fn new(sub: String, jti: String, fam: String, exp: u64, iat: Option<u64>) -> Self {
+    #[pyo3(signature = (sub, jti, fam, exp, iat=None, scopes=Vec::new()))]
+    fn new(
+        sub: String,
+        jti: String,
+        fam: String,
+        exp: u64,
+        iat: Option<u64>,
+        scopes: Vec<String>,
+    ) -> Self {
         Self {
             sub,
             jti,
             fam,
             iat,
             exp,
+            scopes,
         }
+    }
+
+    /// The session's grant, in order (the refresh token's `scope` claim; none when absent).
+    #[getter]
+    fn scopes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.scopes)
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "RefreshClaims(sub={:?}, jti={:?}, fam={:?}, iat={:?}, exp={})",
-            self.sub, self.jti, self.fam, self.iat, self.exp
+            "RefreshClaims(sub={:?}, jti={:?}, fam={:?}, iat={:?}, exp={}, scopes={:?})",
+            self.sub, self.jti, self.fam, self.iat, self.exp, self.scopes
         )
     }
 }
@@ -328,12 +343,19 @@ pub fn verify_refresh(
             session::verify_refresh(&token, keys.store(), v, now, &mut buf)
         })
         .map_err(|e| Fail::with_required(e, REFRESH_REQUIRED))?;
+    let scopes = t
+        .grant()
+        .map_err(|e| Fail::with_required(e, REFRESH_REQUIRED))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
     Ok(RefreshClaims {
         sub: t.sub.chars().collect(),
         jti: t.jti.as_str().to_owned(),
         fam: t.fam.as_str().to_owned(),
         iat: t.iat,
         exp: t.exp,
+        scopes,
     })
 }
 
@@ -368,10 +390,12 @@ fn dedup(items: Vec<String>) -> Vec<String> {
 /// Issues an access + refresh pair at `now` under `policy`, signed with the default key of
 /// `keys`: fresh `jti`s and, unless `fam` is given (rotation), a fresh family, all from the
 /// OS random source. The access token carries `roles` and `scopes` (each once, in order; the
-/// scopes checked against the RFC 6749 grammar); the refresh token carries neither. Both carry
+/// scopes checked against the RFC 6749 grammar); the refresh token carries no roles and the
+/// same scopes as the session's grant. With `grant` (a refresh: the presented refresh token's
+/// scopes), only the `scopes` the grant holds are kept (`Scopes::within`). Both tokens carry
 /// `iss`/`aud` when given. Returns `(access_token, refresh_token, access, refresh)`.
 #[pyfunction]
-#[pyo3(signature = (keys, policy, sub, roles, scopes, fam=None, *, now, issuer=None, audience=None))]
+#[pyo3(signature = (keys, policy, sub, roles, scopes, fam=None, *, now, issuer=None, audience=None, grant=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn issue_pair(
     py: Python<'_>,
@@ -384,12 +408,20 @@ pub fn issue_pair(
     now: u64,
     issuer: Option<String>,
     audience: Option<String>,
+    grant: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(Py<PyString>, Py<PyString>, AccessClaims, RefreshClaims)> {
     let keys = Keys::from_py(keys)?;
     let key = keys.signing_key()?;
     let roles = dedup(str_list(Some(roles), "roles")?.unwrap_or_default());
-    let scope = dedup(str_list(Some(scopes), "scopes")?.unwrap_or_default()).join(" ");
-    let parsed = core(Scopes::parse(&scope).map_err(|_| Error::InvalidParams))?;
+    let mut scope = dedup(str_list(Some(scopes), "scopes")?.unwrap_or_default()).join(" ");
+    let invalid = |_| Error::InvalidParams;
+    if let Some(grant) = str_list(grant, "grant")? {
+        let grant = grant.join(" ");
+        let grant = core(Scopes::parse(&grant).map_err(invalid))?;
+        let held = core(Scopes::parse(&scope).map_err(invalid))?;
+        scope = held.within(&grant).collect::<Vec<_>>().join(" ");
+    }
+    let parsed = core(Scopes::parse(&scope).map_err(invalid))?;
     let fam = match fam {
         Some(f) => f,
         None => random_id()?,
@@ -406,6 +438,7 @@ pub fn issue_pair(
         ..CoreAccess::new(p, &sub, core(Id::new(&access_jti))?, Some(family), now)
     };
     let refresh = CoreRefresh {
+        scope: Some(parsed.as_str()),
         iss: issuer.as_deref(),
         aud: audience.as_deref(),
         ..CoreRefresh::new(p, &sub, core(Id::new(&refresh_jti))?, family, now)
@@ -439,6 +472,7 @@ pub fn issue_pair(
         fam,
         iat: Some(iat),
         exp: refresh_exp,
+        scopes: access_claims.scopes.clone(),
     };
     Ok((access_token, refresh_token, access_claims, refresh_claims))
 }

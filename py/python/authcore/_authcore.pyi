@@ -361,10 +361,16 @@ class AccessClaims:
 
 @final
 class RefreshClaims:
-    """A verified (or just issued) refresh token: no roles or scopes."""
+    """A verified (or just issued) refresh token: no roles; its scopes are the session's grant."""
 
     def __new__(
-        cls, sub: str, jti: str, fam: str, exp: int, iat: int | None = None
+        cls,
+        sub: str,
+        jti: str,
+        fam: str,
+        exp: int,
+        iat: int | None = None,
+        scopes: Sequence[str] = ...,
     ) -> RefreshClaims: ...
     @property
     def sub(self) -> str: ...
@@ -376,6 +382,9 @@ class RefreshClaims:
     def iat(self) -> int | None: ...
     @property
     def exp(self) -> int: ...
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The session's grant: the most a refreshed pair may carry."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
@@ -393,6 +402,7 @@ def issue_pair(
     now: int,
     issuer: str | None = None,
     audience: str | None = None,
+    grant: _Names | None = None,
 ) -> tuple[str, str, AccessClaims, RefreshClaims]:
     """``(access_token, refresh_token, access, refresh)`` signed with the default key; fresh
     ids (and family unless ``fam``) from the OS random source."""

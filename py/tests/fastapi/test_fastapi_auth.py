@@ -171,8 +171,10 @@ async def test_login_returns_a_bearer_pair_with_documented_claims(
     assert refresh["typ"] == "refresh" and refresh["sub"] == "2"
     assert refresh["fam"] == access["fam"] and refresh["jti"] != access["jti"]
     assert refresh["exp"] - refresh["iat"] == settings.refresh_ttl
-    # A refresh token grants nothing but a new pair: no roles, no scope.
-    assert set(refresh) == {"typ", "sub", "jti", "fam", "iat", "exp"}
+    # A refresh token grants nothing but a new pair: no roles; its scope is the session's
+    # grant, the ceiling of every refreshed pair.
+    assert set(refresh) == {"typ", "sub", "jti", "fam", "iat", "exp", "scope"}
+    assert refresh["scope"] == "grades:read"
     # Ids are the core's shape (session::Id), each fresh.
     for value in (access["jti"], access["fam"], refresh["jti"]):
         assert _authcore.check_id(value) == value
@@ -465,7 +467,32 @@ async def test_refresh_rereads_roles_and_scopes(
     assert claims["roles"] == ["student"] and claims["scope"] == ""
 
 
-async def test_refresh_without_a_user_loader_grants_no_roles_or_scopes(
+async def test_a_refresh_never_widens_the_login_grant(
+    http: httpx.AsyncClient, users: Users, settings: AuthSettings
+) -> None:
+    async def refresh(token: str) -> dict[str, Any]:
+        r = await http.post("/api/v1/auth/refresh", json={"refresh_token": token})
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        return body
+
+    # ada may have grades:read and users:read, but asked for users:read only.
+    first = await pair(http, "ada", scope="users:read")
+    second = await refresh(first["refresh_token"])
+    assert second["scope"] == "users:read"
+    access = jwt.decode(second["access_token"], settings.secret, algorithms=["HS256"])
+    assert access["scope"] == "users:read" and access["roles"] == ["admin"]
+    # A scope taken from the account is gone from the next pair...
+    users.creds["ada"] = replace(users.creds["ada"], scopes=("grades:read",))
+    third = await refresh(second["refresh_token"])
+    assert third["scope"] == ""
+    # ...and giving it back does not widen this session again: only a new login does.
+    users.creds["ada"] = replace(users.creds["ada"], scopes=("grades:read", "users:read"))
+    assert (await refresh(third["refresh_token"]))["scope"] == ""
+    assert (await pair(http, "ada", scope="users:read"))["scope"] == "users:read"
+
+
+async def test_refresh_without_a_user_loader_grants_no_roles_and_keeps_the_grant(
     settings: AuthSettings, users: Users
 ) -> None:
     auth = AuthCore(settings, load_credentials=users.credentials, hasher=HASHER)
@@ -475,9 +502,10 @@ async def test_refresh_without_a_user_loader_grants_no_roles_or_scopes(
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         first = await pair(c, "tom")
         r = await c.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
-    assert r.status_code == 200 and r.json()["scope"] == ""
+    # No loader to re-read the user: no roles, and the scopes of the login's grant.
+    assert r.status_code == 200 and r.json()["scope"] == "grades:read"
     claims = auth.verify_access(r.json()["access_token"])
-    assert (claims.sub, claims.roles, claims.scopes) == ("2", (), ())
+    assert (claims.sub, claims.roles, claims.scopes) == ("2", (), ("grades:read",))
     assert claims.fam == auth.verify_access(first["access_token"]).fam
 
 
@@ -492,7 +520,7 @@ async def test_verified_claims_come_from_the_core(
     assert claims.raw == jwt.decode(body["access_token"], settings.secret, algorithms=["HS256"])
     refresh = auth.verify_refresh(body["refresh_token"])
     assert (refresh.sub, refresh.fam) == ("1", claims.fam)
-    assert not hasattr(refresh, "roles") and not hasattr(refresh, "scopes")
+    assert not hasattr(refresh, "roles") and refresh.scopes == ("grades:read", "users:read")
 
 
 async def test_refresh_refuses_access_tokens_and_gone_users(

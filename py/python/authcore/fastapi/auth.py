@@ -24,8 +24,8 @@
 Tokens: the core writes and checks both kinds (``authcore::session``). Access tokens carry
 ``typ: "access"``, ``sub``, ``jti``, ``fam`` (the session family), ``iat``, ``exp``, ``roles``
 (when any) and ``scope``; refresh tokens ``typ: "refresh"``, ``sub``, ``jti``, ``fam``, ``iat``,
-``exp`` and nothing else: a refresh token grants nothing but a new pair, so roles and scopes
-are re-read from the user on refresh. Both carry ``iss``/``aud`` when configured. Every check
+``exp`` and ``scope``: no roles (re-read from the user on refresh), and the scope only as the
+session's grant, which a refresh never widens (RFC 6749 §6). Both carry ``iss``/``aud`` when configured. Every check
 runs in the Rust core: signature, claims, token type, ids, roles with their hierarchy, scopes.
 
 Sessions: with no store, refresh verifies the refresh token (signature, expiry, type), re-reads
@@ -235,10 +235,13 @@ class AuthCore:
         scopes: Iterable[str],
         fam: str | None = None,
         now: int | None = None,
+        grant: Iterable[str] | None = None,
     ) -> tuple[TokenResponse, RefreshClaims]:
         """Signs a new access + refresh pair (a new family unless ``fam`` is given): one core
-        call. ``roles`` and ``scopes`` go into the access token only (a single ``str`` is one
-        role / a space-delimited scope string).
+        call. ``roles`` go into the access token only; ``scopes`` into the access token and,
+        as the session's grant, into the refresh token (a single ``str`` is one role / a
+        space-delimited scope string). On a refresh, ``grant`` is the presented refresh
+        token's scopes: the core keeps only the ``scopes`` it holds (a refresh never widens).
 
         Returns the response body and the refresh token's claims (for a session store)."""
         if isinstance(scopes, str):
@@ -253,6 +256,7 @@ class AuthCore:
             now=int(time.time()) if now is None else now,
             issuer=self._issuer,
             audience=self._audience,
+            grant=None if grant is None else list(grant),
         )
         body = TokenResponse(
             access_token=access,

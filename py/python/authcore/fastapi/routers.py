@@ -10,9 +10,11 @@ Argon2 parameters) that verifies is re-hashed and handed to ``update_password_ha
 Granted scopes: the requested scopes the account may have; all of the account's scopes when
 none are requested. The response's ``scope`` says what was granted.
 
-Refresh: a refresh token carries no roles or scopes, so the new access token's roles and
-scopes are the user's current ones (``load_user``'s ``roles`` / ``scopes`` attributes); with
-no loader, or a user without those attributes, the new token carries none.
+Refresh: a refresh token carries no roles, and its scopes are the session's grant (what login
+granted). The new pair's roles are the user's current ones (``load_user``'s ``roles``
+attribute); its scopes are the user's current ``scopes`` that the grant holds, so a refresh
+only ever narrows (RFC 6749 §6). With no loader the new pair carries no roles and the grant's
+scopes.
 
 This module does not import the application object: it is handed an :class:`AuthService`
 (what ``AuthCore`` is) and uses only its public methods.
@@ -66,7 +68,13 @@ class AuthService(Protocol):
     def loads_users(self) -> bool: ...
 
     def issue_pair(
-        self, sub: str, roles: Iterable[str], scopes: Iterable[str], fam: str | None = None
+        self,
+        sub: str,
+        roles: Iterable[str],
+        scopes: Iterable[str],
+        fam: str | None = None,
+        now: int | None = None,
+        grant: Iterable[str] | None = None,
     ) -> tuple[TokenResponse, RefreshClaims]: ...
 
     def verify_refresh(self, token: str) -> RefreshClaims: ...
@@ -198,14 +206,14 @@ def build_router(auth: AuthService) -> APIRouter:
     async def refresh(body: RefreshRequest, response: Response) -> TokenResponse:
         claims = auth.verify_refresh(body.refresh_token)
         roles: Sequence[str] = ()
-        scopes: Sequence[str] = ()
+        scopes: Sequence[str] = claims.scopes
         if auth.loads_users:
             user = await auth.load_user(claims.sub)
             if user is None:
                 raise AuthHTTPException.unauthenticated("invalid_user")
             roles = _names(getattr(user, "roles", None)) or ()
             scopes = requested_scopes(_names(getattr(user, "scopes", None)) or ())
-        pair, new = auth.issue_pair(claims.sub, roles, scopes, fam=claims.fam)
+        pair, new = auth.issue_pair(claims.sub, roles, scopes, fam=claims.fam, grant=claims.scopes)
         await auth.rotate(claims, new)
         response.headers.update(_NO_STORE)
         return pair

@@ -125,21 +125,27 @@ fn random_id() -> PyResult<String> {
     Ok(id)
 }
 
-/// The expected issuer and audience, as slices for a `Validation`.
-struct Expect {
-    issuer: Option<[String; 1]>,
-    audience: Option<[String; 1]>,
-}
-
-impl Expect {
-    fn with<R>(&self, policy: &SessionPolicy, f: impl FnOnce(&Validation<'_>) -> R) -> R {
-        let issuer = self.issuer.as_ref().map(|[s]| [s.as_str()]);
-        let audience = self.audience.as_ref().map(|[s]| [s.as_str()]);
-        let mut v = Validation::new().leeway(policy.inner.leeway());
-        v.issuer = issuer.as_ref().map(|a| a.as_slice());
-        v.audience = audience.as_ref().map(|a| a.as_slice());
-        f(&v)
-    }
+/// Runs `verify` (one of the core's session verifiers, converting what it returns) over
+/// `token` with the policy's leeway and the expected issuer and audience; an error names the
+/// claims `required` lists.
+#[allow(clippy::too_many_arguments)]
+fn verify_token<R>(
+    token: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyAny>,
+    policy: &SessionPolicy,
+    issuer: Option<&str>,
+    audience: Option<&str>,
+    required: &'static [&'static str],
+    verify: impl FnOnce(&[u8], &Keys, &Validation<'_>, &mut [u8]) -> authcore::Result<R>,
+) -> PyResult<R> {
+    let token = bytes_or_str(token, "token")?;
+    let keys = Keys::from_py(keys)?;
+    let (issuer, audience) = (issuer.map(|s| [s]), audience.map(|s| [s]));
+    let mut v = Validation::new().leeway(policy.inner.leeway());
+    v.issuer = issuer.as_ref().map(|a| a.as_slice());
+    v.audience = audience.as_ref().map(|a| a.as_slice());
+    let mut buf = vec![0u8; token.len()];
+    Ok(verify(&token, &keys, &v, &mut buf).map_err(|e| Fail::with_required(e, required))?)
 }
 
 /// A verified access token (or the claims of one just issued).
@@ -286,37 +292,31 @@ pub fn verify_access(
     issuer: Option<String>,
     audience: Option<String>,
 ) -> PyResult<AccessClaims> {
-    let token = bytes_or_str(token, "token")?;
-    let keys = Keys::from_py(keys)?;
-    let expect = Expect {
-        issuer: issuer.map(|s| [s]),
-        audience: audience.map(|s| [s]),
-    };
-    let mut buf = vec![0u8; token.len()];
-    let fail = |e| Fail::with_required(e, ACCESS_REQUIRED);
-    let t = expect
-        .with(policy, |v| {
-            session::verify_access(&token, keys.store(), v, now, &mut buf)
-        })
-        .map_err(fail)?;
-    let mut roles = Vec::new();
-    t.for_each_role(|r| roles.push(r.chars().collect()));
-    let scopes = t
-        .scopes()
-        .map_err(fail)?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    Ok(AccessClaims {
-        sub: t.sub.chars().collect(),
-        jti: t.jti.as_str().to_owned(),
-        fam: t.fam.map(|f| f.as_str().to_owned()),
-        iat: t.iat,
-        exp: t.exp,
-        roles,
-        scopes,
-        payload: t.payload.to_vec(),
-    })
+    let (issuer, audience) = (issuer.as_deref(), audience.as_deref());
+    verify_token(
+        token,
+        keys,
+        policy,
+        issuer,
+        audience,
+        ACCESS_REQUIRED,
+        |token, keys, v, buf| {
+            let t = session::verify_access(token, keys.store(), v, now, buf)?;
+            let mut roles = Vec::new();
+            t.for_each_role(|r| roles.push(r.chars().collect()));
+            let scopes = t.scopes()?.iter().map(str::to_owned).collect();
+            Ok(AccessClaims {
+                sub: t.sub.chars().collect(),
+                jti: t.jti.as_str().to_owned(),
+                fam: t.fam.map(|f| f.as_str().to_owned()),
+                iat: t.iat,
+                exp: t.exp,
+                roles,
+                scopes,
+                payload: t.payload.to_vec(),
+            })
+        },
+    )
 }
 
 /// Verifies a refresh token (as `verify_access`, with payload `typ == "refresh"` and
@@ -331,32 +331,26 @@ pub fn verify_refresh(
     issuer: Option<String>,
     audience: Option<String>,
 ) -> PyResult<RefreshClaims> {
-    let token = bytes_or_str(token, "token")?;
-    let keys = Keys::from_py(keys)?;
-    let expect = Expect {
-        issuer: issuer.map(|s| [s]),
-        audience: audience.map(|s| [s]),
-    };
-    let mut buf = vec![0u8; token.len()];
-    let t = expect
-        .with(policy, |v| {
-            session::verify_refresh(&token, keys.store(), v, now, &mut buf)
-        })
-        .map_err(|e| Fail::with_required(e, REFRESH_REQUIRED))?;
-    let scopes = t
-        .grant()
-        .map_err(|e| Fail::with_required(e, REFRESH_REQUIRED))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    Ok(RefreshClaims {
-        sub: t.sub.chars().collect(),
-        jti: t.jti.as_str().to_owned(),
-        fam: t.fam.as_str().to_owned(),
-        iat: t.iat,
-        exp: t.exp,
-        scopes,
-    })
+    let (issuer, audience) = (issuer.as_deref(), audience.as_deref());
+    verify_token(
+        token,
+        keys,
+        policy,
+        issuer,
+        audience,
+        REFRESH_REQUIRED,
+        |token, keys, v, buf| {
+            let t = session::verify_refresh(token, keys.store(), v, now, buf)?;
+            Ok(RefreshClaims {
+                sub: t.sub.chars().collect(),
+                jti: t.jti.as_str().to_owned(),
+                fam: t.fam.as_str().to_owned(),
+                iat: t.iat,
+                exp: t.exp,
+                scopes: t.grant()?.iter().map(str::to_owned).collect(),
+            })
+        },
+    )
 }
 
 /// Signs one payload the core wrote with `write`.

@@ -223,7 +223,17 @@ fn session_paths(key: &Key) {
     let mut buf = [0u8; 4096];
     let v = Validation::new();
     if let Ok(token) = session::verify_refresh(bytes(), key, &v, now, black_box(&mut buf[..])) {
+        let _ = black_box(token.grant().map(|g| g.iter().count()));
         let _ = black_box(table.use_refresh(&policy, &token, now));
+    }
+    if let Ok(token) = session::verify_access(bytes(), key, &v, now, black_box(&mut buf[..])) {
+        token.for_each_role(|r| {
+            black_box(r.eq_str(text()));
+        });
+        if let (Ok(held), Ok(grant)) = (token.scopes(), Scopes::parse(text())) {
+            black_box(held.within(&grant).count());
+        }
+        black_box((token.sub, token.jti, token.fam, token.exp));
     }
     let _ = black_box(table.revoke_family(fam, num(), now));
     black_box((table.is_family_revoked(fam, now), table.live(now)));

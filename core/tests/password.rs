@@ -215,7 +215,13 @@ fn empty_pepper_is_refused() {
         Err(Error::InvalidParams)
     );
     assert_eq!(
-        verify(b"correct horse", PEPPERED, &Bounds::DEFAULT, Some(b""), &mut []),
+        verify(
+            b"correct horse",
+            PEPPERED,
+            &Bounds::DEFAULT,
+            Some(b""),
+            &mut []
+        ),
         Err(Error::InvalidParams)
     );
 }

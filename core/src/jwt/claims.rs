@@ -153,7 +153,7 @@ impl<'a> Claims<'a> {
         let mut present: u16 = 0;
         let mut seen_custom: u16 = 0;
         let mut kbuf = [0u8; 64];
-        json::for_each_member(payload, |key, value| {
+        json::for_each_unique_member(payload, |key, value| {
             let text = key.text(&mut kbuf);
             let Some(claim) = text.and_then(registered) else {
                 if custom != 0 && !matches!(value, Value::Null) {

@@ -4,11 +4,133 @@
 //! contain escapes. This scanner closes both traps: it validates a whole document (RFC 8259
 //! grammar, valid UTF-8, no lone surrogates) in one linear pass with an explicit nesting bound
 //! ([`MAX_DEPTH`]) and no recursion, and it compares strings on their *unescaped* text.
+//!
+//! It also refuses duplicate member names in every object below the top level (and, through
+//! [`for_each_unique_member`], at the top level), compared after unescaping (`"a"` and
+//! `"\u0061"` are one name): parsers disagree on which copy wins (first or last), so a
+//! document with duplicates means different things to different readers. Names are kept in a
+//! fixed open-addressing table on the stack (room for [`MAX_OPEN_NAMES`] names, one hash per
+//! name, text compared only on a 16-bit tag match); the names of an object are dropped when it
+//! closes, so the table holds only the names of the objects still open. An object whose names
+//! no longer fit is checked by comparing each further name with the object's earlier names,
+//! read again from the document: exact, but quadratic in that object's size, so only
+//! documents with more than [`MAX_OPEN_NAMES`] names open at once pay for it.
 
 use crate::error::{Error, Result};
 
 /// Maximum nesting depth of arrays and objects (the top-level object counts as 1).
 pub const MAX_DEPTH: u32 = 32;
+
+/// Number of member names the duplicate check keeps in its table at once, over the objects
+/// still open during a scan (the top-level object and the nested objects around the current
+/// position). Past it, an object's further names are compared with its earlier ones by
+/// reading the document again.
+pub const MAX_OPEN_NAMES: usize = NAME_SLOTS - 1;
+
+/// Slots of the name table: a power of two, at most 256 (slot numbers are kept in a `u8`).
+const NAME_SLOTS: usize = 256;
+const _: () = assert!(NAME_SLOTS.is_power_of_two() && NAME_SLOTS <= 256);
+
+/// The member names of the objects open during a scan, to refuse duplicates.
+///
+/// Linear probing; names are removed in the reverse order of insertion (an object's names
+/// when it closes), which restores the table exactly, so a slot is simply cleared.
+struct Names {
+    /// Where each name's raw text starts in the document, plus one (0: a free slot).
+    at: [u32; NAME_SLOTS],
+    /// 16 bits of each name's hash: the text is compared only when they match.
+    tag: [u16; NAME_SLOTS],
+    /// Occupied slots, in insertion order.
+    order: [u8; NAME_SLOTS],
+    len: usize,
+    /// Per depth: where the open object starts in the document, and `len` when it opened.
+    open: [(u32, u8); MAX_DEPTH as usize + 1],
+    /// Bit `depth`: the object open at that depth has names the table could not take.
+    overflow: u64,
+}
+
+impl Names {
+    fn new() -> Self {
+        Self {
+            at: [0; NAME_SLOTS],
+            tag: [0; NAME_SLOTS],
+            order: [0; NAME_SLOTS],
+            len: 0,
+            open: [(0, 0); MAX_DEPTH as usize + 1],
+            overflow: 0,
+        }
+    }
+
+    /// An object opens at `pos` (its `{`), at nesting `depth`.
+    fn open(&mut self, depth: u32, pos: usize) {
+        if let Some(f) = self.open.get_mut(depth as usize) {
+            *f = (pos as u32, self.len as u8);
+        }
+        self.overflow &= !(1 << depth);
+    }
+
+    /// The object at `depth` closes: its names leave the table.
+    fn close(&mut self, depth: u32) {
+        let mark = self
+            .open
+            .get(depth as usize)
+            .map_or(0, |f| usize::from(f.1));
+        while self.len > mark {
+            self.len -= 1;
+            let slot = self.order.get(self.len).copied().unwrap_or(0);
+            if let Some(a) = self.at.get_mut(usize::from(slot)) {
+                *a = 0;
+            }
+        }
+    }
+
+    /// Adds the name `key`, whose raw text starts at `at` in `doc`, to the object open at
+    /// `depth`. `Malformed` if that object already has it.
+    fn add(&mut self, doc: &[u8], depth: u32, key: JsonStr<'_>, at: usize) -> Result<()> {
+        let start = self.open.get(depth as usize).map_or(0, |f| f.0 as usize);
+        if self.len >= MAX_OPEN_NAMES
+            || self.overflow & (1 << depth) != 0
+            || at >= u32::MAX as usize
+        {
+            self.overflow |= 1 << depth;
+            return match earlier_name(doc, start, key, at) {
+                true => Err(Error::Malformed),
+                false => Ok(()),
+            };
+        }
+        let h = key.hash();
+        let tag = (h >> 16) as u16;
+        let mut i = h as usize;
+        loop {
+            i &= NAME_SLOTS - 1;
+            let (Some(&other), Some(&t)) = (self.at.get(i), self.tag.get(i)) else {
+                return Err(Error::Malformed);
+            };
+            if other == 0 {
+                break;
+            }
+            // Names of enclosing objects start before this object does.
+            if t == tag && other as usize > start && key.same(doc, other as usize - 1) {
+                return Err(Error::Malformed);
+            }
+            i += 1;
+        }
+        match (
+            self.at.get_mut(i),
+            self.tag.get_mut(i),
+            self.order.get_mut(self.len),
+        ) {
+            (Some(a), Some(t), Some(o)) => {
+                *a = at as u32 + 1;
+                *t = tag;
+                *o = i as u8;
+            }
+            _ => return Err(Error::Malformed),
+        }
+        self.len += 1;
+        Ok(())
+    }
+}
 
 /// The raw (still escaped) contents of a JSON string, between its quotes.
 ///
@@ -65,6 +187,39 @@ impl<'a> JsonStr<'a> {
         self.unescape_into(buf).ok().map(str::as_bytes)
     }
 
+    /// FNV-1a over the UTF-8 bytes of the unescaped text.
+    fn hash(&self) -> u32 {
+        let mut h: u32 = 0x811c_9dc5;
+        let mut eat = |b: u8| h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        if self.escaped {
+            for c in self.chars() {
+                c.encode_utf8(&mut [0; 4]).bytes().for_each(&mut eat);
+            }
+        } else {
+            self.raw.iter().for_each(|&b| eat(b));
+        }
+        h
+    }
+
+    /// Whether the (validated) string whose raw text starts at `at` in `doc` has the same
+    /// unescaped text.
+    fn same(&self, doc: &[u8], at: usize) -> bool {
+        let mut sc = Scanner {
+            s: doc,
+            pos: at,
+            names: None,
+        };
+        sc.string().is_ok_and(|other| self.same_text(&other))
+    }
+
+    /// Whether both have the same unescaped text.
+    fn same_text(&self, other: &JsonStr<'_>) -> bool {
+        match self.escaped || other.escaped {
+            false => self.raw == other.raw,
+            true => self.chars().eq(other.chars()),
+        }
+    }
+
     /// Compares the unescaped text with `expected`, ASCII case-insensitively.
     pub fn eq_ignore_ascii_case(&self, expected: &str) -> bool {
         let mut a = self.chars();
@@ -92,6 +247,34 @@ impl<'a> JsonStr<'a> {
         }
         let out = buf.get(..len).ok_or(Error::BufferTooSmall)?;
         core::str::from_utf8(out).map_err(|_| Error::Malformed)
+    }
+}
+
+/// Whether the object of a validated document that opens at `start` has a member named `key`
+/// before position `at`.
+fn earlier_name(doc: &[u8], start: usize, key: JsonStr<'_>, at: usize) -> bool {
+    let mut sc = Scanner {
+        s: doc,
+        pos: start.saturating_add(1),
+        names: None,
+    };
+    loop {
+        let Ok((name, name_at)) = sc.member_key() else {
+            return false;
+        };
+        if name_at >= at {
+            return false;
+        }
+        if key.same_text(&name) {
+            return true;
+        }
+        if sc.value(1).is_err() {
+            return false;
+        }
+        sc.ws();
+        if sc.bump() != Ok(b',') {
+            return false;
+        }
     }
 }
 
@@ -287,12 +470,14 @@ impl<'a> Value<'a> {
     }
 }
 
-struct Scanner<'a> {
+struct Scanner<'a, 'n> {
     s: &'a [u8],
     pos: usize,
+    /// The open objects' names (`None`: a document already scanned, duplicates not checked).
+    names: Option<&'n mut Names>,
 }
 
-impl<'a> Scanner<'a> {
+impl<'a> Scanner<'a, '_> {
     #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
@@ -467,6 +652,7 @@ impl<'a> Scanner<'a> {
             let b = self.peek().ok_or(Error::Malformed)?;
             match b {
                 b'{' | b'[' => {
+                    let at = self.pos;
                     self.pos += 1;
                     depth = depth.saturating_add(1);
                     if depth > MAX_DEPTH {
@@ -480,7 +666,10 @@ impl<'a> Scanner<'a> {
                         stack >>= 1;
                         depth = depth.saturating_sub(1);
                     } else if b == b'{' {
-                        self.member_key()?;
+                        if let Some(n) = self.names.as_deref_mut() {
+                            n.open(depth, at);
+                        }
+                        self.name(depth)?;
                         continue;
                     } else {
                         continue;
@@ -500,11 +689,14 @@ impl<'a> Scanner<'a> {
                 let in_object = stack & 1 == 1;
                 match (self.bump()?, in_object) {
                     (b',', true) => {
-                        self.member_key()?;
+                        self.name(depth)?;
                         break;
                     }
                     (b',', false) => break,
                     (b'}', true) | (b']', false) => {
+                        if let (true, Some(n)) = (in_object, self.names.as_deref_mut()) {
+                            n.close(depth);
+                        }
                         stack >>= 1;
                         depth = depth.saturating_sub(1);
                     }
@@ -528,28 +720,62 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Scans `"key" :` inside an object.
+    /// Scans `"key" :` inside an object; returns the key and where its raw text starts.
     #[cfg_attr(target_pointer_width = "64", inline(always))]
-    fn member_key(&mut self) -> Result<JsonStr<'a>> {
+    fn member_key(&mut self) -> Result<(JsonStr<'a>, usize)> {
         self.ws();
         self.expect(b'"')?;
+        let at = self.pos;
         let key = self.string()?;
         self.ws();
         self.expect(b':')?;
-        Ok(key)
+        Ok((key, at))
+    }
+
+    /// Scans `"key" :` inside a nested object at `depth`, refusing a name it already has.
+    fn name(&mut self, depth: u32) -> Result<()> {
+        let (key, at) = self.member_key()?;
+        match self.names.as_deref_mut() {
+            Some(n) => n.add(self.s, depth, key, at),
+            None => Ok(()),
+        }
     }
 }
 
-/// Validates that `doc` is a single JSON object (RFC 8259, UTF-8, nesting ≤ [`MAX_DEPTH`]) and
-/// calls `f(key, value)` for each top-level member in order.
+/// Validates that `doc` is a single JSON object (RFC 8259, UTF-8, nesting ≤ [`MAX_DEPTH`], no
+/// duplicate member name in a nested object) and calls `f(key, value)` for each top-level
+/// member in order. Top-level names may repeat: `f` sees every copy (see
+/// [`for_each_unique_member`]).
 ///
-/// Errors: `Malformed` for any syntax error, a non-object document or trailing data;
+/// Errors: `Malformed` for any syntax error, a non-object document, trailing data or a
+/// duplicate name in a nested object (or more than [`MAX_OPEN_NAMES`] names open at once);
 /// `NestingTooDeep` past the bound; the first error returned by `f`.
-pub fn for_each_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
+pub fn for_each_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    let mut sc = Scanner { s: doc, pos: 0 };
+    members(doc, false, f)
+}
+
+/// [`for_each_member`], refusing a repeated top-level name too (`Malformed`), once `f` has
+/// seen the second copy (so `f` may report a repeated name of its own first).
+pub fn for_each_unique_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
+{
+    members(doc, true, f)
+}
+
+fn members<'a, F>(doc: &'a [u8], unique: bool, mut f: F) -> Result<()>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
+{
+    let mut names = Names::new();
+    let mut sc = Scanner {
+        s: doc,
+        pos: 0,
+        names: Some(&mut names),
+    };
     sc.ws();
     sc.expect(b'{')?;
     sc.ws();
@@ -557,9 +783,12 @@ where
         sc.pos += 1;
     } else {
         loop {
-            let key = sc.member_key()?;
+            let (key, at) = sc.member_key()?;
             let value = sc.value(1)?;
             f(key, value)?;
+            if let (true, Some(n)) = (unique, sc.names.as_deref_mut()) {
+                n.add(doc, 1, key, at)?;
+            }
             sc.ws();
             match sc.bump()? {
                 b',' => {}
@@ -581,7 +810,11 @@ pub fn for_each_element<'a, F>(array: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(Value<'a>) -> Result<()>,
 {
-    let mut sc = Scanner { s: array, pos: 0 };
+    let mut sc = Scanner {
+        s: array,
+        pos: 0,
+        names: None,
+    };
     sc.ws();
     sc.expect(b'[')?;
     sc.ws();
@@ -723,6 +956,80 @@ mod tests {
             .as_str()
             .unwrap()
             .eq_str("naïve – 日本 😀 aaaaaaaaaaaaaaaaaaaa"));
+    }
+
+    fn unique(doc: &str) -> Result<()> {
+        for_each_unique_member(doc.as_bytes(), |_, _| Ok(()))
+    }
+
+    #[test]
+    fn duplicate_names_are_refused_after_unescaping() {
+        for dup in [
+            r#"{"a":1,"a":2}"#,
+            r#"{"a":1,"\u0061":2}"#,
+            r#"{"\u00e9":1,"é":2}"#,
+            r#"{"😀":1,"\ud83d\ude00":2}"#,
+            r#"{"x":{"a":1,"b":{},"a":2}}"#,
+            r#"{"x":[{"a":1},{"b":1,"\u0062":2}]}"#,
+            r#"{"x":{"y":{"z":{"":1,"":2}}}}"#,
+            r#"{"a":{"b":1},"c":2,"a":3}"#,
+        ] {
+            assert_eq!(unique(dup), Err(Error::Malformed), "{dup}");
+        }
+        // Nested duplicates are refused by the plain scan too; top-level ones are left to `f`.
+        assert_eq!(
+            for_each_member(br#"{"x":{"a":1,"a":2}}"#, |_, _| Ok(())),
+            Err(Error::Malformed)
+        );
+        let mut n = 0;
+        assert_eq!(
+            for_each_member(br#"{"a":1,"a":2}"#, |_, _| {
+                n += 1;
+                Ok(())
+            }),
+            Ok(())
+        );
+        assert_eq!(n, 2);
+        for ok in [
+            r#"{"a":1,"b":2,"A":3,"a ":4,"\u0061b":5}"#,
+            // The same name in different objects, siblings or nested.
+            r#"{"a":{"a":{"a":1}},"b":{"a":1},"c":[{"a":1},{"a":2}]}"#,
+            r#"{"x":{"a":1},"y":{"a":1},"a":{"x":1,"y":2}}"#,
+            r#"{"é":1,"e\u0301":2}"#,
+        ] {
+            assert_eq!(unique(ok), Ok(()), "{ok}");
+        }
+    }
+
+    /// Past the table's capacity the check stays exact (the object's earlier names are read
+    /// again), in the overflowing object and in the objects around it.
+    #[test]
+    fn duplicate_names_past_the_table_are_refused() {
+        let names = |n: usize, p: &str| -> std::string::String {
+            (0..n)
+                .map(|i| std::format!("\"{p}{i}\":{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let big = names(MAX_OPEN_NAMES + 200, "k");
+        assert_eq!(unique(&std::format!("{{{big}}}")), Ok(()));
+        for dup in ["k0", "k1", "k254", "k255", "k300", "k454"] {
+            let doc = std::format!("{{{big},\"{dup}\":0}}");
+            assert_eq!(unique(&doc), Err(Error::Malformed), "{dup}");
+            let doc = std::format!("{{\"x\":{{{big},\"{dup}\":0}}}}");
+            assert_eq!(unique(&doc), Err(Error::Malformed), "nested {dup}");
+        }
+        // An object that overflowed stays exact after a nested object frees the table.
+        let doc = std::format!("{{{big},\"n\":{{\"a\":1}},\"k7\":1}}");
+        assert_eq!(unique(&doc), Err(Error::Malformed));
+        let doc = std::format!("{{{big},\"n\":{{\"a\":1}},\"z\":1}}");
+        assert_eq!(unique(&doc), Ok(()));
+        // Enclosing objects' names fill the table; the nested object still checks its own.
+        let outer = names(MAX_OPEN_NAMES - 2, "o");
+        let doc = std::format!("{{{outer},\"n\":{{\"a\":1,\"b\":2,\"c\":3,\"a\":4}}}}");
+        assert_eq!(unique(&doc), Err(Error::Malformed));
+        let doc = std::format!("{{{outer},\"n\":{{\"o1\":1,\"b\":2,\"c\":3,\"d\":4}}}}");
+        assert_eq!(unique(&doc), Ok(()));
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! [`for_each_unique_member`], at the top level), compared after unescaping (`"a"` and
 //! `"\u0061"` are one name): parsers disagree on which copy wins (first or last), so a
 //! document with duplicates means different things to different readers. Names are kept in a
-//! fixed open-addressing table on the stack (room for [`MAX_OPEN_NAMES`] names, one hash per
-//! name, text compared only on a 16-bit tag match); the names of an object are dropped when it
+//! fixed open-addressing table on the stack (room for [`MAX_OPEN_NAMES`] names, hashed on
+//! their unescaped text); the names of an object are dropped when it
 //! closes, so the table holds only the names of the objects still open. An object whose names
 //! no longer fit is checked by comparing each further name with the object's earlier names,
 //! read again from the document: exact, but quadratic in that object's size, so only
@@ -27,24 +27,21 @@ pub const MAX_DEPTH: u32 = 32;
 /// reading the document again.
 pub const MAX_OPEN_NAMES: usize = NAME_SLOTS - 1;
 
-/// Slots of the name table: a power of two, at most 256 (slot numbers are kept in a `u8`).
-const NAME_SLOTS: usize = 256;
-const _: () = assert!(NAME_SLOTS.is_power_of_two() && NAME_SLOTS <= 256);
+/// Slots of the name table (a power of two).
+const NAME_SLOTS: usize = 128;
+const _: () = assert!(NAME_SLOTS.is_power_of_two());
 
 /// The member names of the objects open during a scan, to refuse duplicates.
 ///
-/// Linear probing; names are removed in the reverse order of insertion (an object's names
-/// when it closes), which restores the table exactly, so a slot is simply cleared.
+/// Linear probing without deletion of single names: when an object closes, its names (the
+/// most recent insertions, the only ones after its `{`) are cleared all together, which
+/// restores the table exactly as it was when the object opened.
 struct Names {
     /// Where each name's raw text starts in the document, plus one (0: a free slot).
     at: [u32; NAME_SLOTS],
-    /// 16 bits of each name's hash: the text is compared only when they match.
-    tag: [u16; NAME_SLOTS],
-    /// Occupied slots, in insertion order.
-    order: [u8; NAME_SLOTS],
     len: usize,
-    /// Per depth: where the open object starts in the document, and `len` when it opened.
-    open: [(u32, u8); MAX_DEPTH as usize + 1],
+    /// Per depth: where the open object starts in the document.
+    open: [u32; MAX_DEPTH as usize + 1],
     /// Bit `depth`: the object open at that depth has names the table could not take.
     overflow: u64,
 }
@@ -53,33 +50,31 @@ impl Names {
     fn new() -> Self {
         Self {
             at: [0; NAME_SLOTS],
-            tag: [0; NAME_SLOTS],
-            order: [0; NAME_SLOTS],
             len: 0,
-            open: [(0, 0); MAX_DEPTH as usize + 1],
+            open: [0; MAX_DEPTH as usize + 1],
             overflow: 0,
         }
     }
 
+    fn start(&self, depth: u32) -> usize {
+        self.open.get(depth as usize).map_or(0, |&p| p as usize)
+    }
+
     /// An object opens at `pos` (its `{`), at nesting `depth`.
     fn open(&mut self, depth: u32, pos: usize) {
-        if let Some(f) = self.open.get_mut(depth as usize) {
-            *f = (pos as u32, self.len as u8);
+        if let Some(p) = self.open.get_mut(depth as usize) {
+            *p = pos as u32;
         }
         self.overflow &= !(1 << depth);
     }
 
     /// The object at `depth` closes: its names leave the table.
     fn close(&mut self, depth: u32) {
-        let mark = self
-            .open
-            .get(depth as usize)
-            .map_or(0, |f| usize::from(f.1));
-        while self.len > mark {
-            self.len -= 1;
-            let slot = self.order.get(self.len).copied().unwrap_or(0);
-            if let Some(a) = self.at.get_mut(usize::from(slot)) {
+        let start = self.start(depth);
+        for a in &mut self.at {
+            if *a as usize > start {
                 *a = 0;
+                self.len -= 1;
             }
         }
     }
@@ -87,7 +82,7 @@ impl Names {
     /// Adds the name `key`, whose raw text starts at `at` in `doc`, to the object open at
     /// `depth`. `Malformed` if that object already has it.
     fn add(&mut self, doc: &[u8], depth: u32, key: JsonStr<'_>, at: usize) -> Result<()> {
-        let start = self.open.get(depth as usize).map_or(0, |f| f.0 as usize);
+        let start = self.start(depth);
         if self.len >= MAX_OPEN_NAMES
             || self.overflow & (1 << depth) != 0
             || at >= u32::MAX as usize
@@ -98,37 +93,23 @@ impl Names {
                 false => Ok(()),
             };
         }
-        let h = key.hash();
-        let tag = (h >> 16) as u16;
-        let mut i = h as usize;
+        let mut i = key.hash() as usize;
         loop {
             i &= NAME_SLOTS - 1;
-            let (Some(&other), Some(&t)) = (self.at.get(i), self.tag.get(i)) else {
+            let Some(slot) = self.at.get_mut(i) else {
                 return Err(Error::Malformed);
             };
-            if other == 0 {
-                break;
+            if *slot == 0 {
+                *slot = at as u32 + 1;
+                self.len += 1;
+                return Ok(());
             }
             // Names of enclosing objects start before this object does.
-            if t == tag && other as usize > start && key.same(doc, other as usize - 1) {
+            if *slot as usize > start && key.same(doc, *slot as usize - 1) {
                 return Err(Error::Malformed);
             }
             i += 1;
         }
-        match (
-            self.at.get_mut(i),
-            self.tag.get_mut(i),
-            self.order.get_mut(self.len),
-        ) {
-            (Some(a), Some(t), Some(o)) => {
-                *a = at as u32 + 1;
-                *t = tag;
-                *o = i as u8;
-            }
-            _ => return Err(Error::Malformed),
-        }
-        self.len += 1;
-        Ok(())
     }
 }
 
@@ -1013,7 +994,7 @@ mod tests {
         };
         let big = names(MAX_OPEN_NAMES + 200, "k");
         assert_eq!(unique(&std::format!("{{{big}}}")), Ok(()));
-        for dup in ["k0", "k1", "k254", "k255", "k300", "k454"] {
+        for dup in ["k0", "k1", "k126", "k127", "k200", "k326"] {
             let doc = std::format!("{{{big},\"{dup}\":0}}");
             assert_eq!(unique(&doc), Err(Error::Malformed), "{dup}");
             let doc = std::format!("{{\"x\":{{{big},\"{dup}\":0}}}}");

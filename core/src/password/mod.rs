@@ -40,9 +40,9 @@
 //! ([`Error::InvalidParams`]) rather than read as "no pepper". A bcrypt hash cannot carry a
 //! pepper, so [`verify`] refuses one with a pepper given ([`Error::InvalidParams`]: the
 //! caller's pepper cannot be applied) instead of ignoring it — otherwise a planted bcrypt hash
-//! would bypass the pepper. bcrypt hashes verify only with `None`; a service migrating from
-//! bcrypt rehashes them (with [`needs_rehash`], which reports every bcrypt hash) before it
-//! enables a pepper.
+//! would bypass the pepper. bcrypt hashes verify only with `None`: a service moving bcrypt
+//! users to a pepper verifies their bcrypt hash without it, then stores a hash made with it
+//! ([`needs_rehash`] reports every bcrypt hash).
 //!
 //! # Example
 //! ```

@@ -11,10 +11,12 @@
 //! document with duplicates means different things to different readers. Names are kept in a
 //! fixed open-addressing table on the stack (room for [`MAX_OPEN_NAMES`] names, hashed on
 //! their unescaped text); the names of an object are dropped when it
-//! closes, so the table holds only the names of the objects still open. An object whose names
-//! no longer fit is checked by comparing each further name with the object's earlier names,
-//! read again from the document: exact, but quadratic in that object's size, so only
-//! documents with more than [`MAX_OPEN_NAMES`] names open at once pay for it.
+//! closes, so the table holds only the names of the objects still open. Names that no longer
+//! fit set a bit of a hash filter; a later name of their object that hits a set bit is
+//! compared with the object's earlier names, read again from the document (exact, but work
+//! proportional to the object's size). Only documents with more than [`MAX_OPEN_NAMES`] names
+//! open at once take that path (every document with the `size_opt` feature, which keeps no
+//! table and a 64-bit filter).
 
 use crate::error::{Error, Result};
 
@@ -24,12 +26,19 @@ pub const MAX_DEPTH: u32 = 32;
 /// Number of member names the duplicate check keeps in its table at once, over the objects
 /// still open during a scan (the top-level object and the nested objects around the current
 /// position). Past it, an object's further names are compared with its earlier ones by
-/// reading the document again.
-pub const MAX_OPEN_NAMES: usize = NAME_SLOTS - 1;
+/// reading the document again. 64 (a half-full table keeps probes short); 0 with the
+/// `size_opt` feature.
+pub const MAX_OPEN_NAMES: usize = NAME_SLOTS / 2;
 
-/// Slots of the name table (a power of two).
-const NAME_SLOTS: usize = 128;
+/// Slots of the name table (a power of two). With the `size_opt` feature there is no table
+/// (one slot, never used): every name is compared with the earlier names of its object by
+/// reading the document again — less code, but work quadratic in an object's member count.
+const NAME_SLOTS: usize = if cfg!(feature = "size_opt") { 1 } else { 128 };
 const _: () = assert!(NAME_SLOTS.is_power_of_two());
+
+/// Words of the filter over the names the table could not take (8192 bits; 64 with
+/// `size_opt`).
+const FILTER_WORDS: usize = if cfg!(feature = "size_opt") { 1 } else { 128 };
 
 /// The member names of the objects open during a scan, to refuse duplicates.
 ///
@@ -44,6 +53,9 @@ struct Names {
     open: [u32; MAX_DEPTH as usize + 1],
     /// Bit `depth`: the object open at that depth has names the table could not take.
     overflow: u64,
+    /// One bit per hash of the names the table could not take (cleared when no object that
+    /// has such names is open).
+    filter: [u64; FILTER_WORDS],
 }
 
 impl Names {
@@ -53,6 +65,7 @@ impl Names {
             len: 0,
             open: [0; MAX_DEPTH as usize + 1],
             overflow: 0,
+            filter: [0; FILTER_WORDS],
         }
     }
 
@@ -70,6 +83,12 @@ impl Names {
 
     /// The object at `depth` closes: its names leave the table.
     fn close(&mut self, depth: u32) {
+        if self.overflow & (1 << depth) != 0 {
+            self.overflow &= !(1 << depth);
+            if self.overflow == 0 {
+                self.filter = [0; FILTER_WORDS];
+            }
+        }
         let start = self.start(depth);
         for a in &mut self.at {
             if *a as usize > start {
@@ -81,35 +100,51 @@ impl Names {
 
     /// Adds the name `key`, whose raw text starts at `at` in `doc`, to the object open at
     /// `depth`. `Malformed` if that object already has it.
+    ///
+    /// Names the table cannot take set a bit of `filter` (one per hash); a later name of an
+    /// object with such names whose bit is set is compared with the object's earlier names,
+    /// read again from the document.
     fn add(&mut self, doc: &[u8], depth: u32, key: JsonStr<'_>, at: usize) -> Result<()> {
         let start = self.start(depth);
-        if self.len >= MAX_OPEN_NAMES
-            || self.overflow & (1 << depth) != 0
-            || at >= u32::MAX as usize
-        {
-            self.overflow |= 1 << depth;
-            return match earlier_name(doc, start, key, at) {
-                true => Err(Error::Malformed),
-                false => Ok(()),
-            };
-        }
-        let mut i = key.hash() as usize;
-        loop {
+        let h = key.hash();
+        let mut i = h as usize;
+        let free = loop {
             i &= NAME_SLOTS - 1;
-            let Some(slot) = self.at.get_mut(i) else {
+            let Some(&slot) = self.at.get(i) else {
                 return Err(Error::Malformed);
             };
-            if *slot == 0 {
-                *slot = at as u32 + 1;
-                self.len += 1;
-                return Ok(());
+            if slot == 0 {
+                break i;
             }
             // Names of enclosing objects start before this object does.
-            if *slot as usize > start && key.same(doc, *slot as usize - 1) {
+            if slot as usize > start && key.same(doc, slot as usize - 1) {
                 return Err(Error::Malformed);
             }
             i += 1;
+        };
+        // Other bits of the hash than the table's, mixed (FNV's high bits vary little).
+        let f = ((h ^ (h >> 15)).wrapping_mul(0x2c1b_3c6d) >> 16) as usize % (FILTER_WORDS * 64);
+        let (word, mask) = (f / 64, 1u64 << (f % 64));
+        let overflowed = self.overflow & (1 << depth) != 0;
+        if overflowed
+            && self.filter.get(word).is_some_and(|w| w & mask != 0)
+            && earlier_name(doc, start, key, at)
+        {
+            return Err(Error::Malformed);
         }
+        match self.at.get_mut(free) {
+            Some(slot) if self.len < MAX_OPEN_NAMES && at < u32::MAX as usize => {
+                *slot = at as u32 + 1;
+                self.len += 1;
+            }
+            _ => {
+                self.overflow |= 1 << depth;
+                if let Some(w) = self.filter.get_mut(word) {
+                    *w |= mask;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -992,7 +1027,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        let big = names(MAX_OPEN_NAMES + 200, "k");
+        let big = names(64 + 263, "k"); // past the table (64 names without size_opt)
         assert_eq!(unique(&std::format!("{{{big}}}")), Ok(()));
         for dup in ["k0", "k1", "k126", "k127", "k200", "k326"] {
             let doc = std::format!("{{{big},\"{dup}\":0}}");
@@ -1006,7 +1041,7 @@ mod tests {
         let doc = std::format!("{{{big},\"n\":{{\"a\":1}},\"z\":1}}");
         assert_eq!(unique(&doc), Ok(()));
         // Enclosing objects' names fill the table; the nested object still checks its own.
-        let outer = names(MAX_OPEN_NAMES - 2, "o");
+        let outer = names(125, "o");
         let doc = std::format!("{{{outer},\"n\":{{\"a\":1,\"b\":2,\"c\":3,\"a\":4}}}}");
         assert_eq!(unique(&doc), Err(Error::Malformed));
         let doc = std::format!("{{{outer},\"n\":{{\"o1\":1,\"b\":2,\"c\":3,\"d\":4}}}}");

@@ -10,9 +10,11 @@
 //! - [`RoleHierarchy`] is a fixed, caller-supplied table of at most
 //!   [`RoleHierarchy::MAX_EDGES`] edges. A cyclic table is rejected at construction, and every
 //!   walk visits each edge at most once, so no table can make a check loop.
-//! - An **empty requirement** (`required == &[]`) is satisfied by anyone: it means "any
-//!   authenticated user". Authentication itself (verifying the token) is the caller's job and
-//!   must happen first.
+//! - An **empty requirement** (no role, or no scope: `&[]`, `""`, `"  "`) is refused with
+//!   [`Error::InvalidParams`]: "any of nothing" must not pass for anyone, and "all of nothing"
+//!   is almost always a requirement that went missing in configuration. A caller that means
+//!   "any authenticated user" checks nothing beyond the verified token. Authentication itself
+//!   (verifying the token) is the caller's job and must happen first.
 //! - Scope strings follow RFC 6749 §3.3: a scope-token is one or more bytes from
 //!   `%x21 / %x23-5B / %x5D-7E` (printable ASCII except space, `"` and `\`). Any other byte in
 //!   a granted scope string rejects the whole string with
@@ -21,8 +23,8 @@
 //!   cannot make two tokens ambiguous), tabs and newlines are not.
 //! - Failures are [`Error::Forbidden`] and [`Error::MissingScope`]; neither names the role or
 //!   scope that was missing, nor any the caller holds.
-//! - A malformed *requirement* (an empty role or scope name, or a scope with a byte outside
-//!   the grammar) is a configuration mistake and yields [`Error::InvalidParams`] instead of failing
+//! - A malformed *requirement* (an empty list, an empty role or scope name, or a scope with a
+//!   byte outside the grammar) is a configuration mistake and yields [`Error::InvalidParams`] instead of failing
 //!   silently forever.
 
 use crate::error::{Claim, Error, Result};
@@ -125,23 +127,21 @@ pub fn has_role<'h>(
 
 /// Succeeds if at least one `required` role is held (directly or through `hierarchy`).
 ///
-/// An empty `required` list succeeds for everyone ("any authenticated user").
-///
 /// # Errors
-/// [`Error::InvalidParams`] if a required role is the empty string; otherwise
+/// [`Error::InvalidParams`] if `required` is empty (any of nothing) or a required role is the
+/// empty string; otherwise
 /// [`Error::Forbidden`] when no required role is held.
 pub fn require_any_role<'h>(
     held: impl IntoIterator<Item = &'h str>,
     required: &[&str],
     hierarchy: Option<&RoleHierarchy<'_>>,
 ) -> Result<()> {
-    if required.iter().any(|r| r.is_empty()) {
+    if required.is_empty() || required.iter().any(|r| r.is_empty()) {
         return Err(Error::InvalidParams);
     }
-    if required.is_empty()
-        || held
-            .into_iter()
-            .any(|h| required.iter().any(|r| grants(h, r, hierarchy)))
+    if held
+        .into_iter()
+        .any(|h| required.iter().any(|r| grants(h, r, hierarchy)))
     {
         Ok(())
     } else {
@@ -221,28 +221,31 @@ impl<'a> Scopes<'a> {
         self.iter().any(|s| s == scope)
     }
 
-    /// Succeeds if every scope in `required` is granted. An empty list always succeeds.
+    /// Succeeds if every scope in `required` is granted.
     ///
     /// # Errors
-    /// [`Error::InvalidParams`] if a required entry is not a valid scope-token (empty, or
-    /// containing a space or another byte outside the grammar); otherwise
+    /// [`Error::InvalidParams`] if `required` is empty or an entry is not a valid scope-token
+    /// (empty, or containing a space or another byte outside the grammar); otherwise
     /// [`Error::MissingScope`] if any is not granted.
     pub fn require(&self, required: &[&str]) -> Result<()> {
-        if !required.iter().all(|r| is_scope_token(r)) {
+        if required.is_empty() || !required.iter().all(|r| is_scope_token(r)) {
             return Err(Error::InvalidParams);
         }
         self.require_all(required.iter().copied())
     }
 
     /// Like [`Self::require`], with the requirement itself a space-delimited scope string
-    /// (`"read write"` requires both). An empty string always succeeds.
+    /// (`"read write"` requires both).
     ///
     /// # Errors
-    /// [`Error::InvalidParams`] if `required` has a byte outside the grammar; otherwise
+    /// [`Error::InvalidParams`] if `required` names no scope (empty or only spaces) or has a
+    /// byte outside the grammar; otherwise
     /// [`Error::MissingScope`].
     pub fn require_str(&self, required: &str) -> Result<()> {
-        let required = Scopes::parse(required).map_err(|_| Error::InvalidParams)?;
-        self.require_all(required.iter())
+        match Scopes::parse(required) {
+            Ok(required) if !required.is_empty() => self.require_all(required.iter()),
+            _ => Err(Error::InvalidParams),
+        }
     }
 
     fn require_all<'r>(&self, mut required: impl Iterator<Item = &'r str>) -> Result<()> {

@@ -142,10 +142,21 @@ fn require_any_role_uses_hierarchy() {
     );
 }
 
+/// Any of nothing passes for no one: an empty role list is a configuration mistake.
 #[test]
-fn empty_requirement_admits_any_authenticated_user() {
-    assert_eq!(require_any_role(["student"], &[], None), Ok(()));
-    assert_eq!(require_any_role([], &[], Some(&school())), Ok(()));
+fn empty_role_requirement_is_refused() {
+    assert_eq!(
+        require_any_role(["student"], &[], None),
+        Err(Error::InvalidParams)
+    );
+    assert_eq!(
+        require_any_role(["admin"], &[], Some(&school())),
+        Err(Error::InvalidParams)
+    );
+    assert_eq!(
+        require_any_role([], &[], Some(&school())),
+        Err(Error::InvalidParams)
+    );
 }
 
 #[test]
@@ -258,7 +269,24 @@ fn require_scopes_needs_all_of_them() {
     );
     assert_eq!(require_scopes("", &["read"]), Err(Error::MissingScope));
     assert_eq!(require_scopes("READ", &["read"]), Err(Error::MissingScope));
-    assert_eq!(require_scopes("", &[]), Ok(()));
+}
+
+/// A requirement naming no scope is refused, as a list or as a string of spaces.
+#[test]
+fn empty_scope_requirement_is_refused() {
+    for granted in ["", "read write"] {
+        assert_eq!(require_scopes(granted, &[]), Err(Error::InvalidParams));
+        for required in ["", " ", "   "] {
+            assert_eq!(
+                require_scopes_str(granted, required),
+                Err(Error::InvalidParams),
+                "{required:?}"
+            );
+        }
+    }
+    let s = Scopes::parse("read").unwrap();
+    assert_eq!(s.require(&[]), Err(Error::InvalidParams));
+    assert_eq!(s.require_str(" "), Err(Error::InvalidParams));
 }
 
 #[test]
@@ -280,7 +308,6 @@ fn require_scopes_reports_bad_token_and_bad_requirement_apart() {
 fn require_scopes_str_splits_the_requirement() {
     assert_eq!(require_scopes_str("a b c", "c a"), Ok(()));
     assert_eq!(require_scopes_str("a b c", "  b  "), Ok(()));
-    assert_eq!(require_scopes_str("a b c", ""), Ok(()));
     assert_eq!(require_scopes_str("a b", "a d"), Err(Error::MissingScope));
     assert_eq!(require_scopes_str("a b", "a\tb"), Err(Error::InvalidParams));
     assert_eq!(

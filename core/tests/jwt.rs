@@ -238,6 +238,8 @@ fn encode_json_needs_exact_buffer_and_checks_payload() {
     for (bad, err) in [
         (&br#"{"exp":1.5}"#[..], Error::InvalidClaim(Claim::Exp)),
         (br#"{"exp":1,"exp":2}"#, Error::DuplicateClaim(Claim::Exp)),
+        (br#"{"exp":1,"t":1,"t":2}"#, Error::Malformed),
+        (br#"{"exp":1,"o":{"a":1,"\u0061":2}}"#, Error::Malformed),
         (br#"[1]"#, Error::Malformed),
     ] {
         assert_eq!(jwt::encode_json(bad, &k, &opts, &mut out).unwrap_err(), err);
@@ -355,6 +357,45 @@ fn structure_and_alg_attacks() {
         jwt::verify(ok.as_bytes(), &key(), &v, NOW, &mut tiny).unwrap_err(),
         Error::BufferTooSmall
     );
+}
+
+/// A repeated name anywhere in the payload is refused after the MAC check: a first-wins and a
+/// last-wins reader would see different claims (`{"tenant":"a","tenant":null}` passed a
+/// `tenant` requirement while the caller read `null`). Registered claims keep their
+/// `duplicate_claim`.
+#[test]
+fn duplicate_names_anywhere_in_the_payload_are_refused() {
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let v = Validation::new().required(&["exp", "tenant"]);
+    for payload in [
+        r#"{"exp":1800000000,"tenant":"a","tenant":null}"#,
+        r#"{"exp":1800000000,"tenant":"a","t\u0065nant":"b"}"#,
+        r#"{"exp":1800000000,"tenant":"a","ctx":{"r":"user","r":"admin"}}"#,
+        r#"{"exp":1800000000,"tenant":"a","g":[{"x":1},{"x":1,"x":2}]}"#,
+    ] {
+        let token = sign_raw(header, payload, SECRET);
+        assert_eq!(
+            verify_str(&token, &v, NOW),
+            Err(Error::Malformed),
+            "{payload}"
+        );
+        assert_eq!(
+            verify_str(
+                &sign_raw(header, payload, b"another-secret-of-32-bytes!!!!!!"),
+                &v,
+                NOW
+            ),
+            Err(Error::InvalidSignature),
+            "{payload}"
+        );
+    }
+    let dup_exp = sign_raw(header, r#"{"exp":1800000000,"exp":1}"#, SECRET);
+    assert_eq!(
+        verify_str(&dup_exp, &v, NOW),
+        Err(Error::DuplicateClaim(Claim::Exp))
+    );
+    let fine = r#"{"exp":1800000000,"tenant":"a","ctx":{"tenant":"b","x":{"tenant":"c"}}}"#;
+    assert!(verify_str(&sign_raw(header, fine, SECRET), &v, NOW).is_ok());
 }
 
 #[test]

@@ -205,6 +205,27 @@ fn pepper_changes_the_hash() {
     );
 }
 
+/// An empty pepper would silently mean "no pepper": refused in `hash` and `verify`, before any
+/// hashing work (the memory given is too small for the hash, yet the pepper is reported).
+#[test]
+fn empty_pepper_is_refused() {
+    let mut out = [0u8; authcore::password::MAX_PHC_LEN];
+    assert_eq!(
+        hash(b"pw", &[0x11; 16], &small(), Some(b""), &mut [], &mut out),
+        Err(Error::InvalidParams)
+    );
+    assert_eq!(
+        verify(
+            b"correct horse",
+            PEPPERED,
+            &Bounds::DEFAULT,
+            Some(b""),
+            &mut []
+        ),
+        Err(Error::InvalidParams)
+    );
+}
+
 #[test]
 #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn nul_bytes_are_hashed_in_full() {
@@ -431,6 +452,33 @@ mod bcrypt {
         ),
     ];
 
+    /// A bcrypt hash cannot carry a pepper: a pepper given with one is refused, not ignored
+    /// (a planted bcrypt hash must not bypass the pepper); without a pepper it verifies, and
+    /// `needs_rehash` still reports it, so a migrating service can rehash it with the pepper.
+    #[test]
+    #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
+    fn a_pepper_with_a_bcrypt_hash_is_refused() {
+        let (password, h) = VECTORS[1];
+        let b = Bounds::DEFAULT;
+        for pepper in [&b"server-side pepper"[..], b""] {
+            assert_eq!(
+                verify(password, h, &b, Some(pepper), &mut []),
+                Err(Error::InvalidParams)
+            );
+            assert_eq!(
+                verify(b"wrong password", h, &b, Some(pepper), &mut []),
+                Err(Error::InvalidParams)
+            );
+        }
+        assert_eq!(verify(password, h, &b, None, &mut []), Ok(()));
+        assert_eq!(needs_rehash(h, &Params::DEFAULT), Ok(true));
+        // A malformed string is still reported as such.
+        assert_eq!(
+            verify(password, "$2b$04$short", &b, Some(PEPPER), &mut []),
+            Err(Error::InvalidHash)
+        );
+    }
+
     /// Python `bcrypt` 4.3: hashpw(b"x" * 72, salt) == hashpw(b"x" * 100, salt).
     const X72: &str = "$2b$04$Z1zjthl9Z39vYZ4017sfxO7M.PbFW17gHc7A1fsII0dtRSVXd7AMm";
 
@@ -511,13 +559,5 @@ mod bcrypt {
         for (_, h) in VECTORS {
             assert_eq!(needs_rehash(h, &Params::OWASP), Ok(true));
         }
-    }
-
-    #[test]
-    #[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
-    fn pepper_is_ignored_for_bcrypt() {
-        let (password, h) = VECTORS[1];
-        let r = verify(password, h, &Bounds::DEFAULT, Some(PEPPER), &mut []);
-        assert_eq!(r, Ok(()));
     }
 }

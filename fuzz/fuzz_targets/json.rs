@@ -1,11 +1,13 @@
 //! Header and claims JSON: the strict scanner (`jwt::json::for_each_member`), `Header::parse`
 //! and `Claims::parse` on arbitrary bytes, checked against `serde_json` as an oracle.
 //!
-//! - the scanner accepts ⇔ serde_json parses an object (depth ≤ 32), except numbers that
-//!   serde_json cannot represent (`1e400`), which are valid RFC 8259 text;
+//! - the scanner accepts ⇔ serde_json parses an object (depth ≤ 32) with no repeated member
+//!   name below the top level (serde_json silently keeps the last copy; a visitor finds the
+//!   repeats), except numbers that serde_json cannot represent (`1e400`), which are valid
+//!   RFC 8259 text;
 //! - accepted documents yield the same keys (unescaped) and, per key, the same value kind;
 //! - `Header::parse`/`Claims::parse` never accept what the scanner rejects, and what they
-//!   accept has the types they promise.
+//!   accept has the types they promise; `Claims::parse` accepts no repeated name at all.
 #![no_main]
 
 use authcore::jwt::claims::Claims;
@@ -14,7 +16,89 @@ use authcore::jwt::json::{for_each_member, Value, MAX_DEPTH};
 use authcore::Error;
 use authcore_fuzz::{depth, is_number_out_of_range};
 use libfuzzer_sys::fuzz_target;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as J;
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::fmt;
+
+/// Finds repeated member names (compared as unescaped text): `(at the top level, below it)`.
+#[derive(Clone, Copy)]
+struct Repeats<'c> {
+    found: &'c Cell<(bool, bool)>,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Repeats<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Repeats<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let inner = Repeats {
+            depth: self.depth + 1,
+            ..self
+        };
+        while seq.next_element_seed(inner)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let inner = Repeats {
+            depth: self.depth + 1,
+            ..self
+        };
+        let mut seen = HashSet::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if !seen.insert(k) {
+                let (top, nested) = self.found.get();
+                self.found.set(match self.depth {
+                    0 => (true, nested),
+                    _ => (top, true),
+                });
+            }
+            map.next_value_seed(inner)?;
+        }
+        Ok(())
+    }
+}
+
+/// `(top, nested)`: whether `data` (which serde_json parses) repeats a name at the top level,
+/// and below it.
+fn repeats(data: &[u8]) -> (bool, bool) {
+    let found = Cell::new((false, false));
+    let mut d = serde_json::Deserializer::from_slice(data);
+    let _ = Repeats {
+        found: &found,
+        depth: 0,
+    }
+    .deserialize(&mut d);
+    found.get()
+}
 
 const REGISTERED: [&str; 11] = [
     "exp", "nbf", "iat", "iss", "sub", "aud", "jti", "typ", "scope", "fam", "roles",
@@ -40,8 +124,16 @@ fuzz_target!(|data: &[u8]| {
         Ok(())
     });
     let theirs = serde_json::from_slice::<J>(data);
+    let (top_repeats, nested_repeats) = match theirs {
+        Ok(_) => repeats(data),
+        Err(_) => (false, false),
+    };
 
     match (&ours, &theirs) {
+        (Ok(()), Ok(J::Object(_))) if nested_repeats => {
+            panic!("scanner accepted a repeated name in a nested object")
+        }
+        (Err(Error::Malformed), Ok(J::Object(_))) if nested_repeats => {}
         (Ok(()), Ok(J::Object(map))) => {
             // Same key set (serde_json keeps the last duplicate) and value kinds.
             let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
@@ -108,6 +200,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(claims.is_err());
     }
     match claims {
+        Ok(_) if top_repeats || nested_repeats => panic!("claims accepted a repeated name"),
         Ok(c) => {
             let map = match theirs.as_ref() {
                 Ok(J::Object(map)) => map,

@@ -93,8 +93,8 @@ fn role_verdict(
 }
 
 /// `True` if one of the `held` roles is, or (through `hierarchy`) implies, one of the
-/// `required` roles. An empty `required` is satisfied by anyone. `hierarchy` is a
-/// `RoleHierarchy` or a list of `(senior, junior)` edges.
+/// `required` roles. An empty `required` raises `InvalidParamsError` (any of nothing passes
+/// for no one). `hierarchy` is a `RoleHierarchy` or a list of `(senior, junior)` edges.
 #[pyfunction]
 #[pyo3(signature = (held, required, hierarchy=None))]
 pub fn has_role(

@@ -44,7 +44,9 @@ pub fn bytes_or_str<'a, 'py>(obj: &'a Bound<'py, PyAny>, what: &str) -> PyResult
     Err(PyTypeError::new_err(format!("{what} must be str or bytes")))
 }
 
-/// `None` stays `None`, a `str` is a one-element list, any other iterable must yield `str`s.
+/// `None` stays `None`, a `str` is a one-element list, any other iterable must yield `str`s
+/// (`TypeError` otherwise). A `str` with a lone surrogate raises `UnicodeEncodeError` (a
+/// `ValueError`), as everywhere in the extension: text is never replaced by U+FFFD.
 pub fn str_list(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Vec<String>>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(None);
@@ -56,7 +58,11 @@ pub fn str_list(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<V
     if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
         return Err(type_error());
     }
-    let one = |item: Bound<'_, PyAny>| item.extract::<String>().map_err(|_| type_error());
+    // A `str` that is not valid Unicode (a lone surrogate) keeps its `UnicodeEncodeError`.
+    let one = |item: Bound<'_, PyAny>| match item.cast::<PyString>() {
+        Ok(s) => s.to_cow().map(|c| c.into_owned()),
+        Err(_) => Err(type_error()),
+    };
     // Lists and tuples directly; other iterables item by item (a `collect` would ask for a
     // length hint, which under the stable ABI is a Python-level call).
     if let Ok(list) = obj.cast::<PyList>() {

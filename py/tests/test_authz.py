@@ -23,7 +23,6 @@ def test_roles_without_hierarchy() -> None:
     assert has_role(["editor"], ["admin", "editor"])  # any one of the required roles
     assert not has_role(["viewer"], ["admin", "editor"])
     assert not has_role(["Admin"], "admin")  # exact, case-sensitive
-    assert has_role([], [])  # an empty requirement: any authenticated user
     assert has_role("editor", "editor")  # a single role as a string
 
 
@@ -60,12 +59,30 @@ def test_empty_required_role_name_is_a_configuration_error() -> None:
         has_role(["admin"], [""])
 
 
+@pytest.mark.parametrize("held", [[], ["admin"], "admin"])
+def test_any_of_no_roles_passes_for_no_one(held: list[str] | str) -> None:
+    for check in (has_role, require_role):
+        with pytest.raises(ex.InvalidParamsError):
+            check(held, [])
+        with pytest.raises(ex.InvalidParamsError):
+            check(held, [], SCHOOL)
+
+
+@pytest.mark.parametrize("required", [[], "", " ", "   "])
+@pytest.mark.parametrize("granted", ["", "items:read"])
+def test_a_scope_requirement_naming_nothing_is_refused(
+    granted: str, required: list[str] | str
+) -> None:
+    for check in (has_scopes, require_scopes):
+        with pytest.raises(ex.InvalidParamsError):
+            check(granted, required)
+
+
 def test_scopes() -> None:
     granted = "items:read  items:write profile"
     assert parse_scopes(granted) == ["items:read", "items:write", "profile"]
     require_scopes(granted, ["items:read", "profile"])
     require_scopes(granted, "items:write items:read")
-    assert has_scopes(granted, [])
     assert not has_scopes(granted, ["admin"])
     with pytest.raises(ex.MissingScopeError) as e:
         require_scopes(granted, ["items:read", "admin"])

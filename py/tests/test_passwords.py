@@ -171,6 +171,34 @@ def test_pepper() -> None:
     assert "server-side" not in repr(peppered) and "pepper=<set>" in repr(peppered)
 
 
+def test_empty_pepper_is_refused() -> None:
+    for empty in (b"", ""):
+        with pytest.raises(ex.InvalidParamsError):
+            PasswordHasher(SMALL, pepper=empty)
+        with pytest.raises(ex.InvalidParamsError):
+            hash_password(PASSWORD, SMALL, pepper=empty)
+        with pytest.raises(ex.InvalidParamsError):
+            verify_password(PASSWORD, PasswordHasher(SMALL).hash(PASSWORD), pepper=empty)
+
+
+def test_a_pepper_with_a_bcrypt_hash_is_refused() -> None:
+    """A bcrypt hash cannot carry the pepper: a peppered hasher refuses it instead of letting a
+    planted bcrypt hash log anyone in. A migrating service verifies a bcrypt hash with a hasher
+    without the pepper and stores the peppered hasher's hash in its place."""
+    legacy = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
+    peppered = PasswordHasher(SMALL, pepper=b"server-side secret")
+    for password in (PASSWORD, "wrong"):
+        with pytest.raises(ex.InvalidParamsError):
+            peppered.verify(password, legacy)
+        with pytest.raises(ex.InvalidParamsError):
+            peppered.verify_and_update(password, legacy)
+        with pytest.raises(ex.InvalidParamsError):
+            verify_password(password, legacy, pepper="x")
+    assert peppered.needs_rehash(legacy)
+    assert PasswordHasher(SMALL).verify(PASSWORD, legacy)
+    assert peppered.verify(PASSWORD, peppered.hash(PASSWORD))
+
+
 def test_large_memory_hash_outside_the_per_thread_buffer() -> None:
     # 80 MiB is above what a thread keeps between calls: a buffer of its own, then freed.
     params = Argon2Params(80 * 1024, 1, 1)

@@ -805,6 +805,46 @@ def jwt_attacks() -> None:
         hand(raw_claims('"typ":"refresh","typ":"access"')),
         err("duplicate_claim", "typ"),
     )
+    case(
+        "dup_custom_required",
+        "A required custom claim twice, a value then null: a first-wins check sees the claim, "
+        "a last-wins reader (JSON.parse, json.loads) gets null. Every door refuses duplicate "
+        "names anywhere in the payload (malformed).",
+        RFC7519_DUP,
+        hand(raw_claims('"tenant":"acme","tenant":null')),
+        err("malformed"),
+        required=["exp", "tenant"],
+    )
+    for id_, inner, what in [
+        (
+            "dup_custom_escaped",
+            '"tenant":"acme","t\\u0065nant":"evil"',
+            "a custom claim twice, the second name escaped: the names are compared unescaped.",
+        ),
+        (
+            "dup_custom_nested",
+            '"ctx":{"role":"user","role":"admin"}',
+            "a repeated name inside a nested object.",
+        ),
+        (
+            "dup_custom_in_array",
+            '"grants":[{"id":1},{"id":2,"admin":false,"admin":true}]',
+            "a repeated name in an object inside an array.",
+        ),
+        (
+            "dup_custom_after_many",
+            ",".join(f'"c{i}":{i}' for i in range(500)) + ',"c0":"again"',
+            "500 custom claims, then the first one again: found past the name table's capacity.",
+        ),
+    ]:
+        case(
+            id_,
+            f"{what[0].upper()}{what[1:]} Every door refuses duplicate names anywhere in the "
+            "payload (malformed).",
+            RFC7519_DUP,
+            hand(raw_claims(inner)),
+            err("malformed"),
+        )
 
     section("mistyped_claims")
     for id_, inner, claim in [

@@ -132,8 +132,10 @@ impl<'a> Claims<'a> {
     /// Parses a payload: a JSON object within the depth bound, registered claims well typed
     /// (numeric dates non-negative integers fitting `u64`; `iss`, `sub`, `jti`, `typ`,
     /// `scope`, `fam` strings; `aud` a string or an array of strings; `roles` a string or an
-    /// array of strings), no registered claim twice. `required` names are checked for
-    /// presence; a missing one is reported as `MissingClaim`.
+    /// array of strings), no name twice anywhere in the payload (compared after unescaping):
+    /// a registered claim twice is `DuplicateClaim`, any other repeated name `Malformed`.
+    /// `required` names are checked for presence; a missing one is reported as
+    /// `MissingClaim`.
     pub fn parse(payload: &'a [u8], required: &[&str]) -> Result<Self> {
         if required.len() > MAX_REQUIRED {
             return Err(Error::InvalidParams);
@@ -153,7 +155,7 @@ impl<'a> Claims<'a> {
         let mut present: u16 = 0;
         let mut seen_custom: u16 = 0;
         let mut kbuf = [0u8; 64];
-        json::for_each_member(payload, |key, value| {
+        json::for_each_unique_member(payload, |key, value| {
             let text = key.text(&mut kbuf);
             let Some(claim) = text.and_then(registered) else {
                 if custom != 0 && !matches!(value, Value::Null) {

@@ -4,11 +4,149 @@
 //! contain escapes. This scanner closes both traps: it validates a whole document (RFC 8259
 //! grammar, valid UTF-8, no lone surrogates) in one linear pass with an explicit nesting bound
 //! ([`MAX_DEPTH`]) and no recursion, and it compares strings on their *unescaped* text.
+//!
+//! It also refuses duplicate member names in every object below the top level (and, through
+//! [`for_each_unique_member`], at the top level), compared after unescaping (`"a"` and
+//! `"\u0061"` are one name): parsers disagree on which copy wins (first or last), so a
+//! document with duplicates means different things to different readers. Names are kept in a
+//! fixed open-addressing table on the stack (room for [`MAX_OPEN_NAMES`] names, hashed on
+//! their unescaped text); the names of an object are dropped when it
+//! closes, so the table holds only the names of the objects still open. Names that no longer
+//! fit set a bit of a hash filter; a later name of their object that hits a set bit is
+//! compared with the object's earlier names, read again from the document (exact, but work
+//! proportional to the object's size). Only documents with more than [`MAX_OPEN_NAMES`] names
+//! open at once take that path (every document with the `size_opt` feature, which keeps no
+//! table and a 64-bit filter).
 
 use crate::error::{Error, Result};
 
 /// Maximum nesting depth of arrays and objects (the top-level object counts as 1).
 pub const MAX_DEPTH: u32 = 32;
+
+/// Number of member names the duplicate check keeps in its table at once, over the objects
+/// still open during a scan (the top-level object and the nested objects around the current
+/// position). Past it, an object's further names are compared with its earlier ones by
+/// reading the document again. 64 (a half-full table keeps probes short); 0 with the
+/// `size_opt` feature.
+pub const MAX_OPEN_NAMES: usize = NAME_SLOTS / 2;
+
+/// Slots of the name table (a power of two). With the `size_opt` feature there is no table
+/// (one slot, never used): every name is compared with the earlier names of its object by
+/// reading the document again — less code, but work quadratic in an object's member count.
+const NAME_SLOTS: usize = if cfg!(feature = "size_opt") { 1 } else { 128 };
+const _: () = assert!(NAME_SLOTS.is_power_of_two());
+
+/// Words of the filter over the names the table could not take (8192 bits; 64 with
+/// `size_opt`).
+const FILTER_WORDS: usize = if cfg!(feature = "size_opt") { 1 } else { 128 };
+
+/// The member names of the objects open during a scan, to refuse duplicates.
+///
+/// Linear probing without deletion of single names: when an object closes, its names (the
+/// most recent insertions, the only ones after its `{`) are cleared all together, which
+/// restores the table exactly as it was when the object opened.
+struct Names {
+    /// Where each name's raw text starts in the document, plus one (0: a free slot).
+    at: [u32; NAME_SLOTS],
+    len: usize,
+    /// Per depth: where the open object starts in the document.
+    open: [u32; MAX_DEPTH as usize + 1],
+    /// Bit `depth`: the object open at that depth has names the table could not take.
+    overflow: u64,
+    /// One bit per hash of the names the table could not take (cleared when no object that
+    /// has such names is open).
+    filter: [u64; FILTER_WORDS],
+}
+
+impl Names {
+    fn new() -> Self {
+        Self {
+            at: [0; NAME_SLOTS],
+            len: 0,
+            open: [0; MAX_DEPTH as usize + 1],
+            overflow: 0,
+            filter: [0; FILTER_WORDS],
+        }
+    }
+
+    fn start(&self, depth: u32) -> usize {
+        self.open.get(depth as usize).map_or(0, |&p| p as usize)
+    }
+
+    /// An object opens at `pos` (its `{`), at nesting `depth`.
+    fn open(&mut self, depth: u32, pos: usize) {
+        if let Some(p) = self.open.get_mut(depth as usize) {
+            *p = pos as u32;
+        }
+        self.overflow &= !(1 << depth);
+    }
+
+    /// The object at `depth` closes: its names leave the table.
+    fn close(&mut self, depth: u32) {
+        if self.overflow & (1 << depth) != 0 {
+            self.overflow &= !(1 << depth);
+            if self.overflow == 0 {
+                self.filter = [0; FILTER_WORDS];
+            }
+        }
+        let start = self.start(depth);
+        for a in &mut self.at {
+            if *a as usize > start {
+                *a = 0;
+                self.len -= 1;
+            }
+        }
+    }
+
+    /// Adds the name `key`, whose raw text starts at `at` in `doc`, to the object open at
+    /// `depth`. `Malformed` if that object already has it.
+    ///
+    /// Names the table cannot take set a bit of `filter` (one per hash); a later name of an
+    /// object with such names whose bit is set is compared with the object's earlier names,
+    /// read again from the document.
+    fn add(&mut self, doc: &[u8], depth: u32, key: JsonStr<'_>, at: usize) -> Result<()> {
+        let start = self.start(depth);
+        let h = key.hash();
+        let mut i = h as usize;
+        let free = loop {
+            i &= NAME_SLOTS - 1;
+            let Some(&slot) = self.at.get(i) else {
+                return Err(Error::Malformed);
+            };
+            if slot == 0 {
+                break i;
+            }
+            // Names of enclosing objects start before this object does.
+            if slot as usize > start && key.same(doc, slot as usize - 1) {
+                return Err(Error::Malformed);
+            }
+            i += 1;
+        };
+        // Other bits of the hash than the table's, mixed (FNV's high bits vary little).
+        let f = ((h ^ (h >> 15)).wrapping_mul(0x2c1b_3c6d) >> 16) as usize % (FILTER_WORDS * 64);
+        let (word, mask) = (f / 64, 1u64 << (f % 64));
+        let overflowed = self.overflow & (1 << depth) != 0;
+        if overflowed
+            && self.filter.get(word).is_some_and(|w| w & mask != 0)
+            && earlier_name(doc, start, key, at)
+        {
+            return Err(Error::Malformed);
+        }
+        match self.at.get_mut(free) {
+            Some(slot) if self.len < MAX_OPEN_NAMES && at < u32::MAX as usize => {
+                *slot = at as u32 + 1;
+                self.len += 1;
+            }
+            _ => {
+                self.overflow |= 1 << depth;
+                if let Some(w) = self.filter.get_mut(word) {
+                    *w |= mask;
+                }
+            }
+        }
+        Ok(())
+    }
+}
 
 /// The raw (still escaped) contents of a JSON string, between its quotes.
 ///
@@ -65,6 +203,39 @@ impl<'a> JsonStr<'a> {
         self.unescape_into(buf).ok().map(str::as_bytes)
     }
 
+    /// FNV-1a over the UTF-8 bytes of the unescaped text.
+    fn hash(&self) -> u32 {
+        let mut h: u32 = 0x811c_9dc5;
+        let mut eat = |b: u8| h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        if self.escaped {
+            for c in self.chars() {
+                c.encode_utf8(&mut [0; 4]).bytes().for_each(&mut eat);
+            }
+        } else {
+            self.raw.iter().for_each(|&b| eat(b));
+        }
+        h
+    }
+
+    /// Whether the (validated) string whose raw text starts at `at` in `doc` has the same
+    /// unescaped text.
+    fn same(&self, doc: &[u8], at: usize) -> bool {
+        let mut sc = Scanner {
+            s: doc,
+            pos: at,
+            names: None,
+        };
+        sc.string().is_ok_and(|other| self.same_text(&other))
+    }
+
+    /// Whether both have the same unescaped text.
+    fn same_text(&self, other: &JsonStr<'_>) -> bool {
+        match self.escaped || other.escaped {
+            false => self.raw == other.raw,
+            true => self.chars().eq(other.chars()),
+        }
+    }
+
     /// Compares the unescaped text with `expected`, ASCII case-insensitively.
     pub fn eq_ignore_ascii_case(&self, expected: &str) -> bool {
         let mut a = self.chars();
@@ -92,6 +263,34 @@ impl<'a> JsonStr<'a> {
         }
         let out = buf.get(..len).ok_or(Error::BufferTooSmall)?;
         core::str::from_utf8(out).map_err(|_| Error::Malformed)
+    }
+}
+
+/// Whether the object of a validated document that opens at `start` has a member named `key`
+/// before position `at`.
+fn earlier_name(doc: &[u8], start: usize, key: JsonStr<'_>, at: usize) -> bool {
+    let mut sc = Scanner {
+        s: doc,
+        pos: start.saturating_add(1),
+        names: None,
+    };
+    loop {
+        let Ok((name, name_at)) = sc.member_key() else {
+            return false;
+        };
+        if name_at >= at {
+            return false;
+        }
+        if key.same_text(&name) {
+            return true;
+        }
+        if sc.value(1).is_err() {
+            return false;
+        }
+        sc.ws();
+        if sc.bump() != Ok(b',') {
+            return false;
+        }
     }
 }
 
@@ -287,12 +486,14 @@ impl<'a> Value<'a> {
     }
 }
 
-struct Scanner<'a> {
+struct Scanner<'a, 'n> {
     s: &'a [u8],
     pos: usize,
+    /// The open objects' names (`None`: a document already scanned, duplicates not checked).
+    names: Option<&'n mut Names>,
 }
 
-impl<'a> Scanner<'a> {
+impl<'a> Scanner<'a, '_> {
     #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
@@ -467,6 +668,7 @@ impl<'a> Scanner<'a> {
             let b = self.peek().ok_or(Error::Malformed)?;
             match b {
                 b'{' | b'[' => {
+                    let at = self.pos;
                     self.pos += 1;
                     depth = depth.saturating_add(1);
                     if depth > MAX_DEPTH {
@@ -480,7 +682,10 @@ impl<'a> Scanner<'a> {
                         stack >>= 1;
                         depth = depth.saturating_sub(1);
                     } else if b == b'{' {
-                        self.member_key()?;
+                        if let Some(n) = self.names.as_deref_mut() {
+                            n.open(depth, at);
+                        }
+                        self.name(depth)?;
                         continue;
                     } else {
                         continue;
@@ -500,11 +705,14 @@ impl<'a> Scanner<'a> {
                 let in_object = stack & 1 == 1;
                 match (self.bump()?, in_object) {
                     (b',', true) => {
-                        self.member_key()?;
+                        self.name(depth)?;
                         break;
                     }
                     (b',', false) => break,
                     (b'}', true) | (b']', false) => {
+                        if let (true, Some(n)) = (in_object, self.names.as_deref_mut()) {
+                            n.close(depth);
+                        }
                         stack >>= 1;
                         depth = depth.saturating_sub(1);
                     }
@@ -528,28 +736,62 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Scans `"key" :` inside an object.
+    /// Scans `"key" :` inside an object; returns the key and where its raw text starts.
     #[cfg_attr(target_pointer_width = "64", inline(always))]
-    fn member_key(&mut self) -> Result<JsonStr<'a>> {
+    fn member_key(&mut self) -> Result<(JsonStr<'a>, usize)> {
         self.ws();
         self.expect(b'"')?;
+        let at = self.pos;
         let key = self.string()?;
         self.ws();
         self.expect(b':')?;
-        Ok(key)
+        Ok((key, at))
+    }
+
+    /// Scans `"key" :` inside a nested object at `depth`, refusing a name it already has.
+    fn name(&mut self, depth: u32) -> Result<()> {
+        let (key, at) = self.member_key()?;
+        match self.names.as_deref_mut() {
+            Some(n) => n.add(self.s, depth, key, at),
+            None => Ok(()),
+        }
     }
 }
 
-/// Validates that `doc` is a single JSON object (RFC 8259, UTF-8, nesting ≤ [`MAX_DEPTH`]) and
-/// calls `f(key, value)` for each top-level member in order.
+/// Validates that `doc` is a single JSON object (RFC 8259, UTF-8, nesting ≤ [`MAX_DEPTH`], no
+/// duplicate member name in a nested object) and calls `f(key, value)` for each top-level
+/// member in order. Top-level names may repeat: `f` sees every copy (see
+/// [`for_each_unique_member`]).
 ///
-/// Errors: `Malformed` for any syntax error, a non-object document or trailing data;
+/// Errors: `Malformed` for any syntax error, a non-object document, trailing data or a
+/// duplicate name in a nested object (or more than [`MAX_OPEN_NAMES`] names open at once);
 /// `NestingTooDeep` past the bound; the first error returned by `f`.
-pub fn for_each_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
+pub fn for_each_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    let mut sc = Scanner { s: doc, pos: 0 };
+    members(doc, false, f)
+}
+
+/// [`for_each_member`], refusing a repeated top-level name too (`Malformed`), once `f` has
+/// seen the second copy (so `f` may report a repeated name of its own first).
+pub fn for_each_unique_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
+{
+    members(doc, true, f)
+}
+
+fn members<'a, F>(doc: &'a [u8], unique: bool, mut f: F) -> Result<()>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
+{
+    let mut names = Names::new();
+    let mut sc = Scanner {
+        s: doc,
+        pos: 0,
+        names: Some(&mut names),
+    };
     sc.ws();
     sc.expect(b'{')?;
     sc.ws();
@@ -557,9 +799,12 @@ where
         sc.pos += 1;
     } else {
         loop {
-            let key = sc.member_key()?;
+            let (key, at) = sc.member_key()?;
             let value = sc.value(1)?;
             f(key, value)?;
+            if let (true, Some(n)) = (unique, sc.names.as_deref_mut()) {
+                n.add(doc, 1, key, at)?;
+            }
             sc.ws();
             match sc.bump()? {
                 b',' => {}
@@ -581,7 +826,11 @@ pub fn for_each_element<'a, F>(array: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(Value<'a>) -> Result<()>,
 {
-    let mut sc = Scanner { s: array, pos: 0 };
+    let mut sc = Scanner {
+        s: array,
+        pos: 0,
+        names: None,
+    };
     sc.ws();
     sc.expect(b'[')?;
     sc.ws();
@@ -723,6 +972,80 @@ mod tests {
             .as_str()
             .unwrap()
             .eq_str("naïve – 日本 😀 aaaaaaaaaaaaaaaaaaaa"));
+    }
+
+    fn unique(doc: &str) -> Result<()> {
+        for_each_unique_member(doc.as_bytes(), |_, _| Ok(()))
+    }
+
+    #[test]
+    fn duplicate_names_are_refused_after_unescaping() {
+        for dup in [
+            r#"{"a":1,"a":2}"#,
+            r#"{"a":1,"\u0061":2}"#,
+            r#"{"\u00e9":1,"é":2}"#,
+            r#"{"😀":1,"\ud83d\ude00":2}"#,
+            r#"{"x":{"a":1,"b":{},"a":2}}"#,
+            r#"{"x":[{"a":1},{"b":1,"\u0062":2}]}"#,
+            r#"{"x":{"y":{"z":{"":1,"":2}}}}"#,
+            r#"{"a":{"b":1},"c":2,"a":3}"#,
+        ] {
+            assert_eq!(unique(dup), Err(Error::Malformed), "{dup}");
+        }
+        // Nested duplicates are refused by the plain scan too; top-level ones are left to `f`.
+        assert_eq!(
+            for_each_member(br#"{"x":{"a":1,"a":2}}"#, |_, _| Ok(())),
+            Err(Error::Malformed)
+        );
+        let mut n = 0;
+        assert_eq!(
+            for_each_member(br#"{"a":1,"a":2}"#, |_, _| {
+                n += 1;
+                Ok(())
+            }),
+            Ok(())
+        );
+        assert_eq!(n, 2);
+        for ok in [
+            r#"{"a":1,"b":2,"A":3,"a ":4,"\u0061b":5}"#,
+            // The same name in different objects, siblings or nested.
+            r#"{"a":{"a":{"a":1}},"b":{"a":1},"c":[{"a":1},{"a":2}]}"#,
+            r#"{"x":{"a":1},"y":{"a":1},"a":{"x":1,"y":2}}"#,
+            r#"{"é":1,"e\u0301":2}"#,
+        ] {
+            assert_eq!(unique(ok), Ok(()), "{ok}");
+        }
+    }
+
+    /// Past the table's capacity the check stays exact (the object's earlier names are read
+    /// again), in the overflowing object and in the objects around it.
+    #[test]
+    fn duplicate_names_past_the_table_are_refused() {
+        let names = |n: usize, p: &str| -> std::string::String {
+            (0..n)
+                .map(|i| std::format!("\"{p}{i}\":{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let big = names(64 + 263, "k"); // past the table (64 names without size_opt)
+        assert_eq!(unique(&std::format!("{{{big}}}")), Ok(()));
+        for dup in ["k0", "k1", "k126", "k127", "k200", "k326"] {
+            let doc = std::format!("{{{big},\"{dup}\":0}}");
+            assert_eq!(unique(&doc), Err(Error::Malformed), "{dup}");
+            let doc = std::format!("{{\"x\":{{{big},\"{dup}\":0}}}}");
+            assert_eq!(unique(&doc), Err(Error::Malformed), "nested {dup}");
+        }
+        // An object that overflowed stays exact after a nested object frees the table.
+        let doc = std::format!("{{{big},\"n\":{{\"a\":1}},\"k7\":1}}");
+        assert_eq!(unique(&doc), Err(Error::Malformed));
+        let doc = std::format!("{{{big},\"n\":{{\"a\":1}},\"z\":1}}");
+        assert_eq!(unique(&doc), Ok(()));
+        // Enclosing objects' names fill the table; the nested object still checks its own.
+        let outer = names(125, "o");
+        let doc = std::format!("{{{outer},\"n\":{{\"a\":1,\"b\":2,\"c\":3,\"a\":4}}}}");
+        assert_eq!(unique(&doc), Err(Error::Malformed));
+        let doc = std::format!("{{{outer},\"n\":{{\"o1\":1,\"b\":2,\"c\":3,\"d\":4}}}}");
+        assert_eq!(unique(&doc), Ok(()));
     }
 
     #[test]

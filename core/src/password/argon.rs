@@ -13,7 +13,8 @@ use crate::{Error, Result};
 ///
 /// - `salt` must be exactly [`Params::salt_len`] bytes from a CSPRNG, fresh for every hash.
 /// - `pepper`, if given, is Argon2's secret input K (RFC 9106 §3.1): the same pepper is needed
-///   to verify, and the PHC string does not record that one was used.
+///   to verify, and the PHC string does not record that one was used. An empty pepper is
+///   refused (it would silently mean "no pepper").
 /// - `memory` must hold at least [`Params::blocks_needed`] blocks; its contents on entry do
 ///   not matter, and on return it holds password-derived state (clear it before reusing it for
 ///   anything else).
@@ -25,7 +26,7 @@ use crate::{Error, Result};
 /// All size checks happen before any hashing work.
 ///
 /// # Errors
-/// - [`Error::InvalidParams`]: `salt.len() != params.salt_len()`.
+/// - [`Error::InvalidParams`]: `salt.len() != params.salt_len()`, or `pepper` is `Some(b"")`.
 /// - [`Error::InsufficientMemory`]: `memory` is shorter than `params.blocks_needed()`.
 /// - [`Error::BufferTooSmall`]: `out` is shorter than `params.phc_len()`.
 /// - [`Error::PasswordTooLong`]: the password exceeds Argon2's 2³²−1 byte limit.
@@ -37,6 +38,7 @@ pub fn hash<'o>(
     memory: &mut [Block],
     out: &'o mut [u8],
 ) -> Result<&'o str> {
+    super::check_pepper(pepper)?;
     if salt.len() != params.salt_len() {
         return Err(Error::InvalidParams);
     }

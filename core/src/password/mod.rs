@@ -36,7 +36,13 @@
 //! user is unknown: keep a hash made with the current [`Params`] and verify against it.
 //!
 //! A *pepper* (a server-side secret kept outside the database) is Argon2's secret input: pass
-//! the same `Some(pepper)` to [`hash`] and [`verify`]. bcrypt hashes ignore it.
+//! the same `Some(pepper)` to [`hash`] and [`verify`]. An empty pepper is refused
+//! ([`Error::InvalidParams`]) rather than read as "no pepper". A bcrypt hash cannot carry a
+//! pepper, so [`verify`] refuses one with a pepper given ([`Error::InvalidParams`]: the
+//! caller's pepper cannot be applied) instead of ignoring it — otherwise a planted bcrypt hash
+//! would bypass the pepper. bcrypt hashes verify only with `None`: a service moving bcrypt
+//! users to a pepper verifies their bcrypt hash without it, then stores a hash made with it
+//! ([`needs_rehash`] reports every bcrypt hash).
 //!
 //! # Example
 //! ```
@@ -109,7 +115,9 @@ impl Scheme {
 ///
 /// # Errors
 /// [`Error::InvalidHash`], [`Error::HashParamsOutOfBounds`], [`Error::InsufficientMemory`],
-/// [`Error::PasswordMismatch`]; [`Error::PasswordTooLong`] beyond Argon2's 2³²−1 bytes.
+/// [`Error::PasswordMismatch`]; [`Error::PasswordTooLong`] beyond Argon2's 2³²−1 bytes;
+/// [`Error::InvalidParams`] for an empty pepper, or any pepper with a bcrypt hash (which
+/// cannot carry one), before any hashing work.
 pub fn verify(
     password: &[u8],
     phc: &str,
@@ -117,12 +125,23 @@ pub fn verify(
     pepper: Option<&[u8]>,
     memory: &mut [Block],
 ) -> Result<()> {
+    check_pepper(pepper)?;
     match Scheme::of(phc)? {
         Scheme::Argon2 => argon::verify(password, &phc::parse(phc)?, bounds, pepper, memory),
+        #[cfg(feature = "bcrypt")]
+        Scheme::Bcrypt if pepper.is_some() => bcrypt::parse(phc).and(Err(Error::InvalidParams)),
         #[cfg(feature = "bcrypt")]
         Scheme::Bcrypt => bcrypt::verify(password, phc, bounds),
         #[cfg(not(feature = "bcrypt"))]
         Scheme::Bcrypt => Err(Error::InvalidHash),
+    }
+}
+
+/// An empty pepper is a configuration mistake (it would silently mean "no pepper").
+pub(crate) fn check_pepper(pepper: Option<&[u8]>) -> Result<()> {
+    match pepper {
+        Some([]) => Err(Error::InvalidParams),
+        _ => Ok(()),
     }
 }
 

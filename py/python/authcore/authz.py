@@ -1,7 +1,9 @@
 """Role and OAuth2 scope checks (decided by the Rust core).
 
-Comparisons are exact and case-sensitive. An empty requirement is satisfied by anyone
-("any authenticated user"); verifying the token is the caller's job and comes first.
+Comparisons are exact and case-sensitive. A requirement naming nothing (no role, no scope,
+a scope string of spaces) raises ``InvalidParamsError``: any of nothing passes for no one. To
+admit any authenticated user, check nothing beyond the verified token, which is the caller's
+job and comes first.
 Failures never name the missing role or scope.
 
 ::

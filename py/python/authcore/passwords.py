@@ -31,7 +31,7 @@ from ._authcore import (
     needs_rehash,
     verify_password,
 )
-from .exceptions import InvalidHashError
+from .exceptions import InvalidHashError, InvalidParamsError
 
 __all__ = [
     "Argon2Params",
@@ -67,7 +67,12 @@ class PasswordHasher:
       ``HashBounds()``: m ≤ 256 MiB, t ≤ 10, p ≤ 16, bcrypt cost ≤ 14). ``params`` must fall
       within them.
     - ``pepper``: an optional server-side secret (Argon2's secret input) needed to verify
-      every hash made with it; keep it outside the database.
+      every hash made with it; keep it outside the database. An empty pepper is refused
+      (``InvalidParamsError``). A bcrypt hash cannot carry a pepper: with one set, ``verify``
+      (and so ``verify_and_update`` and a login) raises ``InvalidParamsError`` for a bcrypt
+      hash instead of ignoring the pepper. To migrate bcrypt users to a peppered service,
+      verify their bcrypt hashes with a hasher without the pepper and store this hasher's
+      ``hash(password)`` in their place.
     - ``policy``: if given, ``hash`` refuses new passwords that break it
       (``PasswordPolicyError``). Rehashing on login never applies the policy, so a user with
       an old, weaker password is not locked out.
@@ -87,7 +92,12 @@ class PasswordHasher:
         self.bounds = bounds if bounds is not None else HashBounds()
         self.bounds.check(self.params)
         self.policy = policy
-        self._pepper = pepper
+        if pepper is not None and len(pepper) == 0:
+            # The core refuses it too (invalid_params); here the mistake shows at start-up
+            # rather than at the first login.
+            raise InvalidParamsError("pepper must not be empty", code="invalid_params")
+        # A str is encoded once, here: one with a lone surrogate raises UnicodeEncodeError now.
+        self._pepper = pepper.encode() if isinstance(pepper, str) else pepper
         self._dummy: str | None = None
 
     @classmethod
@@ -106,7 +116,8 @@ class PasswordHasher:
         return hash_password(password, self.params, self._pepper)
 
     def verify(self, password: Password, hash: Hash) -> bool:
-        """``True`` if ``password`` matches the stored Argon2 or bcrypt ``hash``."""
+        """``True`` if ``password`` matches the stored Argon2 or bcrypt ``hash``
+        (``InvalidParamsError`` for a bcrypt hash when a pepper is set)."""
         return verify_password(password, _text(hash), self.bounds, self._pepper)
 
     def needs_rehash(self, hash: Hash) -> bool:

@@ -244,12 +244,27 @@ where
 }
 
 /// Decodes and checks the header **without verifying the token** (for `kid` routing or
-/// diagnostics). Returns the header JSON, written into `buf`. Never trust it for decisions.
+/// diagnostics). Returns the header JSON, written into `buf`: a JSON object (`Malformed`)
+/// whose member names are distinct after unescaping (`InvalidHeader`: a reader that keeps the
+/// last copy would see another header than one that keeps the first). Never trust it for
+/// decisions.
 pub fn decode_header<'b>(token: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8]> {
     let parts = split(token, super::validation::DEFAULT_MAX_TOKEN_LEN)?;
     b64::check(parts.header)?;
     let json = b64::decode(parts.header, buf)?;
-    super::json::for_each_member(json, |_, _| Ok(()))?;
+    let mut seen = 0usize;
+    super::json::for_each_member(json, |name, _| {
+        let mut earlier = 0usize;
+        super::json::for_each_member(json, |other, _| {
+            if earlier < seen && other.chars().eq(name.chars()) {
+                return Err(Error::InvalidHeader);
+            }
+            earlier = earlier.saturating_add(1);
+            Ok(())
+        })?;
+        seen = seen.saturating_add(1);
+        Ok(())
+    })?;
     Ok(json)
 }
 

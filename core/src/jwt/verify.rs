@@ -252,19 +252,27 @@ pub fn decode_header<'b>(token: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8]> {
     let parts = split(token, super::validation::DEFAULT_MAX_TOKEN_LEN)?;
     b64::check(parts.header)?;
     let json = b64::decode(parts.header, buf)?;
-    let mut seen = 0usize;
-    super::json::for_each_member(json, |name, _| {
-        let mut earlier = 0usize;
-        super::json::for_each_member(json, |other, _| {
-            if earlier < seen && other.chars().eq(name.chars()) {
-                return Err(Error::InvalidHeader);
+    // Each pass takes the `i`-th name and compares it with the later ones (one member scan
+    // for both, which keeps the module small); headers are small, so passes are cheap.
+    let mut i = 0usize;
+    loop {
+        let (mut at, mut name) = (0usize, None::<super::json::JsonStr<'_>>);
+        super::json::for_each_member(json, |k, _| {
+            match name {
+                Some(n) if at > i && k.chars().eq(n.chars()) => {
+                    return Err(Error::InvalidHeader);
+                }
+                None if at == i => name = Some(k),
+                _ => {}
             }
-            earlier = earlier.saturating_add(1);
+            at = at.saturating_add(1);
             Ok(())
         })?;
-        seen = seen.saturating_add(1);
-        Ok(())
-    })?;
+        if name.is_none() {
+            break;
+        }
+        i = i.saturating_add(1);
+    }
     Ok(json)
 }
 

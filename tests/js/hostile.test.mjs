@@ -149,6 +149,19 @@ test('strings that are not well formed are refused, never replaced by U+FFFD', (
   stillWorks();
 });
 
+test('without String.prototype.isWellFormed (Node 18) lone surrogates are refused all the same', () => {
+  const saved = Object.getOwnPropertyDescriptor(String.prototype, 'isWellFormed');
+  delete String.prototype.isWellFormed;
+  try {
+    assert.equal(typeof ''.isWellFormed, 'undefined');
+    assert.throws(() => new Key(`${SECRET}\udc00`), auth('invalid_key'));
+    assert.throws(() => hasRole(['x'], ['x', 'a\ud800b']), auth('invalid_params'));
+    assert.equal(hasRole(['\ud83d\ude00'], '\ud83d\ude00'), true);
+  } finally {
+    if (saved) Object.defineProperty(String.prototype, 'isWellFormed', saved);
+  }
+});
+
 test('sign refuses a kid the verifier would refuse', () => {
   for (const kid of ['', 'k'.repeat(65), 'a"b', 'nul\0', 'a\\b', 'é']) {
     assert.throws(() => sign({ exp: NOW + 60 }, key, { kid }), auth('invalid_header'), JSON.stringify(kid));

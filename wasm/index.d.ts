@@ -3,7 +3,12 @@
 // Options, in every function: an absent option or one set to `undefined` takes the core's
 // default; an option set to `null` or to a value of another type than declared here throws
 // `AuthError` `invalid_params` (it never switches a check off). Only an options object's own
-// properties are read.
+// properties are read, each once, before anything is copied into the module.
+//
+// Inputs, in every function: a string that is not well-formed Unicode (a lone surrogate), a
+// detached buffer, or an input over 256 MiB throws `AuthError` with the input's error
+// (`invalid_key` for a secret, `malformed` for a token, `invalid_params` otherwise), never
+// another error, and never leaves the module unusable.
 
 /** Every error code the core defines (stable, snake_case; identical in Rust, Python and JS). */
 export type ErrorCode =
@@ -42,6 +47,12 @@ export class Key {
   /** Accepts secrets shorter than 32 bytes, only to migrate legacy deployments. */
   static insecureAllowWeak(secret: Bytes, kid?: string): Key;
   readonly kid: string | undefined;
+  /**
+   * Gives the key's module memory back now (its HMAC state is zeroed) instead of when the key
+   * is garbage-collected. Using the key afterwards throws `AuthError` `invalid_key`; a second
+   * `free()` does nothing. Key sets made from it keep their own copy.
+   */
+  free(): void;
 }
 
 /** Keys for rotation: the token's `kid` picks the key; the default key signs and verifies tokens without `kid`. */
@@ -53,6 +64,8 @@ export class KeySet {
   constructor(keys: Key[], options?: { defaultKid?: string });
   readonly kids: readonly (string | undefined)[];
   readonly defaultKid: string | undefined;
+  /** Gives the set's module memory back now (its keys' HMAC states are zeroed); using it afterwards throws `AuthError` `invalid_key`. */
+  free(): void;
 }
 
 /** JSON values as claims carry them. */
@@ -104,8 +117,9 @@ export interface VerifyOptions {
 
 export interface SignOptions {
   /**
-   * With a Key: the header `kid` (default: the key's own). With a KeySet: which key signs
-   * (default: the set's default key; `unknown_kid` if absent).
+   * With a Key: the header `kid` (default: the key's own; a `kid` the verifier would refuse,
+   * i.e. not 1 to 64 printable ASCII characters other than `"` and `\`, is `invalid_header`).
+   * With a KeySet: which key signs (default: the set's default key; `unknown_kid` if absent).
    */
   kid?: string;
   /**
@@ -119,7 +133,11 @@ export interface SignOptions {
   now?: number | Date;
 }
 
-/** Signs the claims (serialized with JSON.stringify) as a compact HS256 token. */
+/**
+ * Signs the claims (a plain object, prototype `Object.prototype` or `null`: anything else,
+ * a Map or a class instance, is `invalid_payload`; serialized with JSON.stringify) as a
+ * compact HS256 token.
+ */
 export function sign(claims: Record<string, unknown>, key: Key | KeySet, options?: SignOptions): string;
 
 /**
@@ -129,7 +147,10 @@ export function sign(claims: Record<string, unknown>, key: Key | KeySet, options
  */
 export function verify<T extends Claims = Claims>(token: string, key: Key | KeySet, options?: VerifyOptions): T;
 
-/** The token's header, **not verified** (for choosing a key by `kid`); its shape is checked. */
+/**
+ * The token's header, **not verified** (for choosing a key by `kid`); its shape is checked (a
+ * JSON object, a member name twice is `invalid_header`).
+ */
 export function decodeHeader(token: string): { alg: 'HS256'; typ?: string; kid?: string; [name: string]: Json | undefined };
 
 /** A role hierarchy: `[senior, junior]` pairs, or `{ senior: [juniors] }`; implication is transitive. */

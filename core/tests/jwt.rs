@@ -469,3 +469,74 @@ fn unverified_decoding_still_checks_structure() {
         Error::UnsupportedAlg
     );
 }
+
+/// A signer's `kid` follows the rule the verifier reads a header's `kid` by: what `sign`
+/// refuses, `verify` would refuse, and what `sign` writes, `verify` reads back.
+#[test]
+fn signer_and_verifier_share_one_kid_rule() {
+    let k = key();
+    let payload = br#"{"exp":1800000000}"#;
+    let long = "k".repeat(65);
+    for bad in ["", long.as_str(), "a\"b", "a\\b", "nul\0", "tab\t", "é"] {
+        let opts = EncodeOptions {
+            typ: Typ::Jwt,
+            kid: Some(bad),
+        };
+        let mut out = vec![0u8; jwt::encoded_len(payload.len(), Some(bad), Typ::Jwt)];
+        assert_eq!(
+            jwt::encode_json(payload, &k, &opts, &mut out).unwrap_err(),
+            Error::InvalidHeader,
+            "{bad:?}"
+        );
+        // The same kid, in a header signed by hand, is refused by the verifier.
+        let mut esc = String::new();
+        for c in bad.chars() {
+            match c {
+                '"' | '\\' => esc.extend(['\\', c]),
+                c if u32::from(c) < 0x20 => esc += &format!("\\u{:04x}", u32::from(c)),
+                c => esc.push(c),
+            }
+        }
+        let header = format!(r#"{{"alg":"HS256","kid":"{esc}"}}"#);
+        let token = sign_raw(&header, r#"{"exp":1800000000}"#, SECRET);
+        assert_eq!(
+            verify_str(&token, &Validation::new(), NOW).unwrap_err(),
+            Error::InvalidHeader,
+            "{bad:?}"
+        );
+    }
+    let good = "k".repeat(64);
+    let opts = EncodeOptions {
+        typ: Typ::Jwt,
+        kid: Some(&good),
+    };
+    let mut out = vec![0u8; jwt::encoded_len(payload.len(), Some(&good), Typ::Jwt)];
+    let n = jwt::encode_json(payload, &k, &opts, &mut out).unwrap();
+    assert!(verify_str(
+        core::str::from_utf8(&out[..n]).unwrap(),
+        &Validation::new(),
+        NOW
+    )
+    .is_ok());
+}
+
+/// `decode_header` refuses a header with a member twice (after unescaping): a reader keeping
+/// the last copy would see another `alg` than one keeping the first.
+#[test]
+fn decoded_headers_have_distinct_members() {
+    let mut buf = [0u8; 256];
+    for header in [
+        r#"{"alg":"HS256","alg":"none"}"#,
+        r#"{"alg":"HS256","typ":"JWT","\u0061lg":"none"}"#,
+        r#"{"x":1,"y":2,"x":3}"#,
+    ] {
+        let token = sign_raw(header, r#"{"exp":1800000000}"#, SECRET);
+        assert_eq!(
+            jwt::decode_header(token.as_bytes(), &mut buf).unwrap_err(),
+            Error::InvalidHeader,
+            "{header}"
+        );
+    }
+    let token = sign_raw(r#"{"alg":"HS256","x":1,"y":{"x":2}}"#, "{}", SECRET);
+    assert!(jwt::decode_header(token.as_bytes(), &mut buf).is_ok());
+}

@@ -1085,7 +1085,8 @@ def jwt_attacks() -> None:
             f"kid is {desc}: a kid only selects among configured keys, never a path or query.",
             RFC8725_INJECT,
             hand(c, {"alg": "HS256", "kid": kid}, secret=secret),
-            err("unknown_kid"),
+            # A control character breaks the kid rule itself (no key can have it).
+            err("invalid_header" if "\u0000" in kid else "unknown_kid"),
             keys=ring,
         )
     case(

@@ -34,14 +34,16 @@ function createApi(raw) {
   const MESSAGES = output(raw.tables(io, 1)).split('\n');
 
   // The calling convention: `tables(io, 2)` is the error-number base, `tables(io, 3)` the salt
-  // bytes a password hash takes, `tables(io, 4 + i)` writes the i-th export's declaration,
+  // bytes a password hash takes, `tables(io, 4)` the core's default token length limit
+  // (`DEFAULT_MAX_TOKEN_LEN`), `tables(io, 5 + i)` writes the i-th export's declaration,
   // `\n<export> <field>:<kind>[:<error code>] …` (empty past the last). Kinds: t text, b bytes,
   // l list, n number, f flag; an `o` prefix marks an optional field. The error code is the one
   // a value of the wrong type gets (invalid_params when none is declared).
   const ERROR_BASE = raw.tables(io, 2);
   const SALT_BYTES = raw.tables(io, 3);
+  const MAX_TOKEN_LEN = raw.tables(io, 4);
   const LAYOUT = new Map();
-  for (let i = 4, n; (n = raw.tables(io, i)) > 0; i++) {
+  for (let i = 5, n; (n = raw.tables(io, i)) > 0; i++) {
     const [name, ...fields] = output(n).slice(1).split(' ');
     const list = fields.map((f) => {
       const [field, kind, code = 'invalid_params'] = f.split(':');
@@ -87,25 +89,57 @@ function createApi(raw) {
   // straight into the module's input buffer (which the call zeroes), with no UTF-8 copy left
   // behind in the JavaScript heap. Lists cross as one string: "" for no items, else NUL before
   // each item (so [] and [""] differ); an item that contains NUL would read as two.
+  //
+  // Text must be well formed (no lone surrogate, which UTF-8 cannot carry: encoding would
+  // replace it by U+FFFD and make distinct strings equal). A buffer whose memory was
+  // transferred (detached) cannot be read. Both get the field's declared error.
   const KINDS = {
-    t: (v, f) => (typeof v === 'string' ? v : fail(f.code, `${f.name} must be a string`)),
+    t: (v, f) => (typeof v === 'string' ? wellFormed(v, f) : fail(f.code, `${f.name} must be a string`)),
     b: (v, f) => {
-      if (typeof v === 'string' || v instanceof Uint8Array) return v;
-      if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      if (v instanceof ArrayBuffer) return new Uint8Array(v);
-      return fail(f.code, `${f.name} must be a string or a Uint8Array`);
+      if (typeof v === 'string') return wellFormed(v, f);
+      if (!ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)) return fail(f.code, `${f.name} must be a string or a Uint8Array`);
+      try {
+        return ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v);
+      } catch (e) {
+        return fail(f.code, `${f.name} is a detached buffer`);
+      }
     },
     l: (v, f) => {
       const items = typeof v === 'string' ? [v] : v;
       if (!Array.isArray(items)) fail(f.code, `${f.name} must be a string or an array of strings`);
+      const list = [];
       for (const item of items) {
         if (typeof item !== 'string' || item.includes('\0')) fail(f.code, `${f.name} must contain strings without NUL`);
+        list.push(wellFormed(item, f));
       }
-      return items.length === 0 ? '' : `\0${items.join('\0')}`;
+      return list.length === 0 ? '' : `\0${list.join('\0')}`;
     },
     n: (v, f) => (Number.isSafeInteger(v) && v >= 0 ? v : fail(f.code, `${f.name} must be a non-negative integer`)),
     f: (v, f) => (typeof v === 'boolean' ? v : fail(f.code, `${f.name} must be a boolean`)),
   };
+
+  // `String.prototype.isWellFormed` where the runtime has it (Node 20), else the same test by
+  // a regular expression (a `u` expression sees a lone surrogate as one code point of its own).
+  const LONE_SURROGATE = /\p{Surrogate}/u;
+  function wellFormed(text, f) {
+    const ok = typeof text.isWellFormed === 'function' ? text.isWellFormed() : !LONE_SURROGATE.test(text);
+    return ok ? text : fail(f.code, `${f.name} must be well-formed Unicode (no lone surrogate)`);
+  }
+
+  // The most bytes a call's inputs may take in the module's memory (a 32-bit memory, which
+  // also holds Argon2's blocks and the outputs): larger inputs are refused before anything is
+  // copied, so that no allocation can fail inside the module.
+  const MAX_INPUT = 2 ** 28;
+
+  /** The UTF-8 length of well-formed `text`. */
+  function utf8Length(text) {
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+    }
+    return n;
+  }
 
   /**
    * Writes the inputs of the export `name` from `values` (field name -> value; `undefined`:
@@ -126,8 +160,12 @@ function createApi(raw) {
       if (v !== undefined) x = KINDS[f.kind](v, f);
       else if (!f.optional) fail(f.code, `${name} needs ${f.name}`);
       converted.push(x);
-      max += 4 + (x === undefined ? 0 : typeof x === 'string' ? x.length * 3 : f.kind === 'n' ? 8 : f.kind === 'f' ? 1 : x.length);
+      let size = x === undefined ? 0 : typeof x === 'string' ? x.length * 3 : f.kind === 'n' ? 8 : f.kind === 'f' ? 1 : x.length;
+      if (size > MAX_INPUT && typeof x === 'string') size = utf8Length(x);
+      if (size > MAX_INPUT) fail(f.code, `${f.name} is too large (over ${MAX_INPUT} bytes)`);
+      max += 4 + size;
     }
+    if (max > MAX_INPUT) fail('invalid_params', `the inputs of ${name} are too large (over ${MAX_INPUT} bytes)`);
     let at = io.buffer(false, max); // may grow the memory: views are made after it
     const end = at + max;
     if (heap.buffer !== memory.buffer) {
@@ -190,6 +228,15 @@ function createApi(raw) {
 
   // ---- keys -------------------------------------------------------------------------------
 
+  // Keys and key sets whose module memory was given back by `free()`.
+  const FREED = new WeakSet();
+  function free() {
+    if (!FREED.has(this)) {
+      FREED.add(this);
+      this[RAW].free();
+    }
+  }
+
   /** An HS256 key: a secret of at least 32 bytes, with an optional key id (`kid`). */
   class Key {
     constructor(secret, kid, allowWeak) {
@@ -212,6 +259,11 @@ function createApi(raw) {
       return new Key(secret, kid, ALLOW_WEAK);
     }
 
+    /** Gives the key's module memory back now (its secret state is zeroed); using it later is `invalid_key`. */
+    free() {
+      free.call(this);
+    }
+
     toString() {
       return this.kid === undefined ? 'Key' : `Key(${this.kid})`;
     }
@@ -225,8 +277,7 @@ function createApi(raw) {
       const set = new raw.Keys();
       try {
         for (const key of keys) {
-          if (!(key instanceof Key)) fail('invalid_key', 'KeySet takes an array of Key');
-          check(set.addKey(io, key[RAW]));
+          check(set.addKey(io, rawKeys(key, Key)));
         }
         const values = withOptions('seal', o, {});
         put('seal', values);
@@ -241,11 +292,32 @@ function createApi(raw) {
       Object.defineProperty(this, RAW, { enumerable: false });
       Object.freeze(this);
     }
+
+    /** Gives the set's module memory back now (its keys' states are zeroed); using it later is `invalid_key`. */
+    free() {
+      free.call(this);
+    }
   }
 
-  function rawKeys(keys) {
-    if (keys instanceof Key || keys instanceof KeySet) return keys[RAW];
-    return fail('invalid_key', 'expected a Key or a KeySet');
+  /** The module's keys of a Key or KeySet (of a Key only, when `only` is Key). */
+  function rawKeys(keys, only) {
+    if (!(keys instanceof Key || (only === undefined && keys instanceof KeySet))) {
+      fail('invalid_key', only === undefined ? 'expected a Key or a KeySet' : 'KeySet takes an array of Key');
+    }
+    if (FREED.has(keys)) fail('invalid_key', 'this key was freed');
+    return keys[RAW];
+  }
+
+  /**
+   * Refuses a token longer than the limit it will be verified against (`maxTokenLength` when
+   * given as a number, else the core's default) before it is copied into the module, so that
+   * a huge token does not grow the module's memory. (A string's UTF-16 length is at most its
+   * UTF-8 length, so this refuses only tokens the core would refuse; the core checks again.)
+   */
+  function boundedToken(token, limit) {
+    const max = Number.isSafeInteger(limit) && limit >= 0 ? limit : MAX_TOKEN_LEN;
+    if (typeof token === 'string' && token.length > max) fail('token_too_large', MESSAGES[ERROR_CODES.indexOf('token_too_large')]);
+    return token;
   }
 
   // ---- verify, sign, decodeHeader -----------------------------------------------------------
@@ -259,6 +331,7 @@ function createApi(raw) {
     const k = rawKeys(keys);
     const o = optionsOf(options, 'verify options');
     const values = withOptions('verify', o, { token, now: nowSeconds(own(o, 'now')) });
+    boundedToken(token, own(values, 'maxTokenLength'));
     put('verify', values);
     const r = raw.verify(io, k);
     if (r < 0) check(r, own(values, 'requiredClaims'));
@@ -266,15 +339,16 @@ function createApi(raw) {
   }
 
   /**
-   * Signs `claims` (a plain object, serialized with JSON.stringify) as an HS256 token.
+   * Signs `claims` (a plain object: its prototype `Object.prototype` or `null`; a Map, a Date,
+   * an array or a class instance is `invalid_payload`; serialized with JSON.stringify) as an
+   * HS256 token.
    * `expiresIn` (seconds) sets `exp = now + expiresIn` and, if absent, `iat = now`.
    */
   function sign(claims, keys, options) {
     const k = rawKeys(keys);
     const o = optionsOf(options, 'sign options');
-    if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
-      fail('invalid_payload', 'claims must be a plain object');
-    }
+    const proto = claims !== null && typeof claims === 'object' ? Object.getPrototypeOf(claims) : undefined;
+    if (proto !== Object.prototype && proto !== null) fail('invalid_payload', 'claims must be a plain object');
     const expiresIn = own(o, 'expiresIn');
     const at = own(o, 'now');
     if (at !== undefined) nowSeconds(at);
@@ -296,7 +370,7 @@ function createApi(raw) {
 
   /** The token's header, **unverified** (for routing by `kid`); its shape is still checked. */
   function decodeHeader(token) {
-    put('decodeHeader', { token });
+    put('decodeHeader', { token: boundedToken(token, MAX_TOKEN_LEN) });
     return JSON.parse(output(check(raw.decodeHeader(io))));
   }
 

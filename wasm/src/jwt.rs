@@ -173,8 +173,9 @@ pub fn verify(io: &mut Io, keys: &Keys) -> i32 {
             }
         }
         let token = i.token.as_bytes();
-        out.resize(token.len(), 0);
-        // The core decodes the payload to the start of the buffer.
+        // The core decodes the payload to the start of the buffer; it refuses a token over
+        // the limit before writing (so a refused token does not grow the memory).
+        out.resize(token.len().min(v.max_token_len), 0);
         keys.with(|store| jwt::verify(token, store, &v, i.now, out).map(|ok| ok.payload.len()))
     });
     finish(io, r)
@@ -219,7 +220,7 @@ pub fn decode_header(io: &mut Io) -> i32 {
     let (i, out) = io.read::<HeaderIn<'_>>();
     let r = i.and_then(|i| {
         let token = i.token.as_bytes();
-        out.resize(token.len(), 0);
+        out.resize(token.len().min(jwt::DEFAULT_MAX_TOKEN_LEN), 0);
         jwt::decode_header(token, out).map(<[u8]>::len)
     });
     finish(io, r)

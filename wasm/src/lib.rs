@@ -74,9 +74,10 @@ pub(crate) fn finish(io: &mut Io, r: Result<usize, Error>) -> i32 {
 
 /// A table the wrapper reads once. With `which` 0 every error code (space-separated) in
 /// [`Error::ALL_CODES`] order, with 1 every message (newline-separated) in that order, with
-/// `4 + i` the `i`-th export's declared inputs (see [`io::inputs!`]; empty past the last):
-/// written to the output, and the length returned. With 2 the error-number base and with 3
-/// the salt bytes a password hash takes: returned themselves.
+/// `5 + i` the `i`-th export's declared inputs (see [`io::inputs!`]; empty past the last):
+/// written to the output, and the length returned. With 2 the error-number base, with 3 the
+/// salt bytes a password hash takes and with 4 the core's default token length limit (the
+/// wrapper refuses longer tokens before copying them in): returned themselves.
 #[wasm_bindgen]
 pub fn tables(io: &mut Io, which: u32) -> usize {
     let text = match which {
@@ -84,8 +85,9 @@ pub fn tables(io: &mut Io, which: u32) -> usize {
         1 => Error::MESSAGES_TEXT,
         2 => return BASE,
         3 => return SALT,
+        4 => return authcore::jwt::DEFAULT_MAX_TOKEN_LEN,
         n => LAYOUTS
-            .get((n as usize).wrapping_sub(4))
+            .get((n as usize).wrapping_sub(5))
             .copied()
             .unwrap_or_default(),
     };

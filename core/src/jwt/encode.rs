@@ -8,7 +8,7 @@ use super::alg::SIG_B64_LEN;
 use super::b64;
 use super::claims::Claims;
 use super::header::{Header, Typ};
-use super::key::Key;
+use super::key::{kid_ok, Key};
 use crate::error::{Error, Result};
 use hmac::Mac;
 
@@ -17,7 +17,9 @@ use hmac::Mac;
 pub struct EncodeOptions<'a> {
     /// Header `typ`: `JWT` (default) or `at+jwt`.
     pub typ: Typ,
-    /// Header `kid`; defaults to the key's own `kid`.
+    /// Header `kid`; defaults to the key's own `kid`. A `kid` the verifier would refuse
+    /// (empty, over [`super::key::MAX_KID_LEN`] bytes, not printable ASCII, `"` or `\`) is
+    /// [`Error::InvalidHeader`].
     pub kid: Option<&'a str>,
 }
 
@@ -86,6 +88,9 @@ pub fn encode_json(
 fn write_header(key: &Key, opts: &EncodeOptions<'_>, out: &mut [u8]) -> Result<usize> {
     let mut json = [0u8; MAX_HEADER_JSON];
     let kid = opts.kid.or(key.kid());
+    if !kid.is_none_or(kid_ok) {
+        return Err(Error::InvalidHeader);
+    }
     let n = Header::write(&mut json, kid, opts.typ)?;
     let mut pos = 0;
     b64::encode_at(json.get(..n).ok_or(Error::BufferTooSmall)?, out, &mut pos)?;

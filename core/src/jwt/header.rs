@@ -2,7 +2,7 @@
 
 use super::alg::HEADER_START;
 use super::json::{self, JsonStr};
-use super::key::{Kid, MAX_KID_LEN};
+use super::key::{kid_ok, Kid, MAX_KID_LEN};
 use crate::error::{Error, Result};
 
 /// The only algorithm accepted or produced ([`super::alg::NAME`]).
@@ -136,7 +136,7 @@ fn parse_typ(s: JsonStr<'_>) -> Option<Typ> {
 fn parse_kid(s: JsonStr<'_>) -> Option<Kid> {
     let mut buf = [0u8; MAX_KID_LEN];
     let text = s.unescape_into(&mut buf).ok()?;
-    if text.is_empty() {
+    if !kid_ok(text) {
         return None;
     }
     Kid::try_from(text).ok()
@@ -201,6 +201,9 @@ mod tests {
             br#"{"alg":"HS256","typ":1}"#,
             br#"{"alg":"HS256","kid":1}"#,
             br#"{"alg":"HS256","kid":""}"#,
+            br#"{"alg":"HS256","kid":"a\"b"}"#,
+            br#"{"alg":"HS256","kid":"a\u0000"}"#,
+            br#"{"alg":"HS256","kid":"\u00e9"}"#,
             br#"{"alg":"HS256","alg":"HS256"}"#,
             br#"{"alg":"HS256","kid":"a","kid":"b"}"#,
         ] {

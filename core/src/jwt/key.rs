@@ -67,15 +67,20 @@ impl Key {
 }
 
 fn parse_kid(kid: &str) -> Result<Kid> {
-    let ok = !kid.is_empty()
-        && kid.len() <= MAX_KID_LEN
-        && kid
-            .bytes()
-            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
-    if !ok {
+    if !kid_ok(kid) {
         return Err(Error::InvalidKey);
     }
     Kid::try_from(kid).map_err(|_| Error::InvalidKey)
+}
+
+/// The `kid` rule, one for keys, for the `kid` a signer writes and for the `kid` a token's
+/// header carries: 1 to [`MAX_KID_LEN`] bytes of printable ASCII other than `"` and `\`.
+pub(crate) fn kid_ok(kid: &str) -> bool {
+    !kid.is_empty()
+        && kid.len() <= MAX_KID_LEN
+        && kid
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
 }
 
 impl fmt::Debug for Key {

@@ -428,3 +428,74 @@ fn unverified_decoding_still_checks_structure() {
         Error::UnsupportedAlg
     );
 }
+
+#[test]
+fn custom_header_parameters_are_signed_and_ignored_by_the_verifier() {
+    use jwt::custom_header::{encode_with_header, encoded_len_with_header};
+    let header = br#"{"alg":"HS256","typ":"JWT","x-request":1}"#;
+    let payload = br#"{"sub":"alice","exp":1700000100}"#;
+    let mut out = vec![0u8; encoded_len_with_header(header.len(), payload.len())];
+    let n = encode_with_header(header, payload, &key(), &mut out).unwrap();
+    assert_eq!(n, out.len());
+    let token = std::str::from_utf8(&out).unwrap();
+    // Byte-identical to an independently signed token with the same header and payload.
+    assert_eq!(
+        token,
+        sign_raw(
+            std::str::from_utf8(header).unwrap(),
+            std::str::from_utf8(payload).unwrap(),
+            SECRET
+        )
+    );
+    assert_eq!(
+        verify_str(token, &Validation::new(), NOW).unwrap(),
+        std::str::from_utf8(payload).unwrap()
+    );
+    let mut small = vec![0u8; out.len() - 1];
+    assert_eq!(
+        encode_with_header(header, payload, &key(), &mut small),
+        Err(Error::BufferTooSmall)
+    );
+}
+
+#[test]
+fn custom_header_that_the_verifier_refuses_is_never_signed() {
+    use jwt::custom_header::encode_with_header;
+    let payload = br#"{"exp":1700000100}"#;
+    let mut out = [0u8; 512];
+    for (header, err) in [
+        (
+            &br#"{"alg":"HS256","crit":["x"],"x":1}"#[..],
+            Error::InvalidHeader,
+        ),
+        (br#"{"alg":"HS256","b64":false}"#, Error::InvalidHeader),
+        (
+            br#"{"alg":"HS256","jku":"https://x"}"#,
+            Error::InvalidHeader,
+        ),
+        (br#"{"alg":"HS256","jwk":{}}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","x5u":"x"}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","x5c":[]}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","kid":123}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","kid":null}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","typ":"JOSE"}"#, Error::InvalidHeader),
+        (
+            br#"{"alg":"HS256","kid":"a","kid":"a"}"#,
+            Error::InvalidHeader,
+        ),
+        (br#"{"alg":"none"}"#, Error::UnsupportedAlg),
+        (br#"{"typ":"JWT"}"#, Error::UnsupportedAlg),
+        (br#"[]"#, Error::Malformed),
+    ] {
+        assert_eq!(
+            encode_with_header(header, payload, &key(), &mut out),
+            Err(err),
+            "{}",
+            String::from_utf8_lossy(header)
+        );
+    }
+    assert_eq!(
+        encode_with_header(br#"{"alg":"HS256"}"#, br#"{"exp":"x"}"#, &key(), &mut out),
+        Err(Error::InvalidClaim(authcore::Claim::Exp))
+    );
+}

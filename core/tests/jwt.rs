@@ -499,3 +499,38 @@ fn custom_header_that_the_verifier_refuses_is_never_signed() {
         Err(Error::InvalidClaim(authcore::Claim::Exp))
     );
 }
+
+#[test]
+fn a_null_audience_is_an_absent_audience() {
+    let token = sign_raw(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"exp":1700000100,"aud":null}"#,
+        SECRET,
+    );
+    // No audience expected: accepted, as a token without `aud`.
+    assert!(verify_str(&token, &Validation::new(), NOW).is_ok());
+    // An audience expected: the claim is missing (PyJWT's MissingRequiredClaimError("aud")).
+    assert_eq!(
+        verify_str(&token, &Validation::new().audience(&["api"]), NOW).unwrap_err(),
+        Error::MissingClaim(authcore::Claim::Aud)
+    );
+    // Still a registered claim: twice is a duplicate, and other non-string types stay invalid.
+    let twice = sign_raw(
+        r#"{"alg":"HS256"}"#,
+        r#"{"exp":1700000100,"aud":null,"aud":"api"}"#,
+        SECRET,
+    );
+    assert_eq!(
+        verify_str(&twice, &Validation::new(), NOW).unwrap_err(),
+        Error::DuplicateClaim(authcore::Claim::Aud)
+    );
+    let number = sign_raw(
+        r#"{"alg":"HS256"}"#,
+        r#"{"exp":1700000100,"aud":1}"#,
+        SECRET,
+    );
+    assert_eq!(
+        verify_str(&number, &Validation::new(), NOW).unwrap_err(),
+        Error::InvalidClaim(authcore::Claim::Aud)
+    );
+}

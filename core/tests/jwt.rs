@@ -534,3 +534,32 @@ fn a_null_audience_is_an_absent_audience() {
         Error::InvalidClaim(authcore::Claim::Aud)
     );
 }
+
+#[test]
+fn unverified_header_refuses_a_kid_the_verifier_would_refuse() {
+    use jwt::custom_header::unverified_header;
+    let mut buf = [0u8; 512];
+    let ok = sign_raw(r#"{"alg":"HS256","kid":"k1"}"#, r#"{"exp":1}"#, SECRET);
+    assert_eq!(
+        unverified_header(ok.as_bytes(), &mut buf).unwrap(),
+        br#"{"alg":"HS256","kid":"k1"}"#
+    );
+    // Other algorithms are shown (routing only; the verifier refuses them).
+    let none = sign_raw(r#"{"alg":"none","x":1}"#, r#"{"exp":1}"#, SECRET);
+    assert!(unverified_header(none.as_bytes(), &mut buf).is_ok());
+    let long = format!(r#"{{"alg":"HS256","kid":"{}"}}"#, "k".repeat(65));
+    for header in [
+        r#"{"alg":"HS256","kid":123}"#,
+        r#"{"alg":"HS256","kid":null}"#,
+        r#"{"alg":"HS256","kid":""}"#,
+        r#"{"alg":"HS256","kid":["k1"]}"#,
+        &long,
+    ] {
+        let token = sign_raw(header, r#"{"exp":1}"#, SECRET);
+        assert_eq!(
+            unverified_header(token.as_bytes(), &mut buf),
+            Err(Error::InvalidHeader),
+            "{header}"
+        );
+    }
+}

@@ -10,7 +10,7 @@
 use super::b64;
 use super::claims::Claims;
 use super::header::Header;
-use super::key::Key;
+use super::key::{Key, Kid, MAX_KID_LEN};
 use crate::error::{Error, Result};
 use hmac::Mac;
 
@@ -50,4 +50,27 @@ pub fn encode_with_header(
     super::json::put(out, &mut pos, b".")?;
     b64::encode_at(&tag, out, &mut pos)?;
     Ok(pos)
+}
+
+/// The header JSON of `token` **without verifying anything** (for routing by `kid`), checked
+/// to be a JSON object ([`super::decode_header`]) whose `kid`, if present, is a string the
+/// verifier would take (1 to 64 bytes unescaped): a token whose `kid` is a number, `null` or
+/// too long is refused here as the verifier would refuse it (`InvalidHeader`). Other
+/// parameters, `alg` included, are not judged: that is the verifier's work.
+pub fn unverified_header<'b>(token: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8]> {
+    let json = super::decode_header(token, buf)?;
+    super::json::for_each_member(json, |k, v| {
+        if k.eq_str("kid") {
+            let mut kid = [0u8; MAX_KID_LEN];
+            let text = v.as_str().ok_or(Error::InvalidHeader)?;
+            let text = text
+                .unescape_into(&mut kid)
+                .map_err(|_| Error::InvalidHeader)?;
+            if text.is_empty() || Kid::try_from(text).is_err() {
+                return Err(Error::InvalidHeader);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(json)
 }

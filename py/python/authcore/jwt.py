@@ -192,6 +192,8 @@ def _audience(audience: Any) -> Any:
     is an audience that matches nothing (the empty list)."""
     if isinstance(audience, (bytes, bytearray)):
         return []
+    if audience is not None and not isinstance(audience, (str, Iterable)):
+        raise TypeError("audience must be a string, iterable or None")
     return audience
 
 

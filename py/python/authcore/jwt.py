@@ -100,7 +100,6 @@ _OPTIONS = frozenset(
         "enforce_minimum_key_length",
     }
 )
-_HEADERS = frozenset({"alg", "kid", "typ"})
 
 
 def _int_date(value: Any) -> Any:

@@ -540,3 +540,138 @@ fn decoded_headers_have_distinct_members() {
     let token = sign_raw(r#"{"alg":"HS256","x":1,"y":{"x":2}}"#, "{}", SECRET);
     assert!(jwt::decode_header(token.as_bytes(), &mut buf).is_ok());
 }
+
+#[test]
+fn custom_header_parameters_are_signed_and_ignored_by_the_verifier() {
+    use jwt::custom_header::{encode_with_header, encoded_len_with_header};
+    let header = br#"{"alg":"HS256","typ":"JWT","x-request":1}"#;
+    let payload = br#"{"sub":"alice","exp":1700000100}"#;
+    let mut out = vec![0u8; encoded_len_with_header(header.len(), payload.len())];
+    let n = encode_with_header(header, payload, &key(), &mut out).unwrap();
+    assert_eq!(n, out.len());
+    let token = std::str::from_utf8(&out).unwrap();
+    // Byte-identical to an independently signed token with the same header and payload.
+    assert_eq!(
+        token,
+        sign_raw(
+            std::str::from_utf8(header).unwrap(),
+            std::str::from_utf8(payload).unwrap(),
+            SECRET
+        )
+    );
+    assert_eq!(
+        verify_str(token, &Validation::new(), NOW).unwrap(),
+        std::str::from_utf8(payload).unwrap()
+    );
+    let mut small = vec![0u8; out.len() - 1];
+    assert_eq!(
+        encode_with_header(header, payload, &key(), &mut small),
+        Err(Error::BufferTooSmall)
+    );
+}
+
+#[test]
+fn custom_header_that_the_verifier_refuses_is_never_signed() {
+    use jwt::custom_header::encode_with_header;
+    let payload = br#"{"exp":1700000100}"#;
+    let mut out = [0u8; 512];
+    for (header, err) in [
+        (
+            &br#"{"alg":"HS256","crit":["x"],"x":1}"#[..],
+            Error::InvalidHeader,
+        ),
+        (br#"{"alg":"HS256","b64":false}"#, Error::InvalidHeader),
+        (
+            br#"{"alg":"HS256","jku":"https://x"}"#,
+            Error::InvalidHeader,
+        ),
+        (br#"{"alg":"HS256","jwk":{}}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","x5u":"x"}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","x5c":[]}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","kid":123}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","kid":null}"#, Error::InvalidHeader),
+        (br#"{"alg":"HS256","typ":"JOSE"}"#, Error::InvalidHeader),
+        (
+            br#"{"alg":"HS256","kid":"a","kid":"a"}"#,
+            Error::InvalidHeader,
+        ),
+        (br#"{"alg":"none"}"#, Error::UnsupportedAlg),
+        (br#"{"typ":"JWT"}"#, Error::UnsupportedAlg),
+        (br#"[]"#, Error::Malformed),
+    ] {
+        assert_eq!(
+            encode_with_header(header, payload, &key(), &mut out),
+            Err(err),
+            "{}",
+            String::from_utf8_lossy(header)
+        );
+    }
+    assert_eq!(
+        encode_with_header(br#"{"alg":"HS256"}"#, br#"{"exp":"x"}"#, &key(), &mut out),
+        Err(Error::InvalidClaim(authcore::Claim::Exp))
+    );
+}
+
+#[test]
+fn a_null_audience_is_an_absent_audience() {
+    let token = sign_raw(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"exp":1700000100,"aud":null}"#,
+        SECRET,
+    );
+    // No audience expected: accepted, as a token without `aud`.
+    assert!(verify_str(&token, &Validation::new(), NOW).is_ok());
+    // An audience expected: the claim is missing (PyJWT's MissingRequiredClaimError("aud")).
+    assert_eq!(
+        verify_str(&token, &Validation::new().audience(&["api"]), NOW).unwrap_err(),
+        Error::MissingClaim(authcore::Claim::Aud)
+    );
+    // Still a registered claim: twice is a duplicate, and other non-string types stay invalid.
+    let twice = sign_raw(
+        r#"{"alg":"HS256"}"#,
+        r#"{"exp":1700000100,"aud":null,"aud":"api"}"#,
+        SECRET,
+    );
+    assert_eq!(
+        verify_str(&twice, &Validation::new(), NOW).unwrap_err(),
+        Error::DuplicateClaim(authcore::Claim::Aud)
+    );
+    let number = sign_raw(
+        r#"{"alg":"HS256"}"#,
+        r#"{"exp":1700000100,"aud":1}"#,
+        SECRET,
+    );
+    assert_eq!(
+        verify_str(&number, &Validation::new(), NOW).unwrap_err(),
+        Error::InvalidClaim(authcore::Claim::Aud)
+    );
+}
+
+#[test]
+fn unverified_header_refuses_a_kid_the_verifier_would_refuse() {
+    use jwt::custom_header::unverified_header;
+    let mut buf = [0u8; 512];
+    let ok = sign_raw(r#"{"alg":"HS256","kid":"k1"}"#, r#"{"exp":1}"#, SECRET);
+    assert_eq!(
+        unverified_header(ok.as_bytes(), &mut buf).unwrap(),
+        br#"{"alg":"HS256","kid":"k1"}"#
+    );
+    // Other algorithms are shown (routing only; the verifier refuses them).
+    let none = sign_raw(r#"{"alg":"none","x":1}"#, r#"{"exp":1}"#, SECRET);
+    assert!(unverified_header(none.as_bytes(), &mut buf).is_ok());
+    let long = format!(r#"{{"alg":"HS256","kid":"{}"}}"#, "k".repeat(65));
+    for header in [
+        r#"{"alg":"HS256","kid":123}"#,
+        r#"{"alg":"HS256","kid":null}"#,
+        r#"{"alg":"HS256","kid":""}"#,
+        r#"{"alg":"HS256","kid":["k1"]}"#,
+        &long,
+    ] {
+        let token = sign_raw(header, r#"{"exp":1}"#, SECRET);
+        assert_eq!(
+            unverified_header(token.as_bytes(), &mut buf),
+            Err(Error::InvalidHeader),
+            "{header}"
+        );
+    }
+}

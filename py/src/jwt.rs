@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 
 use authcore::jwt::{
-    self, claims::Claims, EncodeOptions, KeyRing, KeyStore, Typ, Validation, DEFAULT_MAX_TOKEN_LEN,
+    self, claims::Claims, custom_header, EncodeOptions, KeyRing, KeyStore, Typ, Validation,
+    DEFAULT_MAX_TOKEN_LEN,
 };
 use authcore::Error;
 use pyo3::exceptions::PyTypeError;
@@ -167,9 +168,19 @@ fn sign<'py>(
     key: &Bound<'py, PyAny>,
     typ: Option<&str>,
     kid: Option<&str>,
+    header_json: Option<&[u8]>,
 ) -> PyResult<Bound<'py, PyString>> {
     let keys = Keys::from_py(key)?;
     let signing = keys.signing_key()?;
+    if let Some(header) = header_json {
+        let mut out =
+            vec![0u8; custom_header::encoded_len_with_header(header.len(), payload.len())];
+        let n = core(custom_header::encode_with_header(
+            header, payload, signing, &mut out,
+        ))?;
+        let token = core(out.get(..n).ok_or(Error::BufferTooSmall))?;
+        return PyString::from_bytes(key.py(), token);
+    }
     let typ = core(typ.map_or(Ok(Typ::Jwt), str::parse))?;
     let opts = EncodeOptions { typ, kid };
     let mut out = vec![0u8; jwt::encoded_len(payload.len(), kid.or(signing.kid()), typ)];
@@ -179,16 +190,24 @@ fn sign<'py>(
 }
 
 /// Signs an already-serialized JSON payload. The payload is checked with the verifier's
-/// structural rules first.
+/// structural rules first. `header_json`, when given, is the whole JOSE header (then `typ` and
+/// `kid` are not used), checked with the verifier's header rules before signing.
 #[pyfunction]
-#[pyo3(signature = (payload_json, key, typ=None, kid=None))]
+#[pyo3(signature = (payload_json, key, typ=None, kid=None, header_json=None))]
 pub fn encode<'py>(
     payload_json: &[u8],
     key: &Bound<'py, PyAny>,
     typ: Option<String>,
     kid: Option<String>,
+    header_json: Option<&[u8]>,
 ) -> PyResult<Bound<'py, PyString>> {
-    sign(payload_json, key, typ.as_deref(), kid.as_deref())
+    sign(
+        payload_json,
+        key,
+        typ.as_deref(),
+        kid.as_deref(),
+        header_json,
+    )
 }
 
 /// Serializes `claims` exactly as `json.dumps(claims, separators=(",", ":"))` would and signs
@@ -202,7 +221,7 @@ pub fn encode_claims<'py>(
     kid: Option<String>,
 ) -> PyResult<Option<Bound<'py, PyString>>> {
     match py_to_json::to_json(claims)? {
-        Some(json) => sign(&json, key, typ.as_deref(), kid.as_deref()).map(Some),
+        Some(json) => sign(&json, key, typ.as_deref(), kid.as_deref(), None).map(Some),
         None => Ok(None),
     }
 }
@@ -394,7 +413,8 @@ pub fn decode_unverified<'py>(
     Ok(PyBytes::new(py, payload))
 }
 
-/// The token's header JSON, checked to be a JSON object, **without verifying anything**.
+/// The token's header JSON, checked to be a JSON object whose `kid` (if any) the verifier
+/// would take, **without verifying anything**.
 #[pyfunction]
 pub fn get_unverified_header<'py>(
     py: Python<'py>,
@@ -402,6 +422,6 @@ pub fn get_unverified_header<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let token = bytes_or_str(token, "token")?;
     let mut buf = vec![0u8; token.len()];
-    let header = core(jwt::decode_header(&token, &mut buf))?;
+    let header = core(custom_header::unverified_header(&token, &mut buf))?;
     Ok(PyBytes::new(py, header))
 }

@@ -11,6 +11,7 @@
 pub mod alg;
 mod b64;
 pub mod claims;
+pub mod custom_header;
 mod encode;
 pub mod header;
 pub mod json;

@@ -63,9 +63,17 @@ class KeySet:
 
 _Keys: TypeAlias = Key | KeySet | str | bytes
 
-def encode(payload_json: bytes, key: _Keys, typ: str | None = None, kid: str | None = None) -> str:
+def encode(
+    payload_json: bytes,
+    key: _Keys,
+    typ: str | None = None,
+    kid: str | None = None,
+    header_json: bytes | None = None,
+) -> str:
     """Signs serialized JSON claims (checked with the verifier's structural rules first).
-    ``typ`` is ``"JWT"`` (default) or ``"at+jwt"``; ``kid`` defaults to the key's."""
+    ``typ`` is ``"JWT"`` (default) or ``"at+jwt"``; ``kid`` defaults to the key's.
+    ``header_json``, when given, is the whole header (checked with the verifier's header
+    rules: ``alg`` HS256; no ``crit``, ``b64``, ``jku``, ``jwk``, ``x5u``, ``x5c``)."""
 
 def encode_claims(
     claims: Any, key: _Keys, typ: str | None = None, kid: str | None = None
@@ -134,7 +142,8 @@ def decode_unverified(
     checks run only where switched on."""
 
 def get_unverified_header(token: str | bytes) -> bytes:
-    """The header JSON **without verifying anything**."""
+    """The header JSON **without verifying anything** (a ``kid`` the verifier would refuse
+    raises ``InvalidHeaderError``)."""
 
 # --- passwords ------------------------------------------------------------------------------
 

@@ -414,6 +414,40 @@ _BY_CODE: dict[str | tuple[str, str], type[AuthError]] = {
 }
 
 
+#: The words a token error is raised with: PyJWT's message wherever PyJWT raises the same class
+#: for the same fault, so code and tests that match on messages keep working. Keyed like
+#: ``_BY_CODE`` (a ``(code, claim)`` key refines a code for one claim); a code not listed keeps
+#: the core's own message. ``.code`` is always the core's. No message names a secret, a token
+#: or a claim value.
+_MESSAGES: dict[str | tuple[str, str], str] = {
+    "invalid_signature": "Signature verification failed",
+    "expired": "Signature has expired",
+    "not_yet_valid": "The token is not yet valid (nbf)",
+    "issued_in_future": "The token is not yet valid (iat)",
+    "invalid_issuer": "Invalid issuer",
+    "invalid_audience": "Audience doesn't match",
+    "invalid_subject": "Invalid subject",
+    "unsupported_alg": "The specified alg value is not allowed",
+    ("invalid_claim", "exp"): "Expiration Time claim (exp) must be an integer.",
+    ("invalid_claim", "nbf"): "Not Before claim (nbf) must be an integer.",
+    ("invalid_claim", "iat"): "Issued At claim (iat) must be an integer.",
+    ("invalid_claim", "iss"): "Payload Issuer (iss) must be a string",
+    ("invalid_claim", "aud"): "Invalid claim format in token",
+    ("invalid_claim", "sub"): "Subject must be a string",
+    ("invalid_claim", "jti"): "JWT ID must be a string",
+}
+
+
+def message_for_code(code: str, claim: str | None = None) -> str | None:
+    """PyJWT's message for a core error ``code`` (and ``claim``), or ``None`` where authcore
+    keeps the core's own words."""
+    if claim is not None:
+        refined = _MESSAGES.get((code, claim))
+        if refined is not None:
+            return refined
+    return _MESSAGES.get(code)
+
+
 def exception_for_code(code: str, claim: str | None = None) -> type[AuthError]:
     """The exception class authcore raises for a core error ``code`` (and ``claim``)."""
     if claim is not None:
@@ -428,5 +462,7 @@ def _from_core(code: str, message: str, claim: str | None) -> AuthError:
     cls = exception_for_code(code, claim)
     if issubclass(cls, MissingRequiredClaimError):
         return cls(claim or "unknown", code=code)
-    text = message if claim is None else f"{message} ({claim})"
+    text = message_for_code(code, claim)
+    if text is None:
+        text = message if claim is None else f"{message} ({claim})"
     return cls(text, code=code, claim=claim)

@@ -100,7 +100,6 @@ _OPTIONS = frozenset(
         "enforce_minimum_key_length",
     }
 )
-_HEADERS = frozenset({"alg", "kid", "typ"})
 
 
 def _int_date(value: Any) -> Any:
@@ -133,20 +132,14 @@ def encode(
     """
     if not isinstance(payload, dict):
         raise TypeError("Expecting a dict object, as JWT only supports JSON objects as payloads.")
-    typ = kid = None
     alg = algorithm
-    if headers:
-        unknown = set(headers) - _HEADERS
-        if unknown:
-            raise InvalidHeaderError(
-                f"unsupported header parameter(s): {', '.join(sorted(unknown))} "
-                "(authcore writes only alg, kid and typ)"
-            )
-        alg = headers.get("alg", alg)
-        kid = headers.get("kid")
-        typ = headers.get("typ")
+    if headers and headers.get("alg"):
+        alg = headers["alg"]
     if alg != ALGORITHM:
         raise InvalidAlgorithmError(f"algorithm {alg!r} is not supported (only HS256)")
+    if headers:
+        return _encode_with_headers(payload, key, alg, headers, json_encoder, sort_headers)
+    typ = kid = None
     if json_encoder is None:
         # Serialized natively (datetime claims included) unless a value needs json.dumps.
         token = _authcore.encode_claims(payload, key, typ, kid)
@@ -156,6 +149,63 @@ def encode(
         payload = {**payload, **{c: _int_date(payload[c]) for c in _TIME_CLAIMS if c in payload}}
     data = json.dumps(payload, separators=(",", ":"), cls=json_encoder, allow_nan=False)
     return _authcore.encode(data.encode("utf-8"), key, typ, kid)
+
+
+def _encode_with_headers(
+    payload: dict[str, Any],
+    key: KeyLike,
+    alg: str,
+    headers: Mapping[str, Any],
+    json_encoder: type[json.JSONEncoder] | None,
+    sort_headers: bool,
+) -> str:
+    """PyJWT's header, built as PyJWT builds it (``typ`` defaults to ``"JWT"`` and is dropped
+    when falsy; private parameters kept; serialized with ``sort_keys=sort_headers``); the core
+    signs it only if its verifier would accept it (RFC 7515: private parameters are ignored;
+    ``crit``, ``b64``, ``jku``, ``jwk``, ``x5u``, ``x5c``, a non-string ``kid`` are refused)."""
+    header: dict[str, Any] = {"typ": "JWT", "alg": alg}
+    signing_kid = key.default_kid if isinstance(key, KeySet) else getattr(key, "kid", None)
+    if signing_kid is not None:
+        header["kid"] = signing_kid
+    header.update(headers)
+    if not header["typ"]:
+        del header["typ"]
+    header_json = json.dumps(
+        header, separators=(",", ":"), cls=json_encoder, sort_keys=sort_headers
+    )
+    if any(isinstance(payload.get(c), datetime) for c in _TIME_CLAIMS):
+        payload = {**payload, **{c: _int_date(payload[c]) for c in _TIME_CLAIMS if c in payload}}
+    data = json.dumps(payload, separators=(",", ":"), cls=json_encoder, allow_nan=False)
+    return _authcore.encode(data.encode("utf-8"), key, header_json=header_json.encode("utf-8"))
+
+
+def _token(jwt: Any) -> str | bytes:
+    """PyJWT's rule for the token argument: text or bytes, else ``DecodeError``."""
+    if not isinstance(jwt, (str, bytes, bytearray)):
+        raise DecodeError(f"Invalid token type. Token must be a {bytes}", code="malformed")
+    return bytes(jwt) if isinstance(jwt, bytearray) else jwt
+
+
+def _audience(audience: Any) -> Any:
+    """PyJWT iterates a ``bytes`` audience into integers, none of which can equal a claim: it
+    is an audience that matches nothing (the empty list)."""
+    if isinstance(audience, (bytes, bytearray)):
+        return []
+    if audience is not None and not isinstance(audience, (str, Iterable)):
+        raise TypeError("audience must be a string, iterable or None")
+    return audience
+
+
+def _audience_message(err: InvalidAudienceError, audience: Any, strict: bool) -> None:
+    """PyJWT's words for an audience refusal depend on what the caller asked for."""
+    if err.code != "invalid_audience":
+        return
+    if audience is None:
+        err.args = ("Invalid audience",)
+    elif strict and not isinstance(audience, str):
+        err.args = ("Invalid audience (strict)",)
+    elif strict:
+        err.args = ("Audience doesn't match (strict)",)
 
 
 def _leeway_seconds(leeway: float | timedelta) -> int:
@@ -219,27 +269,33 @@ def decode(
             stacklevel=2,
         )
     now = int(time.time())
+    jwt = _token(jwt)
+    audience = _audience(audience)
     if options is None:
         if algorithms is None or ALGORITHM not in algorithms:
             _check_algorithms(algorithms)
         if key is None:
             raise _no_key()
-        return _authcore.decode_dict(
-            jwt,
-            key,
-            now,
-            0 if leeway == 0 else _leeway_seconds(leeway),
-            issuer,
-            audience,
-            True,
-            subject,
-            token_type,
-            _DEFAULT_REQUIRE,
-            True,
-            True,
-            True,
-            max_token_len,
-        )
+        try:
+            return _authcore.decode_dict(
+                jwt,
+                key,
+                now,
+                0 if leeway == 0 else _leeway_seconds(leeway),
+                issuer,
+                audience,
+                True,
+                subject,
+                token_type,
+                _DEFAULT_REQUIRE,
+                True,
+                True,
+                True,
+                max_token_len,
+            )
+        except InvalidAudienceError as err:
+            _audience_message(err, audience, False)
+            raise
     return _decode_with_options(
         jwt,
         key,
@@ -279,14 +335,15 @@ def _decode_with_options(
     check_sub = bool(options.get("verify_sub", on))
     required = options.get("require", _DEFAULT_REQUIRE if verified else [])
     strict_aud = bool(options.get("strict_aud", False)) and verify_aud
-    if strict_aud and audience is not None and not isinstance(audience, str):
-        # PyJWT's strict mode takes one audience as a str; the core's rule then decides.
-        raise InvalidAudienceError("Invalid audience (strict)", code="invalid_audience")
+    expected = audience if verify_aud else None
+    if strict_aud and expected is not None and not isinstance(expected, str):
+        # PyJWT's strict mode takes one audience as a str: any other form matches nothing.
+        expected = []
     args: dict[str, Any] = {
         "now": now,
         "leeway": _leeway_seconds(leeway),
         "issuer": issuer if check_iss else None,
-        "audience": audience if verify_aud else None,
+        "audience": expected,
         "verify_aud": verify_aud,
         "subject": subject if check_sub else None,
         "token_type": token_type,
@@ -296,15 +353,19 @@ def _decode_with_options(
         "verify_iat": bool(options.get("verify_iat", on)),
         "strict_aud": strict_aud,
     }
-    if verified:
-        _check_algorithms(algorithms)
-        if key is None:
-            raise _no_key()
-        claims: dict[str, Any] = _authcore.decode_dict(
-            jwt, key, max_token_len=max_token_len, **args
-        )
-    else:
-        claims = json.loads(_authcore.decode_unverified(jwt, max_token_len, **args))
+    try:
+        if verified:
+            _check_algorithms(algorithms)
+            if key is None:
+                raise _no_key()
+            claims: dict[str, Any] = _authcore.decode_dict(
+                jwt, key, max_token_len=max_token_len, **args
+            )
+        else:
+            claims = json.loads(_authcore.decode_unverified(jwt, max_token_len, **args))
+    except InvalidAudienceError as err:
+        _audience_message(err, audience if verify_aud else None, strict_aud)
+        raise
     return claims
 
 
@@ -330,5 +391,5 @@ def decode_complete(
 def get_unverified_header(jwt: str | bytes) -> dict[str, Any]:
     """The token's header **without verifying anything** (PyJWT's
     ``jwt.get_unverified_header``): for routing by ``kid`` only, never for decisions."""
-    header: dict[str, Any] = json.loads(_authcore.get_unverified_header(jwt))
+    header: dict[str, Any] = json.loads(_authcore.get_unverified_header(_token(jwt)))
     return header

@@ -249,6 +249,9 @@ dist:
 	  $(call step,maturin build --release -q -m py/Cargo.toml -o dist --zig --compatibility manylinux2014 --target $$t)
 	done
 	$(call step,maturin sdist -m py/Cargo.toml -o dist)
+	# The crate as crates.io would get it (from the committed tree), built once unpacked.
+	$(call step,cargo package -q -p authcore)
+	cp target/package/authcore-$$(cargo pkgid -p authcore | sed 's/.*[#@]//').crate dist/
 	# auditwheel reads the symbol versions the extension needs: each wheel must fit glibc 2.17.
 	for w in dist/authcore-*.whl; do
 	  echo "\$$ auditwheel show $$w"

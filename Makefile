@@ -269,10 +269,13 @@ dist:
 # The packages as a user gets them: the x86-64 wheel in a fresh venv (smoke script: JWT,
 # passwords, the demo app serving a login), a wheel built from the sdist in another fresh venv,
 # and the npm tarball installed into a fresh project (ESM, CommonJS, tsc --strict, publint,
-# arethetypeswrong). Builds dist/ first (`make dist`, incremental).
+# arethetypeswrong), and rustdoc over the crate with warnings denied. Builds dist/ first
+# (`make dist`, incremental).
 test-dist:
 	@$(call suite,dist)
 	$(MAKE) dist
+	# The crate's documentation as docs.rs would build it: broken links fail.
+	$(call step,RUSTDOCFLAGS=-Dwarnings cargo doc -q -p authcore --no-deps --all-features)
 	$(call step,tests/dist/check_wheel.sh --sdist)
 	if [ -f tests/dist/check_npm.sh ]; then $(call step,tests/dist/check_npm.sh); fi
 	$(call passed,dist)
@@ -285,7 +288,7 @@ docs:
 	$(MAKE) py
 	rm -rf target/docs
 	$(call step,$(PY) scripts/pydocs.py target/docs/py)
-	$(call step,RUSTDOCFLAGS="-D warnings" cargo doc -q -p authcore --no-deps --all-features)
+	$(call step,RUSTDOCFLAGS=-Dwarnings cargo doc -q -p authcore --no-deps --all-features)
 	cp -r target/doc target/docs/rust
 	echo "Rust API reference: target/docs/rust/authcore/index.html"
 

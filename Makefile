@@ -1,8 +1,8 @@
 # authcore: one entry point for set-up, builds, tests and the demo. `make help` lists the targets.
 #
 # `make test` runs every suite in order and stops at the first failure. Each suite is its own
-# target (test-rust, test-nopanic, test-vectors, test-py, test-js, test-firmware, test-fuzz,
-# test-miri) and is skipped, with a SKIP line in the summary, while the part of the tree it tests
+# target (test-rust, test-nopanic, test-vectors, test-py, test-js, test-dist, test-firmware,
+# test-fuzz, test-miri) and is skipped, with a SKIP line in the summary, while the part of the tree it tests
 # does not exist.
 
 SHELL := bash
@@ -52,12 +52,13 @@ $(foreach d,$(PY_DIRS),$(VENV)/bin/mypy $(strip $(call py_files_in,$(d))) | sed 
 endef
 
 .PHONY: help setup test test-start test-rust test-nopanic test-vectors test-py test-fastapi test-js \
-        test-firmware test-fuzz test-miri demo py wasm firmware fuzz bench bench-js bench-py size dist \
+        test-firmware test-fuzz test-miri test-dist demo py wasm firmware fuzz bench bench-js bench-py size \
+        dist docs \
         lint vectors attacks nopanic-report
 
 help:
 	@echo "make setup     install toolchains, apt packages, .venv, node packages (idempotent)"
-	echo "make test      setup, then every suite: rust, vectors, python, js, firmware, fuzz, miri"
+	echo "make test      setup, then every suite: rust, vectors, python, js, dist, firmware, fuzz, miri"
 	echo "make demo      run the example FastAPI service on 127.0.0.1 (PORT=8000, DEMO_PASSWORD=…)"
 	echo "make test-fastapi  only the FastAPI/example-app tests (pytest, uvicorn, schemathesis)"
 	echo "make lint      cargo fmt --check, clippy -D warnings; ruff and mypy --strict on every .py"
@@ -69,7 +70,9 @@ help:
 	echo "make bench-js  the JS package vs jose and hash-wasm (ops/s, ratios)"
 	echo "make bench-py  the Python package vs PyJWT and argon2-cffi (ops/s, ratios)"
 	echo "make size      code size of the firmware variants and the wasm module"
-	echo "make dist      Python wheel and wasm package into dist/"
+	echo "make dist      manylinux2014 abi3 wheels (x86-64, aarch64), sdist and npm tarball into dist/"
+	echo "make test-dist install dist/'s packages into fresh environments and use them"
+	echo "make docs      API reference: Python (pdoc) in target/docs/py, Rust (rustdoc) in target/docs/rust"
 	echo "make vectors   regenerate tests/vectors/*.json from PyJWT, argon2-cffi, bcrypt"
 	echo "make attacks   regenerate the attack suite tests/attacks/*.json"
 	echo "make nopanic-report  panic paths that live in dependencies (see examples/nopanic)"
@@ -79,8 +82,8 @@ setup:
 
 # --- tests -------------------------------------------------------------------------------------
 
-test: setup test-start test-rust test-nopanic test-vectors test-py test-js test-firmware test-fuzz \
-      test-miri
+test: setup test-start test-rust test-nopanic test-vectors test-py test-js test-dist test-firmware \
+      test-fuzz test-miri
 	@echo
 	echo "══ make test summary"
 	cat $(SUMMARY)
@@ -233,12 +236,61 @@ size:
 	@$(call step,scripts/firmware.sh size)
 	$(call step,node wasm/bench/size.mjs)
 
-# The Python abi3 wheel (one wheel for CPython >= 3.9) and the sdist, which carries the core
-# crate so that `pip install authcore-*.tar.gz` builds anywhere with a Rust toolchain.
+# Release artefacts into dist/: abi3 wheels (one per architecture for CPython >= 3.9) tagged
+# manylinux2014 (glibc 2.17), cross-linked by zig (the `ziglang` wheel) for x86-64 and aarch64
+# and checked by auditwheel; the sdist, which carries the core crate so that
+# `pip install authcore-*.tar.gz` builds anywhere with a Rust toolchain; the npm tarball.
+DIST_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu
 dist:
-	@mkdir -p dist
-	$(call step,$(VENV)/bin/maturin build --release -q -m py/Cargo.toml -o dist)
-	$(call step,$(VENV)/bin/maturin sdist -m py/Cargo.toml -o dist)
+	@scripts/setup.sh py dist
+	mkdir -p dist
+	rm -f dist/authcore-*
+	export PATH="$(abspath $(VENV))/bin:$$PATH"
+	for t in $(DIST_TARGETS); do
+	  $(call step,maturin build --release -q -m py/Cargo.toml -o dist --zig --compatibility manylinux2014 --target $$t)
+	done
+	$(call step,maturin sdist -m py/Cargo.toml -o dist)
+	# The crate as crates.io would get it, built once unpacked (from the working tree, like the
+	# wheels: `cargo publish` itself refuses uncommitted changes).
+	$(call step,cargo package -q -p authcore --allow-dirty)
+	cp target/package/authcore-$$(cargo pkgid -p authcore | sed 's/.*[#@]//').crate dist/
+	# auditwheel reads the symbol versions the extension needs: each wheel must fit glibc 2.17.
+	for w in dist/authcore-*.whl; do
+	  echo "\$$ auditwheel show $$w"
+	  auditwheel show "$$w" | tee target/auditwheel.txt
+	  grep -Eq '"manylinux_2_17_(x86_64|aarch64)"' target/auditwheel.txt
+	done
+	if [ -f wasm/package.json ]; then
+	  $(MAKE) wasm
+	  $(call step,npm pack ./wasm --pack-destination dist --silent)
+	fi
+	ls -l dist
+
+# The packages as a user gets them: the x86-64 wheel in a fresh venv (smoke script: JWT,
+# passwords, the demo app serving a login), a wheel built from the sdist in another fresh venv,
+# and the npm tarball installed into a fresh project (ESM, CommonJS, tsc --strict, publint,
+# arethetypeswrong), and rustdoc over the crate with warnings denied. Builds dist/ first
+# (`make dist`, incremental).
+test-dist:
+	@$(call suite,dist)
+	$(MAKE) dist
+	# The crate's documentation as docs.rs would build it: broken links fail.
+	$(call step,RUSTDOCFLAGS=-Dwarnings cargo doc -q -p authcore --no-deps --all-features)
+	$(call step,tests/dist/check_wheel.sh --sdist)
+	if [ -f tests/dist/check_npm.sh ]; then $(call step,tests/dist/check_npm.sh); fi
+	$(call passed,dist)
+
+# API reference into target/docs: the Python package by pdoc (docstrings, and the extension's
+# signatures from _authcore.pyi) into target/docs/py, the crate by rustdoc (all features,
+# warnings denied) into target/docs/rust.
+docs:
+	@scripts/setup.sh py
+	$(MAKE) py
+	rm -rf target/docs
+	$(call step,$(PY) scripts/pydocs.py target/docs/py)
+	$(call step,RUSTDOCFLAGS=-Dwarnings cargo doc -q -p authcore --no-deps --all-features)
+	cp -r target/doc target/docs/rust
+	echo "Rust API reference: target/docs/rust/authcore/index.html"
 
 lint:
 	@$(call step,cargo fmt --all --check)

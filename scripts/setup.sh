@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent machine set-up for authcore: everything `make test` and `make demo` need.
-# Usage: scripts/setup.sh [all|rust|wasm|apt|py|node|fuzz|firmware] ...
+# Usage: scripts/setup.sh [all|rust|wasm|apt|py|node|fuzz|firmware|dist] ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -92,13 +92,21 @@ setup_fuzz() {
   command -v cargo-fuzz >/dev/null || { log "cargo install cargo-fuzz"; cargo install cargo-fuzz --locked -q; }
 }
 
+# make dist: the aarch64 Rust target (zig, from the `ziglang` wheel in requirements-dev.txt,
+# links for it and for glibc 2.17 on x86-64).
+setup_dist() {
+  setup_py
+  rustup target list --installed | grep -qx aarch64-unknown-linux-gnu \
+    || { log "rustup target add aarch64-unknown-linux-gnu"; rustup target add aarch64-unknown-linux-gnu; }
+}
+
 setup_firmware() { setup_rust; apt_install binutils-arm-none-eabi; setup_qemu; }
 
 [ $# -eq 0 ] && set -- all
 for what in "$@"; do
   case "$what" in
-    all) setup_rust; setup_apt; setup_py; setup_wasm; setup_node; setup_fuzz ;;
-    rust|wasm|apt|py|node|fuzz|firmware) "setup_$what" ;;
+    all) setup_rust; setup_apt; setup_py; setup_dist; setup_wasm; setup_node; setup_fuzz ;;
+    rust|wasm|apt|py|node|fuzz|firmware|dist) "setup_$what" ;;
     *) echo "unknown: $what" >&2; exit 2 ;;
   esac
 done

@@ -18,4 +18,3 @@ def readme_codes() -> list[str]:
 
 def test_readme_error_table_is_the_cores() -> None:
     assert readme_codes() == list(authcore.ERROR_CODES)
-

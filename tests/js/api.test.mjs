@@ -109,7 +109,8 @@ test('roles: claims or arrays, any-of, hierarchy as pairs or a map', () => {
   assert.equal(hasRole(claims, 'admin', map), false);
   assert.equal(hasRole(['student'], ['admin', 'student']), true);
   assert.equal(hasRole({}, 'student'), false);
-  assert.equal(hasRole(claims, []), true, 'an empty requirement is any authenticated holder');
+  // Any-of-nothing passes for no one: an empty requirement is a configuration mistake.
+  assert.throws(() => hasRole(claims, []), { name: 'AuthError', code: 'invalid_params' });
   assert.equal(hasRole(['Admin'], 'admin'), false, 'exact, case-sensitive');
 });
 
@@ -120,7 +121,9 @@ test('scopes: claims or strings, string or array requirements', () => {
   assert.equal(hasScopes(claims, 'items:read admin'), false);
   assert.equal(hasScopes('a b', 'b'), true);
   assert.equal(hasScopes({}, 'a'), false);
-  assert.equal(hasScopes({}, ''), true);
+  for (const none of ['', ' ', []]) {
+    assert.throws(() => hasScopes(claims, none), { name: 'AuthError', code: 'invalid_params' });
+  }
 });
 
 test('passwords: hash, verify, rehash decisions, pepper, policy', () => {

@@ -195,8 +195,9 @@ export function hashPassword(password: Bytes, params?: HashParams & PepperOption
 
 /**
  * `true` if the password matches the stored Argon2 (argon2id/i/d) or bcrypt hash, `false` if
- * not. Throws `invalid_hash` for a malformed string, `hash_params_out_of_bounds` for a stored
- * cost beyond the limits (Argon2 m ≤ 256 MiB, t ≤ 10, p ≤ 16; bcrypt cost ≤ 14).
+ * not. Throws `invalid_hash` for a malformed string (and, in the web build, which leaves
+ * bcrypt out, for a bcrypt hash), `hash_params_out_of_bounds` for a stored cost beyond the
+ * limits (Argon2 m ≤ 256 MiB, t ≤ 10, p ≤ 16; bcrypt cost ≤ 14).
  */
 export function verifyPassword(password: Bytes, hash: string, options?: PepperOption): boolean;
 

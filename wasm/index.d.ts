@@ -7,8 +7,8 @@
 //
 // Inputs, in every function: a string that is not well-formed Unicode (a lone surrogate), a
 // detached buffer, or an input over 256 MiB throws `AuthError` with the input's error
-// (`invalid_key` for a secret, `malformed` for a token, `invalid_params` otherwise), never
-// another error, and never leaves the module unusable.
+// (`invalid_key` for a secret, `malformed` for a token, `invalid_params` otherwise), and
+// never leaves the module unusable; an input of 4 GiB or more is a `RangeError`.
 
 /** Every error code the core defines (stable, snake_case; identical in Rust, Python and JS). */
 export type ErrorCode =

@@ -162,6 +162,8 @@ function createApi(raw) {
       converted.push(x);
       let size = x === undefined ? 0 : typeof x === 'string' ? x.length * 3 : f.kind === 'n' ? 8 : f.kind === 'f' ? 1 : x.length;
       if (size > MAX_INPUT && typeof x === 'string') size = utf8Length(x);
+      // Past what a 32-bit length can say, a length is out of range for any wasm32 call.
+      if (size >= 2 ** 32) throw new RangeError(`${f.name} is ${size} bytes: 4 GiB or more`);
       if (size > MAX_INPUT) fail(f.code, `${f.name} is too large (over ${MAX_INPUT} bytes)`);
       max += 4 + size;
     }

@@ -807,25 +807,45 @@ impl<'a> Scanner<'a, '_> {
 /// Errors: `Malformed` for any syntax error, a non-object document, trailing data or a
 /// duplicate name in a nested object (or more than [`MAX_OPEN_NAMES`] names open at once);
 /// `NestingTooDeep` past the bound; the first error returned by `f`.
-pub fn for_each_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
+pub fn for_each_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    members(doc, false, f)
+    members(doc, None, &mut f)
 }
 
 /// [`for_each_member`], refusing a repeated top-level name too (`Malformed`), once `f` has
 /// seen the second copy (so `f` may report a repeated name of its own first).
-pub fn for_each_unique_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
+pub fn for_each_unique_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    members(doc, true, f)
+    members(doc, Some(Error::Malformed), &mut f)
 }
 
-fn members<'a, F>(doc: &'a [u8], unique: bool, mut f: F) -> Result<()>
+/// Validates `doc` as [`for_each_member`] does and refuses a repeated top-level name with
+/// `dup` (reported where the second copy is met, before any later syntax error).
+pub(crate) fn check_distinct_members(doc: &[u8], dup: Error) -> Result<()> {
+    members(doc, Some(dup), &mut |_, _| Ok(()))
+}
+
+/// One member loop for every caller. With the `size_opt` feature `f` is called through
+/// `dyn` (one copy of the loop in the module instead of one per closure).
+#[cfg_attr(target_pointer_width = "64", inline(always))]
+fn members<'a, F>(doc: &'a [u8], dup: Option<Error>, f: &mut F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
+{
+    if cfg!(feature = "size_opt") {
+        member_loop::<dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<()>>(doc, dup, f)
+    } else {
+        member_loop(doc, dup, f)
+    }
+}
+
+fn member_loop<'a, F>(doc: &'a [u8], dup: Option<Error>, f: &mut F) -> Result<()>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()> + ?Sized,
 {
     let mut names = Names::new();
     let mut sc = Scanner {
@@ -843,8 +863,8 @@ where
             let (key, at) = sc.member_key()?;
             let value = sc.value(1)?;
             f(key, value)?;
-            if let (true, Some(n)) = (unique, sc.names.as_deref_mut()) {
-                n.add(doc, 1, key, at)?;
+            if let (Some(err), Some(n)) = (dup, sc.names.as_deref_mut()) {
+                n.add(doc, 1, key, at).map_err(|_| err)?;
             }
             sc.ws();
             match sc.bump()? {

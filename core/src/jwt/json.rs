@@ -28,7 +28,11 @@ pub const MAX_DEPTH: u32 = 32;
 /// position). Past it, an object's further names are compared with its earlier ones by
 /// reading the document again. 64 (a half-full table keeps probes short); 0 with the
 /// `size_opt` feature.
-pub const MAX_OPEN_NAMES: usize = if cfg!(feature = "size_opt") { 0 } else { NAME_SLOTS / 2 };
+pub const MAX_OPEN_NAMES: usize = if cfg!(feature = "size_opt") {
+    0
+} else {
+    NAME_SLOTS / 2
+};
 
 /// Slots of the name table (a power of two; there is no table with the `size_opt` feature:
 /// every name is compared with the earlier names of its object by reading the document again
@@ -734,7 +738,11 @@ impl<'a> Scanner<'a, '_> {
                 }
                 _ => {
                     // Scalars: reuse the scalar path (depth is irrelevant for them).
-                    self.scalar()?;
+                    if cfg!(feature = "size_opt") {
+                        self.value(depth)?;
+                    } else {
+                        self.scalar()?;
+                    }
                 }
             }
             // After a value: close containers or move to the next element.
@@ -886,6 +894,19 @@ where
 pub fn for_each_element<'a, F>(array: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(Value<'a>) -> Result<()>,
+{
+    // As for members: one copy of the loop with `size_opt`.
+    if cfg!(feature = "size_opt") {
+        element_loop::<dyn FnMut(Value<'a>) -> Result<()>>(array, &mut f)
+    } else {
+        element_loop(array, &mut f)
+    }
+}
+
+#[cfg_attr(target_pointer_width = "64", inline(always))]
+fn element_loop<'a, F>(array: &'a [u8], f: &mut F) -> Result<()>
+where
+    F: FnMut(Value<'a>) -> Result<()> + ?Sized,
 {
     let mut sc = Scanner {
         s: array,

@@ -819,7 +819,7 @@ pub fn for_each_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    members(doc, None, &mut f)
+    members(doc, false, Error::Malformed, &mut f)
 }
 
 /// [`for_each_member`], refusing a repeated top-level name too (`Malformed`), once `f` has
@@ -828,30 +828,30 @@ pub fn for_each_unique_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    members(doc, Some(Error::Malformed), &mut f)
+    members(doc, true, Error::Malformed, &mut f)
 }
 
 /// Validates `doc` as [`for_each_member`] does and refuses a repeated top-level name with
 /// `dup` (reported where the second copy is met, before any later syntax error).
 pub(crate) fn check_distinct_members(doc: &[u8], dup: Error) -> Result<()> {
-    members(doc, Some(dup), &mut |_, _| Ok(()))
+    members(doc, true, dup, &mut |_, _| Ok(()))
 }
 
 /// One member loop for every caller. With the `size_opt` feature `f` is called through
 /// `dyn` (one copy of the loop in the module instead of one per closure).
-#[cfg_attr(target_pointer_width = "64", inline(always))]
-fn members<'a, F>(doc: &'a [u8], dup: Option<Error>, f: &mut F) -> Result<()>
+#[inline(always)]
+fn members<'a, F>(doc: &'a [u8], unique: bool, dup: Error, f: &mut F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
     if cfg!(feature = "size_opt") {
-        member_loop::<dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<()>>(doc, dup, f)
+        member_loop::<dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<()>>(doc, unique, dup, f)
     } else {
-        member_loop(doc, dup, f)
+        member_loop(doc, unique, dup, f)
     }
 }
 
-fn member_loop<'a, F>(doc: &'a [u8], dup: Option<Error>, f: &mut F) -> Result<()>
+fn member_loop<'a, F>(doc: &'a [u8], unique: bool, dup: Error, f: &mut F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()> + ?Sized,
 {
@@ -871,8 +871,8 @@ where
             let (key, at) = sc.member_key()?;
             let value = sc.value(1)?;
             f(key, value)?;
-            if let (Some(err), Some(n)) = (dup, sc.names.as_deref_mut()) {
-                n.add(doc, 1, key, at).map_err(|_| err)?;
+            if let (true, Some(n)) = (unique, sc.names.as_deref_mut()) {
+                n.add(doc, 1, key, at).map_err(|_| dup)?;
             }
             sc.ws();
             match sc.bump()? {
@@ -903,7 +903,7 @@ where
     }
 }
 
-#[cfg_attr(target_pointer_width = "64", inline(always))]
+#[cfg_attr(not(feature = "size_opt"), inline(always))]
 fn element_loop<'a, F>(array: &'a [u8], f: &mut F) -> Result<()>
 where
     F: FnMut(Value<'a>) -> Result<()> + ?Sized,

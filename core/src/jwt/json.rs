@@ -15,8 +15,8 @@
 //! fit set a bit of a hash filter; a later name of their object that hits a set bit is
 //! compared with the object's earlier names, read again from the document (exact, but work
 //! proportional to the object's size). Only documents with more than [`MAX_OPEN_NAMES`] names
-//! open at once take that path (every document with the `size_opt` feature, which keeps no
-//! table and a 64-bit filter).
+//! open at once take that path (every name with the `size_opt` feature, which keeps no table
+//! and no filter).
 
 use crate::error::{Error, Result};
 
@@ -28,23 +28,65 @@ pub const MAX_DEPTH: u32 = 32;
 /// position). Past it, an object's further names are compared with its earlier ones by
 /// reading the document again. 64 (a half-full table keeps probes short); 0 with the
 /// `size_opt` feature.
-pub const MAX_OPEN_NAMES: usize = NAME_SLOTS / 2;
+pub const MAX_OPEN_NAMES: usize = if cfg!(feature = "size_opt") {
+    0
+} else {
+    NAME_SLOTS / 2
+};
 
-/// Slots of the name table (a power of two). With the `size_opt` feature there is no table
-/// (one slot, never used): every name is compared with the earlier names of its object by
-/// reading the document again — less code, but work quadratic in an object's member count.
-const NAME_SLOTS: usize = if cfg!(feature = "size_opt") { 1 } else { 128 };
+/// Slots of the name table (a power of two; there is no table with the `size_opt` feature:
+/// every name is compared with the earlier names of its object by reading the document again
+/// — less code, but work quadratic in an object's member count).
+const NAME_SLOTS: usize = 128;
 const _: () = assert!(NAME_SLOTS.is_power_of_two());
 
-/// Words of the filter over the names the table could not take (8192 bits; 64 with
-/// `size_opt`).
-const FILTER_WORDS: usize = if cfg!(feature = "size_opt") { 1 } else { 128 };
+/// Words of the filter over the names the table could not take (8192 bits).
+#[cfg(not(feature = "size_opt"))]
+const FILTER_WORDS: usize = 128;
+
+/// The member names of the objects open during a scan, to refuse duplicates (`size_opt`:
+/// no table; each name is compared with the earlier names of its object, read again from the
+/// document, which is work proportional to the object's size per name).
+#[cfg(feature = "size_opt")]
+struct Names {
+    /// Per depth: where the open object starts in the document.
+    open: [u32; MAX_DEPTH as usize + 1],
+}
+
+#[cfg(feature = "size_opt")]
+impl Names {
+    fn new() -> Self {
+        Self {
+            open: [0; MAX_DEPTH as usize + 1],
+        }
+    }
+
+    /// An object opens at `pos` (its `{`), at nesting `depth`.
+    fn open(&mut self, depth: u32, pos: usize) {
+        if let Some(p) = self.open.get_mut(depth as usize) {
+            *p = pos as u32;
+        }
+    }
+
+    /// The object at `depth` closes (nothing to drop).
+    fn close(&mut self, _depth: u32) {}
+
+    /// `Malformed` if the object open at `depth` has a member named `key` before `at`.
+    fn add(&mut self, doc: &[u8], depth: u32, key: JsonStr<'_>, at: usize) -> Result<()> {
+        let start = self.open.get(depth as usize).map_or(0, |&p| p as usize);
+        match earlier_name(doc, start, key, at) {
+            true => Err(Error::Malformed),
+            false => Ok(()),
+        }
+    }
+}
 
 /// The member names of the objects open during a scan, to refuse duplicates.
 ///
 /// Linear probing without deletion of single names: when an object closes, its names (the
 /// most recent insertions, the only ones after its `{`) are cleared all together, which
 /// restores the table exactly as it was when the object opened.
+#[cfg(not(feature = "size_opt"))]
 struct Names {
     /// Where each name's raw text starts in the document, plus one (0: a free slot).
     at: [u32; NAME_SLOTS],
@@ -58,6 +100,7 @@ struct Names {
     filter: [u64; FILTER_WORDS],
 }
 
+#[cfg(not(feature = "size_opt"))]
 impl Names {
     fn new() -> Self {
         Self {
@@ -204,6 +247,7 @@ impl<'a> JsonStr<'a> {
     }
 
     /// FNV-1a over the UTF-8 bytes of the unescaped text.
+    #[cfg(not(feature = "size_opt"))]
     fn hash(&self) -> u32 {
         let mut h: u32 = 0x811c_9dc5;
         let mut eat = |b: u8| h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
@@ -219,6 +263,7 @@ impl<'a> JsonStr<'a> {
 
     /// Whether the (validated) string whose raw text starts at `at` in `doc` has the same
     /// unescaped text.
+    #[cfg(not(feature = "size_opt"))]
     fn same(&self, doc: &[u8], at: usize) -> bool {
         let mut sc = Scanner {
             s: doc,
@@ -693,7 +738,11 @@ impl<'a> Scanner<'a, '_> {
                 }
                 _ => {
                     // Scalars: reuse the scalar path (depth is irrelevant for them).
-                    self.scalar()?;
+                    if cfg!(feature = "size_opt") {
+                        self.value(depth)?;
+                    } else {
+                        self.scalar()?;
+                    }
                 }
             }
             // After a value: close containers or move to the next element.
@@ -766,25 +815,45 @@ impl<'a> Scanner<'a, '_> {
 /// Errors: `Malformed` for any syntax error, a non-object document, trailing data or a
 /// duplicate name in a nested object (or more than [`MAX_OPEN_NAMES`] names open at once);
 /// `NestingTooDeep` past the bound; the first error returned by `f`.
-pub fn for_each_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
+pub fn for_each_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    members(doc, false, f)
+    members(doc, false, Error::Malformed, &mut f)
 }
 
 /// [`for_each_member`], refusing a repeated top-level name too (`Malformed`), once `f` has
 /// seen the second copy (so `f` may report a repeated name of its own first).
-pub fn for_each_unique_member<'a, F>(doc: &'a [u8], f: F) -> Result<()>
+pub fn for_each_unique_member<'a, F>(doc: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
 {
-    members(doc, true, f)
+    members(doc, true, Error::Malformed, &mut f)
 }
 
-fn members<'a, F>(doc: &'a [u8], unique: bool, mut f: F) -> Result<()>
+/// Validates `doc` as [`for_each_member`] does and refuses a repeated top-level name with
+/// `dup` (reported where the second copy is met, before any later syntax error).
+pub(crate) fn check_distinct_members(doc: &[u8], dup: Error) -> Result<()> {
+    members(doc, true, dup, &mut |_, _| Ok(()))
+}
+
+/// One member loop for every caller. With the `size_opt` feature `f` is called through
+/// `dyn` (one copy of the loop in the module instead of one per closure).
+#[inline(always)]
+fn members<'a, F>(doc: &'a [u8], unique: bool, dup: Error, f: &mut F) -> Result<()>
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()>,
+{
+    if cfg!(feature = "size_opt") {
+        member_loop::<dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<()>>(doc, unique, dup, f)
+    } else {
+        member_loop(doc, unique, dup, f)
+    }
+}
+
+fn member_loop<'a, F>(doc: &'a [u8], unique: bool, dup: Error, f: &mut F) -> Result<()>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<()> + ?Sized,
 {
     let mut names = Names::new();
     let mut sc = Scanner {
@@ -803,7 +872,7 @@ where
             let value = sc.value(1)?;
             f(key, value)?;
             if let (true, Some(n)) = (unique, sc.names.as_deref_mut()) {
-                n.add(doc, 1, key, at)?;
+                n.add(doc, 1, key, at).map_err(|_| dup)?;
             }
             sc.ws();
             match sc.bump()? {
@@ -825,6 +894,19 @@ where
 pub fn for_each_element<'a, F>(array: &'a [u8], mut f: F) -> Result<()>
 where
     F: FnMut(Value<'a>) -> Result<()>,
+{
+    // As for members: one copy of the loop with `size_opt`.
+    if cfg!(feature = "size_opt") {
+        element_loop::<dyn FnMut(Value<'a>) -> Result<()>>(array, &mut f)
+    } else {
+        element_loop(array, &mut f)
+    }
+}
+
+#[cfg_attr(not(feature = "size_opt"), inline(always))]
+fn element_loop<'a, F>(array: &'a [u8], f: &mut F) -> Result<()>
+where
+    F: FnMut(Value<'a>) -> Result<()> + ?Sized,
 {
     let mut sc = Scanner {
         s: array,

@@ -252,27 +252,7 @@ pub fn decode_header<'b>(token: &[u8], buf: &'b mut [u8]) -> Result<&'b [u8]> {
     let parts = split(token, super::validation::DEFAULT_MAX_TOKEN_LEN)?;
     b64::check(parts.header)?;
     let json = b64::decode(parts.header, buf)?;
-    // Each pass takes the `i`-th name and compares it with the later ones (one member scan
-    // for both, which keeps the module small); headers are small, so passes are cheap.
-    let mut i = 0usize;
-    loop {
-        let (mut at, mut name) = (0usize, None::<super::json::JsonStr<'_>>);
-        super::json::for_each_member(json, |k, _| {
-            match name {
-                Some(n) if at > i && k.chars().eq(n.chars()) => {
-                    return Err(Error::InvalidHeader);
-                }
-                None if at == i => name = Some(k),
-                _ => {}
-            }
-            at = at.saturating_add(1);
-            Ok(())
-        })?;
-        if name.is_none() {
-            break;
-        }
-        i = i.saturating_add(1);
-    }
+    super::json::check_distinct_members(json, Error::InvalidHeader)?;
     Ok(json)
 }
 

@@ -12,7 +12,7 @@
 //!   header over 1 KiB); nesting deeper than 32; registered claims of the wrong type (`exp`,
 //!   `nbf`, `iat` must be non-negative integers; `iss`, `sub`, `jti`, `typ`, `scope`, `fam`
 //!   strings; `aud`, `roles` a string or an array of strings; `null` for any of them);
-//!   duplicate registered claims; `iat` in the future; a `typ: "refresh"` token where no token
+//!   a member name twice at any depth; `iat` in the future; a `typ: "refresh"` token where no token
 //!   type is expected; tokens over the size limit; a payload that is not a JSON object
 //!   (jsonwebtoken's derived struct also accepts a JSON array).
 //! - we accept, jsonwebtoken rejects: numbers that serde_json cannot represent (`1e400`) in
@@ -24,7 +24,7 @@
 
 use authcore::jwt::{self, Key, Validation};
 use authcore::{Claim, Error};
-use authcore_fuzz::{is_number_out_of_range, token_from_input, SECRET};
+use authcore_fuzz::{is_number_out_of_range, repeats, token_from_input, SECRET};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use jsonwebtoken::{Algorithm, DecodingKey};
 use libfuzzer_sys::fuzz_target;
@@ -135,7 +135,8 @@ fn header_stricter(h: &[u8]) -> bool {
     if m.iter().any(|(k, _)| refused.contains(&k.as_str())) {
         return true;
     }
-    if ["alg", "typ", "kid"].iter().any(|n| get(&m, n).count() > 1) {
+    // A member name twice, at any depth (jsonwebtoken's serde reading keeps one of them).
+    if repeats(h) != (false, false) {
         return true;
     }
     let typ_bad = get(&m, "typ").any(|raw| match as_value(raw) {
@@ -182,11 +183,9 @@ fn payload_stricter(p: &[u8], now: u64) -> bool {
         // Not an object (jsonwebtoken's derived struct also accepts an array).
         return serde_json::from_slice::<Value>(p).is_ok_and(|v| !v.is_object());
     };
-    let registered = DATES.iter().chain(&STRINGS).chain(&LISTS);
-    for name in registered.clone() {
-        if get(&m, name).count() > 1 {
-            return true;
-        }
+    // A member name twice, at any depth, registered or not (serde_json keeps the last copy).
+    if repeats(p) != (false, false) {
+        return true;
     }
     let mistyped = DATES.iter().any(|n| get(&m, n).any(|r| !is_uint(r)))
         || STRINGS.iter().any(|n| get(&m, n).any(|r| !is_string(r)))

@@ -14,91 +14,9 @@ use authcore::jwt::claims::Claims;
 use authcore::jwt::header::{Header, REFUSED_PARAMS};
 use authcore::jwt::json::{for_each_member, Value, MAX_DEPTH};
 use authcore::Error;
-use authcore_fuzz::{depth, is_number_out_of_range};
+use authcore_fuzz::{depth, is_number_out_of_range, repeats};
 use libfuzzer_sys::fuzz_target;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as J;
-use std::cell::Cell;
-use std::collections::HashSet;
-use std::fmt;
-
-/// Finds repeated member names (compared as unescaped text): `(at the top level, below it)`.
-#[derive(Clone, Copy)]
-struct Repeats<'c> {
-    found: &'c Cell<(bool, bool)>,
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Repeats<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Repeats<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("JSON")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let inner = Repeats {
-            depth: self.depth + 1,
-            ..self
-        };
-        while seq.next_element_seed(inner)?.is_some() {}
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let inner = Repeats {
-            depth: self.depth + 1,
-            ..self
-        };
-        let mut seen = HashSet::new();
-        while let Some(k) = map.next_key::<String>()? {
-            if !seen.insert(k) {
-                let (top, nested) = self.found.get();
-                self.found.set(match self.depth {
-                    0 => (true, nested),
-                    _ => (top, true),
-                });
-            }
-            map.next_value_seed(inner)?;
-        }
-        Ok(())
-    }
-}
-
-/// `(top, nested)`: whether `data` (which serde_json parses) repeats a name at the top level,
-/// and below it.
-fn repeats(data: &[u8]) -> (bool, bool) {
-    let found = Cell::new((false, false));
-    let mut d = serde_json::Deserializer::from_slice(data);
-    let _ = Repeats {
-        found: &found,
-        depth: 0,
-    }
-    .deserialize(&mut d);
-    found.get()
-}
 
 const REGISTERED: [&str; 11] = [
     "exp", "nbf", "iat", "iss", "sub", "aud", "jti", "typ", "scope", "fam", "roles",

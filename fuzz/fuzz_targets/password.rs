@@ -26,7 +26,9 @@ fn bounds() -> Bounds {
 /// The argon2 crate's answer for a naively split PHC string: `Some(matches)`.
 fn argon2_oracle(phc: &str, password: &[u8]) -> Option<bool> {
     let fields: Vec<&str> = phc.split('$').collect();
-    let ["", alg, v, params, salt, hash] = fields[..] else { return None };
+    let ["", alg, v, params, salt, hash] = fields[..] else {
+        return None;
+    };
     let alg = match alg {
         "argon2id" => argon2::Algorithm::Argon2id,
         "argon2i" => argon2::Algorithm::Argon2i,
@@ -38,7 +40,9 @@ fn argon2_oracle(phc: &str, password: &[u8]) -> Option<bool> {
         "v=16" => argon2::Version::V0x10,
         _ => return None,
     };
-    let mut mtp = params.split(',').map(|kv| kv.split_once('=').and_then(|(_, n)| n.parse().ok()));
+    let mut mtp = params
+        .split(',')
+        .map(|kv| kv.split_once('=').and_then(|(_, n)| n.parse().ok()));
     let (m, t, p) = (mtp.next()??, mtp.next()??, mtp.next()??);
     let salt = Base64Unpadded::decode_vec(salt).ok()?;
     let hash = Base64Unpadded::decode_vec(hash).ok()?;
@@ -54,7 +58,9 @@ fuzz_target!(|data: &[u8]| {
     let sep = data.iter().position(|b| *b == 0xFF).unwrap_or(data.len());
     let (hash, rest) = data.split_at(sep);
     let password = rest.get(1..).unwrap_or(&[]);
-    let Ok(phc) = std::str::from_utf8(hash) else { return };
+    let Ok(phc) = std::str::from_utf8(hash) else {
+        return;
+    };
     let bounds = bounds();
     let max = bounds.max_blocks();
     assert!(max <= 256 * 4, "tiny bounds, tiny memory");
@@ -87,9 +93,17 @@ fuzz_target!(|data: &[u8]| {
         Ok(()) | Err(Error::PasswordMismatch) => {
             let ok = verdict.is_ok();
             if phc.starts_with("$argon2") {
-                assert_eq!(argon2_oracle(phc, password), Some(ok), "argon2 crate disagrees");
+                assert_eq!(
+                    argon2_oracle(phc, password),
+                    Some(ok),
+                    "argon2 crate disagrees"
+                );
             } else {
-                assert_eq!(bcrypt::verify(password, phc).ok(), Some(ok), "bcrypt crate disagrees");
+                assert_eq!(
+                    bcrypt::verify(password, phc).ok(),
+                    Some(ok),
+                    "bcrypt crate disagrees"
+                );
             }
             password::needs_rehash(phc, &Params::OWASP).unwrap();
         }
@@ -110,7 +124,10 @@ fuzz_target!(|data: &[u8]| {
         let mut mem = vec![Block::new(); params.blocks_needed()];
         let phc = password::hash(password, &salt, &params, None, &mut mem, &mut out).unwrap();
         assert_eq!(phc.len(), params.phc_len());
-        assert_eq!(password::verify(password, phc, &bounds, None, &mut mem), Ok(()));
+        assert_eq!(
+            password::verify(password, phc, &bounds, None, &mut mem),
+            Ok(())
+        );
         assert_eq!(password::needs_rehash(phc, &params), Ok(false));
         let mut other = password.to_vec();
         other.push(0);

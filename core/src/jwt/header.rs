@@ -62,34 +62,21 @@ pub struct Header {
     pub typ: Option<Typ>,
 }
 
-const SEEN_ALG: u8 = 1;
-const SEEN_TYP: u8 = 2;
-const SEEN_KID: u8 = 4;
-
 impl Header {
     /// Parses and checks a decoded header. Order: JSON object (`Malformed`,
     /// `NestingTooDeep`), `alg` exactly `HS256` (`UnsupportedAlg`), then refused or mistyped
     /// parameters and duplicates (`InvalidHeader`).
     pub fn parse(doc: &[u8]) -> Result<Self> {
-        let mut seen = 0u8;
-        let mut dup = false;
         let mut alg_ok = false;
         let mut refused = false;
         let mut typ: Option<core::result::Result<Typ, ()>> = None;
         let mut kid: Option<core::result::Result<Kid, ()>> = None;
         json::for_each_member(doc, |k, v| {
-            let mut mark = |bit: u8| {
-                dup |= seen & bit != 0;
-                seen |= bit;
-            };
             if k.eq_str("alg") {
-                mark(SEEN_ALG);
                 alg_ok = v.as_str().is_some_and(|s| s.eq_str(ALG));
             } else if k.eq_str("typ") {
-                mark(SEEN_TYP);
                 typ = Some(v.as_str().and_then(parse_typ).ok_or(()));
             } else if k.eq_str("kid") {
-                mark(SEEN_KID);
                 kid = Some(v.as_str().and_then(parse_kid).ok_or(()));
             } else if REFUSED_PARAMS.iter().any(|p| k.eq_str(p)) {
                 refused = true;
@@ -99,9 +86,12 @@ impl Header {
         if !alg_ok {
             return Err(Error::UnsupportedAlg);
         }
-        if dup || refused {
+        if refused {
             return Err(Error::InvalidHeader);
         }
+        // Any member twice (`alg`, `kid`, a private parameter…): readers that keep the first
+        // and the last copy would see two different headers. The same rule as `decode_header`.
+        json::check_distinct_members(doc, Error::InvalidHeader)?;
         Ok(Self {
             typ: typ.transpose().map_err(|_| Error::InvalidHeader)?,
             kid: kid.transpose().map_err(|_| Error::InvalidHeader)?,
@@ -170,6 +160,19 @@ mod tests {
             let doc = std::format!(r#"{{"alg":"HS256","typ":"{bad}"}}"#);
             assert_eq!(Header::parse(doc.as_bytes()), Err(Error::InvalidHeader));
         }
+    }
+
+    #[test]
+    fn refuses_any_member_twice() {
+        for h in [
+            &br#"{"alg":"HS256","cty":"x","cty":"y"}"#[..],
+            br#"{"alg":"HS256","x-a":1,"\u0078-a":2}"#,
+            br#"{"alg":"HS256","kid":"a","kid":"a"}"#,
+            br#"{"typ":"JWT","alg":"HS256","typ":"JWT"}"#,
+        ] {
+            assert_eq!(Header::parse(h).unwrap_err(), Error::InvalidHeader);
+        }
+        assert!(Header::parse(br#"{"alg":"HS256","cty":"x","x":{"cty":1}}"#).is_ok());
     }
 
     #[test]

@@ -42,6 +42,7 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(password::hash_password, m)?)?;
     m.add_function(wrap_pyfunction!(password::verify_password, m)?)?;
     m.add_function(wrap_pyfunction!(password::needs_rehash, m)?)?;
+    m.add_function(wrap_pyfunction!(password::check_pepper, m)?)?;
     m.add_function(wrap_pyfunction!(password::check_password, m)?)?;
 
     m.add_class::<authz::RoleHierarchy>()?;

@@ -383,6 +383,13 @@ pub fn verify_password(
 /// `Params::DEFAULT`, OWASP's):
 /// another algorithm, version, cost, salt or output length, or bcrypt. Raises
 /// `InvalidHashError` for a string that does not parse.
+/// Checks a configured pepper by the core's rule (`InvalidParamsError` for an empty one), so a
+/// hasher refuses it when it is built rather than at the first login.
+#[pyfunction]
+pub fn check_pepper(pepper: &[u8]) -> PyResult<()> {
+    core(password::check_pepper(Some(pepper)))
+}
+
 #[pyfunction]
 #[pyo3(signature = (hash, params=None))]
 pub fn needs_rehash(hash: String, params: Option<&Argon2Params>) -> PyResult<bool> {

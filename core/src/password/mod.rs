@@ -137,8 +137,13 @@ pub fn verify(
     }
 }
 
-/// An empty pepper is a configuration mistake (it would silently mean "no pepper").
-pub(crate) fn check_pepper(pepper: Option<&[u8]>) -> Result<()> {
+/// The pepper rule [`hash`] and [`verify`] apply, for a binding to check a configured pepper
+/// once, at start-up: an empty pepper is a configuration mistake (it would silently mean
+/// "no pepper").
+///
+/// # Errors
+/// [`Error::InvalidParams`] for `Some(b"")`.
+pub fn check_pepper(pepper: Option<&[u8]>) -> Result<()> {
     match pepper {
         Some([]) => Err(Error::InvalidParams),
         _ => Ok(()),

@@ -254,6 +254,9 @@ def verify_password(
     (GIL released)."""
 
 def needs_rehash(hash: str, params: Argon2Params | None = None) -> bool: ...
+def check_pepper(pepper: bytes) -> None:
+    """``InvalidParamsError`` for a pepper the core refuses (an empty one)."""
+
 def check_password(password: str, policy: PasswordPolicy | None = None) -> None: ...
 
 # --- authorization --------------------------------------------------------------------------

@@ -27,11 +27,12 @@ from ._authcore import (
     HashBounds,
     PasswordPolicy,
     check_password,
+    check_pepper,
     hash_password,
     needs_rehash,
     verify_password,
 )
-from .exceptions import InvalidHashError, InvalidParamsError
+from .exceptions import InvalidHashError
 
 __all__ = [
     "Argon2Params",
@@ -92,12 +93,12 @@ class PasswordHasher:
         self.bounds = bounds if bounds is not None else HashBounds()
         self.bounds.check(self.params)
         self.policy = policy
-        if pepper is not None and len(pepper) == 0:
-            # The core refuses it too (invalid_params); here the mistake shows at start-up
-            # rather than at the first login.
-            raise InvalidParamsError("pepper must not be empty", code="invalid_params")
         # A str is encoded once, here: one with a lone surrogate raises UnicodeEncodeError now.
         self._pepper = pepper.encode() if isinstance(pepper, str) else pepper
+        if self._pepper is not None:
+            # The core's rule (an empty pepper is InvalidParamsError), checked now so the
+            # mistake shows at start-up rather than at the first login.
+            check_pepper(self._pepper)
         self._dummy: str | None = None
 
     @classmethod

@@ -191,8 +191,11 @@ def build_router(auth: AuthService) -> APIRouter:
             await auth.store_new_hash(creds.subject, new_hash)
         allowed = requested_scopes(creds.scopes)
         asked = requested_scopes(form.scopes)
-        granted = [s for s in asked if s in allowed] if asked else allowed
-        body, refresh_claims = auth.issue_pair(creds.subject, creds.roles, granted)
+        # The core keeps the asked scopes the account may have (all of them when none are
+        # asked for): the same narrowing as a refresh under its grant.
+        body, refresh_claims = auth.issue_pair(
+            creds.subject, creds.roles, asked or allowed, grant=allowed
+        )
         await auth.start_session(refresh_claims)
         response.headers.update(_NO_STORE)
         return body

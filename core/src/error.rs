@@ -167,7 +167,7 @@ errors! {
     NestingTooDeep = "nesting_too_deep", "JSON nesting exceeds the depth limit";
     // --- header ---------------------------------------------------------------------------
     /// `alg` is anything other than exactly `"HS256"` (including `none` and case variants).
-    UnsupportedAlg = "unsupported_alg", "algorithm not allowed (only HS256)";
+    UnsupportedAlg = "unsupported_alg", "algorithm not allowed (HS256 or EdDSA, and only the chosen key's)";
     /// A header the verifier refuses: `crit`, `b64`, key-bearing headers, a bad `typ` or `kid`.
     InvalidHeader = "invalid_header", "token header is not acceptable";
     /// The token's `kid` names no key in the key set.

@@ -194,6 +194,7 @@ fn decode_tail(rest: &[u8], tail: &mut [u8]) -> Result<()> {
 /// Decodes a signature segment of `N` bytes; anything that is not exactly `N` bytes is
 /// `InvalidSignature` (signature stripping, truncation and extension), bad encoding is
 /// `InvalidBase64`.
+#[cfg(test)]
 pub(crate) fn decode_signature<const N: usize>(seg: &[u8]) -> Result<[u8; N]> {
     let mut sig = [0u8; N];
     if decoded_len(seg) != N {
@@ -202,6 +203,27 @@ pub(crate) fn decode_signature<const N: usize>(seg: &[u8]) -> Result<[u8; N]> {
     }
     decode_into(seg, &mut sig)?;
     Ok(sig)
+}
+
+/// Decodes a signature segment whose length is one of `lens` into the front of an `N`-byte
+/// array and returns it with its length; any other length is `InvalidSignature` (after the
+/// alphabet check: bad encoding is `InvalidBase64`).
+pub(crate) fn decode_signature_up_to<const N: usize>(
+    seg: &[u8],
+    lens: &[usize],
+) -> Result<([u8; N], usize)> {
+    let mut sig = [0u8; N];
+    let len = decoded_len(seg);
+    let out = match lens.contains(&len) {
+        true => sig.get_mut(..len),
+        false => None,
+    };
+    let Some(out) = out else {
+        check(seg)?;
+        return Err(Error::InvalidSignature);
+    };
+    decode_into(seg, out)?;
+    Ok((sig, len))
 }
 
 /// Encodes `src` into `out` at `*pos`.

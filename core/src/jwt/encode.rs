@@ -4,13 +4,12 @@
 //! the depth bound, registered claims well typed, no duplicates), so it never produces a token
 //! that [`super::verify`] would refuse for its structure.
 
-use super::alg::SIG_B64_LEN;
+use super::alg::MAX_SIG_LEN;
 use super::b64;
 use super::claims::Claims;
 use super::header::{Header, Typ};
 use super::key::{kid_ok, Key};
 use crate::error::{Error, Result};
-use hmac::Mac;
 
 /// Header options for [`encode_with`].
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +37,9 @@ const MAX_HEADER_JSON: usize = 192;
 const CHUNK: usize = 48;
 
 /// Serializes `claims` (any `serde::Serialize`, via `serde-json-core`) and signs it with
-/// `key`, writing the compact token into `out`. Returns the token's length.
+/// `key` (with the key's algorithm, [`Key::alg`]), writing the compact token into `out`.
+/// Returns the token's length. `InvalidKey` for a key that cannot sign (an Ed25519 public
+/// key).
 pub fn encode<C: serde::Serialize + ?Sized>(
     claims: &C,
     key: &Key,
@@ -86,12 +87,15 @@ pub fn encode_json(
 }
 
 fn write_header(key: &Key, opts: &EncodeOptions<'_>, out: &mut [u8]) -> Result<usize> {
+    if !key.can_sign() {
+        return Err(Error::InvalidKey);
+    }
     let mut json = [0u8; MAX_HEADER_JSON];
     let kid = opts.kid.or(key.kid());
     if !kid.is_none_or(kid_ok) {
         return Err(Error::InvalidHeader);
     }
-    let n = Header::write(&mut json, kid, opts.typ)?;
+    let n = Header::write(&mut json, key.alg(), kid, opts.typ)?;
     let mut pos = 0;
     b64::encode_at(json.get(..n).ok_or(Error::BufferTooSmall)?, out, &mut pos)?;
     super::json::put(out, &mut pos, b".")?;
@@ -106,14 +110,15 @@ fn finish(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Result<()> {
 }
 
 /// Base64url-encodes the `n` payload bytes at `out[*pos..]` in place, then appends `.` and the
-/// MAC over everything before it. The JSON is first moved to the end of `out`, then encoded
+/// signature over everything before it. The JSON is first moved to the end of `out`, then encoded
 /// forward in chunks; the write position never overtakes the unread input because the
 /// finished token (which is longer than JSON + chunk slack) fits in `out`.
 fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Result<()> {
     let start = *pos;
     let total = start
         .checked_add(b64::encoded_len(n))
-        .and_then(|t| t.checked_add(1 + SIG_B64_LEN))
+        .and_then(|t| t.checked_add(1))
+        .and_then(|t| t.checked_add(key.alg().sig_b64_len()))
         .ok_or(Error::BufferTooSmall)?;
     if total > out.len() {
         return Err(Error::BufferTooSmall);
@@ -148,11 +153,10 @@ fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Resul
             return Err(Error::BufferTooSmall);
         }
     }
-    let mut mac = key.mac();
-    mac.update(out.get(..write).ok_or(Error::BufferTooSmall)?);
-    let tag = mac.finalize().into_bytes();
+    let mut sig = [0u8; MAX_SIG_LEN];
+    let n = key.sign_into(out.get(..write).ok_or(Error::BufferTooSmall)?, &mut sig)?;
     super::json::put(out, &mut write, b".")?;
-    b64::encode_at(&tag, out, &mut write)?;
+    b64::encode_at(sig.get(..n).ok_or(Error::BufferTooSmall)?, out, &mut write)?;
     *pos = write;
     Ok(())
 }

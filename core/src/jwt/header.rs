@@ -1,11 +1,11 @@
 //! The JOSE header: parsing with a strict allow-list, and writing.
 
-use super::alg::HEADER_START;
+use super::alg::Alg;
 use super::json::{self, JsonStr};
 use super::key::{kid_ok, Kid, MAX_KID_LEN};
 use crate::error::{Error, Result};
 
-/// The only algorithm accepted or produced ([`super::alg::NAME`]).
+/// The HS256 algorithm name ([`super::alg::NAME`]); see [`Alg`] for every algorithm.
 pub use super::alg::NAME as ALG;
 
 /// Header parameters that are refused outright: `crit` (RFC 7515 §4.1.11: we understand no
@@ -56,6 +56,8 @@ impl core::str::FromStr for Typ {
 /// What the verifier learned from a header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// The `alg` (`Ed25519` is read as [`Alg::EdDsa`]).
+    pub alg: Alg,
     /// The `kid`, unescaped.
     pub kid: Option<Kid>,
     /// The `typ`, if present.
@@ -64,16 +66,17 @@ pub struct Header {
 
 impl Header {
     /// Parses and checks a decoded header. Order: JSON object (`Malformed`,
-    /// `NestingTooDeep`), `alg` exactly `HS256` (`UnsupportedAlg`), then refused or mistyped
-    /// parameters and duplicates (`InvalidHeader`).
+    /// `NestingTooDeep`), `alg` exactly `HS256` or `EdDSA`/`Ed25519` when the `eddsa`
+    /// feature is on (`UnsupportedAlg`), then refused or mistyped parameters and duplicates
+    /// (`InvalidHeader`). Whether the `alg` fits the key is the verifier's check.
     pub fn parse(doc: &[u8]) -> Result<Self> {
-        let mut alg_ok = false;
+        let mut alg = None;
         let mut refused = false;
         let mut typ: Option<core::result::Result<Typ, ()>> = None;
         let mut kid: Option<core::result::Result<Kid, ()>> = None;
         json::for_each_member(doc, |k, v| {
             if k.eq_str("alg") {
-                alg_ok = v.as_str().is_some_and(|s| s.eq_str(ALG));
+                alg = v.as_str().and_then(Alg::from_header);
             } else if k.eq_str("typ") {
                 typ = Some(v.as_str().and_then(parse_typ).ok_or(()));
             } else if k.eq_str("kid") {
@@ -83,9 +86,7 @@ impl Header {
             }
             Ok(())
         })?;
-        if !alg_ok {
-            return Err(Error::UnsupportedAlg);
-        }
+        let alg = alg.ok_or(Error::UnsupportedAlg)?;
         if refused {
             return Err(Error::InvalidHeader);
         }
@@ -93,15 +94,21 @@ impl Header {
         // and the last copy would see two different headers. The same rule as `decode_header`.
         json::check_distinct_members(doc, Error::InvalidHeader)?;
         Ok(Self {
+            alg,
             typ: typ.transpose().map_err(|_| Error::InvalidHeader)?,
             kid: kid.transpose().map_err(|_| Error::InvalidHeader)?,
         })
     }
 
-    /// Writes `{"alg":"HS256"[,"kid":…],"typ":…}` (keys sorted, as PyJWT does) into `out`.
-    pub(crate) fn write(out: &mut [u8], kid: Option<&str>, typ: Typ) -> Result<usize> {
+    /// Writes `{"alg":…[,"kid":…],"typ":…}` (keys sorted, as PyJWT does) into `out`.
+    pub(crate) fn write(out: &mut [u8], alg: Alg, kid: Option<&str>, typ: Typ) -> Result<usize> {
         let mut pos = 0;
-        json::put(out, &mut pos, &HEADER_START)?;
+        let start: &[u8] = match alg {
+            Alg::Hs256 => &super::alg::HEADER_START,
+            #[cfg(feature = "eddsa")]
+            Alg::EdDsa => &super::alg::eddsa::HEADER_START,
+        };
+        json::put(out, &mut pos, start)?;
         if let Some(kid) = kid {
             json::put(out, &mut pos, b",\"kid\":")?;
             json::write_str(out, &mut pos, kid)?;
@@ -223,7 +230,7 @@ mod tests {
     #[test]
     fn writes_sorted_header() {
         let mut out = [0u8; 64];
-        let n = Header::write(&mut out, Some("k2"), Typ::Jwt).unwrap();
+        let n = Header::write(&mut out, Alg::Hs256, Some("k2"), Typ::Jwt).unwrap();
         assert_eq!(&out[..n], br#"{"alg":"HS256","kid":"k2","typ":"JWT"}"#);
     }
 }

@@ -1,13 +1,23 @@
-//! HS256 keys and key sets (rotation by `kid`).
+//! Keys and key sets (rotation by `kid`).
 //!
-//! A [`Key`] refuses secrets shorter than 32 bytes (RFC 7518 §3.2 requires a key at least as
-//! long as the hash output) and keeps the keyed HMAC-SHA256 state, i.e. the inner and outer
-//! pads already absorbed, so each sign or verify hashes only the message. The secret itself is
-//! not retained and never appears in `Debug` output or errors.
+//! A [`Key`] fixes its algorithm ([`Key::alg`]): an HS256 secret signs and verifies `HS256`
+//! tokens only; an Ed25519 public key verifies `EdDSA` tokens only and cannot sign; an Ed25519
+//! private key signs `EdDSA` tokens (and verifies them with its public half). A token's header
+//! `alg` must equal the algorithm of the key chosen for it (by `kid`, or the default key), so
+//! the header never decides how a token is checked. Key sets mix both kinds.
+//!
+//! An HS256 key refuses secrets shorter than 32 bytes (RFC 7518 §3.2 requires a key at least
+//! as long as the hash output) and secrets that are really public keys (see
+//! [`Key::new`]); it keeps the keyed HMAC-SHA256 state, i.e. the inner and outer pads already
+//! absorbed, so each sign or verify hashes only the message. The secret itself is not retained
+//! and never appears in `Debug` output or errors.
 
+use super::alg::Alg;
+#[cfg(feature = "eddsa")]
+use super::ed25519::{Ed25519PrivateKey, Ed25519PublicKey};
 use crate::error::{Error, Result};
 use core::fmt;
-use hmac::{Hmac, KeyInit};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// Minimum secret length in bytes: the hash output size (RFC 7518 §3.2).
@@ -18,34 +28,70 @@ pub const MAX_KID_LEN: usize = 64;
 /// A key id: 1 to [`MAX_KID_LEN`] bytes of printable ASCII other than `"` and `\`.
 pub type Kid = heapless::String<MAX_KID_LEN>;
 
-/// An HS256 signing/verification key with an optional key id.
+/// What a key is made of.
+#[derive(Clone)]
+enum Material {
+    Hs256(Hmac<Sha256>),
+    #[cfg(feature = "eddsa")]
+    Ed25519Public(Ed25519PublicKey),
+    #[cfg(feature = "eddsa")]
+    Ed25519Private(Ed25519PrivateKey),
+}
+
+/// A signing and/or verification key with an optional key id: an HS256 secret, an Ed25519
+/// public key (verify only) or an Ed25519 private key (sign, and verify).
+///
+/// An Ed25519 key made without a `kid` takes its RFC 7638 thumbprint as its `kid` (written
+/// into the tokens it signs and into its JWK). Such a default `kid` is a hint when the key is
+/// used alone: the key then also verifies tokens that name another `kid`, as an HS256 key
+/// without `kid` does. A `kid` given explicitly must match.
 #[derive(Clone)]
 pub struct Key {
-    mac: Hmac<Sha256>,
+    material: Material,
     kid: Option<Kid>,
+    /// `kid` was given by the caller (not the thumbprint default).
+    kid_given: bool,
 }
 
 impl Key {
-    /// A key without `kid`. `WeakKey` if `secret` is shorter than 32 bytes.
+    /// An HS256 key without `kid`. [`Error::WeakKey`] if `secret` is shorter than 32 bytes,
+    /// [`Error::InvalidKey`] if it is really a public key (see below).
+    ///
+    /// # A public key is not a secret
+    /// A service that passes its public key where the HMAC secret goes lets anyone mint
+    /// tokens (the key is public, and an `HS256` token MACed with it would verify). As PyJWT's
+    /// `HMACAlgorithm.prepare_key` does, these secrets are refused with `invalid_key`:
+    /// - a PEM block: the text holds `-----BEGIN` anywhere (PyJWT wants a matching `END` line
+    ///   of a known label; any `BEGIN` marker is enough here);
+    /// - an OpenSSH public key: after leading whitespace it starts with `ssh-ed25519`,
+    ///   `ssh-rsa`, `ssh-dss`, `ecdsa-sha2-` or `sk-` (PyJWT: the first four names with no
+    ///   leading whitespace; the FIDO `sk-` forms are added here);
+    /// - a JWK or JWK set as JSON: after whitespace it starts with `{` or `[` and holds `kty`
+    ///   or a `\u` escape (PyJWT parses the JSON and looks for a `kty` member at any depth;
+    ///   this byte rule refuses everything that does, and a few non-JSON look-alikes);
+    /// - a DER public key or certificate: a DER `SEQUENCE` spanning the whole secret that
+    ///   holds the object identifier of Ed25519, Ed448, RSA or EC keys (PyJWT asks
+    ///   `cryptography` to load it, when installed).
     pub fn new(secret: &[u8]) -> Result<Self> {
         Self::build(secret, None)
     }
 
-    /// A key with a `kid` (written into tokens it signs, used to pick it when verifying).
-    /// `InvalidKey` if the kid is empty, longer than 64 bytes or not printable ASCII
-    /// (excluding `"` and `\`).
+    /// An HS256 key with a `kid` (written into tokens it signs, used to pick it when
+    /// verifying). `InvalidKey` if the kid is empty, longer than 64 bytes or not printable
+    /// ASCII (excluding `"` and `\`), and for the secrets [`Key::new`] refuses.
     pub fn with_kid(secret: &[u8], kid: &str) -> Result<Self> {
         Self::build(secret, Some(kid))
     }
 
-    /// A key that accepts secrets shorter than 32 bytes, for migrating legacy deployments only.
-    /// Tokens signed with such keys are brute-forceable offline; rotate to a strong key.
+    /// An HS256 key that accepts secrets shorter than 32 bytes, for migrating legacy
+    /// deployments only. Tokens signed with such keys are brute-forceable offline; rotate to
+    /// a strong key. Secrets that are public keys are still refused ([`Key::new`]).
     pub fn insecure_allow_weak(secret: &[u8], kid: Option<&str>) -> Result<Self> {
+        if looks_like_public_key(secret) {
+            return Err(Error::InvalidKey);
+        }
         let mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| Error::WeakKey)?;
-        Ok(Self {
-            mac,
-            kid: kid.map(parse_kid).transpose()?,
-        })
+        Self::with_material(Material::Hs256(mac), kid)
     }
 
     fn build(secret: &[u8], kid: Option<&str>) -> Result<Self> {
@@ -55,15 +101,227 @@ impl Key {
         Self::insecure_allow_weak(secret, kid)
     }
 
-    /// The key id, if any.
+    fn with_material(material: Material, kid: Option<&str>) -> Result<Self> {
+        Ok(Self {
+            material,
+            kid: kid.map(parse_kid).transpose()?,
+            kid_given: kid.is_some(),
+        })
+    }
+
+    /// A verify-only key from an Ed25519 public key, with `kid` or, when `None`, the key's
+    /// RFC 7638 thumbprint. `InvalidKey` for a `kid` [`Key::with_kid`] refuses.
+    #[cfg(feature = "eddsa")]
+    pub fn ed25519_public(key: Ed25519PublicKey, kid: Option<&str>) -> Result<Self> {
+        Self::ed25519(Material::Ed25519Public(key), key, kid)
+    }
+
+    /// A signing key from an Ed25519 private key, with `kid` or, when `None`, the thumbprint
+    /// of its public key.
+    #[cfg(feature = "eddsa")]
+    pub fn ed25519_private(key: Ed25519PrivateKey, kid: Option<&str>) -> Result<Self> {
+        let public = key.public_key();
+        Self::ed25519(Material::Ed25519Private(key), public, kid)
+    }
+
+    #[cfg(feature = "eddsa")]
+    fn ed25519(material: Material, public: Ed25519PublicKey, kid: Option<&str>) -> Result<Self> {
+        match kid {
+            Some(_) => Self::with_material(material, kid),
+            None => Ok(Self {
+                material,
+                kid: Some(public.thumbprint()),
+                kid_given: false,
+            }),
+        }
+    }
+
+    /// An Ed25519 key from PEM text: `-----BEGIN PUBLIC KEY-----` (SPKI) gives a verify-only
+    /// key, `-----BEGIN PRIVATE KEY-----` (PKCS#8) a signing key. `kid` as for
+    /// [`Key::ed25519_public`]. `InvalidKey` for anything else.
+    #[cfg(feature = "eddsa")]
+    pub fn from_pem(pem: &[u8], kid: Option<&str>) -> Result<Self> {
+        match Ed25519PublicKey::from_pem(pem) {
+            Ok(public) => Self::ed25519_public(public, kid),
+            Err(_) => Self::ed25519_private(Ed25519PrivateKey::from_pem(pem)?, kid),
+        }
+    }
+
+    /// An Ed25519 key from DER: SPKI (public) or PKCS#8 (private), as [`Key::from_pem`].
+    #[cfg(feature = "eddsa")]
+    pub fn from_der(der: &[u8], kid: Option<&str>) -> Result<Self> {
+        match Ed25519PublicKey::from_der(der) {
+            Ok(public) => Self::ed25519_public(public, kid),
+            Err(_) => Self::ed25519_private(Ed25519PrivateKey::from_der(der)?, kid),
+        }
+    }
+
+    /// The key id, if any (for an Ed25519 key made without one, its thumbprint).
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
     }
 
-    /// A fresh MAC instance with the precomputed key state.
-    pub(crate) fn mac(&self) -> Hmac<Sha256> {
-        self.mac.clone()
+    /// The algorithm this key signs and verifies: the only `alg` a token checked with it may
+    /// name.
+    pub fn alg(&self) -> Alg {
+        match self.material {
+            Material::Hs256(_) => Alg::Hs256,
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519Public(_) | Material::Ed25519Private(_) => Alg::EdDsa,
+        }
     }
+
+    /// True when this key can sign: an HS256 secret or an Ed25519 private key.
+    pub fn can_sign(&self) -> bool {
+        match self.material {
+            Material::Hs256(_) => true,
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519Private(_) => true,
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519Public(_) => false,
+        }
+    }
+
+    /// The Ed25519 public key (of an Ed25519 public or private key); `None` for HS256.
+    #[cfg(feature = "eddsa")]
+    pub fn ed25519_public_key(&self) -> Option<Ed25519PublicKey> {
+        match &self.material {
+            Material::Hs256(_) => None,
+            Material::Ed25519Public(k) => Some(*k),
+            Material::Ed25519Private(k) => Some(k.public_key()),
+        }
+    }
+
+    /// The Ed25519 private key; `None` for HS256 and Ed25519 public keys.
+    #[cfg(feature = "eddsa")]
+    pub fn ed25519_private_key(&self) -> Option<&Ed25519PrivateKey> {
+        match &self.material {
+            Material::Ed25519Private(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The verify-only key of an Ed25519 key, with the same `kid` (what a service publishes
+    /// and hands to verifiers). `InvalidKey` for an HS256 key, which has no public half.
+    #[cfg(feature = "eddsa")]
+    pub fn to_public(&self) -> Result<Self> {
+        let public = self.ed25519_public_key().ok_or(Error::InvalidKey)?;
+        Ok(Self {
+            material: Material::Ed25519Public(public),
+            kid: self.kid.clone(),
+            kid_given: self.kid_given,
+        })
+    }
+
+    /// Checks `sig` over `input` with this key: [`Error::InvalidSignature`] when it does not
+    /// verify or has the wrong length. HMAC tags are compared in constant time.
+    pub(crate) fn verify_sig(&self, input: &[u8], sig: &[u8]) -> Result<()> {
+        match &self.material {
+            Material::Hs256(mac) => {
+                let mut mac = mac.clone();
+                mac.update(input);
+                mac.verify_slice(sig).map_err(|_| Error::InvalidSignature)
+            }
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519Public(k) => k.verify(input, sig),
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519Private(k) => k.public_key().verify(input, sig),
+        }
+    }
+
+    /// Signs `input` into `out`, returning the signature's length ([`Alg::sig_len`]).
+    /// `InvalidKey` for a key that cannot sign (an Ed25519 public key).
+    pub(crate) fn sign_into(
+        &self,
+        input: &[u8],
+        out: &mut [u8; super::alg::MAX_SIG_LEN],
+    ) -> Result<usize> {
+        match &self.material {
+            Material::Hs256(mac) => {
+                let mut mac = mac.clone();
+                mac.update(input);
+                let tag = mac.finalize().into_bytes();
+                let dst = out.get_mut(..tag.len()).ok_or(Error::BufferTooSmall)?;
+                dst.copy_from_slice(&tag);
+                Ok(tag.len())
+            }
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519Private(k) => {
+                *out = k.sign(input);
+                Ok(out.len())
+            }
+            #[cfg(feature = "eddsa")]
+            Material::Ed25519Public(_) => Err(Error::InvalidKey),
+        }
+    }
+}
+
+#[cfg(feature = "eddsa")]
+impl From<Ed25519PublicKey> for Key {
+    /// [`Key::ed25519_public`] with the thumbprint as `kid`.
+    fn from(key: Ed25519PublicKey) -> Self {
+        let kid = Some(key.thumbprint());
+        Self {
+            material: Material::Ed25519Public(key),
+            kid,
+            kid_given: false,
+        }
+    }
+}
+
+#[cfg(feature = "eddsa")]
+impl From<Ed25519PrivateKey> for Key {
+    /// [`Key::ed25519_private`] with the thumbprint as `kid`.
+    fn from(key: Ed25519PrivateKey) -> Self {
+        let kid = Some(key.public_key().thumbprint());
+        Self {
+            material: Material::Ed25519Private(key),
+            kid,
+            kid_given: false,
+        }
+    }
+}
+
+/// The rule of [`Key::new`]: is this "secret" really a public key (PEM, OpenSSH, JWK JSON,
+/// DER)?
+pub fn looks_like_public_key(secret: &[u8]) -> bool {
+    const SSH: [&[u8]; 5] = [
+        b"ssh-ed25519",
+        b"ssh-rsa",
+        b"ssh-dss",
+        b"ecdsa-sha2-",
+        b"sk-",
+    ];
+    let text = secret.trim_ascii_start();
+    contains(secret, b"-----BEGIN")
+        || SSH.iter().any(|p| text.starts_with(p))
+        || (matches!(text.first(), Some(b'{' | b'['))
+            && (contains(text, b"kty") || contains(text, b"\\u")))
+        || is_der_key(secret)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A DER `SEQUENCE` whose length spans exactly `der`, holding a public-key algorithm OID
+/// (SPKI, PKCS#8 and X.509 certificates all do).
+fn is_der_key(der: &[u8]) -> bool {
+    const OIDS: [&[u8]; 4] = [
+        &[0x06, 0x03, 0x2b, 0x65, 0x70], // Ed25519
+        &[0x06, 0x03, 0x2b, 0x65, 0x71], // Ed448
+        &[
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+        ], // rsaEncryption
+        &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01], // id-ecPublicKey
+    ];
+    let (body_len, header) = match der {
+        [0x30, n, ..] if *n < 0x80 => (usize::from(*n), 2),
+        [0x30, 0x81, n, ..] => (usize::from(*n), 3),
+        [0x30, 0x82, hi, lo, ..] => (usize::from(*hi) << 8 | usize::from(*lo), 4),
+        _ => return false,
+    };
+    body_len.checked_add(header) == Some(der.len()) && OIDS.iter().any(|oid| contains(der, oid))
 }
 
 fn parse_kid(kid: &str) -> Result<Kid> {
@@ -86,7 +344,9 @@ pub(crate) fn kid_ok(kid: &str) -> bool {
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Key")
+            .field("alg", &self.alg())
             .field("kid", &self.kid())
+            .field("can_sign", &self.can_sign())
             .finish_non_exhaustive()
     }
 }
@@ -102,7 +362,7 @@ pub trait KeyStore {
 impl KeyStore for Key {
     fn select(&self, kid: Option<&str>) -> Result<&Key> {
         match (kid, self.kid()) {
-            (Some(want), Some(have)) if want != have => Err(Error::UnknownKid),
+            (Some(want), Some(have)) if want != have && self.kid_given => Err(Error::UnknownKid),
             _ => Ok(self),
         }
     }
@@ -160,6 +420,11 @@ impl<const N: usize> KeySet<N> {
         self.keys.len()
     }
 
+    /// The keys, in the order they were added.
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
     /// True when no key was added.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
@@ -201,6 +466,11 @@ impl<'a> KeyRing<'a> {
     /// The default key.
     pub fn default_key(&self) -> Result<&'a Key> {
         self.keys.get(self.default).ok_or(Error::InvalidKey)
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &'a [Key] {
+        self.keys
     }
 }
 

@@ -1,21 +1,28 @@
 //! Token verification, in the order of the security contract:
 //!
 //! 1. size limit, exactly three segments, strict unpadded canonical base64url;
-//! 2. header: a JSON object, `alg` exactly `HS256`, `typ` `JWT`/`at+jwt`, no `crit`/`b64`/
-//!    key-bearing parameters, `kid` selects the key;
-//! 3. constant-time MAC check — **before** the payload is parsed;
+//! 2. header: a JSON object, `alg` exactly `HS256` or `EdDSA` (`Ed25519`), `typ`
+//!    `JWT`/`at+jwt`, no `crit`/`b64`/key-bearing parameters, `kid` selects the key, and the
+//!    `alg` must be the chosen key's algorithm (`unsupported_alg` otherwise);
+//! 3. signature check — constant-time MAC, or strict Ed25519 — **before** the payload is
+//!    parsed;
 //! 4. payload: a JSON object within the depth bound, registered claims typed, no duplicates,
 //!    validated against `now` with leeway;
 //! 5. only then are the claims handed to the caller.
 
-use super::alg::{SIG_B64_LEN, SIG_LEN};
+use super::alg::{Alg, MAX_SIG_LEN, SIG_B64_LEN};
 use super::b64;
 use super::claims::Claims;
 use super::header::{Header, Typ};
 use super::key::KeyStore;
 use super::validation::Validation;
 use crate::error::{Error, Result};
-use hmac::Mac;
+
+/// The signature lengths of the algorithms compiled in.
+#[cfg(feature = "eddsa")]
+const SIG_LENS: [usize; 2] = [Alg::Hs256.sig_len(), Alg::EdDsa.sig_len()];
+#[cfg(not(feature = "eddsa"))]
+const SIG_LENS: [usize; 1] = [Alg::Hs256.sig_len()];
 
 /// Upper bound on a decoded header's length.
 pub const MAX_HEADER_LEN: usize = 1024;
@@ -62,20 +69,27 @@ fn split(token: &[u8], max_len: usize) -> Result<Parts<'_>> {
     })
 }
 
-/// [`split`] for the common shape: an HS256 signature is exactly [`SIG_B64_LEN`] characters, so
-/// the second dot sits one byte before them and only the header is searched. The payload and signature
+/// [`split`] for the common shape: an HS256 signature is exactly [`SIG_B64_LEN`] characters (an
+/// EdDSA one [`super::alg::eddsa::SIG_B64_LEN`]), so the second dot sits one byte before them
+/// and only the header is searched. The payload and signature
 /// are not searched for stray dots here: a dot is not base64url, so decoding them fails, and
 /// [`classify`] then reports what [`split`] would have (`Malformed` for a fourth segment).
 fn split_fast(token: &[u8], max_len: usize) -> Result<Parts<'_>> {
     if token.len() > max_len {
         return Err(Error::TokenTooLarge);
     }
-    let second = token.len().wrapping_sub(SIG_B64_LEN + 1);
-    let shaped = token.len() > SIG_B64_LEN + 1 && token.get(second) == Some(&b'.');
-    let first = match shaped {
-        true => super::json::find_byte(token.get(..second).unwrap_or_default(), b'.'),
-        false => None,
+    let at = |sig_len: usize| {
+        let second = token.len().wrapping_sub(sig_len + 1);
+        let shaped = token.len() > sig_len + 1 && token.get(second) == Some(&b'.');
+        shaped.then_some(second)
     };
+    let second = at(SIG_B64_LEN);
+    #[cfg(feature = "eddsa")]
+    let second = second.or_else(|| at(super::alg::eddsa::SIG_B64_LEN));
+    let Some(second) = second else {
+        return split(token, max_len);
+    };
+    let first = super::json::find_byte(token.get(..second).unwrap_or_default(), b'.');
     let Some(d1) = first else {
         return split(token, max_len);
     };
@@ -111,16 +125,38 @@ fn classify(token: &[u8], err: Error) -> Error {
 /// `{"alg":"HS256","typ":"JWT"}`, and of its RFC 9068 variant `{"alg":"HS256","typ":"at+jwt"}`.
 /// A token carrying one of them byte for byte has a header whose parse result is known; any
 /// other header goes through [`Header::parse`].
-const PLAIN_HEADERS: [(&[u8], Typ); 2] = [
-    (b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", Typ::Jwt),
-    (b"eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9", Typ::AtJwt),
+const PLAIN_HEADERS: &[(&[u8], Alg, Typ)] = &[
+    (
+        b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+        Alg::Hs256,
+        Typ::Jwt,
+    ),
+    (
+        b"eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9",
+        Alg::Hs256,
+        Typ::AtJwt,
+    ),
+    // `{"alg":"EdDSA","typ":"JWT"}` and `{"alg":"EdDSA","typ":"at+jwt"}`.
+    #[cfg(feature = "eddsa")]
+    (
+        b"eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9",
+        Alg::EdDsa,
+        Typ::Jwt,
+    ),
+    #[cfg(feature = "eddsa")]
+    (
+        b"eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCJ9",
+        Alg::EdDsa,
+        Typ::AtJwt,
+    ),
 ];
 
 fn known_header(seg: &[u8]) -> Option<Header> {
     PLAIN_HEADERS
         .iter()
-        .find(|(enc, _)| *enc == seg)
-        .map(|&(_, typ)| Header {
+        .find(|(enc, _, _)| *enc == seg)
+        .map(|&(_, alg, typ)| Header {
+            alg,
             kid: None,
             typ: Some(typ),
         })
@@ -174,12 +210,14 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
         None => Header::parse(header_json)?,
     };
     let key = keys.select(header.kid.as_deref())?;
-    let sig = sig.ok_or(Error::InvalidSignature)?;
-
-    let mut mac = key.mac();
-    mac.update(parts.signing_input);
-    mac.verify_slice(&sig)
-        .map_err(|_| Error::InvalidSignature)?;
+    // The key fixes the algorithm: a header naming another one (an HS256 token against an
+    // Ed25519 key, EdDSA against an HS256 secret) is refused before any signature check.
+    if header.alg != key.alg() {
+        return Err(Error::UnsupportedAlg);
+    }
+    let (sig, sig_len) = sig.ok_or(Error::InvalidSignature)?;
+    let sig = sig.get(..sig_len).ok_or(Error::InvalidSignature)?;
+    key.verify_sig(parts.signing_input, sig)?;
 
     let claims = Claims::parse(payload, validation.required)?;
     claims.validate(validation, now)?;
@@ -191,8 +229,9 @@ pub fn verify<'b, K: KeyStore + ?Sized>(
 }
 
 /// Decodes the header (when `header` is set), the payload and the signature, in that order.
-/// A signature of the wrong length has its alphabet checked here (`InvalidBase64`) and is
-/// reported as `InvalidSignature` only after the header and key checks, as `None`.
+/// A signature longer than any algorithm's has its alphabet checked here (`InvalidBase64`)
+/// and is reported as `InvalidSignature` only after the header and key checks, as `None`;
+/// one of another length than the key's algorithm fails the key's check.
 fn decode_segments<'h, 'p>(
     parts: &Parts<'_>,
     header: bool,
@@ -204,7 +243,7 @@ fn decode_segments<'h, 'p>(
         false => &[],
     };
     let payload = b64::decode(parts.payload, payload_buf)?;
-    let sig = match b64::decode_signature::<SIG_LEN>(parts.signature) {
+    let sig = match b64::decode_signature_up_to::<MAX_SIG_LEN>(parts.signature, &SIG_LENS) {
         Ok(sig) => Some(sig),
         Err(Error::InvalidSignature) => None,
         Err(e) => return Err(e),
@@ -220,7 +259,7 @@ fn decode_segments<'h, 'p>(
 struct Decoded<'h, 'p> {
     header: &'h [u8],
     payload: &'p [u8],
-    sig: Option<[u8; SIG_LEN]>,
+    sig: Option<([u8; MAX_SIG_LEN], usize)>,
 }
 
 /// Verifies like [`verify`] and deserializes the payload into the caller's type `T` (with
@@ -278,9 +317,9 @@ mod tests {
 
     #[test]
     fn well_known_headers_are_what_the_encoder_writes() {
-        for (enc, typ) in PLAIN_HEADERS {
+        for &(enc, alg, typ) in PLAIN_HEADERS {
             let mut json = [0u8; 64];
-            let n = Header::write(&mut json, None, typ).unwrap();
+            let n = Header::write(&mut json, alg, None, typ).unwrap();
             let mut out = [0u8; 64];
             let mut pos = 0;
             b64::encode_at(&json[..n], &mut out, &mut pos).unwrap();

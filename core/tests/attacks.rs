@@ -80,15 +80,9 @@ fn run_jwt(doc: &Value, case: &Value) -> Result<(), String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|name| {
-            let k = &keys_doc[name.as_str().unwrap()];
-            let secret = hex(k["secret_hex"].as_str().unwrap());
-            match k["kid"].as_str() {
-                Some(kid) => Key::with_kid(&secret, kid),
-                None => Key::new(&secret),
-            }
-        })
-        .collect();
+        .map(|name| build_keys(&keys_doc[name.as_str().unwrap()]))
+        .collect::<Result<Vec<_>, _>>()
+        .map(|sets| sets.concat());
     let mut defaults = doc["validation_defaults"].as_object().unwrap().clone();
     for (k, v) in case["validation"].as_object().unwrap() {
         assert!(defaults.contains_key(k), "unknown validation field {k}");
@@ -127,6 +121,44 @@ fn run_jwt(doc: &Value, case: &Value) -> Result<(), String> {
     match claims {
         Some(c) if c != case["expect"]["claims"] => Err(format!("claims differ: {c}")),
         _ => Ok(()),
+    }
+}
+
+/// The keys one entry of a `keys` table describes (README: `type` absent or `hs256`,
+/// `ed25519_pem`, `ed25519_raw`, `jwk`, `jwks`, which gives several).
+fn build_keys(k: &Value) -> Result<Vec<Key>, Error> {
+    let kid = k["kid"].as_str();
+    match k["type"].as_str().unwrap_or("hs256") {
+        "hs256" => {
+            let secret = hex(k["secret_hex"].as_str().unwrap());
+            Ok(vec![match kid {
+                Some(kid) => Key::with_kid(&secret, kid)?,
+                None => Key::new(&secret)?,
+            }])
+        }
+        #[cfg(feature = "eddsa")]
+        "ed25519_pem" => Ok(vec![Key::from_pem(
+            k["pem"].as_str().unwrap().as_bytes(),
+            kid,
+        )?]),
+        #[cfg(feature = "eddsa")]
+        "ed25519_raw" => {
+            let public =
+                jwt::Ed25519PublicKey::from_slice(&hex(k["public_hex"].as_str().unwrap()))?;
+            Ok(vec![Key::ed25519_public(public, kid)?])
+        }
+        #[cfg(feature = "eddsa")]
+        "jwk" => Ok(vec![Key::from_jwk(k["jwk"].to_string().as_bytes())?]),
+        #[cfg(feature = "eddsa")]
+        "jwks" => {
+            let mut keys = Vec::new();
+            jwt::jwk::read_jwks(k["jwks"].to_string().as_bytes(), |key| {
+                keys.push(key);
+                Ok(())
+            })?;
+            Ok(keys)
+        }
+        other => panic!("unknown key type {other}"),
     }
 }
 
@@ -177,6 +209,17 @@ fn attack_suite() {
         *per_category.entry(category).or_default() += 1;
         if let Err(e) = run_password(case) {
             failures.push(format!("{id}: {e}"));
+        }
+    }
+    #[cfg(feature = "eddsa")]
+    {
+        let ed_doc = load("eddsa.json");
+        for case in ed_doc["cases"].as_array().unwrap() {
+            let (id, category) = header(case, "jwt", &mut ids);
+            *per_category.entry(category).or_default() += 1;
+            if let Err(e) = run_jwt(&ed_doc, case) {
+                failures.push(format!("{id}: {e}"));
+            }
         }
     }
     for (category, n) in &per_category {

@@ -88,6 +88,72 @@ fn hot_paths_do_not_allocate() {
         assert_eq!(n, 0);
         assert!(r.is_err());
     }
+    #[cfg(feature = "eddsa")]
+    {
+        use authcore::jwt::{self, jwk, Ed25519PrivateKey, EncodeOptions, Key, KeySet, Validation};
+        let mut out = [0u8; 1024];
+        let mut buf = [0u8; 512];
+        let payload = br#"{"sub":"bob","exp":2000000000}"#;
+        let (n, signer) = allocations(|| Key::from(Ed25519PrivateKey::from_seed(&[9u8; 32])));
+        assert_eq!(n, 0, "key from seed allocated");
+        let (n, r) =
+            allocations(|| jwt::encode_json(payload, &signer, &EncodeOptions::default(), &mut out));
+        assert_eq!(n, 0, "EdDSA encode allocated");
+        let len = r.unwrap();
+        let public = signer.to_public().unwrap();
+        let (n, r) = allocations(|| {
+            jwt::verify(
+                &out[..len],
+                &public,
+                &Validation::new(),
+                1_700_000_000,
+                &mut buf,
+            )
+            .map(|t| t.claims.exp)
+        });
+        assert_eq!(n, 0, "EdDSA verify allocated");
+        assert_eq!(r.unwrap(), Some(2_000_000_000));
+        // Key loading and writing: PEM, DER, JWK, JWKS.
+        let sk = signer.ed25519_private_key().unwrap().clone();
+        let mut pem = [0u8; 256];
+        let (n, r) = allocations(|| {
+            let len = sk.write_pem(&mut pem)?;
+            let k = Key::from_pem(&pem[..len], None)?;
+            let p = Key::from_pem(sk.public_key().to_pem().as_bytes(), Some("p"))?;
+            let d = Key::from_der(&sk.public_key().to_der(), None)?;
+            Ok::<_, authcore::Error>((k.can_sign(), p.can_sign(), d.kid().is_some()))
+        });
+        assert_eq!(n, 0, "PEM/DER allocated");
+        assert_eq!(r.unwrap(), (true, false, true));
+        let mut set = KeySet::<4>::new();
+        set.push(public.clone()).unwrap();
+        set.push(Key::from(
+            Ed25519PrivateKey::from_seed(&[3u8; 32]).public_key(),
+        ))
+        .unwrap();
+        let mut doc = [0u8; 512];
+        let (n, r) = allocations(|| {
+            let len = set.write_jwks(&mut doc)?;
+            let back = KeySet::<4>::from_jwks(&doc[..len])?;
+            let one = public.write_jwk(&mut out)?;
+            let k = Key::from_jwk(&out[..one])?;
+            let mut count = 0;
+            jwk::read_jwks(&doc[..len], |_| {
+                count += 1;
+                Ok(())
+            })?;
+            Ok::<_, authcore::Error>((back.len(), k.kid() == public.kid(), count))
+        });
+        assert_eq!(n, 0, "JWK/JWKS allocated");
+        assert_eq!(r.unwrap(), (2, true, 2));
+        // Rejections, and the public-key-as-secret refusal, don't allocate either.
+        let (n, r) = allocations(|| {
+            let bad = jwt::verify(&out[..len], &public, &Validation::new(), 0, &mut buf).is_err();
+            (bad, Key::new(sk.public_key().to_pem().as_bytes()).is_err())
+        });
+        assert_eq!(n, 0);
+        assert_eq!(r, (true, true));
+    }
     #[cfg(feature = "password")]
     {
         use authcore::password::{hash, verify, Block, Bounds, Params, MAX_PHC_LEN};

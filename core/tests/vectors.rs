@@ -139,3 +139,168 @@ fn encode_vectors_match_pyjwt_bytes() {
         );
     }
 }
+
+/// The keys one entry of an EdDSA `keys` table describes (`type` `hs256`, `ed25519_pem`,
+/// `ed25519_raw`, `jwk`, or `jwks`, which gives several), as in `tests/attacks/README.md`.
+#[cfg(feature = "eddsa")]
+fn typed_keys(k: &Value) -> Result<Vec<Key>, authcore::Error> {
+    let kid = k["kid"].as_str();
+    let hex = |s: &str| -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    };
+    Ok(match k["type"].as_str().unwrap() {
+        "hs256" => {
+            let s = hex(k["secret_hex"].as_str().unwrap());
+            vec![match kid {
+                Some(kid) => Key::with_kid(&s, kid)?,
+                None => Key::new(&s)?,
+            }]
+        }
+        "ed25519_pem" => vec![Key::from_pem(k["pem"].as_str().unwrap().as_bytes(), kid)?],
+        "ed25519_raw" => {
+            let public =
+                jwt::Ed25519PublicKey::from_slice(&hex(k["public_hex"].as_str().unwrap()))?;
+            vec![Key::ed25519_public(public, kid)?]
+        }
+        "jwk" => vec![Key::from_jwk(k["jwk"].to_string().as_bytes())?],
+        "jwks" => {
+            let mut keys = Vec::new();
+            jwt::jwk::read_jwks(k["jwks"].to_string().as_bytes(), |key| {
+                keys.push(key);
+                Ok(())
+            })?;
+            keys
+        }
+        other => panic!("unknown key type {other}"),
+    })
+}
+
+#[test]
+#[cfg(feature = "eddsa")]
+fn eddsa_vectors() {
+    let doc = load("eddsa.json");
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() >= 15, "expected a full EdDSA vector set");
+    let mut failures = Vec::new();
+    for case in cases.iter().step_by(MIRI_STRIDE) {
+        let name = case["name"].as_str().unwrap();
+        let expect = &case["expect"];
+        let got: Result<Value, authcore::Error> = case["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| typed_keys(&doc["keys"][k.as_str().unwrap()]))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|sets| {
+                let keys = sets.concat();
+                let ring = KeyRing::new(&keys, 0)?;
+                let token = case["token"].as_str().unwrap();
+                let mut buf = vec![0u8; token.len()];
+                let now = case["now"].as_u64().unwrap();
+                jwt::verify(token.as_bytes(), &ring, &Validation::new(), now, &mut buf)
+                    .map(|t| serde_json::from_slice(t.payload).unwrap())
+            });
+        let ok = match (expect["ok"].as_bool() == Some(true), &got) {
+            (true, Ok(claims)) => *claims == expect["claims"],
+            (false, Err(e)) => Some(e.code()) == expect["error"].as_str(),
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{name}: expected {expect}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+#[cfg(feature = "eddsa")]
+fn eddsa_keys_and_tokens_match_cryptography_and_pyjwt() {
+    use jwt::{Ed25519PrivateKey, Ed25519PublicKey};
+    let doc = load("eddsa.json");
+    let hex = |s: &Value| -> Vec<u8> {
+        let s = s.as_str().unwrap();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    };
+    for (name, m) in doc["signers"].as_object().unwrap() {
+        // Reading what cryptography wrote.
+        let sk =
+            Ed25519PrivateKey::from_pem(m["private_pem"].as_str().unwrap().as_bytes()).unwrap();
+        assert_eq!(sk.as_seed().to_vec(), hex(&m["seed_hex"]), "{name}");
+        let from_der = Ed25519PrivateKey::from_der(&hex(&m["private_der_hex"])).unwrap();
+        assert_eq!(from_der.as_seed(), sk.as_seed());
+        let pk = Ed25519PublicKey::from_pem(m["public_pem"].as_str().unwrap().as_bytes()).unwrap();
+        assert_eq!(pk, sk.public_key());
+        assert_eq!(pk.to_bytes().to_vec(), hex(&m["public_hex"]));
+        assert_eq!(
+            Ed25519PublicKey::from_der(&hex(&m["public_der_hex"])).unwrap(),
+            pk
+        );
+        let jwk_key = Key::from_private_jwk(m["private_jwk"].to_string().as_bytes()).unwrap();
+        assert_eq!(
+            jwk_key.ed25519_private_key().unwrap().as_seed(),
+            sk.as_seed()
+        );
+        // Writing what cryptography writes, byte for byte.
+        let mut pem = [0u8; 256];
+        let n = sk.write_pem(&mut pem).unwrap();
+        assert_eq!(std::str::from_utf8(&pem[..n]).unwrap(), m["private_pem"]);
+        let mut der = [0u8; 64];
+        let n = sk.write_der(&mut der).unwrap();
+        assert_eq!(der[..n].to_vec(), hex(&m["private_der_hex"]));
+        assert_eq!(pk.to_pem().as_str(), m["public_pem"]);
+        assert_eq!(pk.to_der().to_vec(), hex(&m["public_der_hex"]));
+        assert_eq!(pk.thumbprint().as_str(), m["thumbprint"]);
+        let mut jwk = [0u8; 256];
+        let n = Key::from(pk).write_jwk(&mut jwk).unwrap();
+        let written: Value = serde_json::from_slice(&jwk[..n]).unwrap();
+        assert_eq!(written["x"], m["public_jwk"]["x"]);
+        assert_eq!(written["kid"], m["thumbprint"]);
+    }
+    // PyJWT's tokens, byte for byte; the default kid is the thumbprint.
+    for case in doc["sign"].as_array().unwrap() {
+        let m = &doc["signers"][case["key"].as_str().unwrap()];
+        let pem = m["private_pem"].as_str().unwrap().as_bytes();
+        let kid = case["kid"].as_str().filter(|k| *k != m["thumbprint"]);
+        let key = Key::from_pem(pem, kid).unwrap();
+        let payload = case["payload_json"].as_str().unwrap().as_bytes();
+        let opts = EncodeOptions {
+            typ: case["typ"].as_str().unwrap().parse().unwrap(),
+            kid: None,
+        };
+        let mut out =
+            vec![0u8; jwt::encoded_len_for(key.alg(), payload.len(), key.kid(), opts.typ)];
+        let n = jwt::encode_json(payload, &key, &opts, &mut out).unwrap();
+        assert_eq!(n, out.len(), "{}: encoded_len_for is exact", case["name"]);
+        assert_eq!(
+            std::str::from_utf8(&out).unwrap(),
+            case["token"],
+            "{}",
+            case["name"]
+        );
+    }
+    // RFC 8037 A.1-A.4.
+    let rfc = &doc["rfc8037"];
+    let key = Key::from_private_jwk(rfc["private_jwk"].to_string().as_bytes()).unwrap();
+    assert_eq!(key.kid(), rfc["thumbprint"].as_str());
+    let jws = rfc["jws"].as_str().unwrap();
+    let (input, _) = jws.rsplit_once('.').unwrap();
+    let sig = key.ed25519_private_key().unwrap().sign(input.as_bytes());
+    let mut enc = String::new();
+    for c in sig.chunks(3) {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let n = c
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=c.len() {
+            enc.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    assert_eq!(format!("{input}.{enc}"), jws);
+}

@@ -1837,7 +1837,338 @@ def password_check() -> None:
         assert got == want, (c["id"], got, want)
 
 
+# --------------------------------------------------------------------------------------------
+# EdDSA (Ed25519) attacks → eddsa.json (its own file: typed keys, see README)
+# --------------------------------------------------------------------------------------------
+
+ED_SEEDS = {
+    "ed1": hashlib.sha256(b"authcore-attack-ed25519-1").digest(),
+    "ed2": hashlib.sha256(b"authcore-attack-ed25519-2").digest(),
+}
+ED_HS_SECRET = b"authcore-attack-hs256-secret-32b"
+# The eight points of small order (RFC 8032 curve; libsodium's block list), canonical encodings,
+# and two non-canonical encodings of small-order points (y = p + 1, y = p - 1 + p).
+SMALL_ORDER = [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+]
+NON_CANONICAL = [
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+]
+ED_L = 2**252 + 27742317777372353535851937790883648493
+
+ed_cases: list[Json] = []
+
+
+def _ed_private(name: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(ED_SEEDS[name])
+
+
+def _ed_public_raw(name: str) -> bytes:
+    from cryptography.hazmat.primitives import serialization as ser
+
+    return _ed_private(name).public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+
+
+def _ed_public_pem(name: str) -> str:
+    from cryptography.hazmat.primitives import serialization as ser
+
+    pub = _ed_private(name).public_key()
+    return pub.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def _ed_jwk(name: str, private: bool = False, **extra: Any) -> Json:
+    jwk: Json = {"kty": "OKP", "crv": "Ed25519", "x": b64u(_ed_public_raw(name))}
+    if private:
+        jwk["d"] = b64u(ED_SEEDS[name])
+    jwk.update(extra)
+    return jwk
+
+
+def _ed_keys() -> Json:
+    """Typed key descriptions (README: `type` hs256 | ed25519_pem | ed25519_raw | jwk | jwks)."""
+    keys: Json = {
+        "ed1": {"type": "ed25519_pem", "pem": _ed_public_pem("ed1"), "kid": None},
+        "ed1_kid": {"type": "ed25519_pem", "pem": _ed_public_pem("ed1"), "kid": "ed-1"},
+        "ed2": {"type": "ed25519_pem", "pem": _ed_public_pem("ed2"), "kid": None},
+        "ed1_jwk": {"type": "jwk", "jwk": _ed_jwk("ed1")},
+        "ed1_jwk_with_d": {"type": "jwk", "jwk": _ed_jwk("ed1", private=True)},
+        "hs": {"type": "hs256", "secret_hex": ED_HS_SECRET.hex(), "kid": None},
+        "hs_kid": {"type": "hs256", "secret_hex": ED_HS_SECRET.hex(), "kid": "k-hs"},
+        "hs_secret_is_public_pem": {
+            "type": "hs256",
+            "secret_hex": _ed_public_pem("ed1").encode().hex(),
+            "kid": None,
+        },
+        "hs_secret_is_public_jwk": {
+            "type": "hs256",
+            "secret_hex": compact(_ed_jwk("ed1")).hex(),
+            "kid": None,
+        },
+        "hs_secret_is_openssh": {
+            "type": "hs256",
+            "secret_hex": (
+                b"ssh-ed25519 "
+                + base64.b64encode(
+                    b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + _ed_public_raw("ed1")
+                )
+                + b" service@example"
+            ).hex(),
+            "kid": None,
+        },
+        "jwks_duplicate_kid": {
+            "type": "jwks",
+            "jwks": {"keys": [_ed_jwk("ed1", kid="same"), _ed_jwk("ed2", kid="same")]},
+        },
+    }
+    for i, point in enumerate(SMALL_ORDER + NON_CANONICAL):
+        keys[f"weak_{i}"] = {"type": "ed25519_raw", "public_hex": point, "kid": None}
+    return keys
+
+
+def ed_sign(name: str, header: Json, payload: Json) -> str:
+    h, p = seg(header), seg(payload)
+    return f"{h}.{p}.{b64u(_ed_private(name).sign(f'{h}.{p}'.encode()))}"
+
+
+def ed_case(
+    id: str,
+    category: str,
+    description: str,
+    token: str,
+    keys: list[str],
+    expect: Json,
+    reference: str | None = None,
+) -> None:
+    assert all(c["id"] != id for c in ed_cases), id
+    ed_cases.append(
+        {
+            "id": id,
+            "category": category,
+            "description": description,
+            "reference": reference,
+            "kind": "jwt",
+            "token": token,
+            "keys": keys,
+            "now": NOW,
+            "validation": {},
+            "expect": expect,
+        }
+    )
+
+
+def eddsa_attacks() -> None:
+    claims = {"sub": "mallory", "exp": NOW + 600}
+    eh = {"alg": "EdDSA", "typ": "JWT"}
+    good = ed_sign("ed1", eh, claims)
+    h_p, sig = good.rsplit(".", 1)
+    raw_sig = base64.urlsafe_b64decode(sig + "==")
+    bad = lambda code: {"error": code}
+    hs_h = seg({"alg": "HS256", "typ": "JWT"}) + "." + seg(claims)
+
+    ed_case(
+        "eddsa_valid",
+        "eddsa_baseline",
+        "A correct EdDSA token verifies with the "
+        "signer's public key (the baseline the other cases alter).",
+        good,
+        ["ed1"],
+        {"ok": True, "claims": claims},
+        "RFC 8037 §3.1",
+    )
+    ed_case(
+        "eddsa_valid_fully_specified",
+        "eddsa_baseline",
+        "alg Ed25519 (RFC 9864's fully-specified name) verifies with an Ed25519 key, as in jose.",
+        ed_sign("ed1", {"alg": "Ed25519", "typ": "JWT"}, claims),
+        ["ed1"],
+        {"ok": True, "claims": claims},
+        "RFC 9864 §2.2",
+    )
+    # Algorithm confusion: an HS256 token MACed with the public key material.
+    for what, material in [
+        ("raw", _ed_public_raw("ed1")),
+        ("pem", _ed_public_pem("ed1").encode()),
+        ("jwk", compact(_ed_jwk("ed1"))),
+    ]:
+        for keyset in (["ed1"], ["ed1_jwk"]):
+            ed_case(
+                f"confusion_hs256_mac_with_public_{what}_{keyset[0]}",
+                "alg_confusion",
+                f"An HS256 token MACed with the Ed25519 public key's {what} bytes: the "
+                "key is an Ed25519 key, so only EdDSA can verify with it.",
+                f"{hs_h}.{b64u(mac(material, hs_h))}",
+                keyset,
+                bad("unsupported_alg"),
+                "CVE-2015-9235",
+            )
+    for name, what in [
+        ("hs_secret_is_public_pem", "PEM"),
+        ("hs_secret_is_public_jwk", "JWK JSON"),
+        ("hs_secret_is_openssh", "OpenSSH line"),
+    ]:
+        material = bytes.fromhex(_ed_keys()[name]["secret_hex"])
+        ed_case(
+            f"confusion_{name[13:]}_as_hs256_secret",
+            "alg_confusion",
+            f"The public key ({what}) passed as the HS256 secret is refused when the key "
+            "is made: otherwise anyone holding the public key mints tokens.",
+            f"{hs_h}.{b64u(mac(material, hs_h))}",
+            [name],
+            bad("invalid_key"),
+            "CVE-2022-29217",
+        )
+    ed_case(
+        "confusion_hs256_token_ed_key",
+        "alg_confusion",
+        "A valid HS256 token against an Ed25519 key: the key fixes the algorithm.",
+        f"{hs_h}.{b64u(mac(ED_HS_SECRET, hs_h))}",
+        ["ed1"],
+        bad("unsupported_alg"),
+    )
+    ed_case(
+        "confusion_eddsa_token_hs_key",
+        "alg_confusion",
+        "An EdDSA token against an HS256 key.",
+        good,
+        ["hs"],
+        bad("unsupported_alg"),
+    )
+    kid_hs = ed_sign("ed1", {"alg": "EdDSA", "kid": "k-hs", "typ": "JWT"}, claims)
+    ed_case(
+        "confusion_kid_names_hs_key",
+        "alg_confusion",
+        "An EdDSA token whose kid names "
+        "the HS256 key of a mixed set: the chosen key's algorithm decides, not the "
+        "header.",
+        kid_hs,
+        ["hs_kid", "ed1_kid"],
+        bad("unsupported_alg"),
+    )
+    for alg, tag in [
+        ("eddsa", "lower"),
+        ("EDDSA", "upper"),
+        ("ED25519", "ed25519_upper"),
+        ("ed25519", "ed25519_lower"),
+        ("Ed448", "ed448"),
+        ("EdDSA ", "trailing_space"),
+        ("none", "none"),
+    ]:
+        token = ed_sign("ed1", {"alg": alg, "typ": "JWT"}, claims)
+        if alg == "none":
+            token = token.rsplit(".", 1)[0] + "."
+        ed_case(
+            f"alg_variant_{tag}",
+            "alg_confusion",
+            f"alg {alg!r}: names are compared exactly (RFC 7515 §4.1.1).",
+            token,
+            ["ed1"],
+            bad("unsupported_alg"),
+            "RFC 8725 §3.1",
+        )
+    # Malleability: S + L, and the small-order points as R.
+    r, s_int = raw_sig[:32], int.from_bytes(raw_sig[32:], "little")
+    ed_case(
+        "malleable_s_plus_l",
+        "eddsa_strict",
+        "The signature's S + L: the same group "
+        "equation holds, but S must be below L (no malleable signatures).",
+        f"{h_p}.{b64u(r + (s_int + ED_L).to_bytes(32, 'little'))}",
+        ["ed1"],
+        bad("invalid_signature"),
+        "RFC 8032 §5.1.7",
+    )
+    for i, point in enumerate(SMALL_ORDER + NON_CANONICAL):
+        kind = "small-order" if i < len(SMALL_ORDER) else "non-canonical"
+        ed_case(
+            f"small_order_r_{i}",
+            "eddsa_strict",
+            f"A {kind} point as R (S = 0 and the real S): strict verification refuses it.",
+            f"{h_p}.{b64u(bytes.fromhex(point) + raw_sig[32:])}",
+            ["ed1"],
+            bad("invalid_signature"),
+            "RFC 8032 §5.1.7",
+        )
+        forged = f"{h_p}.{b64u(bytes.fromhex(point) + bytes(32))}"
+        ed_case(
+            f"small_order_public_key_{i}",
+            "eddsa_strict",
+            f"A {kind} point as the "
+            "public key (with R the same point and S = 0, a non-strict verifier accepts "
+            "any message): refused when the key is loaded.",
+            forged,
+            [f"weak_{i}"],
+            bad("invalid_key"),
+            "RFC 8032 §5.1.7",
+        )
+    for n in (32, 63, 65, 0):
+        ed_case(
+            f"signature_length_{n}",
+            "eddsa_strict",
+            f"A {n}-byte signature: an Ed25519 signature is exactly 64 bytes.",
+            f"{h_p}.{b64u((raw_sig * 2)[:n])}",
+            ["ed1"],
+            bad("invalid_signature"),
+        )
+    ed_case(
+        "wrong_ed25519_key",
+        "eddsa_strict",
+        "A correct signature by another Ed25519 key.",
+        good,
+        ["ed2"],
+        bad("invalid_signature"),
+    )
+    ed_case(
+        "jwk_with_private_d_as_public",
+        "jwk",
+        "A JWK carrying the private d where a "
+        "public key is expected: refused (a verifier must not hold the signing key).",
+        good,
+        ["ed1_jwk_with_d"],
+        bad("invalid_key"),
+        "RFC 7517 §9.2",
+    )
+    ed_case(
+        "jwks_duplicate_kid",
+        "jwk",
+        "A JWK set with two keys under one kid: which one verifies would be ambiguous.",
+        good,
+        ["jwks_duplicate_kid"],
+        bad("invalid_key"),
+        "RFC 7517 §4.5",
+    )
+    ed_case(
+        "embedded_jwk_header",
+        "key_injection",
+        "A token carrying its own jwk header "
+        "(signed by the attacker's key): header keys are never used.",
+        ed_sign("ed2", {"alg": "EdDSA", "jwk": _ed_jwk("ed2")}, claims),
+        ["ed1"],
+        bad("invalid_header"),
+        "CVE-2018-0114",
+    )
+    # Self-check against cryptography: the baseline verifies, the strict refusals are real.
+    from cryptography.exceptions import InvalidSignature
+
+    _ed_private("ed1").public_key().verify(raw_sig, h_p.encode())
+    try:
+        _ed_private("ed2").public_key().verify(raw_sig, h_p.encode())
+        raise AssertionError("ed2 verified ed1's signature")
+    except InvalidSignature:
+        pass
+
+
 def render() -> dict[str, str]:
+    eddsa_attacks()
     jwt_attacks()
     password_attacks()
     lenient = pyjwt_check()
@@ -1861,7 +2192,12 @@ def render() -> dict[str, str]:
             f"PyJWT {jwt.__version__} accepts {len(lenient)} refused cases: {lenient}",
             file=sys.stderr,
         )
-    return {"jwt.json": dump(jwt_doc), "password.json": dump(pw_doc)}
+    ed_doc = {"validation_defaults": VALIDATION_DEFAULTS, "keys": _ed_keys(), "cases": ed_cases}
+    return {
+        "jwt.json": dump(jwt_doc),
+        "password.json": dump(pw_doc),
+        "eddsa.json": dump(ed_doc),
+    }
 
 
 def main() -> int:

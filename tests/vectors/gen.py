@@ -1107,6 +1107,213 @@ def rfc9106_vectors() -> list[Json]:
 # --------------------------------------------------------------------------------------------
 
 
+# --------------------------------------------------------------------------------------------
+# EdDSA (Ed25519) vectors → eddsa.json: PyJWT + cryptography, RFC 8037 A.1-A.5
+# --------------------------------------------------------------------------------------------
+
+ED_SEEDS = {
+    "ed1": hashlib.sha256(b"authcore-vector-ed25519-1").digest(),
+    "ed2": hashlib.sha256(b"authcore-vector-ed25519-2").digest(),
+}
+RFC8037_PRIVATE_JWK = {
+    "kty": "OKP",
+    "crv": "Ed25519",
+    "d": "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",
+    "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+}
+RFC8037_THUMBPRINT = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+RFC8037_JWS = (
+    "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc"
+    ".hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"
+)
+
+
+def ed_private(name: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(ED_SEEDS[name])
+
+
+def thumbprint(x: str) -> str:
+    """RFC 7638 over the required OKP members, in lexicographic order."""
+    return b64u(hashlib.sha256(compact({"crv": "Ed25519", "kty": "OKP", "x": x})).digest())
+
+
+def ed_material(name: str) -> Json:
+    """Everything `cryptography` writes for one key, and its RFC 7638 thumbprint."""
+    from cryptography.hazmat.primitives import serialization as ser
+
+    sk = ed_private(name)
+    pk = sk.public_key()
+    raw = pk.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    x = b64u(raw)
+    return {
+        "seed_hex": ED_SEEDS[name].hex(),
+        "public_hex": raw.hex(),
+        "private_pem": sk.private_bytes(
+            ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption()
+        ).decode(),
+        "private_der_hex": sk.private_bytes(
+            ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption()
+        ).hex(),
+        "public_pem": pk.public_bytes(
+            ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo
+        ).decode(),
+        "public_der_hex": pk.public_bytes(
+            ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo
+        ).hex(),
+        "public_jwk": {"kty": "OKP", "crv": "Ed25519", "x": x},
+        "private_jwk": {"kty": "OKP", "crv": "Ed25519", "x": x, "d": b64u(ED_SEEDS[name])},
+        "thumbprint": thumbprint(x),
+    }
+
+
+def ed_keys() -> Json:
+    """Verification keys, typed as in tests/attacks/README.md."""
+    m1, m2 = ed_material("ed1"), ed_material("ed2")
+    return {
+        "ed1": {"type": "ed25519_pem", "pem": m1["public_pem"], "kid": None},
+        "ed1_kid": {"type": "ed25519_pem", "pem": m1["public_pem"], "kid": "ed-2026-12"},
+        "ed2": {"type": "ed25519_pem", "pem": m2["public_pem"], "kid": None},
+        "ed1_jwk": {"type": "jwk", "jwk": {**m1["public_jwk"], "kid": "ed-1", "use": "sig"}},
+        "rfc8037": {
+            "type": "jwk",
+            "jwk": {k: v for k, v in RFC8037_PRIVATE_JWK.items() if k != "d"},
+        },
+        "jwks": {
+            "type": "jwks",
+            "jwks": {
+                "keys": [
+                    {**m1["public_jwk"], "kid": "ed-1", "alg": "EdDSA", "use": "sig"},
+                    {**m2["public_jwk"], "kid": "ed-2", "alg": "EdDSA", "use": "sig"},
+                ]
+            },
+        },
+        "hs": {"type": "hs256", "secret_hex": secret("main").hex(), "kid": None},
+        "hs_k1": {"type": "hs256", "secret_hex": secret("k1").hex(), "kid": "k1"},
+    }
+
+
+ed_cases: list[Json] = []
+
+
+def ed_case(name: str, token: str, expect: Json, keys: list[str], source: str, **v: Any) -> None:
+    assert all(c["name"] != name for c in ed_cases), name
+    ed_cases.append(
+        {
+            "name": name,
+            "source": source,
+            "token": token,
+            "keys": keys,
+            "now": NOW,
+            "validation": v,
+            "expect": expect,
+        }
+    )
+
+
+def pyjwt_ed(payload: Json, name: str = "ed1", **headers: Any) -> str:
+    return jwt.encode(payload, ed_private(name), algorithm="EdDSA", headers=headers or None)
+
+
+def eddsa_vectors() -> Json:
+    src = f"PyJWT {_major('PyJWT')} + cryptography {_major('cryptography')}"
+    c = claims()
+    ed_case("pyjwt_eddsa", pyjwt_ed(c), ok(c), ["ed1"], src)
+    pem_token = jwt.encode(c, ed_material("ed1")["private_pem"], algorithm="EdDSA")
+    assert pem_token == pyjwt_ed(c), "PyJWT signs the same from the PEM text"
+    ed_case("pyjwt_eddsa_private_key_verifies_own", pyjwt_ed(c), ok(c), ["ed1_jwk"], src)
+    ed_case(
+        "pyjwt_eddsa_kid_in_jwks",
+        pyjwt_ed(c, kid="ed-2", typ="JWT"),
+        err("invalid_signature"),
+        ["jwks"],
+        src,
+    )
+    ed_case("pyjwt_eddsa_kid_ed2_in_jwks", pyjwt_ed(c, "ed2", kid="ed-2"), ok(c), ["jwks"], src)
+    ed_case("pyjwt_eddsa_kid_unknown", pyjwt_ed(c, kid="nope"), err("unknown_kid"), ["jwks"], src)
+    ed_case("pyjwt_eddsa_no_kid_default_of_jwks", pyjwt_ed(c), ok(c), ["jwks"], src)
+    ed_case("pyjwt_eddsa_at_jwt", pyjwt_ed(c, typ="at+jwt"), ok(c), ["ed1"], src)
+    ed_case(
+        "pyjwt_eddsa_explicit_kid_mismatch",
+        pyjwt_ed(c, kid="other"),
+        err("unknown_kid"),
+        ["ed1_kid"],
+        src,
+    )
+    expired = claims(exp=NOW - 1)
+    ed_case("pyjwt_eddsa_expired", pyjwt_ed(expired), err("expired"), ["ed1"], src)
+    ed_case("pyjwt_eddsa_wrong_key", pyjwt_ed(c), err("invalid_signature"), ["ed2"], src)
+    # A mixed set: each token goes to the key its kid names; the default key decides without.
+    hs_token = jwt.encode(c, secret("k1"), algorithm="HS256", headers={"kid": "k1"})
+    ed_case("mixed_set_hs256_by_kid", hs_token, ok(c), ["ed1_jwk", "hs_k1"], src)
+    ed_case("mixed_set_eddsa_by_kid", pyjwt_ed(c, kid="ed-1"), ok(c), ["hs_k1", "ed1_jwk"], src)
+    ed_case(
+        "mixed_set_eddsa_default_hs256", pyjwt_ed(c), err("unsupported_alg"), ["hs", "ed1_jwk"], src
+    )
+    # RFC 9864's fully-specified name, signed by cryptography (PyJWT does not write it).
+    h = seg({"alg": "Ed25519", "typ": "JWT"})
+    p = seg(c)
+    sig = b64u(ed_private("ed1").sign(f"{h}.{p}".encode()))
+    ed_case("fully_specified_ed25519", f"{h}.{p}.{sig}", ok(c), ["ed1"], HAND)
+    # RFC 8037 A.4/A.5: the signature validates; the payload is not a claims object.
+    ed_case("rfc8037_a5", RFC8037_JWS, err("malformed"), ["rfc8037"], "RFC 8037 A.4")
+    # Self-check: PyJWT + cryptography accept every EdDSA token expected to verify.
+    for case in ed_cases:
+        header = jwt.get_unverified_header(case["token"])
+        if not case["expect"].get("ok") or header["alg"] != "EdDSA":
+            continue
+        signer = "ed2" if header.get("kid") == "ed-2" else "ed1"
+        got = jwt.decode(
+            case["token"],
+            ed_private(signer).public_key(),
+            algorithms=["EdDSA"],
+            options={"verify_exp": False, "verify_iat": False, "verify_aud": False},
+        )
+        assert got == case["expect"]["claims"], case["name"]
+    # The signer side: PyJWT's tokens, byte for byte (Ed25519 is deterministic).
+    sign: list[Json] = []
+    m1 = ed_material("ed1")
+    for name, kid, typ, payload in [
+        ("thumbprint_kid", m1["thumbprint"], "JWT", claims()),
+        ("explicit_kid", "ed-1", "JWT", claims(scope="read write")),
+        ("at_jwt", m1["thumbprint"], "at+jwt", claims(aud=["api"])),
+    ]:
+        token = pyjwt_ed(payload, kid=kid, typ=typ)
+        payload_json = base64.urlsafe_b64decode(token.split(".")[1] + "==").decode()
+        sign.append(
+            {
+                "name": name,
+                "key": "ed1",
+                "kid": kid,
+                "typ": typ,
+                "payload_json": payload_json,
+                "token": token,
+            }
+        )
+    # RFC 8037 A.1-A.3 and the keys' PEM/DER/JWK forms as cryptography writes them.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    rfc_sk = Ed25519PrivateKey.from_private_bytes(
+        base64.urlsafe_b64decode(RFC8037_PRIVATE_JWK["d"] + "=")
+    )
+    rfc_input, rfc_sig = RFC8037_JWS.rsplit(".", 1)
+    assert b64u(rfc_sk.sign(rfc_input.encode())) == rfc_sig
+    assert thumbprint(RFC8037_PRIVATE_JWK["x"]) == RFC8037_THUMBPRINT
+    return {
+        "validation_defaults": VALIDATION_DEFAULTS,
+        "keys": ed_keys(),
+        "signers": {"ed1": m1, "ed2": ed_material("ed2")},
+        "rfc8037": {
+            "private_jwk": RFC8037_PRIVATE_JWK,
+            "thumbprint": RFC8037_THUMBPRINT,
+            "jws": RFC8037_JWS,
+        },
+        "cases": ed_cases,
+        "sign": sign,
+    }
+
+
 CHECK_ONLY = "--check" in sys.argv[1:]
 stale: list[str] = []
 
@@ -1130,6 +1337,7 @@ def main() -> int:
         {"validation_defaults": VALIDATION_DEFAULTS, "keys": keys_json(), "cases": jwt_cases},
     )
     write("encode.json", {"cases": encode_vectors()})
+    write("eddsa.json", eddsa_vectors())
     password_vectors()
     check_passwords()
     write(

@@ -125,11 +125,28 @@ fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Resul
     }
     let src_start = out.len().checked_sub(n).ok_or(Error::BufferTooSmall)?;
     let end = start.checked_add(n).ok_or(Error::BufferTooSmall)?;
-    // Restated so the optimiser sees `copy_within` cannot fail (no panic path survives).
-    if end > out.len() || src_start > out.len().saturating_sub(n) {
-        return Err(Error::BufferTooSmall);
+    // `out[start..end]` moves right to `out[src_start..]` (`src_start >= start`: the token is
+    // longer than the JSON). Disjoint ranges (the usual case): one copy. Overlapping ones:
+    // byte by byte from the end. Not `copy_within`, whose range checks the optimiser keeps at
+    // opt-level "s" (a panic path).
+    match out.split_at_mut_checked(src_start) {
+        Some((lo, hi)) if end <= src_start => {
+            let (src, dst) = (lo.get(start..end), hi.get_mut(..n));
+            match (src, dst) {
+                (Some(src), Some(dst)) if src.len() == dst.len() => dst.copy_from_slice(src),
+                _ => return Err(Error::BufferTooSmall),
+            }
+        }
+        _ => {
+            for i in (0..n).rev() {
+                let b = *out
+                    .get(start.saturating_add(i))
+                    .ok_or(Error::BufferTooSmall)?;
+                *out.get_mut(src_start.saturating_add(i))
+                    .ok_or(Error::BufferTooSmall)? = b;
+            }
+        }
     }
-    out.copy_within(start..end, src_start);
     let mut read = src_start;
     let mut write = start;
     while read < out.len() {

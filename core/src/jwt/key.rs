@@ -301,7 +301,9 @@ pub fn looks_like_public_key(secret: &[u8]) -> bool {
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    // Not `windows`: its zero-size check is a panic path the optimiser keeps at "s".
+    let last = hay.len().checked_sub(needle.len());
+    last.is_some_and(|last| (0..=last).any(|i| hay.get(i..).is_some_and(|h| h.starts_with(needle))))
 }
 
 /// A DER `SEQUENCE` whose length spans exactly `der`, holding a public-key algorithm OID

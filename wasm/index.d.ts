@@ -85,7 +85,11 @@ export class PublicKey {
    * other than `sig` or `key_ops` without `verify` are `invalid_key`.
    */
   static fromJwk(jwk: Ed25519Jwk | string): PublicKey;
-  /** The JWK's `kid`, else the RFC 7638 thumbprint. */
+  /** The key of a `-----BEGIN PUBLIC KEY-----` block (SPKI, RFC 8410). */
+  static fromPem(pem: string, kid?: string): PublicKey;
+  /** The key of its raw 32 bytes (RFC 8032 encoding). */
+  static fromBytes(raw: Uint8Array | ArrayBuffer | ArrayBufferView, kid?: string): PublicKey;
+  /** The JWK's `kid` (or the one given), else the RFC 7638 thumbprint. */
   readonly kid: string;
   readonly alg: 'EdDSA';
   /** The public JWK, with `kid`. */
@@ -102,6 +106,8 @@ export class PrivateKey {
   private constructor();
   /** The key of a private JWK (object or JSON text): `d` and `x`, which must agree. */
   static fromJwk(jwk: Ed25519Jwk & { d: string } | string): PrivateKey;
+  /** The key of a `-----BEGIN PRIVATE KEY-----` block (unencrypted PKCS#8, RFC 8410). */
+  static fromPem(pem: string, kid?: string): PrivateKey;
   /** The key of its raw 32-byte seed (RFC 8032), e.g. from `crypto.getRandomValues`. */
   static fromSeed(seed: Uint8Array | ArrayBuffer | ArrayBufferView, kid?: string): PrivateKey;
   /** The given `kid`, else the RFC 7638 thumbprint of the public key. */

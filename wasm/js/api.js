@@ -332,6 +332,24 @@ function createApi(raw) {
       return wrap(PublicKey, keys);
     }
 
+    /** The key of a `-----BEGIN PUBLIC KEY-----` block (SPKI, RFC 8410), with an optional `kid`. */
+    static fromPem(pem, kid) {
+      const keys = rawKey((k) => {
+        put('addPem', { pem, kid, private: false });
+        check(k.addPem(io));
+      });
+      return wrap(PublicKey, keys);
+    }
+
+    /** The key of its raw 32 bytes (RFC 8032 encoding), with an optional `kid`. */
+    static fromBytes(raw, kid) {
+      const keys = rawKey((k) => {
+        put('addRaw', { raw, kid });
+        check(k.addRaw(io));
+      });
+      return wrap(PublicKey, keys);
+    }
+
     /** The public JWK (with `kid`). */
     toJwk() {
       return publicJwkOf(rawKeys(this));
@@ -362,6 +380,15 @@ function createApi(raw) {
       const keys = rawKey((k) => {
         put('addJwk', { jwk: jwkText(jwk, 'jwk'), private: true });
         check(k.addJwk(io));
+      });
+      return wrap(PrivateKey, keys);
+    }
+
+    /** The key of a `-----BEGIN PRIVATE KEY-----` block (PKCS#8, RFC 8410), with an optional `kid`. */
+    static fromPem(pem, kid) {
+      const keys = rawKey((k) => {
+        put('addPem', { pem, kid, private: true });
+        check(k.addPem(io));
       });
       return wrap(PrivateKey, keys);
     }

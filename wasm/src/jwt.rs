@@ -6,7 +6,7 @@ use crate::{finish, Io};
 use alloc::vec::Vec;
 use authcore::jwt::{self, EncodeOptions, KeyRing, KeyStore, Validation};
 #[cfg(feature = "eddsa")]
-use authcore::jwt::{jwk, Ed25519PrivateKey};
+use authcore::jwt::{jwk, Ed25519PrivateKey, Ed25519PublicKey};
 use authcore::Error;
 use wasm_bindgen::prelude::*;
 
@@ -33,6 +33,25 @@ inputs! {
     /// [`Keys::add_seed`]'s inputs: an Ed25519 private key's 32-byte seed.
     SeedIn = "addSeed" {
         seed: Bytes = "seed" / "invalid_key",
+        kid: OptText = "kid",
+    }
+}
+
+#[cfg(feature = "eddsa")]
+inputs! {
+    /// [`Keys::add_pem`]'s inputs: PEM text (SPKI public or, with `private`, PKCS#8 private).
+    PemIn = "addPem" {
+        pem: Text = "pem" / "invalid_key",
+        kid: OptText = "kid",
+        private: OptFlag = "private",
+    }
+}
+
+#[cfg(feature = "eddsa")]
+inputs! {
+    /// [`Keys::add_raw`]'s inputs: an Ed25519 public key's 32 bytes.
+    RawIn = "addRaw" {
+        raw: Bytes = "raw" / "invalid_key",
         kid: OptText = "kid",
     }
 }
@@ -195,6 +214,36 @@ impl Keys {
         });
         io.wipe_input();
         scrub_stack();
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
+    /// Makes this a single Ed25519 key from [`PemIn`]'s PEM, read by the core: a
+    /// `PUBLIC KEY` block, or with `private` a `PRIVATE KEY` block (wiped afterwards).
+    #[wasm_bindgen(js_name = addPem)]
+    pub fn add_pem(&mut self, io: &mut Io) -> i32 {
+        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
+        let key = key.and_then(|()| {
+            let i: PemIn<'_> = io.read().0?;
+            let pem = i.pem.as_bytes();
+            match i.private.unwrap_or(false) {
+                true => jwt::Key::ed25519_private(Ed25519PrivateKey::from_pem(pem)?, i.kid),
+                false => jwt::Key::ed25519_public(Ed25519PublicKey::from_pem(pem)?, i.kid),
+            }
+        });
+        io.wipe_input();
+        scrub_stack();
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
+    /// Makes this a single Ed25519 public key from [`RawIn`]'s 32 bytes (RFC 8032 encoding;
+    /// small-order and non-canonical keys are `invalid_key`).
+    #[wasm_bindgen(js_name = addRaw)]
+    pub fn add_raw(&mut self, io: &mut Io) -> i32 {
+        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
+        let key = key.and_then(|()| {
+            let i: RawIn<'_> = io.read().0?;
+            jwt::Key::ed25519_public(Ed25519PublicKey::from_slice(i.raw)?, i.kid)
+        });
         finish(io, key.map(|key| self.adopt(key)))
     }
 

@@ -108,6 +108,10 @@ const LAYOUTS: &[&str] = &[
     <jwt::SeedIn as io::Inputs>::LAYOUT,
     #[cfg(feature = "eddsa")]
     <jwt::JwksIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "eddsa")]
+    <jwt::PemIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "eddsa")]
+    <jwt::RawIn as io::Inputs>::LAYOUT,
     #[cfg(feature = "authz")]
     <authz::RoleIn as io::Inputs>::LAYOUT,
     #[cfg(feature = "authz")]

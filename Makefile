@@ -181,8 +181,9 @@ demo:
 	@if [ ! -f examples/fastapi_app/__main__.py ]; then echo "demo: not yet available (lands with the FastAPI example)"; exit 0; fi
 	scripts/setup.sh py
 	$(MAKE) py
-	# Without AUTHCORE_SECRET the demo runs in dev mode: a throwaway secret, announced loudly.
-	if [ -z "$${AUTHCORE_SECRET:-}" ]; then export AUTHCORE_DEV=1; fi
+	# Without AUTHCORE_SIGNING_KEY or AUTHCORE_SECRET the demo runs in dev mode: a throwaway
+	# Ed25519 signing key (its public key at /.well-known/jwks.json), announced loudly.
+	if [ -z "$${AUTHCORE_SECRET:-}" ] && [ -z "$${AUTHCORE_SIGNING_KEY:-}" ]; then export AUTHCORE_DEV=1; fi
 	exec $(PY) -m examples.fastapi_app
 
 py:

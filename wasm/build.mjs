@@ -36,8 +36,8 @@ const BINDGEN_VERSION = '0.2.130';
 // tables, which do not compress, would cost the browser module 5.6 KB gzip. There a bcrypt
 // hash is `invalid_hash` (an unsupported format).
 const TUNING = {
-  size: { optLevel: 'z', rustflags: '--cfg sha2_backend_soft="compact"', features: ['size_opt'], full: ['password', 'authz'], wasmOpt: ['-Oz', '--converge', '--low-memory-unused'] },
-  speed: { optLevel: '3', rustflags: '', features: [], full: ['password', 'bcrypt', 'authz'], wasmOpt: ['-O3'] },
+  size: { optLevel: 'z', rustflags: '--cfg sha2_backend_soft="compact"', features: ['size_opt'], full: ['password', 'authz', 'eddsa'], wasmOpt: ['-Oz', '--converge', '--low-memory-unused'] },
+  speed: { optLevel: '3', rustflags: '', features: [], full: ['password', 'bcrypt', 'authz', 'eddsa'], wasmOpt: ['-O3'] },
 };
 
 const args = process.argv.slice(2);

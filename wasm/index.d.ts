@@ -55,13 +55,91 @@ export class Key {
   free(): void;
 }
 
-/** Keys for rotation: the token's `kid` picks the key; the default key signs and verifies tokens without `kid`. */
+/** An Ed25519 public JWK (RFC 8037): `kty` `OKP`, `crv` `Ed25519`, `x`. */
+export interface Ed25519Jwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  key_ops?: string[];
+  [member: string]: Json | undefined;
+}
+
+/** A JWK set (RFC 7517 §5). */
+export interface Jwks {
+  keys: Ed25519Jwk[];
+}
+
+/**
+ * An Ed25519 public key: verifies `EdDSA` tokens (the header's `alg` must be `EdDSA`, or the
+ * fully-specified `Ed25519`) and cannot sign. Small-order and non-canonical keys are
+ * `invalid_key`. Not in the JWT-only build (`unsupported_alg` there).
+ */
+export class PublicKey {
+  private constructor();
+  /**
+   * The key of a public JWK (object or JSON text), read by the core: `kty` `OKP`, `crv`
+   * `Ed25519`, a 32-byte `x`; a private `d`, duplicate members, another `kty`/`crv`, a `use`
+   * other than `sig` or `key_ops` without `verify` are `invalid_key`.
+   */
+  static fromJwk(jwk: Ed25519Jwk | string): PublicKey;
+  /** The key of a `-----BEGIN PUBLIC KEY-----` block (SPKI, RFC 8410). */
+  static fromPem(pem: string, kid?: string): PublicKey;
+  /** The key of its raw 32 bytes (RFC 8032 encoding). */
+  static fromBytes(raw: Uint8Array | ArrayBuffer | ArrayBufferView, kid?: string): PublicKey;
+  /** The JWK's `kid` (or the one given), else the RFC 7638 thumbprint. */
+  readonly kid: string;
+  readonly alg: 'EdDSA';
+  /** The public JWK, with `kid`. */
+  toJwk(): Ed25519Jwk;
+  /** Gives the key's module memory back now; using it afterwards throws `AuthError` `invalid_key`. */
+  free(): void;
+}
+
+/**
+ * An Ed25519 private key, for issuers that sign (an edge function); it verifies with its
+ * public half too. The private key never leaves the module.
+ */
+export class PrivateKey {
+  private constructor();
+  /** The key of a private JWK (object or JSON text): `d` and `x`, which must agree. */
+  static fromJwk(jwk: Ed25519Jwk & { d: string } | string): PrivateKey;
+  /** The key of a `-----BEGIN PRIVATE KEY-----` block (unencrypted PKCS#8, RFC 8410). */
+  static fromPem(pem: string, kid?: string): PrivateKey;
+  /** The key of its raw 32-byte seed (RFC 8032), e.g. from `crypto.getRandomValues`. */
+  static fromSeed(seed: Uint8Array | ArrayBuffer | ArrayBufferView, kid?: string): PrivateKey;
+  /** The given `kid`, else the RFC 7638 thumbprint of the public key. */
+  readonly kid: string;
+  readonly alg: 'EdDSA';
+  /** The public half (same `kid`), to hand to verifiers. */
+  publicKey(): PublicKey;
+  /** The public JWK, with `kid` (what a JWKS publishes). */
+  publicJwk(): Ed25519Jwk;
+  /** Gives the key's module memory back now (its seed is zeroed); using it afterwards throws `AuthError` `invalid_key`. */
+  free(): void;
+}
+
+/** Any single key: HS256 secret, Ed25519 public or private key. A key fixes its algorithm. */
+export type AnyKey = Key | PublicKey | PrivateKey;
+
+/**
+ * Keys for rotation: the token's `kid` picks the key; the default key signs and verifies
+ * tokens without `kid`. HS256 and Ed25519 keys mix: each verifies only its own algorithm.
+ */
 export class KeySet {
   /**
    * @param keys one or more keys with distinct `kid`s (at most one without); `invalid_key` otherwise
    * @param options.defaultKid the default key (else the first one); `unknown_kid` if absent
    */
-  constructor(keys: Key[], options?: { defaultKid?: string });
+  constructor(keys: AnyKey[], options?: { defaultKid?: string });
+  /**
+   * The public keys of a JWKS document (object or JSON text, e.g. a service's
+   * `/.well-known/jwks.json`), read by the core: duplicate `kid`s, private members and
+   * unknown key types are `invalid_key`. The set verifies only.
+   */
+  static fromJwks(jwks: Jwks | string, options?: { defaultKid?: string }): KeySet;
   readonly kids: readonly (string | undefined)[];
   readonly defaultKid: string | undefined;
   /** Gives the set's module memory back now (its keys' HMAC states are zeroed); using it afterwards throws `AuthError` `invalid_key`. */
@@ -136,22 +214,22 @@ export interface SignOptions {
 /**
  * Signs the claims (a plain object, prototype `Object.prototype` or `null`: anything else,
  * a Map or a class instance, is `invalid_payload`; serialized with JSON.stringify) as a
- * compact HS256 token.
+ * compact token: HS256 with a `Key`, EdDSA with a `PrivateKey` (a `PublicKey` cannot sign: `invalid_key`).
  */
-export function sign(claims: Record<string, unknown>, key: Key | KeySet, options?: SignOptions): string;
+export function sign(claims: Record<string, unknown>, key: Key | PrivateKey | KeySet, options?: SignOptions): string;
 
 /**
- * Verifies the token (structure, `alg` HS256 only, MAC in constant time before the payload is
+ * Verifies the token (structure, `alg` must be the chosen key's: HS256 or EdDSA; MAC in constant time or Ed25519 signature checked strictly before the payload is
  * read, then the claims) and returns its claims, custom claims included. Integers beyond
  * 2^53 lose precision, as with any JSON.parse.
  */
-export function verify<T extends Claims = Claims>(token: string, key: Key | KeySet, options?: VerifyOptions): T;
+export function verify<T extends Claims = Claims>(token: string, key: AnyKey | KeySet, options?: VerifyOptions): T;
 
 /**
  * The token's header, **not verified** (for choosing a key by `kid`); its shape is checked (a
  * JSON object, a member name twice is `invalid_header`).
  */
-export function decodeHeader(token: string): { alg: 'HS256'; typ?: string; kid?: string; [name: string]: Json | undefined };
+export function decodeHeader(token: string): { alg: 'HS256' | 'EdDSA' | 'Ed25519'; typ?: string; kid?: string; [name: string]: Json | undefined };
 
 /** A role hierarchy: `[senior, junior]` pairs, or `{ senior: [juniors] }`; implication is transitive. */
 export type RoleHierarchy = [string, string][] | Record<string, string[]>;

@@ -4,7 +4,9 @@ Environment: ``PORT`` (default 8000; 0 picks a free port), ``LOG_LEVEL`` (uvicor
 ``info``), ``AUTHCORE_DB`` (SQLite file,
 default ``./authcore-demo.sqlite3``, created on first start), ``DEMO_PASSWORD`` (password of
 the demo accounts; generated and printed when unset) and the ``AUTHCORE_*`` settings
-(``AUTHCORE_SECRET``, or ``AUTHCORE_DEV=1`` for a throwaway secret). Listens on 127.0.0.1 only.
+(``AUTHCORE_SIGNING_KEY``, an Ed25519 private key whose public key is served at
+``/.well-known/jwks.json``; ``AUTHCORE_SECRET`` for HS256; or ``AUTHCORE_DEV=1`` for a throwaway
+Ed25519 key). Listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ from .db import UserDB
 HOST = "127.0.0.1"
 
 
-def _banner(port: int, password: str, db_path: str, changed: list[str]) -> str:
+def _banner(port: int, password: str, db_path: str, changed: list[str], alg: str = "HS256") -> str:
     base = f"http://{HOST}:{port}"
+    keys = (
+        f"\n  tokens are EdDSA-signed; public keys (JWKS): {base}/.well-known/jwks.json\n"
+        if alg == "EdDSA"
+        else ""
+    )
     pw = shlex.quote(f"password={password}")
     legacy_note = "(bcrypt hash: upgraded to argon2id at first login)"
     users = "\n".join(
@@ -43,7 +50,7 @@ def _banner(port: int, password: str, db_path: str, changed: list[str]) -> str:
 authcore demo listening on {base}   (SQLite: {db_path}; {note})
 
   API docs (use the Authorize button): {base}/docs
-  demo users, password {shlex.quote(password)}:
+{keys}  demo users, password {shlex.quote(password)}:
 {users}
 
   log in and call /api/v1/me:
@@ -93,7 +100,7 @@ def main() -> int:
     server = uvicorn.Server(config)
 
     def started(bound: int) -> None:
-        print(_banner(bound, password, db_path, changed), flush=True)
+        print(_banner(bound, password, db_path, changed, settings.algorithm), flush=True)
 
     asyncio.run(_serve(server, started))
     return 0

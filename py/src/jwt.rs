@@ -1,4 +1,5 @@
-//! HS256 tokens: `Key`, `KeySet`, encode, verify-and-decode, unverified decode.
+//! Tokens: `Key` (HS256), `KeySet` (any keys, JWKS), encode, verify-and-decode, unverified
+//! decode. Ed25519 keys are in `keys.rs`.
 //!
 //! Every check is the core's (`authcore::jwt`); this module converts arguments, supplies the
 //! buffers and the clock value Python passes in, and converts results.
@@ -6,8 +7,8 @@
 use std::borrow::Cow;
 
 use authcore::jwt::{
-    self, claims::Claims, custom_header, EncodeOptions, KeyRing, KeyStore, Typ, Validation,
-    DEFAULT_MAX_TOKEN_LEN,
+    self, claims::Claims, custom_header, jwk, Alg, EncodeOptions, KeyRing, KeyStore, Typ,
+    Validation, DEFAULT_MAX_TOKEN_LEN,
 };
 use authcore::Error;
 use pyo3::exceptions::PyTypeError;
@@ -15,8 +16,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
 use crate::errors::{core, Fail};
+use crate::keys::{json_arg, PrivateKey, PublicKey};
 use crate::text::{as_strs, bytes_or_str, str_list};
 use crate::{json_to_py, py_to_json};
+
+/// The algorithms the core signs and verifies, by name (`_authcore.ALGORITHMS`).
+pub const ALGORITHMS: [Alg; 2] = [Alg::Hs256, Alg::EdDsa];
 
 /// An HS256 key: a secret of at least 32 bytes and an optional key id. The secret is not kept
 /// (only the precomputed HMAC state) and never appears in `repr`.
@@ -58,6 +63,12 @@ impl Key {
         self.weak
     }
 
+    /// `"HS256"`.
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.alg().name()
+    }
+
     fn __repr__(&self) -> String {
         match self.inner.kid() {
             Some(kid) => format!("Key(kid={kid:?})"),
@@ -66,9 +77,23 @@ impl Key {
     }
 }
 
+/// The core key of a `Key`, `Ed25519PublicKey` or `Ed25519PrivateKey`.
+fn single_key<'a>(obj: &'a Bound<'_, PyAny>) -> Option<&'a jwt::Key> {
+    if let Ok(k) = obj.cast::<Key>() {
+        return Some(&k.get().inner);
+    }
+    if let Ok(k) = obj.cast::<PublicKey>() {
+        return Some(&k.get().inner);
+    }
+    if let Ok(k) = obj.cast::<PrivateKey>() {
+        return Some(&k.get().inner);
+    }
+    None
+}
+
 /// Keys for rotation: tokens are verified with the key their `kid` names (unknown `kid` is
 /// rejected), tokens without `kid` with the default key, and new tokens signed with the
-/// default key.
+/// default key. HS256 and Ed25519 keys mix; each verifies only its own algorithm.
 #[pyclass(frozen, module = "authcore._authcore", name = "KeySet")]
 pub struct KeySet {
     keys: Vec<jwt::Key>,
@@ -79,21 +104,42 @@ pub struct KeySet {
 impl KeySet {
     #[new]
     #[pyo3(signature = (keys, default_kid=None))]
-    fn new(keys: Vec<PyRef<'_, Key>>, default_kid: Option<String>) -> PyResult<Self> {
-        let keys: Vec<jwt::Key> = keys.iter().map(|k| k.inner.clone()).collect();
-        let default = match default_kid {
-            None => 0,
-            Some(kid) => core(
-                keys.iter()
-                    .position(|k| k.kid() == Some(kid.as_str()))
-                    .ok_or(Error::InvalidKey),
-            )?,
-        };
-        core(KeyRing::new(&keys, default))?;
-        Ok(Self { keys, default })
+    fn new(keys: Vec<Bound<'_, PyAny>>, default_kid: Option<String>) -> PyResult<Self> {
+        let keys: Vec<jwt::Key> = keys
+            .iter()
+            .map(|k| {
+                single_key(k).cloned().ok_or_else(|| {
+                    PyTypeError::new_err(
+                        "KeySet takes Key, Ed25519PublicKey or Ed25519PrivateKey objects",
+                    )
+                })
+            })
+            .collect::<PyResult<_>>()?;
+        Self::of(keys, default_kid)
     }
 
-    /// The key ids, in order (`None` for a key without one).
+    /// The public keys of a JWKS document (read by the core: duplicate `kid`s, private
+    /// members, unknown key types refused); verifies only.
+    #[staticmethod]
+    fn from_jwks(jwks: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = json_arg(jwks, "jwks")?;
+        let mut keys = Vec::new();
+        core(jwk::read_jwks(&text, |key| {
+            keys.push(key);
+            Ok(())
+        }))?;
+        Self::of(keys, None)
+    }
+
+    /// The JWKS document of the Ed25519 public keys (HS256 secrets are never written).
+    fn jwks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let mut out = vec![0u8; 16 + self.keys.len() * (jwk::MAX_JWK_LEN + 1)];
+        let n = core(jwk::write_jwks(&self.keys, &mut out))?;
+        json_to_py::object(py, core(out.get(..n).ok_or(Error::BufferTooSmall))?)
+    }
+
+    /// The key ids, in order (`None` for a key without one; an Ed25519 key has its
+    /// thumbprint unless given one).
     #[getter]
     fn kids(&self) -> Vec<Option<&str>> {
         self.keys.iter().map(jwt::Key::kid).collect()
@@ -119,31 +165,125 @@ impl KeySet {
 }
 
 impl KeySet {
+    fn of(keys: Vec<jwt::Key>, default_kid: Option<String>) -> PyResult<Self> {
+        let default = match default_kid {
+            None => 0,
+            Some(kid) => core(
+                keys.iter()
+                    .position(|k| k.kid() == Some(kid.as_str()))
+                    .ok_or(Error::InvalidKey),
+            )?,
+        };
+        core(KeyRing::new(&keys, default))?;
+        Ok(Self { keys, default })
+    }
+
     fn ring(&self) -> PyResult<KeyRing<'_>> {
         core(KeyRing::new(&self.keys, self.default))
     }
 }
 
-/// What a `keys`/`key` argument resolved to.
+/// The algorithms a call accepts: PyJWT's `algorithms=` list for a decode, the one
+/// `algorithm=` of an encode. A key whose algorithm is not among them is refused
+/// (`unsupported_alg`) when a token selects it; a `str`/`bytes` key is read as an Ed25519 PEM
+/// only where `EdDSA` is accepted.
+#[derive(Clone, Copy)]
+pub(crate) struct Allowed {
+    hs256: bool,
+    eddsa: bool,
+}
+
+impl Allowed {
+    /// Every algorithm (sessions, and the calls that take no `algorithms`).
+    pub(crate) const ANY: Self = Self {
+        hs256: true,
+        eddsa: true,
+    };
+
+    fn has(self, alg: Alg) -> bool {
+        match alg {
+            Alg::Hs256 => self.hs256,
+            Alg::EdDsa => self.eddsa,
+            _ => false,
+        }
+    }
+
+    /// The algorithms of PyJWT's `algorithms` argument (an iterable of names; `None`: all).
+    fn from_names(names: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let Some(names) = str_list(names, "algorithms")? else {
+            return Ok(Self::ANY);
+        };
+        let named = |alg: Alg| names.iter().any(|n| n == alg.name());
+        Ok(Self {
+            hs256: named(Alg::Hs256),
+            eddsa: named(Alg::EdDsa),
+        })
+    }
+
+    /// The one algorithm an encode asks for, by name (`unsupported_alg` for another name).
+    fn one(name: &str) -> PyResult<Self> {
+        let alg: Alg = core(name.parse())?;
+        Ok(Self {
+            hs256: alg == Alg::Hs256,
+            eddsa: alg == Alg::EdDsa,
+        })
+    }
+}
+
+/// A key store that refuses the keys of algorithms the caller did not allow.
+struct Only<'a> {
+    inner: &'a dyn KeyStore,
+    allowed: Allowed,
+}
+
+impl KeyStore for Only<'_> {
+    fn select(&self, kid: Option<&str>) -> authcore::Result<&jwt::Key> {
+        let key = self.inner.select(kid)?;
+        if self.allowed.has(key.alg()) {
+            Ok(key)
+        } else {
+            Err(Error::UnsupportedAlg)
+        }
+    }
+}
+
+/// What a `keys`/`key` argument resolved to. It lives on the stack for one call; an owned key
+/// (made from a secret or PEM argument) is as large as it is.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Keys<'a> {
     One(Cow<'a, jwt::Key>),
     Ring(KeyRing<'a>),
 }
 
 impl<'a> Keys<'a> {
+    /// A key object, a `KeySet`, an HS256 secret or an Ed25519 PEM (see [`Allowed`]).
     pub(crate) fn from_py(obj: &'a Bound<'_, PyAny>) -> PyResult<Self> {
-        if let Ok(k) = obj.cast::<Key>() {
-            return Ok(Keys::One(Cow::Borrowed(&k.get().inner)));
+        Self::from_py_for(obj, Allowed::ANY)
+    }
+
+    fn from_py_for(obj: &'a Bound<'_, PyAny>, allowed: Allowed) -> PyResult<Self> {
+        if let Some(k) = single_key(obj) {
+            return Ok(Keys::One(Cow::Borrowed(k)));
         }
         if let Ok(s) = obj.cast::<KeySet>() {
             return Ok(Keys::Ring(s.get().ring()?));
         }
         if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
-            let secret = bytes_or_str(obj, "key")?;
-            return Ok(Keys::One(Cow::Owned(core(jwt::Key::new(&secret))?)));
+            let material = bytes_or_str(obj, "key")?;
+            let key = if allowed.eddsa {
+                match jwt::Key::from_pem(&material, None) {
+                    Ok(key) => Ok(key),
+                    Err(_) if allowed.hs256 => jwt::Key::new(&material),
+                    Err(e) => Err(e),
+                }
+            } else {
+                jwt::Key::new(&material)
+            };
+            return Ok(Keys::One(Cow::Owned(core(key)?)));
         }
         Err(PyTypeError::new_err(
-            "key must be an authcore Key, KeySet, or a str/bytes secret",
+            "key must be an authcore Key, Ed25519PublicKey, Ed25519PrivateKey, KeySet, or a \
+             str/bytes secret or PEM",
         ))
     }
 
@@ -169,12 +309,24 @@ fn sign<'py>(
     typ: Option<&str>,
     kid: Option<&str>,
     header_json: Option<&[u8]>,
+    alg: &str,
 ) -> PyResult<Bound<'py, PyString>> {
-    let keys = Keys::from_py(key)?;
+    let allowed = Allowed::one(alg)?;
+    let keys = Keys::from_py_for(key, allowed)?;
     let signing = keys.signing_key()?;
+    // The key fixes the algorithm: an encode asking for another one is a wrong key.
+    if !allowed.has(signing.alg()) || !signing.can_sign() {
+        return Err(Fail::from(Error::InvalidKey).into());
+    }
     if let Some(header) = header_json {
-        let mut out =
-            vec![0u8; custom_header::encoded_len_with_header(header.len(), payload.len())];
+        let mut out = vec![
+            0u8;
+            custom_header::encoded_len_with_header_for(
+                signing.alg(),
+                header.len(),
+                payload.len()
+            )
+        ];
         let n = core(custom_header::encode_with_header(
             header, payload, signing, &mut out,
         ))?;
@@ -183,7 +335,8 @@ fn sign<'py>(
     }
     let typ = core(typ.map_or(Ok(Typ::Jwt), str::parse))?;
     let opts = EncodeOptions { typ, kid };
-    let mut out = vec![0u8; jwt::encoded_len(payload.len(), kid.or(signing.kid()), typ)];
+    let mut out =
+        vec![0u8; jwt::encoded_len_for(signing.alg(), payload.len(), kid.or(signing.kid()), typ)];
     let n = core(jwt::encode_json(payload, signing, &opts, &mut out))?;
     let token = core(out.get(..n).ok_or(Error::BufferTooSmall))?;
     PyString::from_bytes(key.py(), token)
@@ -193,13 +346,14 @@ fn sign<'py>(
 /// structural rules first. `header_json`, when given, is the whole JOSE header (then `typ` and
 /// `kid` are not used), checked with the verifier's header rules before signing.
 #[pyfunction]
-#[pyo3(signature = (payload_json, key, typ=None, kid=None, header_json=None))]
+#[pyo3(signature = (payload_json, key, typ=None, kid=None, header_json=None, alg="HS256"))]
 pub fn encode<'py>(
     payload_json: &[u8],
     key: &Bound<'py, PyAny>,
     typ: Option<String>,
     kid: Option<String>,
     header_json: Option<&[u8]>,
+    alg: &str,
 ) -> PyResult<Bound<'py, PyString>> {
     sign(
         payload_json,
@@ -207,21 +361,23 @@ pub fn encode<'py>(
         typ.as_deref(),
         kid.as_deref(),
         header_json,
+        alg,
     )
 }
 
 /// Serializes `claims` exactly as `json.dumps(claims, separators=(",", ":"))` would and signs
 /// it; `None` when a value needs `json.dumps` (the caller then uses `encode`).
 #[pyfunction]
-#[pyo3(signature = (claims, key, typ=None, kid=None))]
+#[pyo3(signature = (claims, key, typ=None, kid=None, alg="HS256"))]
 pub fn encode_claims<'py>(
     claims: &Bound<'py, PyAny>,
     key: &Bound<'py, PyAny>,
     typ: Option<String>,
     kid: Option<String>,
+    alg: &str,
 ) -> PyResult<Option<Bound<'py, PyString>>> {
     match py_to_json::to_json(claims)? {
-        Some(json) => sign(&json, key, typ.as_deref(), kid.as_deref(), None).map(Some),
+        Some(json) => sign(&json, key, typ.as_deref(), kid.as_deref(), None, alg).map(Some),
         None => Ok(None),
     }
 }
@@ -270,13 +426,19 @@ fn verified<R>(
     token: &Bound<'_, PyAny>,
     keys: &Bound<'_, PyAny>,
     c: &Checks,
+    algorithms: Option<&Bound<'_, PyAny>>,
     out: impl FnOnce(&[u8]) -> PyResult<R>,
 ) -> PyResult<R> {
     let token = bytes_or_str(token, "token")?;
-    let keys = Keys::from_py(keys)?;
+    let allowed = Allowed::from_names(algorithms)?;
+    let keys = Keys::from_py_for(keys, allowed)?;
+    let store = Only {
+        inner: keys.store(),
+        allowed,
+    };
     let mut buf = vec![0u8; token.len()];
     let payload = with_validation(c, |v, required| {
-        jwt::verify(&token, keys.store(), v, c.now, &mut buf)
+        jwt::verify(&token, &store, v, c.now, &mut buf)
             .map(|t| t.payload)
             .map_err(|e| Fail::with_required(e, required))
     })?;
@@ -290,7 +452,7 @@ macro_rules! decode_fn {
         #[pyo3(signature = (
             token, keys, now, leeway=0, issuer=None, audience=None, verify_aud=true, subject=None,
             token_type=None, required=None, verify_exp=true, verify_nbf=true, verify_iat=true,
-            max_token_len=DEFAULT_MAX_TOKEN_LEN, strict_aud=false
+            max_token_len=DEFAULT_MAX_TOKEN_LEN, strict_aud=false, algorithms=None
         ))]
         #[allow(clippy::too_many_arguments)]
         pub fn $name<'py>(
@@ -310,6 +472,7 @@ macro_rules! decode_fn {
             verify_iat: bool,
             max_token_len: usize,
             strict_aud: bool,
+            algorithms: Option<&Bound<'py, PyAny>>,
         ) -> PyResult<$ret> {
             let checks = Checks {
                 now,
@@ -327,7 +490,7 @@ macro_rules! decode_fn {
                 verify_iat,
                 max_token_len,
             };
-            verified(token, keys, &checks, |$payload| $convert)
+            verified(token, keys, &checks, algorithms, |$payload| $convert)
         }
     };
 }

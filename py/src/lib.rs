@@ -9,6 +9,7 @@ mod authz;
 mod errors;
 mod json_to_py;
 mod jwt;
+mod keys;
 mod password;
 mod py_to_json;
 mod ratelimit;
@@ -26,9 +27,12 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
         authcore::jwt::DEFAULT_MAX_TOKEN_LEN,
     )?;
     m.add("MIN_SECRET_LEN", authcore::jwt::MIN_SECRET_LEN)?;
+    m.add("ALGORITHMS", jwt::ALGORITHMS.map(|a| a.name()).to_vec())?;
 
     m.add_class::<jwt::Key>()?;
     m.add_class::<jwt::KeySet>()?;
+    m.add_class::<keys::PublicKey>()?;
+    m.add_class::<keys::PrivateKey>()?;
     m.add_function(wrap_pyfunction!(jwt::encode, m)?)?;
     m.add_function(wrap_pyfunction!(jwt::encode_claims, m)?)?;
     m.add_function(wrap_pyfunction!(jwt::decode, m)?)?;

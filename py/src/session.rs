@@ -364,7 +364,7 @@ fn sign(
     let n = core(write(&mut json))?;
     let payload = core(json.get(..n).ok_or(Error::BufferTooSmall))?;
     let opts = EncodeOptions::default();
-    let mut out = vec![0u8; jwt::encoded_len(n, key.kid(), Typ::Jwt)];
+    let mut out = vec![0u8; jwt::encoded_len_for(key.alg(), n, key.kid(), Typ::Jwt)];
     let len = core(jwt::encode_json(payload, key, &opts, &mut out))?;
     let token = core(out.get(..len).ok_or(Error::BufferTooSmall))?;
     Ok(PyString::from_bytes(py, token)?.unbind())

@@ -181,7 +181,11 @@ def test_no_key_confusion() -> None:
     # CVE-2024-33663's shape: a token that names an asymmetric algorithm, verified by a caller
     # who lists it, must never be checked as an HMAC over whatever key text is at hand.
     pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n"
-    hs = jwt.encode({"exp": now() + 60}, pem)
+    # A public key is never an HMAC secret (the core's rule, as python-jose >= 3.4 and PyJWT).
+    with pytest.raises(JWTError) as refused:
+        jwt.encode({"exp": now() + 60}, pem)
+    assert refused.value.code == "invalid_key"
+    hs = jwt.encode({"exp": now() + 60}, SECRET)
     for algorithms in (["RS256"], ["ES256"], ["RS256", "ES256"]):
         with pytest.raises(JWTError) as err:
             jwt.decode(hs, pem, algorithms=algorithms)
@@ -192,7 +196,7 @@ def test_no_key_confusion() -> None:
     rs_header = jose.jwt.get_unverified_header(hs) | {"alg": "RS256"}
     forged_header = base64.urlsafe_b64encode(json.dumps(rs_header).encode()).rstrip(b"=").decode()
     with pytest.raises(JWTError) as err:
-        jwt.decode(f"{forged_header}.{payload}.{sig}", pem, algorithms=["HS256", "RS256"])
+        jwt.decode(f"{forged_header}.{payload}.{sig}", SECRET, algorithms=["HS256", "RS256"])
     assert err.value.code == "unsupported_alg"
 
 

@@ -13,6 +13,7 @@ const NOW = 1_700_000_000;
 test('every export api.js calls is declared, with the options the API documents', () => {
   const names = (e) => [...LAYOUT.get(e).fields].map((f) => f.name);
   assert.deepEqual(new Set(LAYOUT.keys()), new Set(['addSecret', 'seal', 'verify', 'sign', 'decodeHeader',
+    'addJwk', 'addSeed', 'addJwks', 'addPem', 'addRaw',
     'anyRole', 'hasScopes', 'hashPassword', 'verifyPassword', 'needsRehash', 'checkPassword']));
   assert.deepEqual(new Set(names('verify')), new Set(['token', 'now', 'issuer', 'audience', 'requiredClaims',
     'subject', 'typ', 'leeway', 'maxTokenLength', 'verifyExp', 'verifyNbf', 'verifyIat', 'verifyAud']));

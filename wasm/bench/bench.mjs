@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Side-by-side throughput in one Node process (a benchmark, not a test):
 //   verify / sign       authcore vs jose (jwtVerify / SignJWT), same claims, same key
+//                       (HS256, and EdDSA on one Ed25519 key: jose through WebCrypto)
 //   hashPassword        authcore vs hash-wasm's argon2id, same parameters
 // Usage: node bench/bench.mjs [--quick]   (run `node build.mjs` first)
 import { performance } from 'node:perf_hooks';
 import { argon2id } from 'hash-wasm';
-import { SignJWT, jwtVerify } from 'jose';
-import { Key, hashPassword, sign, verify } from '../pkg/node/index.mjs';
+import { SignJWT, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+import { Key, PrivateKey, PublicKey, hashPassword, sign, verify } from '../pkg/node/index.mjs';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 0.4 : 2;
@@ -63,6 +64,20 @@ const jwtRows = [
   ['sign, jose given the secret', () => sign(claims, key), () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret)],
   ['sign, jose given a CryptoKey', () => sign(claims, key), () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(cryptoKey)],
 ];
+// EdDSA: one Ed25519 key on both sides; jose verifies with a CryptoKey (WebCrypto, which Node
+// runs on OpenSSL's native Ed25519), authcore in wasm (ed25519-dalek, 32-bit field arithmetic).
+const ed = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+const edPublic = PublicKey.fromJwk(await exportJWK(ed.publicKey));
+const edPrivate = PrivateKey.fromJwk(await exportJWK(ed.privateKey));
+const edToken = sign(claims, edPrivate);
+const edJose = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' }).sign(ed.privateKey);
+if (JSON.stringify(verify(edJose, edPublic, options)) !== JSON.stringify((await jwtVerify(edToken, ed.publicKey, options)).payload)) {
+  throw new Error('the two libraries disagree on the EdDSA claims');
+}
+jwtRows.push(
+  ['EdDSA verify (CryptoKey)', () => verify(edToken, edPublic, options), () => jwtVerify(edToken, ed.publicKey, options)],
+  ['EdDSA sign (CryptoKey)', () => sign(claims, edPrivate), () => new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' }).sign(ed.privateKey)],
+);
 for (const [name, a, b] of jwtRows) {
   const [ours, theirs] = await pair(a, b);
   console.log(`${name.padEnd(30)} ${fmt(ours)}  ${fmt(theirs)}  ${(ours / theirs).toFixed(1).padStart(5)}×`);

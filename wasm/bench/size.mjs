@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Size of the .wasm module for the JWT-only build and the full (passwords) build: raw and
+// Size of the .wasm module for the JWT-only build (HS256), JWT + EdDSA and the full (passwords,
+// EdDSA) build: raw and
 // gzip (level 9) bytes after wasm-opt -Oz, against the targets. Builds both variants
 // (pkg/jwt-only/ and pkg/) unless --no-build is given.
 // --top N also lists each variant's sections, data segments and N largest functions (by code
@@ -14,7 +15,8 @@ const WASM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VARIANTS = [
   { name: 'JWT only (jwt)', args: ['--jwt-only', '--web-only', '--out', 'pkg/jwt-only'], dir: 'pkg/jwt-only', target: 16 * 1024 },
   { name: 'JWT + roles, scopes (authz)', args: ['--jwt-only', '--features', 'authz', '--web-only', '--out', 'pkg/jwt-authz'], dir: 'pkg/jwt-authz' },
-  { name: 'full (+ argon2, policy; no bcrypt)', args: [], dir: 'pkg', target: 40 * 1024 },
+  { name: 'JWT + EdDSA (HS256, Ed25519)', args: ['--jwt-only', '--features', 'eddsa', '--web-only', '--out', 'pkg/jwt-eddsa'], dir: 'pkg/jwt-eddsa', target: 40 * 1024 },
+  { name: 'full (+ argon2, policy, EdDSA; no bcrypt)', args: [], dir: 'pkg', target: 40 * 1024 },
 ];
 
 const topIdx = process.argv.indexOf('--top');

@@ -271,21 +271,197 @@ function createApi(raw) {
     }
   }
 
+  /** The module's raw key of a new single key, made by `make(rawKeys)`; freed if it throws. */
+  function rawKey(make) {
+    if (raw.Keys.prototype.addJwk === undefined) fail('unsupported_alg', 'this build of authcore has no EdDSA (Ed25519)');
+    const keys = new raw.Keys();
+    try {
+      make(keys);
+    } catch (e) {
+      keys.free();
+      throw e;
+    }
+    return keys;
+  }
+
+  /** A JWK argument as JSON text for the core to read (an object is serialized, text kept). */
+  function jwkText(jwk, what) {
+    if (typeof jwk === 'string') return jwk;
+    if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) fail('invalid_key', `${what} must be an object or JSON text`);
+    try {
+      return JSON.stringify(jwk);
+    } catch (e) {
+      return fail('invalid_key', `${what} could not be serialized to JSON`);
+    }
+  }
+
+  /** The public JWK of the module's single key `keys` (as the core writes it), parsed. */
+  function publicJwkOf(keys) {
+    return JSON.parse(output(check(keys.publicJwk(io))));
+  }
+
+  /** Wraps the module's single key as `self` (a PublicKey or PrivateKey). */
+  function adopt(self, keys) {
+    self[RAW] = keys;
+    const jwk = publicJwkOf(keys);
+    self.kid = jwk.kid;
+    self.alg = 'EdDSA';
+    Object.defineProperty(self, RAW, { enumerable: false });
+    Object.freeze(self);
+  }
+
+  // Made only by their static methods: the constructor takes this token and a module key.
+  const INTERNAL = Symbol('authcore.internal');
+
+  /**
+   * An Ed25519 public key: verifies EdDSA tokens and cannot sign. `kid` is the JWK's, else
+   * its RFC 7638 thumbprint. Small-order and non-canonical keys are `invalid_key`.
+   */
+  class PublicKey {
+    constructor(token, keys) {
+      if (token !== INTERNAL) fail('invalid_key', 'make a PublicKey with PublicKey.fromJwk');
+      adopt(this, keys);
+    }
+
+    /** The key of a public JWK (object or JSON text: `kty` OKP, `crv` Ed25519, `x`; no `d`). */
+    static fromJwk(jwk) {
+      const keys = rawKey((k) => {
+        put('addJwk', { jwk: jwkText(jwk, 'jwk'), private: false });
+        check(k.addJwk(io));
+      });
+      return wrap(PublicKey, keys);
+    }
+
+    /** The key of a `-----BEGIN PUBLIC KEY-----` block (SPKI, RFC 8410), with an optional `kid`. */
+    static fromPem(pem, kid) {
+      const keys = rawKey((k) => {
+        put('addPem', { pem, kid, private: false });
+        check(k.addPem(io));
+      });
+      return wrap(PublicKey, keys);
+    }
+
+    /** The key of its raw 32 bytes (RFC 8032 encoding), with an optional `kid`. */
+    static fromBytes(raw, kid) {
+      const keys = rawKey((k) => {
+        put('addRaw', { raw, kid });
+        check(k.addRaw(io));
+      });
+      return wrap(PublicKey, keys);
+    }
+
+    /** The public JWK (with `kid`). */
+    toJwk() {
+      return publicJwkOf(rawKeys(this));
+    }
+
+    /** Gives the key's module memory back now; using it later is `invalid_key`. */
+    free() {
+      free.call(this);
+    }
+
+    toString() {
+      return `PublicKey(${this.kid})`;
+    }
+  }
+
+  /**
+   * An Ed25519 private key, for issuers that sign (an edge function): from a private JWK or
+   * the raw 32-byte seed. It verifies with its public half too.
+   */
+  class PrivateKey {
+    constructor(token, keys) {
+      if (token !== INTERNAL) fail('invalid_key', 'make a PrivateKey with PrivateKey.fromJwk or PrivateKey.fromSeed');
+      adopt(this, keys);
+    }
+
+    /** The key of a private JWK (object or JSON text: `kty` OKP, `crv` Ed25519, `d`, `x`). */
+    static fromJwk(jwk) {
+      const keys = rawKey((k) => {
+        put('addJwk', { jwk: jwkText(jwk, 'jwk'), private: true });
+        check(k.addJwk(io));
+      });
+      return wrap(PrivateKey, keys);
+    }
+
+    /** The key of a `-----BEGIN PRIVATE KEY-----` block (PKCS#8, RFC 8410), with an optional `kid`. */
+    static fromPem(pem, kid) {
+      const keys = rawKey((k) => {
+        put('addPem', { pem, kid, private: true });
+        check(k.addPem(io));
+      });
+      return wrap(PrivateKey, keys);
+    }
+
+    /** The key of its raw 32-byte seed (RFC 8032's private key), with an optional `kid`. */
+    static fromSeed(seed, kid) {
+      const keys = rawKey((k) => {
+        put('addSeed', { seed, kid });
+        check(k.addSeed(io));
+      });
+      return wrap(PrivateKey, keys);
+    }
+
+    /** The public half, as a PublicKey. */
+    publicKey() {
+      const mine = rawKeys(this);
+      const keys = rawKey((k) => check(k.addPublicOf(io, mine)));
+      return wrap(PublicKey, keys);
+    }
+
+    /** The public JWK (with `kid`); the private part is never written. */
+    publicJwk() {
+      return publicJwkOf(rawKeys(this));
+    }
+
+    /** Gives the key's module memory back now (its secret state is zeroed); using it later is `invalid_key`. */
+    free() {
+      free.call(this);
+    }
+
+    toString() {
+      return `PrivateKey(${this.kid})`;
+    }
+  }
+
+  function wrap(Class, keys) {
+    try {
+      return new Class(INTERNAL, keys);
+    } catch (e) {
+      keys.free();
+      throw e;
+    }
+  }
+
+  /** A JWKS document's text on its way to the KeySet constructor (see KeySet.fromJwks). */
+  class Jwks {
+    constructor(text) {
+      this.text = text;
+    }
+  }
+
   /** Keys for rotation: the token's `kid` picks the key; the default key signs and verifies tokens without `kid`. */
   class KeySet {
     constructor(keys, options) {
-      if (!Array.isArray(keys)) fail('invalid_key', 'KeySet takes an array of Key');
+      const jwks = keys instanceof Jwks;
+      if (!jwks && !Array.isArray(keys)) fail('invalid_key', 'KeySet takes an array of keys');
       const o = optionsOf(options, 'KeySet options');
       const set = new raw.Keys();
       try {
-        for (const key of keys) {
-          check(set.addKey(io, rawKeys(key, Key)));
+        if (jwks) {
+          put('addJwks', { jwks: keys.text });
+          check(set.addJwks(io));
+        } else {
+          for (const key of keys) {
+            check(set.addKey(io, rawKeys(key, Key)));
+          }
         }
         const values = withOptions('seal', o, {});
         put('seal', values);
         check(set.seal(io));
-        this.kids = Object.freeze(keys.map((k) => k.kid));
-        this.defaultKid = own(values, 'defaultKid') ?? keys[0].kid;
+        const kids = jwks ? JSON.parse(output(check(set.kids(io)))) : keys.map((k) => k.kid);
+        this.kids = Object.freeze(kids);
+        this.defaultKid = own(values, 'defaultKid') ?? kids[0];
       } catch (e) {
         set.free();
         throw e;
@@ -295,16 +471,28 @@ function createApi(raw) {
       Object.freeze(this);
     }
 
+    /**
+     * The public keys of a JWKS document (object or JSON text), read by the core: duplicate
+     * `kid`s, private members and unknown key types are `invalid_key`. Verifies only.
+     */
+    static fromJwks(jwks, options) {
+      if (raw.Keys.prototype.addJwks === undefined) fail('unsupported_alg', 'this build of authcore has no EdDSA (Ed25519)');
+      return new KeySet(new Jwks(jwkText(jwks, 'jwks')), options);
+    }
+
     /** Gives the set's module memory back now (its keys' states are zeroed); using it later is `invalid_key`. */
     free() {
       free.call(this);
     }
   }
 
-  /** The module's keys of a Key or KeySet (of a Key only, when `only` is Key). */
+  const SINGLE = [Key, PublicKey, PrivateKey];
+
+  /** The module's keys of a key or KeySet (of a single key only, when `only` is given). */
   function rawKeys(keys, only) {
-    if (!(keys instanceof Key || (only === undefined && keys instanceof KeySet))) {
-      fail('invalid_key', only === undefined ? 'expected a Key or a KeySet' : 'KeySet takes an array of Key');
+    const single = SINGLE.some((C) => keys instanceof C);
+    if (!(single || (only === undefined && keys instanceof KeySet))) {
+      fail('invalid_key', only === undefined ? 'expected a Key, PublicKey, PrivateKey or KeySet' : 'KeySet takes an array of Key, PublicKey or PrivateKey');
     }
     if (FREED.has(keys)) fail('invalid_key', 'this key was freed');
     return keys[RAW];
@@ -428,7 +616,7 @@ function createApi(raw) {
   }
 
   const api = {
-    AuthError, ERROR_CODES, Key, KeySet, sign, verify, decodeHeader, hasRole, hasScopes,
+    AuthError, ERROR_CODES, Key, KeySet, PublicKey, PrivateKey, sign, verify, decodeHeader, hasRole, hasScopes,
   };
 
   // A build without a feature (see wasm/Cargo.toml) keeps the same functions; they throw.

@@ -1,9 +1,12 @@
-//! HS256 tokens (`authcore::jwt`): keys, key sets, sign, verify and header decoding.
+//! Tokens (`authcore::jwt`): HS256 keys and, with the `eddsa` feature, Ed25519 keys from JWKs,
+//! seeds and JWKS documents; key sets, sign, verify and header decoding.
 
 use crate::io::{inputs, Items};
 use crate::{finish, Io};
 use alloc::vec::Vec;
 use authcore::jwt::{self, EncodeOptions, KeyRing, KeyStore, Validation};
+#[cfg(feature = "eddsa")]
+use authcore::jwt::{jwk, Ed25519PrivateKey, Ed25519PublicKey};
 use authcore::Error;
 use wasm_bindgen::prelude::*;
 
@@ -13,6 +16,51 @@ inputs! {
         secret: Bytes = "secret" / "invalid_key",
         kid: OptText = "kid",
         allow_weak: OptFlag = "allowWeak",
+    }
+}
+
+#[cfg(feature = "eddsa")]
+inputs! {
+    /// [`Keys::add_jwk`]'s inputs: the JWK's JSON text, and whether it is a private key.
+    JwkIn = "addJwk" {
+        jwk: Text = "jwk" / "invalid_key",
+        private: OptFlag = "private",
+    }
+}
+
+#[cfg(feature = "eddsa")]
+inputs! {
+    /// [`Keys::add_seed`]'s inputs: an Ed25519 private key's 32-byte seed.
+    SeedIn = "addSeed" {
+        seed: Bytes = "seed" / "invalid_key",
+        kid: OptText = "kid",
+    }
+}
+
+#[cfg(feature = "eddsa")]
+inputs! {
+    /// [`Keys::add_pem`]'s inputs: PEM text (SPKI public or, with `private`, PKCS#8 private).
+    PemIn = "addPem" {
+        pem: Text = "pem" / "invalid_key",
+        kid: OptText = "kid",
+        private: OptFlag = "private",
+    }
+}
+
+#[cfg(feature = "eddsa")]
+inputs! {
+    /// [`Keys::add_raw`]'s inputs: an Ed25519 public key's 32 bytes.
+    RawIn = "addRaw" {
+        raw: Bytes = "raw" / "invalid_key",
+        kid: OptText = "kid",
+    }
+}
+
+#[cfg(feature = "eddsa")]
+inputs! {
+    /// [`Keys::add_jwks`]'s input: a JWKS document's JSON text.
+    JwksIn = "addJwks" {
+        jwks: Text = "jwks" / "invalid_key",
     }
 }
 
@@ -59,8 +107,9 @@ inputs! {
     }
 }
 
-/// One HS256 key (made by [`Keys::add_secret`]) or a key set for rotation (made by
-/// [`Keys::add_key`]).
+/// One key (an HS256 secret made by [`Keys::add_secret`]; an Ed25519 key made by
+/// [`Keys::add_jwk`], [`Keys::add_seed`] or [`Keys::add_public_of`]) or a key set for rotation
+/// (made by [`Keys::add_key`] or [`Keys::add_jwks`]).
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Keys {
@@ -92,8 +141,9 @@ impl Keys {
             }
         });
         io.wipe_input();
+        scrub_stack();
         let r = key.map(|key| {
-            self.keys.push(key);
+            push_key(&mut self.keys, key);
             self.single = true;
             0
         });
@@ -107,7 +157,7 @@ impl Keys {
         let r = match key.keys.first().filter(|_| key.single && !self.single) {
             None => Err(Error::InvalidKey),
             Some(k) => {
-                self.keys.push(k.clone());
+                push_key(&mut self.keys, k.clone());
                 Ok(0)
             }
         };
@@ -131,7 +181,208 @@ impl Keys {
     }
 }
 
+#[cfg(feature = "eddsa")]
+#[wasm_bindgen]
 impl Keys {
+    /// Makes this a single Ed25519 key from [`JwkIn`]'s JWK, read by the core (public: a `d`
+    /// is refused; private: `d` and `x` must agree). `invalid_key` for any other JWK or when
+    /// this already holds keys.
+    #[wasm_bindgen(js_name = addJwk)]
+    pub fn add_jwk(&mut self, io: &mut Io) -> i32 {
+        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
+        let key = key.and_then(|()| {
+            let i: JwkIn<'_> = io.read().0?;
+            let text = i.jwk.as_bytes();
+            match i.private.unwrap_or(false) {
+                true => jwt::Key::from_private_jwk(text),
+                false => jwt::Key::from_jwk(text),
+            }
+        });
+        io.wipe_input();
+        scrub_stack();
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
+    /// Makes this a single Ed25519 private key from [`SeedIn`]'s 32-byte seed (zeroed
+    /// afterwards). `invalid_key` for another length, a bad `kid`, or when this holds keys.
+    #[wasm_bindgen(js_name = addSeed)]
+    pub fn add_seed(&mut self, io: &mut Io) -> i32 {
+        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
+        let key = key.and_then(|()| {
+            let i: SeedIn<'_> = io.read().0?;
+            jwt::Key::ed25519_private(Ed25519PrivateKey::from_slice(i.seed)?, i.kid)
+        });
+        io.wipe_input();
+        scrub_stack();
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
+    /// Makes this a single Ed25519 key from [`PemIn`]'s PEM, read by the core: a
+    /// `PUBLIC KEY` block, or with `private` a `PRIVATE KEY` block (wiped afterwards).
+    #[wasm_bindgen(js_name = addPem)]
+    pub fn add_pem(&mut self, io: &mut Io) -> i32 {
+        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
+        let key = key.and_then(|()| {
+            let i: PemIn<'_> = io.read().0?;
+            let pem = i.pem.as_bytes();
+            match i.private.unwrap_or(false) {
+                true => jwt::Key::ed25519_private(Ed25519PrivateKey::from_pem(pem)?, i.kid),
+                false => jwt::Key::ed25519_public(Ed25519PublicKey::from_pem(pem)?, i.kid),
+            }
+        });
+        io.wipe_input();
+        scrub_stack();
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
+    /// Makes this a single Ed25519 public key from [`RawIn`]'s 32 bytes (RFC 8032 encoding;
+    /// small-order and non-canonical keys are `invalid_key`).
+    #[wasm_bindgen(js_name = addRaw)]
+    pub fn add_raw(&mut self, io: &mut Io) -> i32 {
+        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
+        let key = key.and_then(|()| {
+            let i: RawIn<'_> = io.read().0?;
+            jwt::Key::ed25519_public(Ed25519PublicKey::from_slice(i.raw)?, i.kid)
+        });
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
+    /// Makes this the public half of the single Ed25519 key `of` (same `kid`).
+    #[wasm_bindgen(js_name = addPublicOf)]
+    pub fn add_public_of(&mut self, io: &mut Io, of: &Keys) -> i32 {
+        let key = match (self.keys.is_empty(), of.keys.first()) {
+            (true, Some(k)) if of.single => k.to_public(),
+            _ => Err(Error::InvalidKey),
+        };
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
+    /// Adds the public keys of [`JwksIn`]'s JWKS document to this set (then [`Keys::seal`]).
+    /// `invalid_key` for a document the core refuses, or when this is a single key.
+    #[wasm_bindgen(js_name = addJwks)]
+    pub fn add_jwks(&mut self, io: &mut Io) -> i32 {
+        let r = match self.single {
+            true => Err(Error::InvalidKey),
+            false => io.read().0.and_then(|i: JwksIn<'_>| {
+                let keys = &mut self.keys;
+                jwk::read_jwks(i.jwks.as_bytes(), |key| {
+                    push_key(keys, key);
+                    Ok(())
+                })
+                .map(|_| keys.len())
+            }),
+        };
+        finish(io, r)
+    }
+
+    /// Writes the public JWK (with `kid`) of this single Ed25519 key to the output and returns
+    /// its length. `invalid_key` for an HS256 key.
+    #[wasm_bindgen(js_name = publicJwk)]
+    pub fn public_jwk(&self, io: &mut Io) -> i32 {
+        let mut out = [0u8; jwk::MAX_JWK_LEN];
+        let r = match self.keys.first() {
+            Some(k) if self.single => k.write_jwk(&mut out),
+            _ => Err(Error::InvalidKey),
+        };
+        let r = r.and_then(|n| out.get(..n).ok_or(Error::BufferTooSmall));
+        match r {
+            Ok(jwk) => {
+                io.set_output(jwk);
+                finish(io, Ok(jwk.len()))
+            }
+            Err(e) => finish(io, Err(e)),
+        }
+    }
+
+    /// Writes the `kid`s of this set as a JSON array of strings to the output (a `kid` is
+    /// printable ASCII without `"` or `\`, so needs no escaping; a key without one is
+    /// `null`) and returns its length.
+    pub fn kids(&self, io: &mut Io) -> i32 {
+        let mut text = alloc::string::String::from("[");
+        for (i, k) in self.keys.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            match k.kid() {
+                Some(kid) => {
+                    text.push('"');
+                    text.push_str(kid);
+                    text.push('"');
+                }
+                None => text.push_str("null"),
+            }
+        }
+        text.push(']');
+        io.set_output(text.as_bytes());
+        finish(io, Ok(text.len()))
+    }
+}
+
+/// Overwrites the stack below the caller's frame with zeros. Building a key moves its secret
+/// state (HMAC pads, an Ed25519 seed) through temporaries in the frames of the calls that
+/// made it; those frames are gone but their bytes stay in linear memory until another call
+/// happens to overwrite them. Called right after a key is built, so no copy of key material
+/// outlives the key (see tests/js/hostile.test.mjs). The buffer escapes to `black_box`, so
+/// the zeroing is not optimised away.
+#[inline(never)]
+fn scrub_stack() {
+    let mut below = [0u8; 4096];
+    core::hint::black_box(&mut below);
+}
+
+/// A key whose bytes are all defined: an Ed25519 private key (the largest kind) from the zero
+/// seed. Written over a key before its memory is given back (see [`blank`]).
+#[cfg(feature = "eddsa")]
+fn filler() -> jwt::Key {
+    jwt::Key::from(Ed25519PrivateKey::from_seed(&[0; 32]))
+}
+
+/// Overwrites every byte of each key in `keys` before their memory is given back. A key's
+/// zeroize-on-drop clears the fields of its own kind; an HS256 key held in the space of the
+/// largest kind (an Ed25519 private key) also carries bytes it does not use, which a move
+/// copied from the stack and which may hold an earlier copy of its HMAC state. Writing a key
+/// of the largest kind over it defines all of them. (Without `eddsa` every key is an HS256
+/// key and there are no such bytes.)
+fn blank(keys: &mut [jwt::Key]) {
+    #[cfg(feature = "eddsa")]
+    if !keys.is_empty() {
+        scrub_stack();
+        let filler = filler();
+        for k in keys.iter_mut() {
+            *k = filler.clone();
+        }
+    }
+    #[cfg(not(feature = "eddsa"))]
+    let _ = keys;
+}
+
+/// Pushes `key`, growing the vector by hand so that the buffer a reallocation leaves behind
+/// holds no copy of a key (see [`blank`]).
+fn push_key(keys: &mut Vec<jwt::Key>, key: jwt::Key) {
+    if keys.len() == keys.capacity() {
+        let mut grown = Vec::with_capacity(keys.capacity().saturating_mul(2).max(4));
+        grown.extend(keys.iter().cloned());
+        blank(keys);
+        *keys = grown;
+    }
+    keys.push(key);
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        blank(&mut self.keys);
+    }
+}
+
+impl Keys {
+    /// Makes this the single key `key`; returns 0.
+    #[cfg(feature = "eddsa")]
+    fn adopt(&mut self, key: jwt::Key) -> usize {
+        push_key(&mut self.keys, key);
+        self.single = true;
+        0
+    }
+
     fn with<R>(&self, f: impl FnOnce(&dyn KeyStore) -> Result<R, Error>) -> Result<R, Error> {
         match self.keys.first() {
             Some(key) if self.single => f(key),
@@ -205,7 +456,7 @@ pub fn sign(io: &mut Io, keys: &Keys) -> i32 {
             opts.typ = typ.parse()?;
         }
         out.resize(
-            jwt::encoded_len(i.payload.len(), opts.kid.or(key.kid()), opts.typ),
+            jwt::encoded_len_for(key.alg(), i.payload.len(), opts.kid.or(key.kid()), opts.typ),
             0,
         );
         jwt::encode_json(i.payload.as_bytes(), key, &opts, out)

@@ -102,6 +102,16 @@ const LAYOUTS: &[&str] = &[
     <jwt::VerifyIn as io::Inputs>::LAYOUT,
     <jwt::SignIn as io::Inputs>::LAYOUT,
     <jwt::HeaderIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "eddsa")]
+    <jwt::JwkIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "eddsa")]
+    <jwt::SeedIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "eddsa")]
+    <jwt::JwksIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "eddsa")]
+    <jwt::PemIn as io::Inputs>::LAYOUT,
+    #[cfg(feature = "eddsa")]
+    <jwt::RawIn as io::Inputs>::LAYOUT,
     #[cfg(feature = "authz")]
     <authz::RoleIn as io::Inputs>::LAYOUT,
     #[cfg(feature = "authz")]

@@ -1,7 +1,9 @@
 """authcore: fast, strict authentication primitives with a Rust core.
 
-- :mod:`authcore.jwt` — PyJWT-compatible HS256 tokens (``encode``, ``decode``…);
+- :mod:`authcore.jwt` — PyJWT-compatible HS256 and EdDSA tokens (``encode``, ``decode``…);
 - :class:`Key`, :class:`KeySet` — HS256 keys (≥ 32 bytes) and rotation by ``kid``;
+- :class:`Ed25519PrivateKey`, :class:`Ed25519PublicKey` — EdDSA keys (PEM, JWK), and
+  ``KeySet.jwks()`` / ``KeySet.from_jwks()`` for publishing and reading public keys;
 - :class:`PasswordHasher` — Argon2id hashing with the GIL released, bcrypt upgrade on login;
 - :mod:`authcore.authz` — role hierarchies and OAuth2 scopes;
 - :mod:`authcore.exceptions` — PyJWT's exception names, every exception with a ``.code``.
@@ -9,12 +11,14 @@
 
 from __future__ import annotations
 
-from . import authz, exceptions, jwt
+from . import authz, exceptions, jwt, keys
 from ._authcore import (
     DEFAULT_MAX_TOKEN_LEN,
     ERROR_CODES,
     MIN_SECRET_LEN,
     Argon2Params,
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
     HashBounds,
     Key,
     KeySet,
@@ -41,6 +45,8 @@ __all__ = [
     "ERROR_CODES",
     "MIN_SECRET_LEN",
     "Argon2Params",
+    "Ed25519PrivateKey",
+    "Ed25519PublicKey",
     "HashBounds",
     "Key",
     "KeySet",
@@ -57,6 +63,7 @@ __all__ = [
     "has_scopes",
     "jwt",
     "key_hash",
+    "keys",
     "needs_rehash",
     "parse_scopes",
     "require_role",

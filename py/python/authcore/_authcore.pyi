@@ -19,6 +19,8 @@ ERROR_CODES: list[str]
 DEFAULT_MAX_TOKEN_LEN: int
 #: Minimum HS256 secret length in bytes (32).
 MIN_SECRET_LEN: int
+#: The JWS algorithms the core signs and verifies: ``["HS256", "EdDSA"]``.
+ALGORITHMS: list[str]
 #: Default access-token lifetime in seconds (15 minutes).
 DEFAULT_ACCESS_TTL: int
 #: Default refresh-token lifetime in seconds (7 days).
@@ -48,20 +50,89 @@ class Key:
     def kid(self) -> str | None: ...
     @property
     def is_weak(self) -> bool: ...
+    @property
+    def algorithm(self) -> str:
+        """``"HS256"``: the only algorithm this key signs and verifies."""
+
+_Jwk: TypeAlias = str | bytes | dict[str, Any]
+
+@final
+class Ed25519PublicKey:
+    """An Ed25519 public key: verifies EdDSA tokens, cannot sign. Small-order and
+    non-canonical keys are refused (``invalid_key``). ``kid`` defaults to the RFC 7638
+    thumbprint."""
+
+    @staticmethod
+    def from_bytes(raw: bytes, kid: str | None = None) -> Ed25519PublicKey:
+        """The key from its 32-byte encoding (RFC 8032)."""
+    @staticmethod
+    def from_pem(pem: str | bytes, kid: str | None = None) -> Ed25519PublicKey:
+        """The key from a ``-----BEGIN PUBLIC KEY-----`` (SPKI, RFC 8410) block."""
+    @staticmethod
+    def from_jwk(jwk: _Jwk) -> Ed25519PublicKey:
+        """The key from a public JWK (``kty`` ``OKP``, ``crv`` ``Ed25519``, ``x``; a ``d`` is
+        refused). Its ``kid``, when present, is kept."""
+    @property
+    def kid(self) -> str: ...
+    @property
+    def algorithm(self) -> str:
+        """``"EdDSA"``."""
+    def public_bytes(self) -> bytes:
+        """The 32-byte encoding."""
+    def public_pem(self) -> str:
+        """The SPKI PEM block."""
+    def public_jwk(self) -> dict[str, Any]:
+        """The public JWK, ``kid`` included."""
+
+@final
+class Ed25519PrivateKey:
+    """An Ed25519 private key: signs EdDSA tokens (and verifies with its public half). The
+    private key never appears in ``repr``."""
+
+    @staticmethod
+    def generate(kid: str | None = None) -> Ed25519PrivateKey:
+        """A new key from 32 bytes of the OS random source."""
+    @staticmethod
+    def from_seed(seed: bytes, kid: str | None = None) -> Ed25519PrivateKey:
+        """The key from its 32-byte seed (RFC 8032's private key)."""
+    @staticmethod
+    def from_pem(pem: str | bytes, kid: str | None = None) -> Ed25519PrivateKey:
+        """The key from a ``-----BEGIN PRIVATE KEY-----`` (PKCS#8 v1 or v2, RFC 8410) block."""
+    @staticmethod
+    def from_jwk(jwk: _Jwk) -> Ed25519PrivateKey:
+        """The key from a private JWK (``d`` and ``x``, which must agree)."""
+    @property
+    def kid(self) -> str: ...
+    @property
+    def algorithm(self) -> str:
+        """``"EdDSA"``."""
+    def public_key(self) -> Ed25519PublicKey: ...
+    def public_pem(self) -> str: ...
+    def public_jwk(self) -> dict[str, Any]: ...
+    def private_pem(self) -> str:
+        """The PKCS#8 v1 PEM block (keep it secret)."""
+
+_AnyKey: TypeAlias = Key | Ed25519PublicKey | Ed25519PrivateKey
 
 @final
 class KeySet:
     """Keys for rotation: a token's ``kid`` picks its key (unknown ``kid`` is rejected), tokens
-    without ``kid`` use the default key (the first, or ``default_kid``), which also signs."""
+    without ``kid`` use the default key (the first, or ``default_kid``), which also signs. HS256
+    and Ed25519 keys mix; each verifies only its own algorithm."""
 
-    def __new__(cls, keys: Sequence[Key], default_kid: str | None = None) -> KeySet: ...
+    def __new__(cls, keys: Sequence[_AnyKey], default_kid: str | None = None) -> KeySet: ...
+    @staticmethod
+    def from_jwks(jwks: _Jwk) -> KeySet:
+        """The public keys of a JWKS document (duplicate ``kid``s refused); verifies only."""
     @property
     def kids(self) -> list[str | None]: ...
     @property
     def default_kid(self) -> str | None: ...
+    def jwks(self) -> dict[str, Any]:
+        """The JWKS document of the set's Ed25519 public keys (HS256 secrets never appear)."""
     def __len__(self) -> int: ...
 
-_Keys: TypeAlias = Key | KeySet | str | bytes
+_Keys: TypeAlias = Key | KeySet | Ed25519PublicKey | Ed25519PrivateKey | str | bytes
 
 def encode(
     payload_json: bytes,
@@ -69,6 +140,7 @@ def encode(
     typ: str | None = None,
     kid: str | None = None,
     header_json: bytes | None = None,
+    alg: str = "HS256",
 ) -> str:
     """Signs serialized JSON claims (checked with the verifier's structural rules first).
     ``typ`` is ``"JWT"`` (default) or ``"at+jwt"``; ``kid`` defaults to the key's.
@@ -76,7 +148,11 @@ def encode(
     rules: ``alg`` HS256; no ``crit``, ``b64``, ``jku``, ``jwk``, ``x5u``, ``x5c``)."""
 
 def encode_claims(
-    claims: Any, key: _Keys, typ: str | None = None, kid: str | None = None
+    claims: Any,
+    key: _Keys,
+    typ: str | None = None,
+    kid: str | None = None,
+    alg: str = "HS256",
 ) -> str | None:
     """Serializes ``claims`` byte-identically to ``json.dumps(claims, separators=(",", ":"))``
     and signs it; ``None`` when a value needs ``json.dumps`` (then use ``encode``)."""
@@ -97,6 +173,7 @@ def decode(
     verify_iat: bool = True,
     max_token_len: int = ...,
     strict_aud: bool = False,
+    algorithms: Sequence[str] | None = None,
 ) -> bytes:
     """Verifies ``token`` (signature first, then the claims at ``now``, Unix seconds) and
     returns the verified payload JSON. ``required`` defaults to ``["exp"]``, ``max_token_len``
@@ -118,6 +195,7 @@ def decode_dict(
     verify_iat: bool = True,
     max_token_len: int = ...,
     strict_aud: bool = False,
+    algorithms: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Like ``decode``, returning the claims as a ``dict`` (what ``json.loads`` would give)."""
 

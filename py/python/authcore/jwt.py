@@ -1,4 +1,4 @@
-"""PyJWT-compatible HS256 tokens, verified by the authcore Rust core.
+"""PyJWT-compatible HS256 and EdDSA (Ed25519) tokens, verified by the authcore Rust core.
 
 Switch a service by changing its import::
 
@@ -11,8 +11,15 @@ Same function signatures, option names and exception classes as PyJWT's HS256 su
 PyJWT is permissive in ways that hurt (short secrets, optional ``exp``, duplicate claims,
 non-canonical base64…) authcore is stricter; the README lists every difference.
 
-Only ``HS256`` exists here: a token with any other ``alg`` (``none`` included) is rejected
-before its signature is looked at.
+EdDSA as in PyJWT: ``jwt.encode(claims, private_key, algorithm="EdDSA")`` and
+``jwt.decode(token, public_key, algorithms=["EdDSA"])``, keys as PEM (PKCS#8 private, SPKI
+public), as :class:`Ed25519PrivateKey` / :class:`Ed25519PublicKey`, or as ``cryptography``'s
+Ed25519 key objects.
+
+Only ``HS256`` and ``EdDSA`` exist here: a token with any other ``alg`` (``none`` included) is
+rejected before its signature is looked at. A key fixes its algorithm: the token's ``alg``
+must be the algorithm of the key that verifies it (chosen by ``kid``), so a header never
+decides how a token is checked.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any, Union
 
 from . import _authcore
-from ._authcore import DEFAULT_MAX_TOKEN_LEN, Key, KeySet
+from ._authcore import DEFAULT_MAX_TOKEN_LEN, Ed25519PrivateKey, Ed25519PublicKey, Key, KeySet
 from .exceptions import (
     DecodeError,
     ExpiredSignatureError,
@@ -46,12 +53,16 @@ from .exceptions import (
     PyJWTError,
     WrongTokenTypeError,
 )
+from .keys import from_cryptography
 
 __all__ = [
     "ACCESS",
     "ALGORITHM",
+    "ALGORITHMS",
     "REFRESH",
     "DecodeError",
+    "Ed25519PrivateKey",
+    "Ed25519PublicKey",
     "ExpiredSignatureError",
     "ImmatureSignatureError",
     "InvalidAlgorithmError",
@@ -75,13 +86,24 @@ __all__ = [
     "get_unverified_header",
 ]
 
-#: The only algorithm authcore signs or accepts.
+#: The default algorithm of :func:`encode` (PyJWT's).
 ALGORITHM = "HS256"
+#: The algorithms authcore signs and verifies (the core's names).
+ALGORITHMS: tuple[str, ...] = tuple(_authcore.ALGORITHMS)
 #: Payload ``typ`` values for access and refresh tokens (see ``decode(..., token_type=)``).
 ACCESS = "access"
 REFRESH = "refresh"
 
-KeyLike = Union[Key, KeySet, str, bytes]
+KeyLike = Union[Key, KeySet, Ed25519PrivateKey, Ed25519PublicKey, str, bytes, Any]
+"""A key argument: authcore keys and key sets, a secret or PEM (str/bytes), or one of
+``cryptography``'s Ed25519 key objects."""
+_NATIVE = (str, bytes, Key, KeySet, Ed25519PrivateKey, Ed25519PublicKey)
+
+
+def _native(key: Any) -> Any:
+    """``cryptography``'s Ed25519 keys as authcore keys; anything else unchanged."""
+    return key if key is None or isinstance(key, _NATIVE) else from_cryptography(key)
+
 
 _TIME_CLAIMS = ("exp", "iat", "nbf")
 _DEFAULT_REQUIRE = ("exp",)
@@ -119,12 +141,14 @@ def encode(
     json_encoder: type[json.JSONEncoder] | None = None,
     sort_headers: bool = True,
 ) -> str:
-    """Encodes ``payload`` as an HS256 JWT (PyJWT's ``jwt.encode``).
+    """Encodes ``payload`` as an HS256 or EdDSA JWT (PyJWT's ``jwt.encode``).
 
     ``key`` is a :class:`Key`, a :class:`KeySet` (its default key signs and its ``kid`` goes in
-    the header) or a secret of at least 32 bytes. ``datetime`` values of ``exp``, ``iat`` and
+    the header) or a secret of at least 32 bytes for HS256; an :class:`Ed25519PrivateKey`,
+    PKCS#8 PEM or ``cryptography``'s private key for ``algorithm="EdDSA"``. The key's
+    algorithm must be ``algorithm`` (``invalid_key`` otherwise). ``datetime`` values of ``exp``, ``iat`` and
     ``nbf`` become Unix seconds. ``headers`` may set ``kid`` and ``typ`` (``"JWT"`` or
-    ``"at+jwt"``); ``alg`` must be ``HS256``. The payload is serialized exactly as PyJWT does
+    ``"at+jwt"``); ``alg`` must be the key's. The payload is serialized exactly as PyJWT does
     (``json.dumps(payload, separators=(",", ":"), cls=json_encoder)``), so tokens are
     byte-identical to PyJWT's, then checked with the verifier's rules: a payload that
     :func:`decode` would reject for its structure (mistyped or duplicate registered claims,
@@ -135,20 +159,26 @@ def encode(
     alg = algorithm
     if headers and headers.get("alg"):
         alg = headers["alg"]
-    if alg != ALGORITHM:
-        raise InvalidAlgorithmError(f"algorithm {alg!r} is not supported (only HS256)")
-    if headers:
-        return _encode_with_headers(payload, key, alg, headers, json_encoder, sort_headers)
+    if alg not in ALGORITHMS:
+        raise InvalidAlgorithmError(f"algorithm {alg!r} is not supported (HS256 or EdDSA)")
+    # Key material (PEM text, `cryptography` objects) signs without `kid`, as in PyJWT; an
+    # authcore key object writes its own.
+    material = alg != ALGORITHM and (isinstance(key, (str, bytes)) or not isinstance(key, _NATIVE))
+    key = _native(key)
+    if headers or material:
+        return _encode_with_headers(
+            payload, key, alg, headers or {}, json_encoder, sort_headers, not material
+        )
     typ = kid = None
     if json_encoder is None:
         # Serialized natively (datetime claims included) unless a value needs json.dumps.
-        token = _authcore.encode_claims(payload, key, typ, kid)
+        token = _authcore.encode_claims(payload, key, typ, kid, alg)
         if token is not None:
             return token
     if any(isinstance(payload.get(c), datetime) for c in _TIME_CLAIMS):
         payload = {**payload, **{c: _int_date(payload[c]) for c in _TIME_CLAIMS if c in payload}}
     data = json.dumps(payload, separators=(",", ":"), cls=json_encoder, allow_nan=False)
-    return _authcore.encode(data.encode("utf-8"), key, typ, kid)
+    return _authcore.encode(data.encode("utf-8"), key, typ, kid, alg=alg)
 
 
 def _encode_with_headers(
@@ -158,6 +188,7 @@ def _encode_with_headers(
     headers: Mapping[str, Any],
     json_encoder: type[json.JSONEncoder] | None,
     sort_headers: bool,
+    key_kid: bool = True,
 ) -> str:
     """PyJWT's header, built as PyJWT builds it (``typ`` defaults to ``"JWT"`` and is dropped
     when falsy; private parameters kept; serialized with ``sort_keys=sort_headers``); the core
@@ -165,7 +196,7 @@ def _encode_with_headers(
     ``crit``, ``b64``, ``jku``, ``jwk``, ``x5u``, ``x5c``, a non-string ``kid`` are refused)."""
     header: dict[str, Any] = {"typ": "JWT", "alg": alg}
     signing_kid = key.default_kid if isinstance(key, KeySet) else getattr(key, "kid", None)
-    if signing_kid is not None:
+    if signing_kid is not None and key_kid:
         header["kid"] = signing_kid
     header.update(headers)
     if not header["typ"]:
@@ -176,7 +207,9 @@ def _encode_with_headers(
     if any(isinstance(payload.get(c), datetime) for c in _TIME_CLAIMS):
         payload = {**payload, **{c: _int_date(payload[c]) for c in _TIME_CLAIMS if c in payload}}
     data = json.dumps(payload, separators=(",", ":"), cls=json_encoder, allow_nan=False)
-    return _authcore.encode(data.encode("utf-8"), key, header_json=header_json.encode("utf-8"))
+    return _authcore.encode(
+        data.encode("utf-8"), key, header_json=header_json.encode("utf-8"), alg=alg
+    )
 
 
 def _token(jwt: Any) -> str | bytes:
@@ -219,7 +252,8 @@ def _no_key() -> InvalidKeyError:
     return InvalidKeyError("a key is required to verify a token", code="invalid_key")
 
 
-def _check_algorithms(algorithms: Any) -> None:
+def _check_algorithms(algorithms: Any) -> list[str]:
+    """``algorithms`` as a list, when it names one algorithm authcore has."""
     if algorithms is None:
         raise InvalidAlgorithmError(
             'It is required that you pass in a value for the "algorithms" argument when '
@@ -227,8 +261,9 @@ def _check_algorithms(algorithms: Any) -> None:
         )
     if isinstance(algorithms, str):
         algorithms = [algorithms]
-    if ALGORITHM not in algorithms:
-        raise InvalidAlgorithmError("The specified alg value is not allowed (only HS256)")
+    if not any(a in ALGORITHMS for a in algorithms):
+        raise InvalidAlgorithmError("The specified alg value is not allowed (HS256 or EdDSA)")
+    return list(algorithms)
 
 
 def decode(
@@ -245,10 +280,14 @@ def decode(
     max_token_len: int = DEFAULT_MAX_TOKEN_LEN,
     verify: bool | None = None,
 ) -> dict[str, Any]:
-    """Verifies an HS256 JWT and returns its claims (PyJWT's ``jwt.decode``).
+    """Verifies an HS256 or EdDSA JWT and returns its claims (PyJWT's ``jwt.decode``).
 
-    ``key`` is a :class:`Key`, a :class:`KeySet` (the token's ``kid`` picks the key) or a
-    secret of at least 32 bytes. ``algorithms`` is required and must contain ``"HS256"``.
+    ``key`` is a :class:`Key`, a :class:`KeySet` (the token's ``kid`` picks the key), a
+    secret of at least 32 bytes, an :class:`Ed25519PublicKey` (or private key), SPKI PEM, or
+    ``cryptography``'s Ed25519 key. ``algorithms`` is required: the algorithm of the key that
+    verifies the token must be in it (``InvalidAlgorithmError`` otherwise). A str/bytes key is
+    an Ed25519 PEM when ``"EdDSA"`` is allowed and it is one, else an HS256 secret (which
+    may not look like a public key: ``InvalidKeyError``).
     ``options`` takes PyJWT's names: ``verify_signature``, ``verify_exp``, ``verify_nbf``,
     ``verify_iat``, ``verify_aud``, ``verify_iss``, ``verify_sub``, ``verify_jti``,
     ``require`` (default ``["exp"]``: a token without ``exp`` is refused; pass ``[]`` to
@@ -272,14 +311,13 @@ def decode(
     jwt = _token(jwt)
     audience = _audience(audience)
     if options is None:
-        if algorithms is None or ALGORITHM not in algorithms:
-            _check_algorithms(algorithms)
+        algorithms = _check_algorithms(algorithms)
         if key is None:
             raise _no_key()
         try:
             return _authcore.decode_dict(
                 jwt,
-                key,
+                _native(key),
                 now,
                 0 if leeway == 0 else _leeway_seconds(leeway),
                 issuer,
@@ -292,6 +330,8 @@ def decode(
                 True,
                 True,
                 max_token_len,
+                False,
+                algorithms,
             )
         except InvalidAudienceError as err:
             _audience_message(err, audience, False)
@@ -355,11 +395,11 @@ def _decode_with_options(
     }
     try:
         if verified:
-            _check_algorithms(algorithms)
+            allowed = _check_algorithms(algorithms)
             if key is None:
                 raise _no_key()
             claims: dict[str, Any] = _authcore.decode_dict(
-                jwt, key, max_token_len=max_token_len, **args
+                jwt, _native(key), max_token_len=max_token_len, algorithms=allowed, **args
             )
         else:
             claims = json.loads(_authcore.decode_unverified(jwt, max_token_len, **args))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from authcore import _authcore
+from authcore import Ed25519PrivateKey, _authcore
 from authcore.fastapi import AuthSettings, ConfigError, parse_duration
 
 STRONG = "Zt3c9QmV1xLr8Kp2Wn6Yd0Hs4Jf7Gb5Ae_-uXo"
@@ -26,12 +26,17 @@ def test_weak_secret_is_refused_even_in_dev_mode() -> None:
         AuthSettings.from_env({"AUTHCORE_SECRET": "short", "AUTHCORE_DEV": "1"})
 
 
-def test_dev_mode_generates_a_secret_and_says_so_loudly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_dev_mode_generates_a_signing_key_and_says_so_loudly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with pytest.warns(RuntimeWarning, match="AUTHCORE_DEV"):
         a = AuthSettings.from_env({"AUTHCORE_DEV": "1"})
     with pytest.warns(RuntimeWarning):
         b = AuthSettings.from_env({"AUTHCORE_DEV": "true"})
-    assert a.dev and len(a.secret) >= 32 and a.secret != b.secret
+    assert isinstance(a.signing_key, Ed25519PrivateKey)
+    assert isinstance(b.signing_key, Ed25519PrivateKey)
+    assert a.dev and a.algorithm == "EdDSA" and a.secret is None
+    assert a.signing_key.kid != b.signing_key.kid
     assert "NEVER use dev mode in production" in capsys.readouterr().err
 
 

@@ -1,7 +1,8 @@
 // Compiled with `tsc --noEmit` by types.test.mjs: the declarations describe the API as used.
 import {
-  AuthError, ERROR_CODES, Key, KeySet, checkPassword, decodeHeader, hasRole, hasScopes,
-  hashPassword, needsRehash, sign, verify, verifyPassword, type Claims, type ErrorCode,
+  AuthError, ERROR_CODES, Key, KeySet, PrivateKey, PublicKey, checkPassword, decodeHeader, hasRole,
+  hasScopes, hashPassword, needsRehash, sign, verify, verifyPassword, type Claims, type ErrorCode,
+  type Ed25519Jwk, type Jwks,
 } from 'authcore';
 import { init, initSync } from 'authcore/manual';
 
@@ -31,6 +32,17 @@ try {
     console.log(code, claim, ERROR_CODES.includes(code), tenant, kid, ok, matched);
   }
 }
+const signer: PrivateKey = PrivateKey.fromSeed(new Uint8Array(32), 'edge');
+const jwk: Ed25519Jwk = signer.publicJwk();
+const pub: PublicKey = PublicKey.fromJwk(jwk);
+const jwks: Jwks = { keys: [pub.toJwk()] };
+const verifiers = KeySet.fromJwks(jwks);
+const mixed = new KeySet([key, pub, PrivateKey.fromJwk(JSON.stringify(jwk))]);
+const edToken: string = sign({ sub: 'edge' }, signer, { expiresIn: 60 });
+const edClaims: Claims = verify(edToken, verifiers);
+const alg: 'HS256' | 'EdDSA' | 'Ed25519' = decodeHeader(edToken).alg;
+console.log(pub.kid, signer.publicKey().alg, edClaims.sub, alg, mixed.kids);
+pub.free();
 void init(new URL('https://example.invalid/authcore_wasm_bg.wasm'));
 void initSync;
 
@@ -38,5 +50,7 @@ void initSync;
 sign({}, key, { headerTyp: 'JOSE' });
 // @ts-expect-error a KeySet takes Keys
 new KeySet(['secret']);
+// @ts-expect-error keys are made by PublicKey.fromJwk, not new
+new PublicKey();
 // @ts-expect-error hashing parameters are numbers
 hashPassword('pw', { memoryCost: '64' });

@@ -51,13 +51,14 @@ from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
 from .. import _authcore
-from .._authcore import Key, KeySet, SessionPolicy
+from .._authcore import Ed25519PrivateKey, Ed25519PublicKey, Key, KeySet, SessionPolicy
 from ..authz import RoleHierarchy, has_role, has_scopes, is_scope_token
 from ..exceptions import PyJWTError
 from ..passwords import PasswordHasher
 from .config import AuthSettings
 from .deps import build_dependencies
 from .errors import AuthHTTPException, auth_error_handler, token_error
+from .jwks import build_jwks_router
 from .models import AccessClaims, Credentials, RefreshClaims, TokenResponse
 from .routers import MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS, build_router, requested_scopes
 
@@ -181,9 +182,8 @@ class AuthCore:
             update_password_hash
         )
 
-        keys = [Key(s.secret, kid=s.secret_kid)]
-        keys += [Key(v, kid=k) for k, v in s.previous_secrets.items()]
-        self._keys = KeySet(keys)  # the first key signs
+        self._retire_at: int | None = None
+        self._keys = self._key_set(int(time.time()))  # its first key signs
         self._audience = s.audience
         self._issuer = s.issuer
 
@@ -195,7 +195,41 @@ class AuthCore:
         self._require_role = deps.require_role
         self._router: APIRouter | None = None
 
+    def _key_set(self, now: int) -> KeySet:
+        """The signing key first, then the keys that only verify: the HS256 secret beside a
+        signing key, previous HS256 secrets, and previous Ed25519 keys until they retire."""
+        s = self.settings
+        keys: list[Key | Ed25519PrivateKey | Ed25519PublicKey] = []
+        if isinstance(s.signing_key, Ed25519PrivateKey):
+            keys.append(s.signing_key)
+        if s.secret is not None:
+            keys.append(Key(s.secret, kid=s.secret_kid))
+            keys += [Key(v, kid=k) for k, v in s.previous_secrets.items()]
+        live = [r for r in s.retired_keys() if r.until > now]
+        keys += [r.public_key for r in live]
+        self._retire_at = min((r.until for r in live), default=None)
+        return KeySet(keys)
+
+    def keys_at(self, now: int) -> KeySet:
+        """The key set at ``now``: a previous signing key leaves it (stops verifying, and is
+        no longer published) once the last token it signed has expired."""
+        if self._retire_at is not None and now >= self._retire_at:
+            self._keys = self._key_set(now)
+        return self._keys
+
     # -- wiring ------------------------------------------------------------------------------
+
+    @property
+    def publishes_keys(self) -> bool:
+        """Whether tokens are EdDSA-signed (or were, by a key not yet retired): then
+        :meth:`install` adds ``GET /.well-known/jwks.json``."""
+        s = self.settings
+        return s.signing_key is not None or bool(s.previous_signing_keys)
+
+    def jwks(self, now: int | None = None) -> dict[str, Any]:
+        """The JWKS document of the public keys that verify at ``now`` (the signing key's and
+        the previous keys' until they retire); HS256 secrets are never in it."""
+        return self.keys_at(int(time.time()) if now is None else now).jwks()
 
     @property
     def loads_users(self) -> bool:
@@ -213,6 +247,8 @@ class AuthCore:
         """Adds the auth router and the ``{"detail", "code"}`` error handler to ``app``, makes
         this object reachable as ``app.state.authcore`` and prepares the dummy hash."""
         app.include_router(self.router)
+        if self.publishes_keys:
+            app.include_router(build_jwks_router(self))
         app.add_exception_handler(AuthHTTPException, auth_error_handler)
         app.state.authcore = self
         # The dummy hash for unknown users is made now, so the first unknown-user login does
@@ -246,14 +282,15 @@ class AuthCore:
         Returns the response body and the refresh token's claims (for a session store)."""
         if isinstance(scopes, str):
             scopes = scopes.split()
+        now = int(time.time()) if now is None else now
         access, refresh, claims, refresh_claims = _authcore.issue_pair(
-            self._keys,
+            self.keys_at(now),
             self.policy,
             sub,
             roles,
             scopes,
             fam,
-            now=int(time.time()) if now is None else now,
+            now=now,
             issuer=self._issuer,
             audience=self._audience,
             grant=None if grant is None else list(grant),
@@ -272,8 +309,9 @@ class AuthCore:
         scopes) in one core call, or raises a 401
         :class:`~authcore.fastapi.errors.AuthHTTPException` carrying the core's code."""
         try:
+            now = int(time.time())
             return _authcore.verify_access(
-                token, self._keys, self.policy, int(time.time()), self._issuer, self._audience
+                token, self.keys_at(now), self.policy, now, self._issuer, self._audience
             )
         except PyJWTError as exc:
             raise token_error(exc) from None
@@ -282,8 +320,9 @@ class AuthCore:
         """Verifies a refresh token (``typ == "refresh"``, ``jti`` and ``fam`` well formed) in
         one core call, or raises 401."""
         try:
+            now = int(time.time())
             return _authcore.verify_refresh(
-                token, self._keys, self.policy, int(time.time()), self._issuer, self._audience
+                token, self.keys_at(now), self.policy, now, self._issuer, self._audience
             )
         except PyJWTError as exc:
             raise token_error(exc) from None

@@ -4,10 +4,21 @@
 variable                    meaning
 =========================== ============================================================
 ``AUTHCORE_SECRET``         HS256 signing secret, at least 32 bytes (UTF-8) with some
-                            variety (8+ distinct bytes). Required unless dev mode is on.
+                            variety (8+ distinct bytes). Required unless a signing key is
+                            set or dev mode is on.
 ``AUTHCORE_SECRET_KID``     optional ``kid`` written into token headers (key rotation).
-``AUTHCORE_DEV``            ``1`` = dev mode: with no secret, generate a random one for
-                            this process (tokens die with it) and warn loudly.
+``AUTHCORE_SIGNING_KEY``    an Ed25519 private key (PKCS#8 PEM text, or the path of a PEM
+                            file): tokens are signed with EdDSA and its public key is
+                            published at ``/.well-known/jwks.json``. An HS256 secret set
+                            beside it only verifies (tokens signed before the switch).
+``AUTHCORE_PREVIOUS_SIGNING_KEYS`` earlier Ed25519 keys, comma-separated
+                            ``PATH@RETIRED_AT`` (a PEM file, public or private, and the Unix
+                            time it stopped signing): each keeps verifying and stays
+                            published until the last token it signed has expired
+                            (``RETIRED_AT + refresh TTL + leeway``).
+``AUTHCORE_DEV``            ``1`` = dev mode: with no secret and no signing key, generate
+                            an Ed25519 signing key for this process (tokens die with it)
+                            and warn loudly.
 ``AUTHCORE_ACCESS_TTL``     access-token lifetime: seconds or ``15m``/``1h``/``7d``
                             (default ``15m``).
 ``AUTHCORE_REFRESH_TTL``    refresh-token lifetime (default ``7d``); not below the access TTL.
@@ -23,7 +34,7 @@ With a store, ``AUTHCORE_LOGIN_RATE_CLIENT`` and ``AUTHCORE_LOGIN_RATE_USER`` se
 limits per client address and per username: ``20/min``, ``5/min, burst=10``, or ``off``
 (defaults: :data:`authcore.stores.DEFAULT_LOGIN_PER_CLIENT` and ``DEFAULT_LOGIN_PER_USER``).
 
-A weak or missing secret is refused with :class:`ConfigError` at start-up: an app that cannot
+A weak or missing secret (or an unreadable signing key) is refused with :class:`ConfigError` at start-up: an app that cannot
 sign safely should not serve. The error never repeats the secret.
 """
 
@@ -31,22 +42,34 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
 
 from .._authcore import (
     DEFAULT_ACCESS_TTL,
     DEFAULT_LEEWAY,
     DEFAULT_REFRESH_TTL,
     MIN_SECRET_LEN,
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+    Key,
     SessionPolicy,
 )
-from ..exceptions import InvalidParamsError
+from ..exceptions import AuthError, InvalidParamsError
 
-__all__ = ["MIN_SECRET_BYTES", "AuthSettings", "ConfigError", "parse_duration"]
+__all__ = [
+    "MIN_SECRET_BYTES",
+    "AuthSettings",
+    "ConfigError",
+    "PublicKeyLike",
+    "RetiredKey",
+    "SigningKeyLike",
+    "parse_duration",
+]
 
 MIN_SECRET_BYTES = MIN_SECRET_LEN
 """Shortest accepted HS256 secret (the core's; RFC 7518 §3.2: a key at least as long as the
@@ -92,6 +115,15 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 
 def _check_secret(secret: bytes) -> None:
+    try:  # the core's rule: not a public key (PEM, OpenSSH, JWK) passed as a secret
+        Key(secret)
+    except AuthError as exc:
+        if exc.code == "invalid_key":
+            raise ConfigError(
+                "AUTHCORE_SECRET looks like a public key (PEM, OpenSSH or JWK): a key that "
+                "verifiers hold must never be an HMAC secret; set AUTHCORE_SIGNING_KEY to an "
+                "Ed25519 private key instead"
+            ) from None
     if len(secret) < MIN_SECRET_BYTES:
         raise ConfigError(
             f"AUTHCORE_SECRET must be at least {MIN_SECRET_BYTES} bytes "
@@ -107,13 +139,77 @@ def _check_secret(secret: bytes) -> None:
 
 def _dev_banner() -> None:
     msg = (
-        "AUTHCORE_DEV=1: using a RANDOM signing secret generated for this process. "
+        "AUTHCORE_DEV=1: using a RANDOM Ed25519 signing key generated for this process. "
         "Tokens become invalid on restart and across workers. NEVER use dev mode in production; "
-        "set AUTHCORE_SECRET instead."
+        "set AUTHCORE_SIGNING_KEY (or AUTHCORE_SECRET) instead."
     )
     line = "!" * 78
     print(f"\n{line}\n{msg}\n{line}\n", file=sys.stderr, flush=True)
     warnings.warn(msg, RuntimeWarning, stacklevel=3)
+
+
+SigningKeyLike = Union[Ed25519PrivateKey, str, bytes]
+"""An Ed25519 private key: a key object, or PKCS#8 PEM text."""
+PublicKeyLike = Union[Ed25519PublicKey, Ed25519PrivateKey, str, bytes]
+"""An Ed25519 key whose public half verifies: a key object, or PEM text (SPKI or PKCS#8)."""
+
+
+def _signing_key(value: SigningKeyLike, name: str) -> Ed25519PrivateKey:
+    if isinstance(value, Ed25519PrivateKey):
+        return value
+    try:
+        return Ed25519PrivateKey.from_pem(value)
+    except (AuthError, TypeError):
+        raise ConfigError(f"{name} is not an Ed25519 private key in PKCS#8 PEM") from None
+
+
+def _public_key(value: PublicKeyLike, name: str) -> Ed25519PublicKey:
+    if isinstance(value, Ed25519PublicKey):
+        return value
+    if isinstance(value, Ed25519PrivateKey):
+        return value.public_key()
+    try:
+        return Ed25519PublicKey.from_pem(value)
+    except (AuthError, TypeError):
+        pass
+    try:
+        return Ed25519PrivateKey.from_pem(value).public_key()
+    except (AuthError, TypeError):
+        raise ConfigError(f"{name} is not an Ed25519 key in PEM (SPKI or PKCS#8)") from None
+
+
+def _pem_text(value: str, name: str) -> str:
+    """``value`` itself when it is PEM text, else the content of the file it names."""
+    if value.lstrip().startswith("-----BEGIN"):
+        return value
+    try:
+        return Path(value).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        raise ConfigError(f"{name}: cannot read the key file {value!r}") from None
+
+
+def _previous_keys(raw: str, name: str) -> list[tuple[PublicKeyLike, int]]:
+    """``PATH@RETIRED_AT, …`` → ``[(pem, retired_at), …]``."""
+    keys: list[tuple[PublicKeyLike, int]] = []
+    for entry in raw.split(","):
+        path, sep, when = entry.strip().rpartition("@")
+        if not sep or not path or not when.strip().isdigit():
+            raise ConfigError(
+                f"{name} must be comma-separated PATH@RETIRED_AT entries (RETIRED_AT: the "
+                "Unix time the key stopped signing)"
+            )
+        keys.append((_pem_text(path, name), int(when)))
+    return keys
+
+
+@dataclass(frozen=True)
+class RetiredKey:
+    """An Ed25519 key that no longer signs: it verifies, and is published, until ``until``
+    (Unix seconds), when the last token it signed has expired."""
+
+    public_key: Ed25519PublicKey
+    retired_at: int
+    until: int
 
 
 @dataclass(frozen=True)
@@ -123,9 +219,16 @@ class AuthSettings:
     ``secret`` is bytes (a ``str`` is UTF-8 encoded). ``previous_secrets`` maps ``kid`` to
     older secrets still accepted for verification during a key rotation (new tokens are
     always signed with ``secret``).
+
+    ``signing_key`` (an :class:`~authcore.Ed25519PrivateKey` or its PKCS#8 PEM) makes tokens
+    EdDSA-signed; ``secret`` is then optional and, when given, only verifies (HS256 tokens
+    issued before the switch). ``previous_signing_keys`` are ``(key, retired_at)`` pairs: an
+    earlier Ed25519 key (public or private, object or PEM) and the Unix time it stopped
+    signing. It verifies, and ``/.well-known/jwks.json`` publishes it, until
+    ``retired_at + refresh_ttl + leeway``: until the last token it signed has expired.
     """
 
-    secret: bytes | str = field(repr=False)
+    secret: bytes | str | None = field(default=None, repr=False)
     secret_kid: str | None = None
     access_ttl: int = DEFAULT_ACCESS_TTL
     refresh_ttl: int = DEFAULT_REFRESH_TTL
@@ -137,13 +240,21 @@ class AuthSettings:
     login_rate_user: str | None = None
     dev: bool = False
     previous_secrets: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
+    signing_key: SigningKeyLike | None = field(default=None, repr=False)
+    previous_signing_keys: Sequence[tuple[PublicKeyLike, int]] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
+        if self.signing_key is not None:
+            object.__setattr__(self, "signing_key", _signing_key(self.signing_key, "signing_key"))
         if isinstance(self.secret, str):
             object.__setattr__(self, "secret", self.secret.encode())
-        if not isinstance(self.secret, bytes):
+        if self.secret is None:
+            if self.signing_key is None:
+                raise ConfigError("a secret or a signing key is required")
+        elif not isinstance(self.secret, bytes):
             raise ConfigError("secret must be bytes or str")
-        _check_secret(self.secret)
+        else:
+            _check_secret(self.secret)
         prev = {}
         for kid, old in dict(self.previous_secrets).items():
             old = old.encode() if isinstance(old, str) else old
@@ -153,7 +264,15 @@ class AuthSettings:
             prev[kid] = old
         if prev and not self.secret_kid:
             raise ConfigError("key rotation needs a kid for the current secret too")
+        if prev and self.secret is None:
+            raise ConfigError("previous secrets need a current secret")
         object.__setattr__(self, "previous_secrets", prev)
+        retired = []
+        for pair in self.previous_signing_keys:
+            if not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[1], int):
+                raise ConfigError("previous_signing_keys must be (key, retired_at) pairs")
+            retired.append((_public_key(pair[0], "previous_signing_keys"), pair[1]))
+        object.__setattr__(self, "previous_signing_keys", tuple(retired))
         object.__setattr__(self, "access_ttl", parse_duration(self.access_ttl, "access_ttl"))
         object.__setattr__(self, "refresh_ttl", parse_duration(self.refresh_ttl, "refresh_ttl"))
         if not isinstance(self.leeway, int) or not 0 <= self.leeway <= _MAX_LEEWAY:
@@ -183,25 +302,32 @@ class AuthSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> AuthSettings:
         """Reads the ``AUTHCORE_*`` variables (``env`` defaults to ``os.environ``).
 
-        Raises :class:`ConfigError` for a missing or weak secret unless ``AUTHCORE_DEV=1``,
-        in which case a random secret is generated and a warning is printed, logged and
-        raised as a :class:`RuntimeWarning`.
+        Raises :class:`ConfigError` for a missing or weak secret (and no signing key) unless
+        ``AUTHCORE_DEV=1``, in which case a random Ed25519 signing key is generated and a
+        warning is printed, logged and raised as a :class:`RuntimeWarning`.
         """
         env = os.environ if env is None else env
         dev = _flag(env, "AUTHCORE_DEV")
         raw = env.get("AUTHCORE_SECRET")
-        if raw:
-            secret = raw.encode()
-        elif dev:
-            secret = secrets.token_bytes(48)
+        secret = raw.encode() if raw else None
+        raw_key = env.get("AUTHCORE_SIGNING_KEY")
+        signing: SigningKeyLike | None = None
+        if raw_key:
+            signing = _signing_key(
+                _pem_text(raw_key, "AUTHCORE_SIGNING_KEY"), "AUTHCORE_SIGNING_KEY"
+            )
+        elif secret is None and dev:
+            signing = Ed25519PrivateKey.generate()
             _dev_banner()
-        else:
+        elif secret is None:
             raise ConfigError(
                 "AUTHCORE_SECRET is not set. Set it to a random value of at least "
                 f"{MIN_SECRET_BYTES} bytes (python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))'), or set AUTHCORE_DEV=1 for a throwaway "
-                "development secret."
+                "print(secrets.token_urlsafe(48))'), set AUTHCORE_SIGNING_KEY to an Ed25519 "
+                "private key (PEM), or set AUTHCORE_DEV=1 for a throwaway development key."
             )
+        raw_prev = env.get("AUTHCORE_PREVIOUS_SIGNING_KEYS")
+        previous = _previous_keys(raw_prev, "AUTHCORE_PREVIOUS_SIGNING_KEYS") if raw_prev else []
         try:
             leeway = int(env.get("AUTHCORE_LEEWAY") or DEFAULT_LEEWAY)
         except ValueError:
@@ -222,4 +348,21 @@ class AuthSettings:
             login_rate_client=env.get("AUTHCORE_LOGIN_RATE_CLIENT") or None,
             login_rate_user=env.get("AUTHCORE_LOGIN_RATE_USER") or None,
             dev=dev,
+            signing_key=signing,
+            previous_signing_keys=previous,
         )
+
+    @property
+    def algorithm(self) -> str:
+        """``"EdDSA"`` with a signing key, else ``"HS256"``: how new tokens are signed."""
+        return "EdDSA" if self.signing_key is not None else "HS256"
+
+    def retired_keys(self) -> list[RetiredKey]:
+        """The previous signing keys, each with the time it stops verifying and being
+        published: ``retired_at + refresh_ttl + leeway`` (the last token it could have signed
+        is a refresh token issued just before ``retired_at``)."""
+        return [
+            RetiredKey(key, retired_at, retired_at + self.refresh_ttl + self.leeway)
+            for key, retired_at in self.previous_signing_keys
+            if isinstance(key, Ed25519PublicKey)  # always, after __post_init__
+        ]

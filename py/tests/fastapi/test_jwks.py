@@ -1,0 +1,195 @@
+"""EdDSA signing in the FastAPI layer: ``AUTHCORE_SIGNING_KEY``, ``/.well-known/jwks.json``
+and key rotation, through the example app (httpx on ASGI) and PyJWT as an outside verifier."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt as pyjwt
+import pytest
+import pytest_asyncio
+from authcore import Ed25519PrivateKey, jwt
+from authcore.fastapi import AuthSettings, ConfigError
+from fastapi_helpers import DEMO_PASSWORD, access_claims, bearer, make_hasher
+
+JWKS = "/.well-known/jwks.json"
+
+
+def demo_client(tmp_path: Path, settings: AuthSettings) -> httpx.AsyncClient:
+    from examples.fastapi_app.app import create_app, seed
+    from examples.fastapi_app.db import UserDB
+
+    path = tmp_path / "demo.sqlite3"
+    hasher = make_hasher()
+    seed(UserDB(path), DEMO_PASSWORD, hasher, force=True)
+    app = create_app(settings, path, hasher)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo.test")
+
+
+@pytest.fixture
+def key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+@pytest_asyncio.fixture
+async def eddsa(tmp_path: Path, key: Ed25519PrivateKey) -> AsyncIterator[httpx.AsyncClient]:
+    async with demo_client(tmp_path, AuthSettings(signing_key=key.private_pem())) as c:
+        yield c
+
+
+async def login(c: httpx.AsyncClient) -> dict[str, Any]:
+    r = await c.post(
+        "/api/v1/auth/tokens", data={"username": "admin@example.com", "password": DEMO_PASSWORD}
+    )
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+@pytest.mark.asyncio
+async def test_tokens_are_eddsa_and_verify_with_the_published_jwks(
+    eddsa: httpx.AsyncClient, key: Ed25519PrivateKey
+) -> None:
+    tokens = await login(eddsa)
+    header = pyjwt.get_unverified_header(tokens["access_token"])
+    assert header == {"alg": "EdDSA", "kid": key.kid, "typ": "JWT"}
+    r = await eddsa.get(JWKS)
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "public, max-age=300"
+    doc = r.json()
+    assert doc == {"keys": [key.public_jwk()]}
+    assert all("d" not in k for k in doc["keys"])
+    # An outside verifier (PyJWT + cryptography) that holds only the JWKS.
+    public = pyjwt.PyJWKSet.from_dict(doc)[key.kid]
+    claims = pyjwt.decode(tokens["access_token"], public.key, algorithms=["EdDSA"])
+    assert claims["typ"] == "access"
+    # The service verifies its own tokens, refresh included.
+    assert (
+        await eddsa.get("/api/v1/me", headers=bearer(tokens["access_token"]))
+    ).status_code == 200
+    r = await eddsa.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.asyncio
+async def test_a_verifier_key_cannot_mint(eddsa: httpx.AsyncClient) -> None:
+    """Whoever holds the published key (or an HS256 token's MAC under it) cannot mint."""
+    doc = (await eddsa.get(JWKS)).json()
+    jwk = doc["keys"][0]
+    import json
+
+    for material in (json.dumps(jwk), json.dumps(jwk).encode()):
+        forged = pyjwt.encode(access_claims(), b"x" * 32, algorithm="HS256")
+        r = await eddsa.get("/api/v1/me", headers=bearer(forged))
+        assert r.status_code == 401
+        with pytest.raises(jwt.InvalidKeyError):
+            jwt.encode(access_claims(), material, algorithm="HS256")
+
+
+@pytest.mark.asyncio
+async def test_hs256_services_publish_no_jwks(tmp_path: Path, secret: str) -> None:
+    async with demo_client(tmp_path, AuthSettings(secret=secret)) as c:
+        assert (await c.get(JWKS)).status_code == 404
+        tokens = await login(c)
+        assert pyjwt.get_unverified_header(tokens["access_token"])["alg"] == "HS256"
+
+
+@pytest.mark.asyncio
+async def test_rotation_keeps_the_old_key_until_its_last_token_expires(tmp_path: Path) -> None:
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    now = int(time.time())
+    # Tokens the old key signed before it was retired, still within their lifetime.
+    old_token = jwt.encode(access_claims(sub="1"), old, algorithm="EdDSA")
+    settings = AuthSettings(signing_key=new, previous_signing_keys=[(old.public_pem(), now - 60)])
+    async with demo_client(tmp_path, settings) as c:
+        doc = (await c.get(JWKS)).json()
+        assert [k["kid"] for k in doc["keys"]] == [new.kid, old.kid]
+        tokens = await login(c)  # the new key signs at once
+        assert pyjwt.get_unverified_header(tokens["access_token"])["kid"] == new.kid
+        assert (await c.get("/api/v1/me", headers=bearer(old_token))).status_code == 200
+    # Retired longer ago than the refresh lifetime: nothing it signed is alive any more.
+    gone = now - settings.refresh_ttl - 1
+    expired = AuthSettings(signing_key=new, previous_signing_keys=[(old, gone)])
+    assert expired.retired_keys()[0].until < now
+    (tmp_path / "later").mkdir()
+    async with demo_client(tmp_path / "later", expired) as c:
+        doc = (await c.get(JWKS)).json()
+        assert [k["kid"] for k in doc["keys"]] == [new.kid]
+        r = await c.get("/api/v1/me", headers=bearer(old_token))
+        assert r.status_code == 401 and r.json()["code"] == "unknown_kid"
+
+
+def test_a_key_retires_while_the_service_runs() -> None:
+    from authcore.fastapi import AuthCore
+
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    now = int(time.time())
+    s = AuthSettings(signing_key=new, previous_signing_keys=[(old, now)])
+    auth = AuthCore(s)
+    until = s.retired_keys()[0].until
+    assert until == now + s.refresh_ttl + s.leeway
+    assert len(auth.jwks(until - 1)["keys"]) == 2
+    assert [k["kid"] for k in auth.jwks(until)["keys"]] == [new.kid]
+
+
+def test_an_hs256_secret_beside_the_signing_key_only_verifies(tmp_path: Path, secret: str) -> None:
+    from authcore.fastapi import AuthCore
+
+    key = Ed25519PrivateKey.generate()
+    auth = AuthCore(AuthSettings(secret=secret, secret_kid="hs-2025", signing_key=key))
+    body, _ = auth.issue_pair("1", ["student"], [])
+    assert pyjwt.get_unverified_header(body.access_token)["alg"] == "EdDSA"
+    old = jwt.encode(access_claims(), secret, algorithm="HS256", headers={"kid": "hs-2025"})
+    assert auth.verify_access(old).sub == "1"
+    assert [k["kid"] for k in auth.jwks()["keys"]] == [key.kid]  # the secret is never published
+
+
+def test_signing_key_from_env_text_or_file(tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_pem()
+    a = AuthSettings.from_env({"AUTHCORE_SIGNING_KEY": pem})
+    f = tmp_path / "signing.pem"
+    f.write_text(pem)
+    b = AuthSettings.from_env({"AUTHCORE_SIGNING_KEY": str(f)})
+    assert isinstance(a.signing_key, Ed25519PrivateKey)
+    assert isinstance(b.signing_key, Ed25519PrivateKey)
+    assert a.signing_key.kid == b.signing_key.kid == key.kid and a.algorithm == "EdDSA"
+    old = Ed25519PrivateKey.generate()
+    g = tmp_path / "old.pem"
+    g.write_text(old.public_pem())
+    c = AuthSettings.from_env(
+        {"AUTHCORE_SIGNING_KEY": pem, "AUTHCORE_PREVIOUS_SIGNING_KEYS": f"{g}@1700000000"}
+    )
+    assert [(r.public_key.kid, r.retired_at) for r in c.retired_keys()] == [(old.kid, 1700000000)]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"AUTHCORE_SIGNING_KEY": "/nonexistent/key.pem"},
+        {
+            "AUTHCORE_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----"
+        },
+        {"AUTHCORE_SIGNING_KEY": "<public>"},
+        {"AUTHCORE_SIGNING_KEY": "<private>", "AUTHCORE_PREVIOUS_SIGNING_KEYS": "no-time.pem"},
+    ],
+)
+def test_bad_signing_keys_refuse_to_start_without_echoing_them(env: dict[str, str]) -> None:
+    key = Ed25519PrivateKey.generate()
+    env = {
+        k: v.replace("<public>", key.public_pem()).replace("<private>", key.private_pem())
+        for k, v in env.items()
+    }
+    with pytest.raises(ConfigError) as info:
+        AuthSettings.from_env(env)
+    assert key.private_pem() not in str(info.value)
+
+
+def test_a_public_key_as_hs256_secret_refuses_to_start() -> None:
+    pem = Ed25519PrivateKey.generate().public_pem()
+    with pytest.raises(ConfigError, match="public key"):
+        AuthSettings(secret=pem)

@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'invalid_hash' | 'hash_params_out_of_bounds' | 'invalid_params' | 'insufficient_memory'
   | 'password_mismatch' | 'password_too_short' | 'password_too_long' | 'password_too_common'
   | 'password_too_weak' | 'forbidden' | 'missing_scope'
-  | 'token_reused' | 'token_revoked' | 'rate_limited' | 'store_unavailable';
+  | 'token_reused' | 'token_revoked' | 'rate_limited' | 'store_unavailable'
+  | 'insecure_hash';
 
 /** The codes in the core's declaration order. */
 export const ERROR_CODES: readonly ErrorCode[];

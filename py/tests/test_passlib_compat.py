@@ -7,9 +7,6 @@ from typing import Any
 
 import bcrypt
 import pytest
-from passlib.context import CryptContext as PasslibContext
-from vectors_helpers import load_vectors
-
 from authcore import exceptions as ex
 from authcore.compat.passlib import (
     CryptContext,
@@ -20,6 +17,8 @@ from authcore.compat.passlib import (
     UnknownHashError,
 )
 from authcore.passwords import Argon2Params, HashBounds
+from passlib.context import CryptContext as PasslibContext  # type: ignore[import-untyped]
+from vectors_helpers import load_vectors
 
 VECTORS = load_vectors("password.json")
 LEGACY = [

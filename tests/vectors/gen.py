@@ -1032,13 +1032,13 @@ bounds_cases: list[Json] = []
 
 
 def _django_hasher(name: str) -> Any:
-    import django
-    from django.conf import settings
+    import django  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]
 
     if not settings.configured:
         settings.configure(PASSWORD_HASHERS=[])
         django.setup()
-    from django.contrib.auth import hashers
+    from django.contrib.auth import hashers  # type: ignore[import-untyped]
 
     return {"sha256": hashers.PBKDF2PasswordHasher, "sha1": hashers.PBKDF2SHA1PasswordHasher}[
         name
@@ -1046,7 +1046,7 @@ def _django_hasher(name: str) -> Any:
 
 
 def legacy_vectors() -> None:
-    from passlib import hash as ph
+    from passlib import hash as ph  # type: ignore[import-untyped]
 
     pw = b"correct horse battery staple"
     wrong = b"Correct horse battery staple"
@@ -1223,7 +1223,7 @@ def legacy_vectors() -> None:
 
 def check_legacy(c: Json) -> str:
     """What libpass (and, for Django's strings, Django) says about a legacy case."""
-    from passlib.context import CryptContext
+    from passlib.context import CryptContext  # type: ignore[import-untyped]
 
     schemes = [
         "bcrypt_sha256",

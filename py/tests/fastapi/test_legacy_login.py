@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from fastapi_helpers import DEMO_PASSWORD, hash_params, login
-from passlib.context import CryptContext
+from passlib.context import CryptContext  # type: ignore[import-untyped]
 
 if TYPE_CHECKING:
     from fastapi_helpers import Demo

@@ -4,7 +4,8 @@
 //! | task | function |
 //! | --- | --- |
 //! | hash a new password | [`hash`] → `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` |
-//! | check a login | [`verify`] (Argon2 PHC or bcrypt, chosen by the string's prefix) |
+//! | check a login | [`verify`] (Argon2 PHC, bcrypt or a legacy [`Scheme`], chosen by the string's prefix) |
+//! | name a stored hash's format | [`identify`] / [`Scheme::identify`] (passlib's names) |
 //! | upgrade old hashes after a successful login | [`needs_rehash`] |
 //! | vet a new password | [`PasswordPolicy::check`] |
 //!

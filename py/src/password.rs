@@ -428,7 +428,8 @@ pub fn hash_password(
     core(result)
 }
 
-/// Verifies `password` against a stored Argon2 PHC or bcrypt string: `True` on a match,
+/// Verifies `password` against a stored Argon2 PHC, bcrypt or legacy (passlib/Django) string,
+/// the scheme chosen by the core from its prefix: `True` on a match,
 /// `False` on a mismatch; a malformed/unsupported string or out-of-bounds parameters raise
 /// (`InvalidHashError`, `HashParamsOutOfBoundsError`). Releases the GIL while hashing.
 #[pyfunction]
@@ -459,10 +460,6 @@ pub fn verify_password(
     }
 }
 
-/// Whether a stored hash should be replaced by one made with `params` (default
-/// `Params::DEFAULT`, OWASP's):
-/// another algorithm, version, cost, salt or output length, or bcrypt. Raises
-/// `InvalidHashError` for a string that does not parse.
 /// Checks a configured pepper by the core's rule (`InvalidParamsError` for an empty one), so a
 /// hasher refuses it when it is built rather than at the first login.
 #[pyfunction]
@@ -470,6 +467,10 @@ pub fn check_pepper(pepper: &[u8]) -> PyResult<()> {
     core(password::check_pepper(Some(pepper)))
 }
 
+/// Whether a stored hash should be replaced by one made with `params` (default
+/// `Params::DEFAULT`, OWASP's): another algorithm, version, cost, salt or output length, or
+/// any scheme but Argon2. Raises `InvalidHashError` for a string that does not parse,
+/// `InsecureHashError` for an insecure scheme `bounds` does not allow.
 #[pyfunction]
 #[pyo3(signature = (hash, params=None, bounds=None))]
 pub fn needs_rehash(

@@ -275,8 +275,8 @@ def verify_password(
     bounds: HashBounds | None = None,
     pepper: _Secret | None = None,
 ) -> bool:
-    """``True``/``False`` for an Argon2 PHC or bcrypt string; raises for an unusable hash
-    (GIL released)."""
+    """``True``/``False`` for an Argon2 PHC, bcrypt or legacy (passlib/Django) string; raises
+    for an unusable hash (GIL released)."""
 
 def needs_rehash(
     hash: str, params: Argon2Params | None = None, bounds: HashBounds | None = None

@@ -26,7 +26,7 @@ PY_FILES := $(wildcard $(shell git ls-files --cached --others --exclude-standard
 PY_DIRS := $(sort $(dir $(PY_FILES)))
 py_files_in = $(foreach f,$(PY_FILES),$(if $(filter $(1),$(dir $(f))),$(f)))
 # Every core feature: each must build for the no_std targets.
-CORE_FEATURES := jwt,password,bcrypt,authz,ratelimit,session
+CORE_FEATURES := jwt,password,bcrypt,legacy,authz,ratelimit,session
 NO_STD_TARGETS := wasm32-unknown-unknown thumbv7em-none-eabihf
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 20
@@ -231,6 +231,7 @@ bench-js:
 bench-py:
 	@$(MAKE) py
 	$(call step,$(PY) bench/py_bench.py)
+	$(call step,$(PY) bench/legacy_bench.py)
 
 # Flash, RAM and stack of the firmware variants (verify-only, verify+sign, everything).
 size:

@@ -37,7 +37,7 @@ const BINDGEN_VERSION = '0.2.130';
 // hash is `invalid_hash` (an unsupported format).
 const TUNING = {
   size: { optLevel: 'z', rustflags: '--cfg sha2_backend_soft="compact"', features: ['size_opt'], full: ['password', 'authz', 'eddsa'], wasmOpt: ['-Oz', '--converge', '--low-memory-unused'] },
-  speed: { optLevel: '3', rustflags: '', features: [], full: ['password', 'bcrypt', 'authz', 'eddsa'], wasmOpt: ['-O3'] },
+  speed: { optLevel: '3', rustflags: '', features: [], full: ['password', 'bcrypt', 'legacy', 'authz', 'eddsa'], wasmOpt: ['-O3'] },
 };
 
 const args = process.argv.slice(2);

@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'invalid_hash' | 'hash_params_out_of_bounds' | 'invalid_params' | 'insufficient_memory'
   | 'password_mismatch' | 'password_too_short' | 'password_too_long' | 'password_too_common'
   | 'password_too_weak' | 'forbidden' | 'missing_scope'
-  | 'token_reused' | 'token_revoked' | 'rate_limited' | 'store_unavailable';
+  | 'token_reused' | 'token_revoked' | 'rate_limited' | 'store_unavailable'
+  | 'insecure_hash';
 
 /** The codes in the core's declaration order. */
 export const ERROR_CODES: readonly ErrorCode[];
@@ -272,12 +273,31 @@ export interface PepperOption {
 export function hashPassword(password: Bytes, params?: HashParams & PepperOption): string;
 
 /**
- * `true` if the password matches the stored Argon2 (argon2id/i/d) or bcrypt hash, `false` if
- * not. Throws `invalid_hash` for a malformed string (and, in the web build, which leaves
- * bcrypt out, for a bcrypt hash), `hash_params_out_of_bounds` for a stored cost beyond the
- * limits (Argon2 m ≤ 256 MiB, t ≤ 10, p ≤ 16; bcrypt cost ≤ 14).
+ * `true` if the password matches the stored Argon2 (argon2id/i/d) or bcrypt hash — or, in the
+ * Node build, a passlib/Django legacy hash (see `LegacyHashOptions`) — `false` if not. Throws
+ * `invalid_hash` for a malformed string (and, in the web build, which leaves bcrypt and the
+ * legacy formats out, for those), `insecure_hash` for md5_crypt/des_crypt unless allowed,
+ * `hash_params_out_of_bounds` for a stored cost beyond the limits (Argon2 m ≤ 256 MiB, t ≤ 10,
+ * p ≤ 16; bcrypt cost ≤ 14; PBKDF2 ≤ 2 000 000 iterations; sha-crypt ≤ 1 000 000 rounds).
  */
-export function verifyPassword(password: Bytes, hash: string, options?: PepperOption): boolean;
+export function verifyPassword(
+  password: Bytes, hash: string, options?: PepperOption & LegacyHashOptions,
+): boolean;
+
+/**
+ * How `verifyPassword` treats legacy hashes (Node build; the web build verifies Argon2 only).
+ * It verifies passlib's and Django's formats (`$bcrypt-sha256$`, `$pbkdf2-sha256$`,
+ * `pbkdf2_sha256$`, `$5$`, `$6$`, …) with their costs bounded; these flags are the rest.
+ */
+export interface LegacyHashOptions {
+  /** bcrypt passwords over 72 bytes: verify on the first 72 (default `true`, as the peers that
+   * made the hashes did) or refuse with `password_too_long` (`false`, as bcrypt 5 does). */
+  bcryptTruncate?: boolean;
+  /** Verify md5_crypt (`$1$`) hashes for migration (default `false`: `insecure_hash`). */
+  allowMd5Crypt?: boolean;
+  /** Compare a stored value no scheme claims as a plaintext password (default `false`). */
+  allowPlaintext?: boolean;
+}
 
 /** `true` if the stored hash was made with other parameters than `params` (or is bcrypt). */
 export function needsRehash(hash: string, params?: HashParams): boolean;

@@ -237,6 +237,10 @@ errors! {
     RateLimited = "rate_limited", "too many attempts";
     /// The session/rate-limit store could not be reached (fail closed).
     StoreUnavailable = "store_unavailable", "session store unavailable";
+    // --- legacy password formats --------------------------------------------------------
+    /// A stored hash in an insecure scheme (md5_crypt, des_crypt, plaintext) that the verifier
+    /// is not set to accept.
+    InsecureHash = "insecure_hash", "hash scheme is insecure and not accepted";
 }
 
 impl Error {
@@ -330,7 +334,7 @@ mod tests {
         assert_eq!(codes, Error::ALL_CODES);
         let messages: std::vec::Vec<&str> = Error::MESSAGES_TEXT.split('\n').collect();
         assert_eq!(messages, Error::ALL_MESSAGES);
-        assert_eq!(Error::ALL_CODES.len(), 37);
+        assert_eq!(Error::ALL_CODES.len(), 38);
         assert!(Error::ALL_MESSAGES.iter().all(|m| !m.is_empty()));
     }
 

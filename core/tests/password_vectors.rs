@@ -8,7 +8,9 @@
     clippy::indexing_slicing
 )]
 
-use authcore::password::{needs_rehash, verify, Algorithm, Block, Bounds, Params};
+use authcore::password::{
+    needs_rehash_within, verify, Algorithm, BcryptLongPassword, Block, Bounds, Params, Scheme,
+};
 use authcore::Error;
 use serde::Deserialize;
 
@@ -16,6 +18,7 @@ use serde::Deserialize;
 struct File {
     policy: Policy,
     cases: Vec<Case>,
+    bounds_cases: Vec<Case>,
     rfc9106: Vec<Rfc9106>,
 }
 
@@ -37,6 +40,32 @@ struct Case {
     hash: String,
     expect: String,
     needs_rehash: Option<bool>,
+    #[serde(default)]
+    bounds: Option<CaseBounds>,
+}
+
+/// The non-default bounds a `bounds_cases` entry needs.
+#[derive(Deserialize, Default)]
+struct CaseBounds {
+    #[serde(default)]
+    allow_md5_crypt: bool,
+    #[serde(default)]
+    allow_plaintext: bool,
+    #[serde(default)]
+    bcrypt_long_password: Option<String>,
+}
+
+impl CaseBounds {
+    fn bounds(&self) -> Bounds {
+        let long = match self.bcrypt_long_password.as_deref() {
+            None | Some("truncate") => BcryptLongPassword::Truncate,
+            Some("refuse") => BcryptLongPassword::Refuse,
+            Some(other) => panic!("unknown bcrypt_long_password {other}"),
+        };
+        Bounds::DEFAULT
+            .with_insecure(self.allow_md5_crypt, self.allow_plaintext)
+            .with_bcrypt_long_password(long)
+    }
 }
 
 #[derive(Deserialize)]
@@ -99,25 +128,38 @@ fn every_password_case() {
         .with_algorithm(algorithm(&p.algorithm));
     // Enough for every in-bounds vector (the largest is OWASP's 19456 KiB).
     let mut memory = vec![Block::new(); 32 * 1024];
-    assert!(file.cases.len() >= 40, "vector file looks truncated");
-    for case in &file.cases {
+    assert!(file.cases.len() >= 100, "vector file looks truncated");
+    assert!(file.bounds_cases.len() >= 8, "vector file looks truncated");
+    for case in file.cases.iter().chain(&file.bounds_cases) {
         let password = match (&case.password, &case.password_hex) {
             (Some(text), None) => text.as_bytes().to_vec(),
             (None, Some(hex)) => unhex(hex),
             _ => panic!("{}: exactly one of password / password_hex", case.name),
         };
-        // Without the `bcrypt` feature every bcrypt string is an unsupported hash.
-        let unsupported = !cfg!(feature = "bcrypt") && case.hash.starts_with("$2");
+        // A scheme whose feature is off is an unsupported hash.
+        let unsupported = match Scheme::identify(&case.hash) {
+            Some(Scheme::Bcrypt) => !cfg!(feature = "bcrypt"),
+            Some(Scheme::Argon2 | Scheme::DesCrypt) | None => false,
+            Some(Scheme::Md5Crypt) => !cfg!(feature = "legacy") && case.expect != "insecure_hash",
+            Some(_) => !cfg!(feature = "legacy"),
+        };
+        let bounds = case
+            .bounds
+            .as_ref()
+            .map_or(Bounds::DEFAULT, CaseBounds::bounds);
         let (expect, expect_rehash) = if unsupported {
             ("invalid_hash", None)
         } else {
             (case.expect.as_str(), case.needs_rehash)
         };
-        let got = verify(&password, &case.hash, &Bounds::DEFAULT, None, &mut memory);
+        let got = verify(&password, &case.hash, &bounds, None, &mut memory);
         assert_eq!(outcome(got), expect, "{}", case.name);
-        let rehash = needs_rehash(&case.hash, &policy);
+        let rehash = needs_rehash_within(&case.hash, &policy, &bounds);
         match expect_rehash {
             Some(expected) => assert_eq!(rehash, Ok(expected), "{}", case.name),
+            None if expect == "insecure_hash" => {
+                assert_eq!(rehash, Err(Error::InsecureHash), "{}", case.name);
+            }
             None => assert_eq!(rehash, Err(Error::InvalidHash), "{}", case.name),
         }
     }

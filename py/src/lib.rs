@@ -47,6 +47,8 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(password::verify_password, m)?)?;
     m.add_function(wrap_pyfunction!(password::needs_rehash, m)?)?;
     m.add_function(wrap_pyfunction!(password::check_pepper, m)?)?;
+    m.add_function(wrap_pyfunction!(password::identify_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(password::hash_schemes, m)?)?;
     m.add_function(wrap_pyfunction!(password::check_password, m)?)?;
 
     m.add_class::<authz::RoleHierarchy>()?;

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 
-use authcore::password::{self, Algorithm, Block, Bounds, Params, MAX_PHC_LEN};
+use authcore::password::{self, Algorithm, BcryptLongPassword, Block, Bounds, Params, MAX_PHC_LEN};
 use authcore::Error;
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
@@ -162,6 +162,14 @@ pub struct HashBounds {
     pub inner: Bounds,
 }
 
+fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
 fn pair<T: Copy>(r: std::ops::RangeInclusive<T>) -> (T, T) {
     (*r.start(), *r.end())
 }
@@ -173,8 +181,13 @@ impl HashBounds {
         *, m_cost=pair(Bounds::DEFAULT.m_cost()), t_cost=pair(Bounds::DEFAULT.t_cost()),
         p_cost=pair(Bounds::DEFAULT.p_cost()), salt_len=pair(Bounds::DEFAULT.salt_len()),
         output_len=pair(Bounds::DEFAULT.output_len()),
-        bcrypt_cost=pair(Bounds::DEFAULT.bcrypt_cost())
+        bcrypt_cost=pair(Bounds::DEFAULT.bcrypt_cost()),
+        pbkdf2_iterations=pair(Bounds::DEFAULT.pbkdf2_iterations()),
+        sha_crypt_rounds=pair(Bounds::DEFAULT.sha_crypt_rounds()),
+        sha_crypt_password_len=Bounds::DEFAULT.sha_crypt_password_len(),
+        bcrypt_truncate=true, allow_md5_crypt=false, allow_plaintext=false
     ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         m_cost: Range32,
         t_cost: Range32,
@@ -182,7 +195,18 @@ impl HashBounds {
         salt_len: RangeSize,
         output_len: RangeSize,
         bcrypt_cost: Range32,
+        pbkdf2_iterations: Range32,
+        sha_crypt_rounds: Range32,
+        sha_crypt_password_len: usize,
+        bcrypt_truncate: bool,
+        allow_md5_crypt: bool,
+        allow_plaintext: bool,
     ) -> PyResult<Self> {
+        let long = if bcrypt_truncate {
+            BcryptLongPassword::Truncate
+        } else {
+            BcryptLongPassword::Refuse
+        };
         let inner = core(
             Bounds::DEFAULT
                 .with_m_cost(m_cost.0, m_cost.1)
@@ -190,8 +214,13 @@ impl HashBounds {
                 .and_then(|b| b.with_p_cost(p_cost.0, p_cost.1))
                 .and_then(|b| b.with_salt_len(salt_len.0, salt_len.1))
                 .and_then(|b| b.with_output_len(output_len.0, output_len.1))
-                .and_then(|b| b.with_bcrypt_cost(bcrypt_cost.0, bcrypt_cost.1)),
-        )?;
+                .and_then(|b| b.with_bcrypt_cost(bcrypt_cost.0, bcrypt_cost.1))
+                .and_then(|b| b.with_pbkdf2_iterations(pbkdf2_iterations.0, pbkdf2_iterations.1))
+                .and_then(|b| b.with_sha_crypt_rounds(sha_crypt_rounds.0, sha_crypt_rounds.1))
+                .and_then(|b| b.with_sha_crypt_password_len(sha_crypt_password_len)),
+        )?
+        .with_bcrypt_long_password(long)
+        .with_insecure(allow_md5_crypt, allow_plaintext);
         Ok(Self { inner })
     }
 
@@ -219,6 +248,51 @@ impl HashBounds {
     fn bcrypt_cost(&self) -> Range32 {
         pair(self.inner.bcrypt_cost())
     }
+    #[getter]
+    fn pbkdf2_iterations(&self) -> Range32 {
+        pair(self.inner.pbkdf2_iterations())
+    }
+    #[getter]
+    fn sha_crypt_rounds(&self) -> Range32 {
+        pair(self.inner.sha_crypt_rounds())
+    }
+    #[getter]
+    fn sha_crypt_password_len(&self) -> usize {
+        self.inner.sha_crypt_password_len()
+    }
+    #[getter]
+    fn bcrypt_truncate(&self) -> bool {
+        self.inner.bcrypt_long_password() == BcryptLongPassword::Truncate
+    }
+    #[getter]
+    fn allow_md5_crypt(&self) -> bool {
+        self.inner.allows_md5_crypt()
+    }
+    #[getter]
+    fn allow_plaintext(&self) -> bool {
+        self.inner.allows_plaintext()
+    }
+
+    /// A copy with other legacy-format settings (what `CryptContext` configures).
+    #[pyo3(signature = (*, bcrypt_truncate=None, allow_md5_crypt=None, allow_plaintext=None))]
+    fn with_legacy(
+        &self,
+        bcrypt_truncate: Option<bool>,
+        allow_md5_crypt: Option<bool>,
+        allow_plaintext: Option<bool>,
+    ) -> Self {
+        let b = &self.inner;
+        let long = match bcrypt_truncate {
+            Some(true) => BcryptLongPassword::Truncate,
+            Some(false) => BcryptLongPassword::Refuse,
+            None => b.bcrypt_long_password(),
+        };
+        let inner = b.clone().with_bcrypt_long_password(long).with_insecure(
+            allow_md5_crypt.unwrap_or(b.allows_md5_crypt()),
+            allow_plaintext.unwrap_or(b.allows_plaintext()),
+        );
+        Self { inner }
+    }
 
     /// Raises `HashParamsOutOfBoundsError` if hashes made with `params` would be refused.
     fn check(&self, params: &Argon2Params) -> PyResult<()> {
@@ -227,13 +301,19 @@ impl HashBounds {
 
     fn __repr__(&self) -> String {
         format!(
-            "HashBounds(m_cost={:?}, t_cost={:?}, p_cost={:?}, salt_len={:?}, output_len={:?}, bcrypt_cost={:?})",
+            "HashBounds(m_cost={:?}, t_cost={:?}, p_cost={:?}, salt_len={:?}, output_len={:?}, bcrypt_cost={:?}, pbkdf2_iterations={:?}, sha_crypt_rounds={:?}, sha_crypt_password_len={}, bcrypt_truncate={}, allow_md5_crypt={}, allow_plaintext={})",
             self.m_cost(),
             self.t_cost(),
             self.p_cost(),
             self.salt_len(),
             self.output_len(),
-            self.bcrypt_cost()
+            self.bcrypt_cost(),
+            self.pbkdf2_iterations(),
+            self.sha_crypt_rounds(),
+            self.sha_crypt_password_len(),
+            py_bool(self.bcrypt_truncate()),
+            py_bool(self.allow_md5_crypt()),
+            py_bool(self.allow_plaintext()),
         )
     }
 }
@@ -348,7 +428,8 @@ pub fn hash_password(
     core(result)
 }
 
-/// Verifies `password` against a stored Argon2 PHC or bcrypt string: `True` on a match,
+/// Verifies `password` against a stored Argon2 PHC, bcrypt or legacy (passlib/Django) string,
+/// the scheme chosen by the core from its prefix: `True` on a match,
 /// `False` on a mismatch; a malformed/unsupported string or out-of-bounds parameters raise
 /// (`InvalidHashError`, `HashParamsOutOfBoundsError`). Releases the GIL while hashing.
 #[pyfunction]
@@ -379,10 +460,6 @@ pub fn verify_password(
     }
 }
 
-/// Whether a stored hash should be replaced by one made with `params` (default
-/// `Params::DEFAULT`, OWASP's):
-/// another algorithm, version, cost, salt or output length, or bcrypt. Raises
-/// `InvalidHashError` for a string that does not parse.
 /// Checks a configured pepper by the core's rule (`InvalidParamsError` for an empty one), so a
 /// hasher refuses it when it is built rather than at the first login.
 #[pyfunction]
@@ -390,13 +467,38 @@ pub fn check_pepper(pepper: &[u8]) -> PyResult<()> {
     core(password::check_pepper(Some(pepper)))
 }
 
+/// Whether a stored hash should be replaced by one made with `params` (default
+/// `Params::DEFAULT`, OWASP's): another algorithm, version, cost, salt or output length, or
+/// any scheme but Argon2. Raises `InvalidHashError` for a string that does not parse,
+/// `InsecureHashError` for an insecure scheme `bounds` does not allow.
 #[pyfunction]
-#[pyo3(signature = (hash, params=None))]
-pub fn needs_rehash(hash: String, params: Option<&Argon2Params>) -> PyResult<bool> {
-    core(password::needs_rehash(
+#[pyo3(signature = (hash, params=None, bounds=None))]
+pub fn needs_rehash(
+    hash: String,
+    params: Option<&Argon2Params>,
+    bounds: Option<&HashBounds>,
+) -> PyResult<bool> {
+    core(password::needs_rehash_within(
         &hash,
         &params.map_or(Params::DEFAULT, |p| p.inner),
+        bounds.map_or(&Bounds::DEFAULT, |b| &b.inner),
     ))
+}
+
+/// passlib's name of the scheme `verify_password` would use for `hash` under `bounds`
+/// (`"argon2"`, `"bcrypt"`, `"pbkdf2_sha256"`, …; `"plaintext"` for an unclaimed string when
+/// `bounds` allows plaintext). Raises `InvalidHashError` when no scheme claims it. Only the
+/// prefix is read: `verify_password` checks the rest.
+#[pyfunction]
+#[pyo3(signature = (hash, bounds=None))]
+pub fn identify_hash(hash: &str, bounds: Option<&HashBounds>) -> PyResult<&'static str> {
+    core(password::identify(hash, bounds.map_or(&Bounds::DEFAULT, |b| &b.inner)).map(|s| s.name()))
+}
+
+/// Every scheme name `identify_hash` can return, in identification order.
+#[pyfunction]
+pub fn hash_schemes() -> Vec<&'static str> {
+    password::Scheme::ALL.iter().map(|s| s.name()).collect()
 }
 
 /// Checks a new password against `policy` (default `PasswordPolicy()`); raises a

@@ -1547,10 +1547,17 @@ def password_attacks() -> None:
             "$pbkdf2-sha256$29000$N2Zmd3VvYnVzeHZ3$c2FsdGVkaGFzaA",
             "a PBKDF2 hash (unsupported scheme)",
         ),
-        ("phc_md5crypt", "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/", "an md5crypt hash"),
         ("phc_sha512crypt", "$6$saltsalt$" + "a" * 86, "a sha512crypt hash"),
     ]:
         pw_case(id_, f"Stored hash is {desc}.", None, s, PW, err("invalid_hash"))
+    pw_case(
+        "phc_md5crypt",
+        "Stored hash is an md5crypt hash: insecure, refused unless the verifier allows it.",
+        None,
+        "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/",
+        PW,
+        err("insecure_hash"),
+    )
 
     section("password_input")
     pw_case(

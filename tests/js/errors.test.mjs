@@ -63,6 +63,7 @@ const REACHABLE = {
   password_too_long: () => checkPassword('x'.repeat(1025)),
   password_too_common: () => checkPassword('iloveyou'),
   password_too_weak: () => checkPassword('zqxwvtrplmk', { requireClasses: 3 }),
+  insecure_hash: () => verifyPassword('pw', '$1$saltsalt$qjXMvbEw8oaL.CzflDugX/'),
 };
 
 test('every core code is classified: reachable from JS, or unreachable with a reason', () => {

@@ -4,7 +4,8 @@
 Run with ``.venv/bin/python tests/vectors/gen.py`` (or ``make vectors``); ``--check`` only
 verifies that the committed files match what the peer libraries produce now.
 
-Valid tokens come from PyJWT, password hashes from argon2-cffi and bcrypt, and the RFC 7515
+Valid tokens come from PyJWT, password hashes from argon2-cffi and bcrypt, legacy formats from
+libpass (passlib's maintained fork) and Django's hashers, and the RFC 7515
 A.1 / RFC 9106 examples are checked against the RFC text. Tampered tokens are built by hand;
 where a case targets a check that runs after the MAC, the hand-built token carries a correct MAC
 so that exactly one check can fire. Every case is self-checked here: valid tokens must decode
@@ -1021,14 +1022,250 @@ def password_vectors() -> None:
         pw_case(name, pw, h, "invalid_hash", None, HAND)
 
 
+# Legacy formats (verify-only, always rehashed): passlib's own hashes made by libpass, Django's
+# by Django's hashers, with fixed salts and small costs so the vectors are deterministic and the
+# debug-build test suites stay fast.
+LIBPASS = _major("libpass")
+DJANGO = _major("django")
+# Cases that need non-default bounds: {"bounds": {...}} says which.
+bounds_cases: list[Json] = []
+
+
+def _django_hasher(name: str) -> Any:
+    import django  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]
+
+    if not settings.configured:
+        settings.configure(PASSWORD_HASHERS=[])
+        django.setup()
+    from django.contrib.auth import hashers  # type: ignore[import-untyped]
+
+    return {"sha256": hashers.PBKDF2PasswordHasher, "sha1": hashers.PBKDF2SHA1PasswordHasher}[
+        name
+    ]()
+
+
+def legacy_vectors() -> None:
+    from passlib import hash as ph  # type: ignore[import-untyped]
+
+    pw = b"correct horse battery staple"
+    wrong = b"Correct horse battery staple"
+    uni = "pässwörd ✓".encode()
+    lp = LIBPASS
+
+    def both(name: str, h: str, password: bytes = pw) -> None:
+        pw_case(name, password, h, "ok", True, lp)
+        pw_case(f"{name}_wrong_password", wrong, h, "password_mismatch", True, lp)
+
+    # bcrypt_sha256, v2 (HMAC-SHA256 keyed by the salt text) and v1 (SHA-256).
+    bsalt = "authcoreVectorSalt.22e"
+    b2 = ph.bcrypt_sha256.using(salt=bsalt, rounds=4)
+    b1 = ph.bcrypt_sha256.using(salt=bsalt, rounds=5, version=1)
+    v2 = b2.hash(pw)
+    both("bcrypt_sha256_v2", v2)
+    both("bcrypt_sha256_v1_2b", b1.hash(pw))
+    pw_case("bcrypt_sha256_v1_2a", pw, b1.using(ident="2a").hash(pw), "ok", True, lp)
+    pw_case("bcrypt_sha256_v2_unicode", uni, b2.hash(uni), "ok", True, lp)
+    long = b"0123456789" * 10
+    hl = b2.hash(long)
+    pw_case("bcrypt_sha256_v2_100_byte_password", long, hl, "ok", True, lp)
+    pw_case(
+        "bcrypt_sha256_v2_100_byte_password_not_truncated",
+        long[:72],
+        hl,
+        "password_mismatch",
+        True,
+        lp,
+        note="the SHA-256 pre-hash reads the whole password, unlike plain bcrypt",
+    )
+    pw_case(
+        "bcrypt_sha256_cost_31",
+        pw,
+        v2.replace("r=4$", "r=31$"),
+        "hash_params_out_of_bounds",
+        True,
+        HAND,
+    )
+    for name, h in [
+        ("bcrypt_sha256_v3", v2.replace("v=2,", "v=3,")),
+        ("bcrypt_sha256_v2_with_2a", v2.replace("t=2b", "t=2a")),
+        ("bcrypt_sha256_zero_padded_cost", v2.replace("r=4$", "r=04$")),
+        ("bcrypt_sha256_no_digest", v2.rsplit("$", 1)[0]),
+        ("bcrypt_sha256_bad_salt_bits", v2.replace(bsalt, bsalt[:-1] + "f")),
+    ]:
+        pw_case(name, pw, h, "invalid_hash", None, HAND)
+
+    # passlib pbkdf2_* (adapted base64).
+    salt = b"authcore-salt-16"
+    for scheme in ("pbkdf2_sha1", "pbkdf2_sha256", "pbkdf2_sha512"):
+        handler = getattr(ph, scheme).using(salt=salt, rounds=1000)
+        h = handler.hash(pw)
+        both(scheme, h)
+        pw_case(f"{scheme}_unicode", uni, handler.hash(uni), "ok", True, lp)
+    p256 = ph.pbkdf2_sha256.using(salt=b"\xfb\xff" * 8, rounds=1000)
+    hdot = p256.hash(pw)
+    assert "." in hdot, hdot
+    pw_case("pbkdf2_sha256_salt_with_dot", pw, hdot, "ok", True, lp)
+    pw_case("pbkdf2_sha256_empty_password", b"", p256.hash(b""), "ok", True, lp)
+    h = ph.pbkdf2_sha256.using(salt=salt, rounds=1000).hash(pw)
+    pw_case(
+        "pbkdf2_sha256_rounds_4294967295",
+        pw,
+        h.replace("$1000$", "$4294967295$"),
+        "hash_params_out_of_bounds",
+        True,
+        HAND,
+    )
+    for name, bad in [
+        ("pbkdf2_sha256_zero_padded_rounds", h.replace("$1000$", "$01000$")),
+        ("pbkdf2_sha256_zero_rounds", h.replace("$1000$", "$0$")),
+        ("pbkdf2_sha256_plus_for_dot", hdot.replace(".", "+")),
+        ("pbkdf2_sha256_padded_digest", h + "="),
+        ("pbkdf2_sha256_short_digest", h[:-4]),
+        ("pbkdf2_sha256_extra_field", h + "$"),
+    ]:
+        pw_case(name, pw, bad, "invalid_hash", None, HAND)
+
+    # Django's PBKDF2 hashers (its own code, as its `auth_user.password` column holds them).
+    dsalt = "authcoreDjangoSalt22ch"
+    for name, alg in [("django_pbkdf2_sha256", "sha256"), ("django_pbkdf2_sha1", "sha1")]:
+        hasher = _django_hasher(alg)
+        h = hasher.encode(pw.decode(), dsalt, 1000)
+        pw_case(name, pw, h, "ok", True, DJANGO)
+        pw_case(f"{name}_wrong_password", wrong, h, "password_mismatch", True, DJANGO)
+        pw_case(
+            f"{name}_unicode", uni, hasher.encode(uni.decode(), dsalt, 1000), "ok", True, DJANGO
+        )
+    hd = _django_hasher("sha256").encode(pw.decode(), dsalt, 1000)
+    pw_case(
+        "django_pbkdf2_sha256_iterations_3000000",
+        pw,
+        hd.replace("$1000$", "$3000000$"),
+        "hash_params_out_of_bounds",
+        True,
+        HAND,
+    )
+    pw_case("django_pbkdf2_sha256_unpadded", pw, hd.rstrip("="), "invalid_hash", None, HAND)
+    pw_case(
+        "django_pbkdf2_sha256_empty_salt", pw, hd.replace(dsalt, ""), "invalid_hash", None, HAND
+    )
+
+    # sha256_crypt / sha512_crypt.
+    csalt = "authcoreSalt16ch"
+    for scheme in ("sha256_crypt", "sha512_crypt"):
+        handler = getattr(ph, scheme)
+        h = handler.using(salt=csalt, rounds=1000).hash(pw)
+        assert "$rounds=1000$" in h, h
+        both(scheme, h)
+        implicit = handler.using(salt="shortsalt", rounds=5000).hash(pw)
+        assert "rounds=" not in implicit, implicit
+        pw_case(f"{scheme}_implicit_5000_rounds", pw, implicit, "ok", True, lp)
+        pw_case(
+            f"{scheme}_unicode",
+            uni,
+            handler.using(salt=csalt, rounds=1000).hash(uni),
+            "ok",
+            True,
+            lp,
+        )
+        pw_case(
+            f"{scheme}_empty_salt", pw, handler.using(salt="", rounds=1000).hash(pw), "ok", True, lp
+        )
+        pw_case(
+            f"{scheme}_rounds_999999999",
+            pw,
+            h.replace("rounds=1000$", "rounds=999999999$"),
+            "hash_params_out_of_bounds",
+            True,
+            HAND,
+        )
+        for name, bad in [
+            (f"{scheme}_rounds_999", h.replace("rounds=1000$", "rounds=999$")),
+            (f"{scheme}_zero_padded_rounds", h.replace("rounds=1000$", "rounds=01000$")),
+            (f"{scheme}_salt_17_chars", h.replace(csalt, csalt + "x")),
+            (f"{scheme}_short_digest", h[:-1]),
+            (f"{scheme}_bad_char", h[:-1] + "!"),
+        ]:
+            pw_case(name, pw, bad, "invalid_hash", None, HAND)
+
+    # Insecure schemes: refused by default (insecure_hash); md5_crypt and plaintext verify when
+    # the bounds allow them (bounds_cases), des_crypt never does.
+    md5 = ph.md5_crypt.using(salt="authcore").hash(pw)
+    des = ph.des_crypt.using(salt="ac").hash(pw)
+    pw_case("md5_crypt_refused_by_default", pw, md5, "insecure_hash", None, lp)
+    pw_case("des_crypt_refused", pw, des, "insecure_hash", None, lp)
+    pw_case("plaintext_refused_by_default", pw, pw.decode(), "invalid_hash", None, HAND)
+
+    def bcase(
+        name: str, password: bytes, h: str, expect: str, bounds: Json, source: str = lp
+    ) -> None:
+        pw_case(name, password, h, expect, True if expect != "insecure_hash" else None, source)
+        entry = password_cases.pop()
+        entry["bounds"] = bounds
+        bounds_cases.append(entry)
+
+    md5_ok = {"allow_md5_crypt": True}
+    bcase("md5_crypt_allowed", pw, md5, "ok", md5_ok)
+    bcase("md5_crypt_allowed_wrong_password", wrong, md5, "password_mismatch", md5_ok)
+    bcase("md5_crypt_allowed_unicode", uni, ph.md5_crypt.using(salt="x").hash(uni), "ok", md5_ok)
+    bcase("md5_crypt_allowed_empty_salt", pw, ph.md5_crypt.using(salt="").hash(pw), "ok", md5_ok)
+    bcase("des_crypt_never_verified", pw, des, "insecure_hash", md5_ok)
+    plain = {"allow_plaintext": True}
+    bcase("plaintext_allowed", pw, pw.decode(), "ok", plain)
+    bcase("plaintext_allowed_wrong_password", wrong, pw.decode(), "password_mismatch", plain)
+    bcase("plaintext_allowed_md5_still_refused", pw, md5, "insecure_hash", plain)
+    p72 = bytes(range(0x41, 0x41 + 26)) * 2 + b"0123456789012345678_"
+    refuse = {"bcrypt_long_password": "refuse"}
+    h72 = bcrypt_hash(p72)
+    bcase("bcrypt_72_bytes_refuse_rule", p72, h72, "ok", refuse, BCRYPT)
+    bcase("bcrypt_73_bytes_refused", p72 + b"!", h72, "password_too_long", refuse, BCRYPT)
+
+
+def check_legacy(c: Json) -> str:
+    """What libpass (and, for Django's strings, Django) says about a legacy case."""
+    from passlib.context import CryptContext  # type: ignore[import-untyped]
+
+    schemes = [
+        "bcrypt_sha256",
+        "pbkdf2_sha1",
+        "pbkdf2_sha256",
+        "pbkdf2_sha512",
+        "django_pbkdf2_sha256",
+        "django_pbkdf2_sha1",
+        "sha256_crypt",
+        "sha512_crypt",
+        "md5_crypt",
+        "des_crypt",
+        "bcrypt",
+    ]
+    if c.get("bounds", {}).get("allow_plaintext"):
+        schemes.append("plaintext")
+    pw = c["password"].encode() if "password" in c else bytes.fromhex(c["password_hex"])
+    if c.get("bounds", {}).get("bcrypt_long_password") == "refuse":
+        ctx = CryptContext(schemes=["bcrypt"], bcrypt__truncate_error=True)
+        try:
+            return "ok" if ctx.verify(pw, c["hash"]) else "password_mismatch"
+        except ValueError:
+            return "password_too_long"
+    ok = CryptContext(schemes=schemes).verify(pw, c["hash"])
+    if c["hash"].startswith("pbkdf2_"):
+        hasher = _django_hasher(c["hash"].split("$")[0].removeprefix("pbkdf2_"))
+        assert hasher.verify(pw.decode(), c["hash"]) == ok, c["name"]
+    if not ok:
+        return "password_mismatch"
+    return c["expect"] if c["expect"] == "insecure_hash" else "ok"
+
+
 def check_passwords() -> None:
     types = {"argon2id": Type.ID, "argon2i": Type.I, "argon2d": Type.D}
-    for c in password_cases:
+    for c in password_cases + bounds_cases:
         pw = c["password"].encode() if "password" in c else bytes.fromhex(c["password_hex"])
         h = c["hash"]
         if c["source"] == HAND and c["expect"] != "ok":
             continue  # planted / garbled strings: the refusal is authcore's own contract
-        if h.startswith("$argon2"):
+        if c["source"] in (LIBPASS, DJANGO) or "bounds" in c:
+            got = check_legacy(c)
+        elif h.startswith("$argon2"):
             try:
                 verify_secret(h.encode(), pw, types[h.split("$")[1]])
                 got = "ok"
@@ -1339,6 +1576,7 @@ def main() -> int:
     write("encode.json", {"cases": encode_vectors()})
     write("eddsa.json", eddsa_vectors())
     password_vectors()
+    legacy_vectors()
     check_passwords()
     write(
         "password.json",
@@ -1352,6 +1590,7 @@ def main() -> int:
                 "hash_len": 32,
             },
             "cases": password_cases,
+            "bounds_cases": bounds_cases,
             "rfc9106": rfc9106_vectors(),
         },
     )

@@ -657,7 +657,11 @@ function createPasswordApi(raw, { io, put, output, check, optionsOf, withOptions
     }
   }
 
-  /** `true` if the password matches the stored Argon2 or bcrypt hash, `false` if not. */
+  /**
+   * `true` if the password matches the stored hash (Argon2, bcrypt, or a passlib/Django legacy
+   * format in the Node build), `false` if not. Options: `pepper`, `bcryptTruncate`,
+   * `allowMd5Crypt`, `allowPlaintext`.
+   */
   function verifyPassword(password, hash, options) {
     const o = optionsOf(options, 'verifyPassword options');
     put('verifyPassword', withOptions('verifyPassword', o, { password, hash }));

@@ -7,7 +7,9 @@
 
 use crate::io::inputs;
 use crate::{finish, Io};
-use authcore::password::{self, Algorithm, Block, Bounds, Params, PasswordPolicy};
+use authcore::password::{
+    self, Algorithm, BcryptLongPassword, Block, Bounds, Params, PasswordPolicy,
+};
 use authcore::Error;
 use wasm_bindgen::prelude::*;
 
@@ -32,6 +34,9 @@ inputs! {
         password: Bytes = "password",
         pepper: OptBytes = "pepper",
         hash: Text = "hash" / "invalid_hash",
+        bcrypt_truncate: OptFlag = "bcryptTruncate",
+        allow_md5_crypt: OptFlag = "allowMd5Crypt",
+        allow_plaintext: OptFlag = "allowPlaintext",
     }
 }
 
@@ -116,12 +121,23 @@ pub fn hash_password(io: &mut Io) -> i32 {
     finish(io, r)
 }
 
-/// 1 if [`VerifyIn`]'s password matches its hash (Argon2 or bcrypt), 0 if it does not.
-/// Malformed hashes and hashes whose cost exceeds the default [`Bounds`] are errors.
+/// 1 if [`VerifyIn`]'s password matches its hash (Argon2, bcrypt or, in the Node build, a
+/// legacy format), 0 if it does not. Malformed hashes and hashes whose cost exceeds the
+/// default [`Bounds`] are errors; the flags set the bcrypt 72-byte rule and the insecure
+/// schemes (off by default).
 #[wasm_bindgen(js_name = verifyPassword)]
 pub fn verify_password(io: &mut Io) -> i32 {
     let r = io.read().0.and_then(|i: VerifyIn<'_>| {
-        let bounds = Bounds::default();
+        let long = match i.bcrypt_truncate {
+            Some(false) => BcryptLongPassword::Refuse,
+            _ => BcryptLongPassword::Truncate,
+        };
+        let bounds = Bounds::default()
+            .with_bcrypt_long_password(long)
+            .with_insecure(
+                i.allow_md5_crypt.unwrap_or(false),
+                i.allow_plaintext.unwrap_or(false),
+            );
         let blocks = password::blocks_needed(i.hash, &bounds)?;
         match with_memory(blocks, |memory| {
             password::verify(i.password, i.hash, &bounds, i.pepper, memory)

@@ -8,8 +8,10 @@
 //! # Semantics (those of Python `bcrypt` 4.x `checkpw`, OpenBSD and PHP)
 //! - The key is the password bytes followed by one NUL byte, cut to 72 bytes: passwords
 //!   longer than 72 bytes verify on their first 72 bytes, exactly like the peers that made the
-//!   hashes (Python `bcrypt` 5.0 raises instead; this crate keeps accepting them so such users
-//!   are not locked out). Bytes after an embedded NUL count (`"a\0b"` ≠ `"a"`).
+//!   hashes (Python `bcrypt` 5.0 raises instead). That is the default so such users are not
+//!   locked out; [`Bounds::with_bcrypt_long_password`] with
+//!   [`super::BcryptLongPassword::Refuse`] refuses them with [`Error::PasswordTooLong`]
+//!   instead. Bytes after an embedded NUL count (`"a\0b"` ≠ `"a"`).
 //! - `$2a$`, `$2b$` and `$2y$` compute identically for passwords of at most 72 bytes, the only
 //!   ones bcrypt ever sees. `$2x$` (crypt_blowfish's emulation of its own sign-extension bug)
 //!   and the original `$2$` are rejected as [`Error::InvalidHash`]: verifying them correctly
@@ -82,8 +84,15 @@ pub(crate) fn parse(s: &str) -> Result<BcryptHash> {
 /// then compute and compare in constant time.
 pub(crate) fn verify(password: &[u8], s: &str, bounds: &Bounds) -> Result<()> {
     let h = parse(s)?;
+    bounds.check_bcrypt_password(password)?;
+    verify_parsed(password, &h, bounds)
+}
+
+/// Checks the cost of `h` against `bounds`, then runs bcrypt over `key` and compares in
+/// constant time (bcrypt_sha256 gives its derived key here).
+pub(crate) fn verify_parsed(key: &[u8], h: &BcryptHash, bounds: &Bounds) -> Result<()> {
     bounds.check_bcrypt(h.cost)?;
-    let out = bcrypt_raw(h.cost, &h.salt, password);
+    let out = bcrypt_raw(h.cost, &h.salt, key);
     let ok = out
         .get(..TAG_LEN)
         .is_some_and(|t| bool::from(t.ct_eq(&h.tag)));

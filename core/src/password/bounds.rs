@@ -23,6 +23,33 @@ pub const DEFAULT_MAX_P_COST: u32 = 16;
 /// Default largest bcrypt cost of a stored hash (2^14 rounds, about a second).
 pub const DEFAULT_MAX_BCRYPT_COST: u32 = 14;
 
+/// Default largest PBKDF2 iteration count of a stored hash: Django 5.2 writes 1 000 000,
+/// Django 6.0 1 200 000, passlib 29 000 (sha256), 25 000 (sha512), 131 000 (sha1).
+pub const DEFAULT_MAX_PBKDF2_ITERATIONS: u32 = 2_000_000;
+/// Default largest sha256_crypt/sha512_crypt `rounds=` of a stored hash (passlib writes
+/// 535 000 and 656 000; glibc's implicit default is 5 000).
+pub const DEFAULT_MAX_SHA_CRYPT_ROUNDS: u32 = 1_000_000;
+/// Default longest password sha-crypt (and md5_crypt) will hash: their cost grows with
+/// rounds × password length (and the password length squared), so the password a login sends
+/// is bounded too, before any work.
+pub const DEFAULT_MAX_SHA_CRYPT_PASSWORD_LEN: usize = 256;
+
+/// sha-crypt's `rounds=` range (glibc clamps outside it; passlib never writes outside it).
+#[cfg(feature = "legacy")]
+pub(crate) const SHA_CRYPT_ROUNDS: RangeInclusive<u32> = 1_000..=999_999_999;
+
+/// What bcrypt does with a password longer than the 72 bytes it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum BcryptLongPassword {
+    /// Verify on the first 72 bytes, as OpenBSD, PHP, passlib 1.7 and bcrypt < 5 did when
+    /// they made the hash (the default: users with long passwords are not locked out).
+    #[default]
+    Truncate,
+    /// Refuse with [`Error::PasswordTooLong`] before any work, as Python bcrypt 5 does (and
+    /// passlib's `truncate_error=True`).
+    Refuse,
+}
+
 /// bcrypt's cost range as defined by OpenBSD `bcrypt(3)`.
 const BCRYPT_COST: RangeInclusive<u32> = 4..=31;
 
@@ -44,6 +71,12 @@ pub struct Bounds {
     salt_len: RangeInclusive<usize>,
     output_len: RangeInclusive<usize>,
     bcrypt_cost: RangeInclusive<u32>,
+    bcrypt_long_password: BcryptLongPassword,
+    pbkdf2_iterations: RangeInclusive<u32>,
+    sha_crypt_rounds: RangeInclusive<u32>,
+    sha_crypt_password_len: usize,
+    allow_md5_crypt: bool,
+    allow_plaintext: bool,
 }
 
 /// `min..=max` if `floor ≤ min ≤ max ≤ ceil`.
@@ -78,6 +111,12 @@ impl Bounds {
         salt_len: MIN_SALT_LEN..=MAX_SALT_LEN,
         output_len: MIN_OUTPUT_LEN..=MAX_OUTPUT_LEN,
         bcrypt_cost: *BCRYPT_COST.start()..=DEFAULT_MAX_BCRYPT_COST,
+        bcrypt_long_password: BcryptLongPassword::Truncate,
+        pbkdf2_iterations: 1..=DEFAULT_MAX_PBKDF2_ITERATIONS,
+        sha_crypt_rounds: 1_000..=DEFAULT_MAX_SHA_CRYPT_ROUNDS,
+        sha_crypt_password_len: DEFAULT_MAX_SHA_CRYPT_PASSWORD_LEN,
+        allow_md5_crypt: false,
+        allow_plaintext: false,
     };
 
     /// Argon2 memory cost range in KiB.
@@ -135,6 +174,52 @@ impl Bounds {
         Ok(self)
     }
 
+    /// What bcrypt (and bcrypt_sha256, whose key is always 44 bytes) does with a password
+    /// longer than 72 bytes.
+    pub fn with_bcrypt_long_password(mut self, rule: BcryptLongPassword) -> Self {
+        self.bcrypt_long_password = rule;
+        self
+    }
+
+    /// PBKDF2 iteration range (passlib's `pbkdf2_*`, Django's `pbkdf2_*`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] unless `1 ≤ min ≤ max`.
+    pub fn with_pbkdf2_iterations(mut self, min: u32, max: u32) -> Result<Self> {
+        self.pbkdf2_iterations = range_u32(min, max, 1, u32::MAX)?;
+        Ok(self)
+    }
+
+    /// sha256_crypt/sha512_crypt `rounds=` range.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] unless `1000 ≤ min ≤ max ≤ 999 999 999`.
+    pub fn with_sha_crypt_rounds(mut self, min: u32, max: u32) -> Result<Self> {
+        self.sha_crypt_rounds = range_u32(min, max, 1_000, 999_999_999)?;
+        Ok(self)
+    }
+
+    /// Longest password sha-crypt and md5_crypt will hash (longer is
+    /// [`Error::PasswordTooLong`], before any work).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] unless `1 ≤ max ≤ 4096` (passlib's own password limit).
+    pub fn with_sha_crypt_password_len(mut self, max: usize) -> Result<Self> {
+        self.sha_crypt_password_len = *range_usize(1, max, 1, 4096)?.end();
+        Ok(self)
+    }
+
+    /// Accept md5_crypt (`$1$`) and plaintext stored values, so a service can move their users
+    /// to Argon2id at the next login. Off by default ([`Error::InsecureHash`]). With
+    /// `plaintext`, every string that no other scheme claims is compared (constant-time) with
+    /// the password, as passlib's `plaintext` scheme does: enable it only for a migration.
+    /// des_crypt is never verified (no maintained no_std implementation of its salted DES).
+    pub fn with_insecure(mut self, md5_crypt: bool, plaintext: bool) -> Self {
+        self.allow_md5_crypt = md5_crypt;
+        self.allow_plaintext = plaintext;
+        self
+    }
+
     /// Accepted Argon2 memory costs (KiB).
     pub fn m_cost(&self) -> RangeInclusive<u32> {
         self.m_cost.clone()
@@ -163,6 +248,36 @@ impl Bounds {
     /// Accepted bcrypt costs.
     pub fn bcrypt_cost(&self) -> RangeInclusive<u32> {
         self.bcrypt_cost.clone()
+    }
+
+    /// What bcrypt does with passwords over 72 bytes.
+    pub fn bcrypt_long_password(&self) -> BcryptLongPassword {
+        self.bcrypt_long_password
+    }
+
+    /// Accepted PBKDF2 iteration counts.
+    pub fn pbkdf2_iterations(&self) -> RangeInclusive<u32> {
+        self.pbkdf2_iterations.clone()
+    }
+
+    /// Accepted sha-crypt rounds.
+    pub fn sha_crypt_rounds(&self) -> RangeInclusive<u32> {
+        self.sha_crypt_rounds.clone()
+    }
+
+    /// Longest password sha-crypt and md5_crypt hash.
+    pub fn sha_crypt_password_len(&self) -> usize {
+        self.sha_crypt_password_len
+    }
+
+    /// Whether md5_crypt hashes are verified.
+    pub fn allows_md5_crypt(&self) -> bool {
+        self.allow_md5_crypt
+    }
+
+    /// Whether plaintext stored values are compared.
+    pub fn allows_plaintext(&self) -> bool {
+        self.allow_plaintext
     }
 
     /// The most [`super::Block`]s any hash within these bounds needs: memory sized to this
@@ -201,6 +316,49 @@ impl Bounds {
         } else {
             Err(Error::HashParamsOutOfBounds)
         }
+    }
+}
+
+#[cfg(feature = "bcrypt")]
+impl Bounds {
+    /// The bcrypt long-password rule, applied before any work.
+    pub(crate) fn check_bcrypt_password(&self, password: &[u8]) -> Result<()> {
+        if self.bcrypt_long_password == BcryptLongPassword::Refuse && password.len() > 72 {
+            Err(Error::PasswordTooLong)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(feature = "legacy")]
+impl Bounds {
+    pub(crate) fn check_pbkdf2(&self, iterations: u32) -> Result<()> {
+        within(&self.pbkdf2_iterations, iterations)
+    }
+
+    /// sha-crypt's rounds and the password length, before any work.
+    pub(crate) fn check_sha_crypt(&self, rounds: u32, password: &[u8]) -> Result<()> {
+        within(&self.sha_crypt_rounds, rounds)?;
+        self.check_crypt_password(password)
+    }
+
+    /// The password length bound of sha-crypt and md5_crypt.
+    pub(crate) fn check_crypt_password(&self, password: &[u8]) -> Result<()> {
+        if password.len() > self.sha_crypt_password_len {
+            Err(Error::PasswordTooLong)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(feature = "legacy")]
+fn within(range: &RangeInclusive<u32>, v: u32) -> Result<()> {
+    if range.contains(&v) {
+        Ok(())
+    } else {
+        Err(Error::HashParamsOutOfBounds)
     }
 }
 

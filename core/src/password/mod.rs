@@ -4,7 +4,8 @@
 //! | task | function |
 //! | --- | --- |
 //! | hash a new password | [`hash`] → `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` |
-//! | check a login | [`verify`] (Argon2 PHC or bcrypt, chosen by the string's prefix) |
+//! | check a login | [`verify`] (Argon2 PHC, bcrypt or a legacy [`Scheme`], chosen by the string's prefix) |
+//! | name a stored hash's format | [`identify`] / [`Scheme::identify`] (passlib's names) |
 //! | upgrade old hashes after a successful login | [`needs_rehash`] |
 //! | vet a new password | [`PasswordPolicy::check`] |
 //!
@@ -62,23 +63,38 @@
 //! ```
 
 // One job per file, and imports that run one way: `algorithm` ← `params` ← {`bounds`, `phc`}
-// ← `argon` ← this module; `bcrypt` needs `bounds` alone; `policy` stands apart.
+// ← `argon` ← this module; `scheme` names every stored format; `bcrypt` needs `bounds` alone;
+// the legacy formats (`bcrypt_sha256`, `pbkdf2`, `sha_crypt`, `md5_crypt`) need `bounds`,
+// `scheme` and `mcf`; `policy` stands apart.
 mod algorithm;
 mod argon;
 #[cfg(test)]
 mod base64_model;
 #[cfg(feature = "bcrypt")]
 mod bcrypt;
+#[cfg(feature = "legacy")]
+mod bcrypt_sha256;
 mod bounds;
+#[cfg(feature = "legacy")]
+mod mcf;
+#[cfg(feature = "legacy")]
+mod md5_crypt;
 mod params;
+#[cfg(feature = "legacy")]
+mod pbkdf2;
 mod phc;
 pub mod policy;
+mod scheme;
+#[cfg(feature = "legacy")]
+mod sha_crypt;
 
 pub use algorithm::Algorithm;
 pub use argon::hash;
 pub use argon2::Block;
 pub use bounds::{
-    Bounds, DEFAULT_MAX_BCRYPT_COST, DEFAULT_MAX_M_COST, DEFAULT_MAX_P_COST, DEFAULT_MAX_T_COST,
+    BcryptLongPassword, Bounds, DEFAULT_MAX_BCRYPT_COST, DEFAULT_MAX_M_COST,
+    DEFAULT_MAX_PBKDF2_ITERATIONS, DEFAULT_MAX_P_COST, DEFAULT_MAX_SHA_CRYPT_PASSWORD_LEN,
+    DEFAULT_MAX_SHA_CRYPT_ROUNDS, DEFAULT_MAX_T_COST,
 };
 pub use params::{
     Params, DEFAULT_M_COST, DEFAULT_OUTPUT_LEN, DEFAULT_P_COST, DEFAULT_SALT_LEN, DEFAULT_T_COST,
@@ -86,38 +102,78 @@ pub use params::{
 };
 pub use phc::MAX_PHC_LEN;
 pub use policy::PasswordPolicy;
+pub use scheme::Scheme;
 
 use crate::{Error, Result};
 
-/// The hash families [`verify`] recognises by prefix.
-enum Scheme {
-    Argon2,
-    Bcrypt,
-}
-
-impl Scheme {
-    fn of(s: &str) -> Result<Scheme> {
-        if s.starts_with("$argon2") {
-            Ok(Scheme::Argon2)
-        } else if s.starts_with("$2") {
-            Ok(Scheme::Bcrypt)
-        } else {
-            Err(Error::InvalidHash)
-        }
+/// The scheme [`verify`] would use for `hash` under `bounds`: [`Scheme::identify`], then
+/// [`Scheme::Plaintext`] for a string no verifiable scheme claims when `bounds` allows
+/// plaintext. The string is not otherwise checked.
+///
+/// # Errors
+/// [`Error::InvalidHash`] when no scheme claims the string.
+pub fn identify(hash: &str, bounds: &Bounds) -> Result<Scheme> {
+    match Scheme::identify(hash) {
+        None | Some(Scheme::DesCrypt) if bounds.allows_plaintext() => Ok(Scheme::Plaintext),
+        Some(s) => Ok(s),
+        None => Err(Error::InvalidHash),
     }
 }
 
-/// Verifies `password` against a stored hash: an Argon2 PHC string or (with the `bcrypt`
-/// feature) a bcrypt string. See the module documentation for the order of checks.
+/// Parses `hash` as `scheme` and checks its cost against `bounds` (everything [`verify`] does
+/// before any work); returns the Argon2 blocks it needs (0 for the other schemes).
+fn check(scheme: Scheme, hash: &str, bounds: &Bounds) -> Result<usize> {
+    match scheme {
+        Scheme::Argon2 => {
+            let cost = phc::parse(hash)?.cost();
+            bounds.check_argon2(&cost)?;
+            Ok(cost.blocks_needed())
+        }
+        #[cfg(feature = "bcrypt")]
+        Scheme::Bcrypt => bounds.check_bcrypt(bcrypt::parse(hash)?.cost).map(|()| 0),
+        #[cfg(feature = "legacy")]
+        Scheme::BcryptSha256 => bounds
+            .check_bcrypt(bcrypt_sha256::parse(hash)?.inner.cost)
+            .map(|()| 0),
+        #[cfg(feature = "legacy")]
+        Scheme::Pbkdf2Sha1
+        | Scheme::Pbkdf2Sha256
+        | Scheme::Pbkdf2Sha512
+        | Scheme::DjangoPbkdf2Sha1
+        | Scheme::DjangoPbkdf2Sha256 => bounds
+            .check_pbkdf2(pbkdf2::parse(scheme, hash)?.iterations)
+            .map(|()| 0),
+        #[cfg(feature = "legacy")]
+        Scheme::Sha256Crypt | Scheme::Sha512Crypt => {
+            let h = sha_crypt::parse(scheme, hash)?;
+            bounds.check_sha_crypt(h.rounds, &[]).map(|()| 0)
+        }
+        #[cfg(feature = "legacy")]
+        Scheme::Md5Crypt if bounds.allows_md5_crypt() => md5_crypt::parse(hash).map(|_| 0),
+        Scheme::Md5Crypt | Scheme::DesCrypt => Err(Error::InsecureHash),
+        Scheme::Plaintext if bounds.allows_plaintext() => Ok(0),
+        Scheme::Plaintext => Err(Error::InsecureHash),
+        #[allow(unreachable_patterns)] // a scheme whose feature is off
+        _ => Err(Error::InvalidHash),
+    }
+}
+
+/// Verifies `password` against a stored hash: an Argon2 PHC string or, with the `bcrypt` and
+/// `legacy` features, any verify-only [`Scheme`] (bcrypt, bcrypt_sha256, passlib's and
+/// Django's PBKDF2, sha256_crypt, sha512_crypt; md5_crypt and plaintext only when `bounds`
+/// allows them). The scheme is chosen by the string's prefix ([`identify`]). See the module
+/// documentation for the order of checks.
 ///
-/// `memory` must hold the stored hash's block count (at most [`Bounds::max_blocks`]); bcrypt
-/// does not use it. `pepper` must be what [`hash`] was given.
+/// `memory` must hold the stored hash's block count (at most [`Bounds::max_blocks`]); the
+/// other schemes do not use it. `pepper` must be what [`hash`] was given.
 ///
 /// # Errors
-/// [`Error::InvalidHash`], [`Error::HashParamsOutOfBounds`], [`Error::InsufficientMemory`],
-/// [`Error::PasswordMismatch`]; [`Error::PasswordTooLong`] beyond Argon2's 2³²−1 bytes;
-/// [`Error::InvalidParams`] for an empty pepper, or any pepper with a bcrypt hash (which
-/// cannot carry one), before any hashing work.
+/// [`Error::InvalidHash`], [`Error::InsecureHash`], [`Error::HashParamsOutOfBounds`],
+/// [`Error::InsufficientMemory`], [`Error::PasswordMismatch`]; [`Error::PasswordTooLong`]
+/// beyond Argon2's 2³²−1 bytes, beyond 72 bytes for bcrypt when `bounds` says
+/// [`BcryptLongPassword::Refuse`], beyond [`Bounds::sha_crypt_password_len`] for sha-crypt and
+/// md5_crypt; [`Error::InvalidParams`] for an empty pepper, or any pepper with a hash that is
+/// not Argon2 (which cannot carry one), before any hashing work.
 pub fn verify(
     password: &[u8],
     phc: &str,
@@ -126,14 +182,38 @@ pub fn verify(
     memory: &mut [Block],
 ) -> Result<()> {
     check_pepper(pepper)?;
-    match Scheme::of(phc)? {
+    let scheme = identify(phc, bounds)?;
+    if scheme != Scheme::Argon2 && pepper.is_some() {
+        return check(scheme, phc, bounds).and(Err(Error::InvalidParams));
+    }
+    match scheme {
         Scheme::Argon2 => argon::verify(password, &phc::parse(phc)?, bounds, pepper, memory),
         #[cfg(feature = "bcrypt")]
-        Scheme::Bcrypt if pepper.is_some() => bcrypt::parse(phc).and(Err(Error::InvalidParams)),
-        #[cfg(feature = "bcrypt")]
         Scheme::Bcrypt => bcrypt::verify(password, phc, bounds),
-        #[cfg(not(feature = "bcrypt"))]
-        Scheme::Bcrypt => Err(Error::InvalidHash),
+        #[cfg(feature = "legacy")]
+        Scheme::BcryptSha256 => bcrypt_sha256::verify(password, phc, bounds),
+        #[cfg(feature = "legacy")]
+        Scheme::Pbkdf2Sha1
+        | Scheme::Pbkdf2Sha256
+        | Scheme::Pbkdf2Sha512
+        | Scheme::DjangoPbkdf2Sha1
+        | Scheme::DjangoPbkdf2Sha256 => pbkdf2::verify(password, scheme, phc, bounds),
+        #[cfg(feature = "legacy")]
+        Scheme::Sha256Crypt | Scheme::Sha512Crypt => {
+            sha_crypt::verify(password, scheme, phc, bounds)
+        }
+        #[cfg(feature = "legacy")]
+        Scheme::Md5Crypt if bounds.allows_md5_crypt() => md5_crypt::verify(password, phc, bounds),
+        Scheme::Plaintext if bounds.allows_plaintext() => {
+            if bool::from(subtle::ConstantTimeEq::ct_eq(password, phc.as_bytes())) {
+                Ok(())
+            } else {
+                Err(Error::PasswordMismatch)
+            }
+        }
+        Scheme::Md5Crypt | Scheme::DesCrypt | Scheme::Plaintext => Err(Error::InsecureHash),
+        #[allow(unreachable_patterns)] // a scheme whose feature is off
+        _ => Err(Error::InvalidHash),
     }
 }
 
@@ -150,51 +230,51 @@ pub fn check_pepper(pepper: Option<&[u8]>) -> Result<()> {
     }
 }
 
-/// How many Argon2 memory blocks [`verify`] needs for the stored hash `phc` (0 for bcrypt),
-/// so a binding can size `memory` without reading the string itself.
+/// How many Argon2 memory blocks [`verify`] needs for the stored hash `phc` (0 for the other
+/// schemes), so a binding can size `memory` without reading the string itself.
 ///
 /// The string is parsed and its cost checked against `bounds` exactly as [`verify`] does
 /// first, so a planted `m=4194304` is refused here, before anything is allocated.
 ///
 /// # Errors
-/// [`Error::InvalidHash`], [`Error::HashParamsOutOfBounds`].
+/// [`Error::InvalidHash`], [`Error::InsecureHash`], [`Error::HashParamsOutOfBounds`].
 pub fn blocks_needed(phc: &str, bounds: &Bounds) -> Result<usize> {
-    match Scheme::of(phc)? {
-        Scheme::Argon2 => {
-            let cost = phc::parse(phc)?.cost();
-            bounds.check_argon2(&cost)?;
-            Ok(cost.blocks_needed())
-        }
-        #[cfg(feature = "bcrypt")]
-        Scheme::Bcrypt => {
-            bounds.check_bcrypt(bcrypt::parse(phc)?.cost)?;
-            Ok(0)
-        }
-        #[cfg(not(feature = "bcrypt"))]
-        Scheme::Bcrypt => Err(Error::InvalidHash),
-    }
+    check(identify(phc, bounds)?, phc, bounds)
 }
 
 /// Whether a stored hash (that just verified) should be replaced by one made with `policy`.
 ///
 /// `true` when the algorithm, the Argon2 version (anything but 0x13), `m`, `t`, `p`, the
 /// output length or the salt length differ from `policy` — in either direction, like
-/// argon2-cffi's `check_needs_rehash` — and always for bcrypt.
+/// argon2-cffi's `check_needs_rehash` — and always for every other scheme.
 ///
 /// # Errors
 /// [`Error::InvalidHash`] if the string does not parse (as [`verify`] would report).
 pub fn needs_rehash(phc: &str, policy: &Params) -> Result<bool> {
-    match Scheme::of(phc)? {
+    needs_rehash_within(phc, policy, &Bounds::DEFAULT)
+}
+
+/// [`needs_rehash`] under `bounds`: a plaintext or md5_crypt value that `bounds` allows is
+/// reported (`true`) instead of refused.
+///
+/// # Errors
+/// [`Error::InvalidHash`] if the string does not parse, [`Error::InsecureHash`] for an
+/// insecure scheme `bounds` does not allow.
+pub fn needs_rehash_within(phc: &str, policy: &Params, bounds: &Bounds) -> Result<bool> {
+    match identify(phc, bounds)? {
         Scheme::Argon2 => {
             let p = phc::parse(phc)?;
             Ok(p.algorithm != policy.algorithm()
                 || p.version != phc::V0X13
                 || p.cost() != policy.cost())
         }
-        #[cfg(feature = "bcrypt")]
-        Scheme::Bcrypt => bcrypt::parse(phc).map(|_| true),
-        #[cfg(not(feature = "bcrypt"))]
-        Scheme::Bcrypt => Err(Error::InvalidHash),
+        scheme => {
+            // Parse only: a stored hash out of bounds still needs a rehash (verify refuses it).
+            match check(scheme, phc, bounds) {
+                Ok(_) | Err(Error::HashParamsOutOfBounds) => Ok(true),
+                Err(e) => Err(e),
+            }
+        }
     }
 }
 

@@ -272,6 +272,12 @@ class HashBounds:
         salt_len: tuple[int, int] = ...,
         output_len: tuple[int, int] = ...,
         bcrypt_cost: tuple[int, int] = ...,
+        pbkdf2_iterations: tuple[int, int] = ...,
+        sha_crypt_rounds: tuple[int, int] = ...,
+        sha_crypt_password_len: int = ...,
+        bcrypt_truncate: bool = ...,
+        allow_md5_crypt: bool = ...,
+        allow_plaintext: bool = ...,
     ) -> HashBounds: ...
     @property
     def m_cost(self) -> tuple[int, int]: ...
@@ -285,6 +291,25 @@ class HashBounds:
     def output_len(self) -> tuple[int, int]: ...
     @property
     def bcrypt_cost(self) -> tuple[int, int]: ...
+    @property
+    def pbkdf2_iterations(self) -> tuple[int, int]: ...
+    @property
+    def sha_crypt_rounds(self) -> tuple[int, int]: ...
+    @property
+    def sha_crypt_password_len(self) -> int: ...
+    @property
+    def bcrypt_truncate(self) -> bool: ...
+    @property
+    def allow_md5_crypt(self) -> bool: ...
+    @property
+    def allow_plaintext(self) -> bool: ...
+    def with_legacy(
+        self,
+        *,
+        bcrypt_truncate: bool | None = None,
+        allow_md5_crypt: bool | None = None,
+        allow_plaintext: bool | None = None,
+    ) -> HashBounds: ...
     def check(self, params: Argon2Params) -> None: ...
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
@@ -328,10 +353,16 @@ def verify_password(
     bounds: HashBounds | None = None,
     pepper: _Secret | None = None,
 ) -> bool:
-    """``True``/``False`` for an Argon2 PHC or bcrypt string; raises for an unusable hash
-    (GIL released)."""
+    """``True``/``False`` for an Argon2 PHC, bcrypt or legacy (passlib/Django) string; raises
+    for an unusable hash (GIL released)."""
 
-def needs_rehash(hash: str, params: Argon2Params | None = None) -> bool: ...
+def needs_rehash(
+    hash: str, params: Argon2Params | None = None, bounds: HashBounds | None = None
+) -> bool: ...
+def identify_hash(hash: str, bounds: HashBounds | None = None) -> str:
+    """passlib's name of the scheme ``verify_password`` would use (prefix only)."""
+
+def hash_schemes() -> list[str]: ...
 def check_pepper(pepper: bytes) -> None:
     """``InvalidParamsError`` for a pepper the core refuses (an empty one)."""
 

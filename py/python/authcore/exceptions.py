@@ -32,6 +32,7 @@ keeps working after switching the import::
     │       └── WeakKeyError
     ├── PasswordError
     │   ├── InvalidHashError
+    │   │   └── InsecureHashError
     │   ├── HashParamsOutOfBoundsError
     │   ├── PasswordMismatchError
     │   └── PasswordPolicyError
@@ -60,6 +61,7 @@ __all__ = [
     "ForbiddenError",
     "HashParamsOutOfBoundsError",
     "ImmatureSignatureError",
+    "InsecureHashError",
     "InvalidAlgorithmError",
     "InvalidAudienceError",
     "InvalidClaimError",
@@ -280,6 +282,14 @@ class InvalidHashError(PasswordError):
     code = "invalid_hash"
 
 
+class InsecureHashError(InvalidHashError):
+    """The stored hash is in an insecure scheme (md5_crypt, des_crypt, plaintext) that the
+    verifier is not set to accept (``HashBounds(allow_md5_crypt=True)`` /
+    ``allow_plaintext=True`` accept the first and the last while users migrate)."""
+
+    code = "insecure_hash"
+
+
 class HashParamsOutOfBoundsError(PasswordError):
     """The stored hash's cost parameters fall outside the verifier's bounds."""
 
@@ -411,6 +421,7 @@ _BY_CODE: dict[str | tuple[str, str], type[AuthError]] = {
     "token_revoked": TokenRevokedError,
     "rate_limited": RateLimitedError,
     "store_unavailable": StoreUnavailableError,
+    "insecure_hash": InsecureHashError,
 }
 
 

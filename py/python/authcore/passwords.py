@@ -1,5 +1,6 @@
-"""Password hashing with pwdlib's shape: Argon2id (OWASP parameters by default), legacy bcrypt
-verification with upgrade on login, and a password policy for new passwords.
+"""Password hashing with pwdlib's shape: Argon2id (OWASP parameters by default), legacy
+verification (bcrypt; passlib's and Django's formats, see ``authcore.compat.passlib``) with
+upgrade on login, and a password policy for new passwords.
 
 Argon2 runs in Rust with the GIL released, so other Python threads keep running while a hash
 is computed, and the ``a*`` methods run it in a worker thread so an ``async def`` endpoint never
@@ -117,13 +118,13 @@ class PasswordHasher:
         return hash_password(password, self.params, self._pepper)
 
     def verify(self, password: Password, hash: Hash) -> bool:
-        """``True`` if ``password`` matches the stored Argon2 or bcrypt ``hash``
-        (``InvalidParamsError`` for a bcrypt hash when a pepper is set)."""
+        """``True`` if ``password`` matches the stored Argon2, bcrypt or legacy ``hash``
+        (``InvalidParamsError`` for a non-Argon2 hash when a pepper is set)."""
         return verify_password(password, _text(hash), self.bounds, self._pepper)
 
     def needs_rehash(self, hash: Hash) -> bool:
-        """Whether ``hash`` was made with other parameters than ``params`` (or is bcrypt)."""
-        return needs_rehash(_text(hash), self.params)
+        """Whether ``hash`` was made with other parameters than ``params`` (or is not Argon2)."""
+        return needs_rehash(_text(hash), self.params, self.bounds)
 
     def verify_and_update(self, password: Password, hash: Hash) -> tuple[bool, str | None]:
         """``(matches, new_hash)``: ``new_hash`` is a fresh hash with the current parameters

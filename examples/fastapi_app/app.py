@@ -11,7 +11,11 @@ route                                   who may call it
 ``POST /api/v1/grades``                 role ``teacher`` (or ``admin``) and scope ``grades:write``
 ``GET  /api/v1/classes``                role ``teacher`` (admins inherit it)
 ``GET  /api/v1/admin/users``            role ``admin``
-``GET  /healthz``                       anyone
+``POST /api/v1/auth/logout-all``        a logged-in user → 204, every session of the user ended
+``GET  /api/v1/auth/sessions``          a logged-in user → the user's active sessions
+``DELETE /api/v1/auth/sessions/{id}``   a logged-in user → 204, that session ended
+``GET  /healthz``                       anyone (liveness: the process answers)
+``GET  /readyz``                        anyone (readiness: 503 while the session store is down)
 ======================================= ========================================================
 
 Roles form a hierarchy: admin ⊃ teacher ⊃ student.
@@ -20,17 +24,19 @@ Roles form a hierarchy: admin ⊃ teacher ⊃ student.
 # No ``from __future__ import annotations``: FastAPI reads the routes' signatures, whose
 # ``Annotated`` dependencies name the local ``auth``.
 from pathlib import Path
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any, Callable, Optional, Union
 
 from authcore import PasswordHasher
 from authcore.fastapi import (
     AUTH_ERROR_RESPONSES,
     AccessClaims,
     AuthCore,
+    AuthEvent,
     AuthSettings,
     PlainError,
     error_responses,
 )
+from authcore.fastapi.auth import log_event
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -79,6 +85,8 @@ def create_app(
     settings: Optional[AuthSettings] = None,
     db_path: Union[str, Path, None] = None,
     hasher: Optional[PasswordHasher] = None,
+    on_event: Optional[Callable[[AuthEvent], Any]] = None,
+    store: Any = None,
 ) -> FastAPI:
     """Builds the app. ``settings`` default to the ``AUTHCORE_*`` environment, ``db_path`` to
     ``$AUTHCORE_DB`` or ``./authcore-demo.sqlite3``. Sessions (refresh rotation, logout,
@@ -90,7 +98,7 @@ def create_app(
     db_file = Path(db_path or os.environ.get("AUTHCORE_DB") or DEFAULT_DB)
     db = UserDB(db_file)
     settings = settings if settings is not None else AuthSettings.from_env()
-    if settings.store_url is None:
+    if settings.store_url is None and store is None:
         sessions_db = db_file.with_name(f"{db_file.stem}-sessions.sqlite3")
         settings = dataclasses.replace(settings, store_url=f"sqlite:///{sessions_db}")
     auth = AuthCore(
@@ -101,6 +109,8 @@ def create_app(
         hasher=hasher,
         roles=ROLE_HIERARCHY,
         scopes=SCOPES,
+        on_event=on_event if on_event is not None else log_event,
+        store=store,
     )
     app = FastAPI(
         title="authcore demo",
@@ -117,6 +127,16 @@ def create_app(
     @app.get("/healthz", tags=["meta"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["meta"],
+        responses={503: {"model": PlainError, "description": "the session store is down"}},
+    )
+    async def readyz() -> JSONResponse:
+        if await auth.ready():
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"detail": "session store unavailable"}, 503, {"Retry-After": "1"})
 
     @app.get("/api/v1/me", response_model=Me, responses=AUTH_ERROR_RESPONSES, tags=["users"])
     async def me(

@@ -117,8 +117,13 @@ def create_app(
         version="0.1.0",
         description="Log in with the **Authorize** button (OAuth2 password flow); the demo "
         "users' password is printed when the server starts.",
+        docs_url=None,
+        redoc_url=None,
     )
     auth.install(app)
+    serve_docs(app)
+    if settings.cookie_mode:
+        serve_page(app)
     app.add_exception_handler(405, method_not_allowed)
     CurrentUser = Annotated[User, Depends(auth.current_user)]
     Claims = Annotated[AccessClaims, Depends(auth.current_claims)]
@@ -201,6 +206,64 @@ def create_app(
         ]
 
     return app
+
+
+STATIC = Path(__file__).resolve().parent / "static"
+WEB_PACKAGE = Path(__file__).resolve().parents[2] / "wasm" / "pkg" / "web"
+
+
+def serve_docs(app: FastAPI) -> None:
+    """``/docs`` with Swagger UI's assets served by the app itself (no CDN, works offline),
+    from the ``swagger-ui-bundle-v2`` package; FastAPI's CDN page when it is not installed."""
+    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+    from fastapi.responses import HTMLResponse
+    from starlette.staticfiles import StaticFiles
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - the CDN page, as FastAPI serves by default
+        assets = None
+    else:
+        assets = Path(str(swagger_ui_path))
+        app.mount("/static/swagger", StaticFiles(directory=assets), name="swagger")
+    redirect = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        if assets is None:
+            return get_swagger_ui_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{app.title} - Swagger UI",
+                oauth2_redirect_url=redirect,
+            )
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=redirect,
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    @app.get(redirect, include_in_schema=False)
+    async def oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+
+def serve_page(app: FastAPI) -> None:
+    """The login page at ``/`` (cookie mode): ``static/index.html`` and ``page.js``, and the
+    authcore JS package's web build (``wasm/pkg/web``, made by ``make wasm``) at
+    ``/authcore/``."""
+    from fastapi.responses import FileResponse
+    from starlette.staticfiles import StaticFiles
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if WEB_PACKAGE.is_dir():
+        app.mount("/authcore", StaticFiles(directory=WEB_PACKAGE), name="authcore-js")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:

@@ -372,3 +372,60 @@ async def test_memory_store_readiness_follows_the_store(secret: str) -> None:
     await store.close()
     assert not await auth.ready()
     await asyncio.sleep(0)
+
+
+# ---- cookie mode ----------------------------------------------------------------------------
+
+CSRF = {"X-Authcore-CSRF": "1"}
+
+
+@pytest_asyncio.fixture
+async def browser(tmp_path: Path, secret: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = demo_app(tmp_path, AuthSettings(secret=secret, cookie_mode=True, refresh_grace=0))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="https://demo.test"
+    ) as c:
+        yield c
+
+
+async def test_cookie_mode_keeps_the_refresh_token_out_of_reach_of_scripts(
+    browser: httpx.AsyncClient,
+) -> None:
+    creds = {"username": "student@example.com", "password": DEMO_PASSWORD}
+    r = await browser.post(TOKENS, data=creds, headers=CSRF)
+    assert r.status_code == 200
+    body = r.json()
+    assert "refresh_token" not in body and body["access_token"]
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith("__Secure-authcore_refresh=")
+    for attribute in ("HttpOnly", "Secure", "SameSite=strict", "Path=/api/v1/auth"):
+        assert attribute.lower() in cookie.lower(), attribute
+    # Silent refresh: the cookie alone, rotated on each use.
+    first = browser.cookies.get("__Secure-authcore_refresh")
+    r = await browser.post(REFRESH, headers=CSRF)
+    assert r.status_code == 200 and "refresh_token" not in r.json()
+    assert browser.cookies.get("__Secure-authcore_refresh") != first
+    me = await browser.get("/api/v1/me", headers=bearer(r.json()["access_token"]))
+    assert me.status_code == 200
+    # Logout ends the session and clears the cookie.
+    assert (await browser.post(LOGOUT, headers=CSRF)).status_code == 204
+    assert browser.cookies.get("__Secure-authcore_refresh") is None
+    r = await browser.post(REFRESH, headers=CSRF)
+    assert (r.status_code, r.json()["code"]) == (401, "not_authenticated")
+
+
+async def test_cookie_mode_refuses_cross_site_requests(browser: httpx.AsyncClient) -> None:
+    creds = {"username": "student@example.com", "password": DEMO_PASSWORD}
+    assert (await browser.post(TOKENS, data=creds, headers=CSRF)).status_code == 200
+    # A form on another site can send the cookie (were SameSite not honoured) but no header.
+    for headers in (
+        {},
+        {**CSRF, "Origin": "https://evil.example"},
+        {**CSRF, "Sec-Fetch-Site": "cross-site"},
+    ):
+        for route in (REFRESH, LOGOUT, TOKENS):
+            r = await browser.post(route, headers=headers, data=creds if route == TOKENS else None)
+            assert (r.status_code, r.json()["code"]) == (403, "csrf_failed"), (route, headers)
+    # The session survived all of it.
+    r = await browser.post(REFRESH, headers={**CSRF, "Origin": "https://demo.test"})
+    assert r.status_code == 200

@@ -266,6 +266,20 @@ class AuthCore:
     # -- wiring ------------------------------------------------------------------------------
 
     @property
+    def cookie_mode(self) -> bool:
+        """Whether the refresh token travels in an HttpOnly cookie (``settings.cookie_mode``)."""
+        return self.settings.cookie_mode
+
+    @property
+    def cookie_origins(self) -> Sequence[str]:
+        """Origins besides the app's own allowed to call the cookie routes."""
+        return self.settings.cookie_origins
+
+    @property
+    def refresh_ttl(self) -> int:
+        return self.settings.refresh_ttl
+
+    @property
     def has_store(self) -> bool:
         """Whether a session store is configured."""
         return self.sessions is not None

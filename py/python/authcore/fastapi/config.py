@@ -21,6 +21,10 @@ variable                    meaning
                             new pair instead of revoking its session (default 10, 0 = none).
 ``AUTHCORE_TRUSTED_PROXIES`` comma-separated addresses or networks of the reverse proxies
                             whose ``X-Forwarded-For`` is believed (default: none).
+``AUTHCORE_COOKIE_MODE``    ``1`` = browser apps: the refresh token in an HttpOnly cookie, the
+                            auth routes protected from cross-site requests.
+``AUTHCORE_COOKIE_ORIGINS`` comma-separated origins (``https://app.example``) besides the
+                            app's own allowed to call the cookie routes.
 =========================== ============================================================
 
 With a store, ``AUTHCORE_LOGIN_RATE_CLIENT``, ``AUTHCORE_LOGIN_RATE_USER`` and
@@ -170,6 +174,8 @@ class AuthSettings:
     login_rate_account: str | None = None
     refresh_grace: int = RECOMMENDED_REFRESH_GRACE
     trusted_proxies: tuple[str, ...] = ()
+    cookie_mode: bool = False
+    cookie_origins: tuple[str, ...] = ()
     dev: bool = False
     previous_secrets: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
 
@@ -215,6 +221,7 @@ class AuthSettings:
             proxies = tuple(p.strip() for p in proxies.split(",") if p.strip())
         parse_networks(tuple(proxies))
         object.__setattr__(self, "trusted_proxies", tuple(proxies))
+        object.__setattr__(self, "cookie_origins", tuple(self.cookie_origins))
         for name in ("login_rate_client", "login_rate_user", "login_rate_account"):
             value = getattr(self, name)
             if value is not None and value.strip().lower() != "off":
@@ -286,6 +293,10 @@ class AuthSettings:
             refresh_grace=grace,
             trusted_proxies=tuple(
                 p.strip() for p in env.get("AUTHCORE_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+            cookie_mode=_flag(env, "AUTHCORE_COOKIE_MODE"),
+            cookie_origins=tuple(
+                o.strip() for o in env.get("AUTHCORE_COOKIE_ORIGINS", "").split(",") if o.strip()
             ),
             dev=dev,
         )

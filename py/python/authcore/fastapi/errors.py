@@ -28,6 +28,8 @@ code                    status meaning
 ``token_reused``        401    a refresh token was used twice: its family is revoked
 ``token_revoked``       401    the token or its family was revoked (logout)
 ``forbidden``           403    none of the required roles is held
+``csrf_failed``         403    cookie mode: a cross-site request (no ``X-Authcore-CSRF: 1``
+                               header, or a foreign ``Origin``)
 ``missing_scope``       403    a required OAuth2 scope was not granted
 ``rate_limited``        429    too many attempts (``Retry-After`` header)
 ``store_unavailable``   503    the session store cannot be reached (fail closed)
@@ -66,6 +68,7 @@ STATUS_BY_CODE: Mapping[str, int] = {
     "invalid_scope": 400,
     "invalid_json": 400,
     "forbidden": 403,
+    "csrf_failed": 403,
     "missing_scope": 403,
     "rate_limited": 429,
     "store_unavailable": 503,
@@ -99,6 +102,7 @@ _DETAIL: Mapping[str, str] = {
     "token_reused": "refresh token was already used; the session is revoked",
     "token_revoked": "token has been revoked",
     "forbidden": "not allowed for your role",
+    "csrf_failed": "cross-site request refused",
     "missing_scope": "not enough permissions (scope)",
     "rate_limited": "too many attempts; retry later",
     "store_unavailable": "session store unavailable; retry later",

@@ -33,7 +33,9 @@ class TokenResponse(BaseModel):
     """RFC 6749 §5.1 token response, plus the refresh token of the pair."""
 
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        None, description="absent in cookie mode (the refresh token is in an HttpOnly cookie)"
+    )
     token_type: str = Field("bearer", examples=["bearer"])
     expires_in: int = Field(description="access-token lifetime in seconds")
     scope: str = Field("", description="granted scopes, space-delimited")

@@ -23,6 +23,17 @@ response's ``scope`` says what was granted.
 Bodies of the auth routes are at most :data:`MAX_AUTH_BODY_BYTES` (64 KiB): a larger one is
 refused with 413 before it is read in full.
 
+Cookie mode (``AuthSettings(cookie_mode=True)``), for browser apps: the refresh token travels
+only in an ``HttpOnly; Secure; SameSite=Strict`` cookie scoped to the auth routes
+(``__Secure-authcore_refresh``, ``Path={prefix}``: a ``__Host-`` cookie must have
+``Path=/``), never in a body; the access token is in the body, for the page to keep in memory.
+``/refresh`` and ``/logout`` read the cookie. The routes that set or read it (login, refresh,
+logout) are protected from cross-site requests as the OWASP CSRF cheat sheet describes for
+"custom request headers": they need the header ``X-Authcore-CSRF: 1`` (a cross-site page
+cannot send one without a CORS preflight the app does not grant), and when the browser says
+where the request comes from (``Origin``, else ``Sec-Fetch-Site``) it must be this site
+(``AuthSettings.cookie_origins`` lists others). A refused request is 403 ``csrf_failed``.
+
 Refresh: a refresh token carries no roles, and its scopes are the session's grant (what login
 granted). The new pair's roles are the user's current ones (``load_user``'s ``roles``
 attribute); its scopes are the user's current ``scopes`` that the grant holds, so a refresh
@@ -145,6 +156,15 @@ class AuthService(Protocol):
     def has_store(self) -> bool: ...
 
     @property
+    def cookie_mode(self) -> bool: ...
+
+    @property
+    def cookie_origins(self) -> Sequence[str]: ...
+
+    @property
+    def refresh_ttl(self) -> int: ...
+
+    @property
     def current_claims(self) -> Callable[..., Awaitable[AccessClaims]]: ...
 
     def revoke_user(self, sub: str) -> Awaitable[int]: ...
@@ -184,13 +204,16 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries for the given error statuses: :class:`ErrorBody`, except
     400 and 413, which FastAPI may answer itself (``{"detail"}``: a body that is not UTF-8, a
     body over the limit); a 400 of ours adds ``code``."""
-    return {
+    out: dict[int | str, dict[str, Any]] = {
         s: {
             "model": PlainError if s in (400, 413) else ErrorBody,
             "description": _DESCRIPTIONS[s],
         }
         for s in statuses
     }
+    if 413 in out:  # Starlette answers a declared Content-Length over the limit in plain text
+        out[413]["content"] = {"text/plain": {"schema": {"type": "string"}}}
+    return out
 
 
 AUTH_ERROR_RESPONSES = error_responses(401, 403)
@@ -205,6 +228,22 @@ def _invalid_credentials() -> AuthHTTPException:
     )
 
 
+COOKIE_NAME = "__Secure-authcore_refresh"
+CSRF_HEADER = "X-Authcore-CSRF"
+
+
+def _same_site(request: Request, allowed: Sequence[str]) -> bool:
+    """The OWASP "custom request header" defence plus the browser's own word on origin."""
+    if request.headers.get(CSRF_HEADER) != "1":
+        return False
+    origin = request.headers.get("origin")
+    if origin is not None:
+        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+        return origin == own or origin in allowed
+    site = request.headers.get("sec-fetch-site")
+    return site is None or site in ("same-origin", "none")
+
+
 def _names(value: Any) -> Sequence[str] | None:
     """A user's ``roles`` / ``scopes`` attribute as names (a single ``str`` is one name)."""
     if value is None:
@@ -216,12 +255,42 @@ def _names(value: Any) -> Sequence[str] | None:
 
 def build_router(auth: AuthService) -> APIRouter:
     router = APIRouter(prefix=auth.prefix, tags=["auth"], max_body_size=MAX_AUTH_BODY_BYTES)
+    cookies = auth.cookie_mode
+
+    def check_csrf(request: Request) -> None:
+        if cookies and not _same_site(request, auth.cookie_origins):
+            raise AuthHTTPException(403, "csrf_failed")
+
+    def deliver(pair: TokenResponse, response: Response) -> TokenResponse:
+        """Bearer mode: the pair in the body. Cookie mode: the refresh token in the cookie."""
+        response.headers.update(_NO_STORE)
+        if not cookies:
+            return pair
+        response.set_cookie(
+            COOKIE_NAME,
+            pair.refresh_token or "",
+            max_age=auth.refresh_ttl,
+            path=auth.prefix,
+            secure=True,
+            httponly=True,
+            samesite="strict",
+        )
+        return pair.model_copy(update={"refresh_token": None})
+
+    def presented(request: Request, body: RefreshRequest | None) -> str:
+        token = request.cookies.get(COOKIE_NAME) if cookies else None
+        if token is None and body is not None:
+            token = body.refresh_token
+        if not token:
+            raise AuthHTTPException.unauthenticated()
+        return token
 
     @router.post(
         "/tokens",
         response_model=TokenResponse,
+        response_model_exclude_none=True,
         summary="Log in (OAuth2 password flow)",
-        responses=error_responses(400, 401, 413, 429, 503),
+        responses=error_responses(400, 401, 403, 413, 429, 503),
     )
     async def login(
         request: Request,
@@ -234,6 +303,7 @@ def build_router(auth: AuthService) -> APIRouter:
             or len(password.encode("utf-8", "surrogatepass")) > MAX_PASSWORD_BYTES
         ):
             raise _invalid_credentials()
+        check_csrf(request)
         asked = requested_scopes(form.scopes)
         if len(asked) != len(dict.fromkeys(form.scopes)):
             raise AuthHTTPException(400, "invalid_scope")
@@ -276,17 +346,20 @@ def build_router(auth: AuthService) -> APIRouter:
         )
         user_agent = request.headers.get("user-agent")
         await auth.start_session(refresh_claims, client, user_agent[:200] if user_agent else None)
-        response.headers.update(_NO_STORE)
-        return body
+        return deliver(body, response)
 
     @router.post(
         "/refresh",
         response_model=TokenResponse,
+        response_model_exclude_none=True,
         summary="Exchange a refresh token for a new pair",
-        responses=error_responses(400, 401, 413, 503),
+        responses=error_responses(400, 401, 403, 413, 503),
     )
-    async def refresh(body: RefreshRequest, response: Response) -> TokenResponse:
-        claims = auth.verify_refresh(body.refresh_token)
+    async def refresh(
+        request: Request, response: Response, body: RefreshRequest | None = None
+    ) -> TokenResponse:
+        check_csrf(request)
+        claims = auth.verify_refresh(presented(request, body))
         roles: Sequence[str] = ()
         scopes: Sequence[str] = claims.scopes
         if auth.loads_users:
@@ -297,19 +370,24 @@ def build_router(auth: AuthService) -> APIRouter:
             scopes = requested_scopes(_names(getattr(user, "scopes", None)) or ())
         pair, new = auth.issue_pair(claims.sub, roles, scopes, fam=claims.fam, grant=claims.scopes)
         await auth.rotate(claims, new)
-        response.headers.update(_NO_STORE)
-        return pair
+        return deliver(pair, response)
 
     @router.post(
         "/logout",
         status_code=204,
         summary="End the session of a refresh token",
-        responses=error_responses(400, 401, 413, 503),
+        responses=error_responses(400, 401, 403, 413, 503),
     )
-    async def logout(body: RefreshRequest) -> Response:
-        claims = auth.verify_refresh(body.refresh_token)
+    async def logout(request: Request, body: RefreshRequest | None = None) -> Response:
+        check_csrf(request)
+        claims = auth.verify_refresh(presented(request, body))
         await auth.end_session(claims)
-        return Response(status_code=204)
+        done = Response(status_code=204)
+        if cookies:
+            done.delete_cookie(
+                COOKIE_NAME, path=auth.prefix, secure=True, httponly=True, samesite="strict"
+            )
+        return done
 
     if not auth.has_store:
         return router

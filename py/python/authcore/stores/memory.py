@@ -140,6 +140,15 @@ class MemoryStore:
             self._check_open()
             return self._live(self._revoked, family, clock_s() if now is None else now)
 
+    async def is_access_revoked(self, jti: str, family: str | None) -> bool:
+        """Whether ``family`` is revoked or ``jti`` denylisted, under one lock."""
+        now = clock_s()
+        with self._lock:
+            self._check_open()
+            return self._live(self._denied, jti, now) or (
+                family is not None and self._live(self._revoked, family, now)
+            )
+
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")
         with self._lock:

@@ -339,6 +339,13 @@ class RedisStore:
         check_id(family, "family")
         return bool(await self._do(self._client.exists(self._revoked_key(family))))
 
+    async def is_access_revoked(self, jti: str, family: str | None) -> bool:
+        """Whether ``family`` is revoked or ``jti`` denylisted: one ``EXISTS`` round trip."""
+        keys = [self._denied_key(check_id(jti, "jti"))]
+        if family:
+            keys.append(self._revoked_key(check_id(family, "family")))
+        return bool(await self._do(self._client.exists(*keys)))
+
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")
         await self._do(self._extend_script(keys=[self._denied_key(jti)], args=[int(until)]))

@@ -201,6 +201,11 @@ class Sessions:
     async def check_access(self, *, jti: str, fam: str | None) -> None:
         """Raises :class:`TokenRevokedError` if the access token's family was revoked or the
         token itself was denylisted."""
+        one_step = getattr(self.store, "is_access_revoked", None)
+        if one_step is not None:  # one round trip for both records
+            if await one_step(jti, fam):
+                raise TokenRevokedError()
+            return
         if fam and await self.store.is_family_revoked(fam):
             raise TokenRevokedError()
         if await self.store.is_access_jti_denied(jti):

@@ -302,6 +302,20 @@ class SQLiteStore:
     async def is_family_revoked(self, family: str, now: int | None = None) -> bool:
         return await self._is_live("revoked", check_id(family, "family"), now)
 
+    async def is_access_revoked(self, jti: str, family: str | None) -> bool:
+        """Whether ``family`` is revoked or ``jti`` denylisted: one query."""
+        args = (check_id(jti, "jti"), check_id(family, "family") if family else "", clock_s())
+        return await self._run(
+            lambda c: (
+                c.execute(
+                    "SELECT 1 FROM authcore_records WHERE until > ?3 AND "
+                    "((kind = 'denied' AND id = ?1) OR (kind = 'revoked' AND id = ?2)) LIMIT 1",
+                    args,
+                ).fetchone()
+                is not None
+            )
+        )
+
     async def deny_access_jti(self, jti: str, until: int) -> None:
         await self._extend("denied", check_id(jti, "jti"), until)
 

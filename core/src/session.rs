@@ -14,15 +14,27 @@
 //! signature and claim verification**, [`SessionPolicy::on_refresh`] decides from what the
 //! store reports ([`Seen`]):
 //!
-//! | family revoked | `jti` used | decision                    | store writes                          | answer          |
-//! |----------------|------------|-----------------------------|---------------------------------------|-----------------|
-//! | yes            | any        | [`RefreshDecision::Revoked`] | nothing                               | `token_revoked` |
-//! | no             | yes        | [`RefreshDecision::Reused`]  | `revoked(fam)` until `revoke_until`   | `token_reused`  |
-//! | no             | no         | [`RefreshDecision::Rotate`]  | `used(jti)` until `used_until`        | new pair        |
+//! | family revoked | `jti` used | within grace | decision                     | store writes                                        | answer          |
+//! |----------------|------------|--------------|------------------------------|-----------------------------------------------------|-----------------|
+//! | yes            | any        | any          | [`RefreshDecision::Revoked`] | nothing                                             | `token_revoked` |
+//! | no             | yes        | yes          | [`RefreshDecision::Repeat`]  | nothing                                             | new pair        |
+//! | no             | yes        | no           | [`RefreshDecision::Reused`]  | `revoked(fam)` until `revoke_until`                 | `token_reused`  |
+//! | no             | no         | —            | [`RefreshDecision::Rotate`]  | `used(jti)` until `used_until`; `grace(jti)` until `grace_until` when the grace is not 0 | new pair |
 //!
-//! Logout writes `revoked(fam)` until [`SessionPolicy::family_until`]. An application that
-//! wants access tokens to die with their family before they expire checks `revoked(fam)` (or a
-//! per-`jti` denylist) on each request; that costs one store lookup per request.
+//! *Within grace* means a live `grace(jti)` record: the token was spent less than
+//! [`SessionPolicy::grace`] seconds ago. A client whose refresh answer was lost (the store
+//! stalled past the server's timeout and the write landed later; a proxy dropped the
+//! response) retries with the same token and gets a pair again instead of a revocation; the
+//! retry does not extend the window. The cost: a copy of the token used within those seconds
+//! also gets a pair without revoking the family (OAuth 2.0 Security BCP, RFC 9700 §4.14.2,
+//! allows such a window). The default grace is 0: every second use is reuse.
+//!
+//! Logout writes `revoked(fam)` until [`SessionPolicy::family_until`]. *Logout everywhere*
+//! (all sessions of one subject) writes `revoked(fam)` until `family_until(now)` for every
+//! family the store lists for the subject, in one atomic step, so each family then takes the
+//! first row of the table. An application that wants access tokens to die with their family
+//! before they expire checks `revoked(fam)` (or a per-`jti` denylist) on each request; that
+//! costs one store lookup per request.
 //!
 //! # How long records live
 //! - `used(jti)` lives while the token would still verify: until `exp + leeway`.
@@ -92,6 +104,11 @@ impl<'a> Id<'a> {
 pub const DEFAULT_ACCESS_TTL: u64 = 15 * 60;
 /// Default refresh-token lifetime in seconds: 7 days.
 pub const DEFAULT_REFRESH_TTL: u64 = 7 * 24 * 3600;
+/// The refresh grace window a web application should start from ([`SessionPolicy::with_grace`]):
+/// 10 seconds covers a store stall past a 2-second timeout and the client's retry.
+pub const RECOMMENDED_REFRESH_GRACE: u64 = 10;
+/// Longest refresh grace window accepted, in seconds.
+pub const MAX_REFRESH_GRACE: u64 = 300;
 
 /// Token lifetimes and clock leeway, validated together.
 ///
@@ -107,6 +124,7 @@ pub struct SessionPolicy {
     access_ttl: u64,
     refresh_ttl: u64,
     leeway: u64,
+    grace: u64,
 }
 
 impl Default for SessionPolicy {
@@ -121,6 +139,7 @@ impl SessionPolicy {
         access_ttl: DEFAULT_ACCESS_TTL,
         refresh_ttl: DEFAULT_REFRESH_TTL,
         leeway: jwt::DEFAULT_LEEWAY,
+        grace: 0,
     };
 
     /// Lifetimes in seconds.
@@ -135,7 +154,38 @@ impl SessionPolicy {
             access_ttl,
             refresh_ttl,
             leeway: 0,
+            grace: 0,
         })
+    }
+
+    /// The refresh grace window in seconds (see the [module docs](self)): a refresh token
+    /// presented again within it after it was spent gets a new pair instead of revoking its
+    /// family.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] if `grace` exceeds [`MAX_REFRESH_GRACE`] or is not shorter
+    /// than the access lifetime.
+    pub const fn with_grace(mut self, grace: u64) -> Result<Self> {
+        if grace > MAX_REFRESH_GRACE || grace >= self.access_ttl {
+            return Err(Error::InvalidParams);
+        }
+        self.grace = grace;
+        Ok(self)
+    }
+
+    /// The refresh grace window in seconds (0: none).
+    pub const fn grace(&self) -> u64 {
+        self.grace
+    }
+
+    /// Until when the `grace(jti)` record of a token spent at `now` lives; `None` without a
+    /// grace window (nothing to write).
+    pub const fn grace_until(&self, now: u64) -> Option<u64> {
+        if self.grace == 0 {
+            None
+        } else {
+            Some(now.saturating_add(self.grace))
+        }
     }
 
     /// The verifier's leeway in seconds (records must outlive it).
@@ -194,6 +244,8 @@ impl SessionPolicy {
         let after_now = now.saturating_add(1);
         if seen.family_revoked {
             RefreshDecision::Revoked
+        } else if seen.jti_used && seen.in_grace {
+            RefreshDecision::Repeat
         } else if seen.jti_used {
             let until = self.family_until(now);
             RefreshDecision::Reused {
@@ -203,6 +255,7 @@ impl SessionPolicy {
             let until = self.record_until(token_exp);
             RefreshDecision::Rotate {
                 used_until: if until > after_now { until } else { after_now },
+                grace_until: self.grace_until(now),
             }
         }
     }
@@ -216,6 +269,8 @@ pub struct Seen {
     pub family_revoked: bool,
     /// A live `used(jti)` record exists.
     pub jti_used: bool,
+    /// A live `grace(jti)` record exists (the token was spent within the grace window).
+    pub in_grace: bool,
 }
 
 /// The outcome of [`SessionPolicy::on_refresh`], with the write the store must make.
@@ -225,7 +280,13 @@ pub enum RefreshDecision {
     Rotate {
         /// Absolute expiry (Unix seconds) of the `used(jti)` record.
         used_until: u64,
+        /// Absolute expiry of the `grace(jti)` record to write, when the policy has a grace
+        /// window.
+        grace_until: Option<u64>,
     },
+    /// The token was spent within the grace window: issue a new pair in the same family;
+    /// nothing to write (the window is not extended).
+    Repeat,
     /// The token was used before: record `revoked(fam)` until `revoke_until`, answer
     /// [`Error::TokenReused`].
     Reused {
@@ -243,16 +304,17 @@ impl RefreshDecision {
     /// As described.
     pub const fn result(&self) -> Result<()> {
         match self {
-            Self::Rotate { .. } => Ok(()),
+            Self::Rotate { .. } | Self::Repeat => Ok(()),
             Self::Reused { .. } => Err(Error::TokenReused),
             Self::Revoked => Err(Error::TokenRevoked),
         }
     }
 
-    /// `"ok"`, `"reused"` or `"revoked"`: the words stores and bindings exchange.
+    /// `"ok"`, `"repeat"`, `"reused"` or `"revoked"`: the words stores and bindings exchange.
     pub const fn as_str(&self) -> &'static str {
         match self {
             Self::Rotate { .. } => "ok",
+            Self::Repeat => "repeat",
             Self::Reused { .. } => "reused",
             Self::Revoked => "revoked",
         }
@@ -661,6 +723,7 @@ impl<'o> Writer<'o> {
 enum Kind {
     Free,
     Used,
+    Grace,
     Revoked,
 }
 
@@ -726,16 +789,23 @@ impl<const N: usize> SessionTable<N> {
         let seen = Seen {
             family_revoked: self.find(Kind::Revoked, token.fam, now).is_some(),
             jti_used: self.find(Kind::Used, token.jti, now).is_some(),
+            in_grace: self.find(Kind::Grace, token.jti, now).is_some(),
         };
         let decision = policy.on_refresh(seen, token.exp, now);
         match decision {
-            RefreshDecision::Rotate { used_until } => {
-                self.put(Kind::Used, token.jti, used_until, now)?
+            RefreshDecision::Rotate {
+                used_until,
+                grace_until,
+            } => {
+                self.put(Kind::Used, token.jti, used_until, now)?;
+                if let Some(until) = grace_until {
+                    self.put(Kind::Grace, token.jti, until, now)?;
+                }
             }
             RefreshDecision::Reused { revoke_until } => {
                 self.put(Kind::Revoked, token.fam, revoke_until, now)?
             }
-            RefreshDecision::Revoked => {}
+            RefreshDecision::Revoked | RefreshDecision::Repeat => {}
         }
         Ok(decision)
     }

@@ -82,20 +82,24 @@ fn on_refresh_follows_the_documented_table() {
     let used = Seen {
         jti_used: true,
         family_revoked: false,
+        in_grace: false,
     };
     let revoked = Seen {
         jti_used: false,
         family_revoked: true,
+        in_grace: false,
     };
     let both = Seen {
         jti_used: true,
         family_revoked: true,
+        in_grace: true,
     };
 
     assert_eq!(
         p.on_refresh(fresh, exp, NOW),
         RefreshDecision::Rotate {
-            used_until: exp + 10
+            used_until: exp + 10,
+            grace_until: None
         }
     );
     assert_eq!(
@@ -121,6 +125,75 @@ fn on_refresh_follows_the_documented_table() {
 }
 
 #[test]
+fn a_token_spent_within_the_grace_window_gets_a_pair_again() {
+    let p = policy().with_leeway(10).unwrap().with_grace(10).unwrap();
+    let exp = NOW + 100;
+    assert_eq!(
+        p.on_refresh(Seen::default(), exp, NOW),
+        RefreshDecision::Rotate {
+            used_until: exp + 10,
+            grace_until: Some(NOW + 10)
+        }
+    );
+    let retry = Seen {
+        jti_used: true,
+        in_grace: true,
+        family_revoked: false,
+    };
+    assert_eq!(p.on_refresh(retry, exp, NOW + 3), RefreshDecision::Repeat);
+    assert_eq!(p.on_refresh(retry, exp, NOW + 3).result(), Ok(()));
+    assert_eq!(p.on_refresh(retry, exp, NOW + 3).as_str(), "repeat");
+    // Past the window (its record expired) a second use is reuse again.
+    let late = Seen {
+        in_grace: false,
+        ..retry
+    };
+    assert!(matches!(
+        p.on_refresh(late, exp, NOW + 11),
+        RefreshDecision::Reused { .. }
+    ));
+    // A revoked family wins over the window.
+    let revoked = Seen {
+        family_revoked: true,
+        ..retry
+    };
+    assert_eq!(
+        p.on_refresh(revoked, exp, NOW + 1),
+        RefreshDecision::Revoked
+    );
+    // The window is bounded.
+    assert_eq!(policy().with_grace(301), Err(Error::InvalidParams));
+    assert_eq!(policy().with_grace(0).unwrap().grace_until(NOW), None);
+}
+
+#[test]
+fn the_session_table_keeps_the_grace_window() {
+    let p = policy().with_grace(10).unwrap();
+    let mut table = SessionTable::<16>::new();
+    let token = refresh_token(J1, FAM, NOW);
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let mut buf = [0u8; 1024];
+    let t = verify_refresh(token.as_bytes(), &ring, &Validation::new(), NOW, &mut buf).unwrap();
+    assert!(matches!(
+        table.use_refresh(&p, &t, NOW),
+        Ok(RefreshDecision::Rotate { .. })
+    ));
+    assert_eq!(
+        table.use_refresh(&p, &t, NOW + 5),
+        Ok(RefreshDecision::Repeat)
+    );
+    assert!(matches!(
+        table.use_refresh(&p, &t, NOW + 10),
+        Ok(RefreshDecision::Reused { .. })
+    ));
+    assert_eq!(
+        table.use_refresh(&p, &t, NOW + 10),
+        Ok(RefreshDecision::Revoked)
+    );
+}
+
+#[test]
 fn record_expiries_are_always_in_the_future() {
     // A token verified within leeway may already be past `exp`; its record must still be
     // written with an expiry after `now`, or a store would drop it at once.
@@ -128,7 +201,8 @@ fn record_expiries_are_always_in_the_future() {
     assert_eq!(
         p.on_refresh(Seen::default(), NOW - 5, NOW),
         RefreshDecision::Rotate {
-            used_until: NOW + 1
+            used_until: NOW + 1,
+            grace_until: None
         }
     );
 }

@@ -96,7 +96,16 @@ def main() -> int:
     changed = seed(UserDB(db_path), password, hasher, force=generated)
     app = create_app(settings, db_path, hasher)
     log_level = os.environ.get("LOG_LEVEL", "info").lower()
-    config = uvicorn.Config(app, host=HOST, port=port, log_level=log_level, server_header=False)
+    # No proxy headers: the app's own trusted-proxy rule (AUTHCORE_TRUSTED_PROXIES) decides
+    # which X-Forwarded-For to believe; uvicorn would believe any from 127.0.0.1.
+    config = uvicorn.Config(
+        app,
+        host=HOST,
+        port=port,
+        log_level=log_level,
+        server_header=False,
+        proxy_headers=False,
+    )
     server = uvicorn.Server(config)
 
     def started(bound: int) -> None:

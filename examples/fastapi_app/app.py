@@ -11,7 +11,11 @@ route                                   who may call it
 ``POST /api/v1/grades``                 role ``teacher`` (or ``admin``) and scope ``grades:write``
 ``GET  /api/v1/classes``                role ``teacher`` (admins inherit it)
 ``GET  /api/v1/admin/users``            role ``admin``
-``GET  /healthz``                       anyone
+``POST /api/v1/auth/logout-all``        a logged-in user → 204, every session of the user ended
+``GET  /api/v1/auth/sessions``          a logged-in user → the user's active sessions
+``DELETE /api/v1/auth/sessions/{id}``   a logged-in user → 204, that session ended
+``GET  /healthz``                       anyone (liveness: the process answers)
+``GET  /readyz``                        anyone (readiness: 503 while the session store is down)
 ======================================= ========================================================
 
 Roles form a hierarchy: admin ⊃ teacher ⊃ student.
@@ -20,17 +24,19 @@ Roles form a hierarchy: admin ⊃ teacher ⊃ student.
 # No ``from __future__ import annotations``: FastAPI reads the routes' signatures, whose
 # ``Annotated`` dependencies name the local ``auth``.
 from pathlib import Path
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any, Callable, Optional, Union
 
 from authcore import PasswordHasher
 from authcore.fastapi import (
     AUTH_ERROR_RESPONSES,
     AccessClaims,
     AuthCore,
+    AuthEvent,
     AuthSettings,
     PlainError,
     error_responses,
 )
+from authcore.fastapi.auth import log_event
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -79,6 +85,8 @@ def create_app(
     settings: Optional[AuthSettings] = None,
     db_path: Union[str, Path, None] = None,
     hasher: Optional[PasswordHasher] = None,
+    on_event: Optional[Callable[[AuthEvent], Any]] = None,
+    store: Any = None,
 ) -> FastAPI:
     """Builds the app. ``settings`` default to the ``AUTHCORE_*`` environment, ``db_path`` to
     ``$AUTHCORE_DB`` or ``./authcore-demo.sqlite3``. Sessions (refresh rotation, logout,
@@ -90,7 +98,7 @@ def create_app(
     db_file = Path(db_path or os.environ.get("AUTHCORE_DB") or DEFAULT_DB)
     db = UserDB(db_file)
     settings = settings if settings is not None else AuthSettings.from_env()
-    if settings.store_url is None:
+    if settings.store_url is None and store is None:
         sessions_db = db_file.with_name(f"{db_file.stem}-sessions.sqlite3")
         settings = dataclasses.replace(settings, store_url=f"sqlite:///{sessions_db}")
     auth = AuthCore(
@@ -101,14 +109,21 @@ def create_app(
         hasher=hasher,
         roles=ROLE_HIERARCHY,
         scopes=SCOPES,
+        on_event=on_event if on_event is not None else log_event,
+        store=store,
     )
     app = FastAPI(
         title="authcore demo",
         version="0.1.0",
         description="Log in with the **Authorize** button (OAuth2 password flow); the demo "
         "users' password is printed when the server starts.",
+        docs_url=None,
+        redoc_url=None,
     )
     auth.install(app)
+    serve_docs(app)
+    if settings.cookie_mode:
+        serve_page(app)
     app.add_exception_handler(405, method_not_allowed)
     CurrentUser = Annotated[User, Depends(auth.current_user)]
     Claims = Annotated[AccessClaims, Depends(auth.current_claims)]
@@ -117,6 +132,16 @@ def create_app(
     @app.get("/healthz", tags=["meta"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["meta"],
+        responses={503: {"model": PlainError, "description": "the session store is down"}},
+    )
+    async def readyz() -> JSONResponse:
+        if await auth.ready():
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"detail": "session store unavailable"}, 503, {"Retry-After": "1"})
 
     @app.get("/api/v1/me", response_model=Me, responses=AUTH_ERROR_RESPONSES, tags=["users"])
     async def me(
@@ -181,6 +206,64 @@ def create_app(
         ]
 
     return app
+
+
+STATIC = Path(__file__).resolve().parent / "static"
+WEB_PACKAGE = Path(__file__).resolve().parents[2] / "wasm" / "pkg" / "web"
+
+
+def serve_docs(app: FastAPI) -> None:
+    """``/docs`` with Swagger UI's assets served by the app itself (no CDN, works offline),
+    from the ``swagger-ui-bundle-v2`` package; FastAPI's CDN page when it is not installed."""
+    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+    from fastapi.responses import HTMLResponse
+    from starlette.staticfiles import StaticFiles
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - the CDN page, as FastAPI serves by default
+        assets = None
+    else:
+        assets = Path(str(swagger_ui_path))
+        app.mount("/static/swagger", StaticFiles(directory=assets), name="swagger")
+    redirect = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        if assets is None:
+            return get_swagger_ui_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{app.title} - Swagger UI",
+                oauth2_redirect_url=redirect,
+            )
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=redirect,
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    @app.get(redirect, include_in_schema=False)
+    async def oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+
+def serve_page(app: FastAPI) -> None:
+    """The login page at ``/`` (cookie mode): ``static/index.html`` and ``page.js``, and the
+    authcore JS package's web build (``wasm/pkg/web``, made by ``make wasm``) at
+    ``/authcore/``."""
+    from fastapi.responses import FileResponse
+    from starlette.staticfiles import StaticFiles
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if WEB_PACKAGE.is_dir():
+        app.mount("/authcore", StaticFiles(directory=WEB_PACKAGE), name="authcore-js")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:

@@ -13,6 +13,7 @@ mod keys;
 mod password;
 mod py_to_json;
 mod ratelimit;
+mod secret;
 mod session;
 mod text;
 
@@ -75,6 +76,12 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<session::AccessClaims>()?;
     m.add_class::<session::RefreshClaims>()?;
     m.add_function(wrap_pyfunction!(session::check_id, m)?)?;
+    m.add_function(wrap_pyfunction!(secret::check_secret_strength, m)?)?;
+    m.add(
+        "RECOMMENDED_REFRESH_GRACE",
+        authcore::session::RECOMMENDED_REFRESH_GRACE,
+    )?;
+    m.add("MAX_REFRESH_GRACE", authcore::session::MAX_REFRESH_GRACE)?;
     m.add_function(wrap_pyfunction!(session::issue_pair, m)?)?;
     m.add_function(wrap_pyfunction!(session::verify_access, m)?)?;
     m.add_function(wrap_pyfunction!(session::verify_refresh, m)?)?;

@@ -30,14 +30,29 @@ pub struct SessionPolicy {
 impl SessionPolicy {
     #[new]
     #[pyo3(signature = (
-        access_ttl=DEFAULT_ACCESS_TTL, refresh_ttl=DEFAULT_REFRESH_TTL, leeway=jwt::DEFAULT_LEEWAY
+        access_ttl=DEFAULT_ACCESS_TTL, refresh_ttl=DEFAULT_REFRESH_TTL, leeway=jwt::DEFAULT_LEEWAY,
+        grace=0
     ))]
-    fn new(access_ttl: u64, refresh_ttl: u64, leeway: u64) -> PyResult<Self> {
+    fn new(access_ttl: u64, refresh_ttl: u64, leeway: u64, grace: u64) -> PyResult<Self> {
         Ok(Self {
             inner: core(
-                CorePolicy::new(access_ttl, refresh_ttl).and_then(|p| p.with_leeway(leeway)),
+                CorePolicy::new(access_ttl, refresh_ttl)
+                    .and_then(|p| p.with_leeway(leeway))
+                    .and_then(|p| p.with_grace(grace)),
             )?,
         })
+    }
+
+    /// The refresh grace window in seconds (0: every second use is reuse).
+    #[getter]
+    fn grace(&self) -> u64 {
+        self.inner.grace()
+    }
+
+    /// Until when the `grace(jti)` record of a refresh token spent at `now` lives; `None`
+    /// without a grace window.
+    fn grace_until(&self, now: u64) -> Option<u64> {
+        self.inner.grace_until(now)
     }
 
     #[getter]
@@ -76,34 +91,40 @@ impl SessionPolicy {
     }
 
     /// The rotation decision for a verified refresh token expiring at `exp`, given what the
-    /// store holds: `("ok", used_until)` — mark the `jti` used until then and issue a new
-    /// pair; `("reused", revoke_until)` — revoke the family until then; `("revoked", 0)`.
+    /// store holds: `("ok", used_until)` — mark the `jti` used until then (and write
+    /// `grace(jti)` until `grace_until(now)` when there is a grace window) and issue a new
+    /// pair; `("repeat", 0)` — spent within the grace window: issue a new pair, write nothing;
+    /// `("reused", revoke_until)` — revoke the family until then; `("revoked", 0)`.
+    #[pyo3(signature = (family_revoked, jti_used, exp, now, in_grace=false))]
     fn on_refresh(
         &self,
         family_revoked: bool,
         jti_used: bool,
         exp: u64,
         now: u64,
+        in_grace: bool,
     ) -> (&'static str, u64) {
         let seen = Seen {
             family_revoked,
             jti_used,
+            in_grace,
         };
         let decision = self.inner.on_refresh(seen, exp, now);
         let until = match decision {
-            RefreshDecision::Rotate { used_until } => used_until,
+            RefreshDecision::Rotate { used_until, .. } => used_until,
             RefreshDecision::Reused { revoke_until } => revoke_until,
-            RefreshDecision::Revoked => 0,
+            RefreshDecision::Revoked | RefreshDecision::Repeat => 0,
         };
         (decision.as_str(), until)
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "SessionPolicy(access_ttl={}, refresh_ttl={}, leeway={})",
+            "SessionPolicy(access_ttl={}, refresh_ttl={}, leeway={}, grace={})",
             self.inner.access_ttl(),
             self.inner.refresh_ttl(),
-            self.inner.leeway()
+            self.inner.leeway(),
+            self.inner.grace()
         )
     }
 }

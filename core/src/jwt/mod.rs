@@ -24,6 +24,7 @@ pub mod json;
 #[cfg(feature = "eddsa")]
 pub mod jwk;
 pub mod key;
+pub mod secret_strength;
 pub mod validation;
 mod verify;
 
@@ -35,6 +36,7 @@ pub use encode::{encode, encode_json, encode_with, EncodeOptions};
 pub use header::{Header, Typ};
 pub use json::JsonStr;
 pub use key::{looks_like_public_key, Key, KeyRing, KeySet, KeyStore, MIN_SECRET_LEN};
+pub use secret_strength::{check_secret_strength, Weakness};
 pub use validation::{Validation, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_REQUIRED};
 pub use verify::{decode_header, decode_unverified, verify, verify_into, Verified};
 

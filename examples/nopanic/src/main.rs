@@ -207,6 +207,7 @@ fn session_paths(key: &Key) {
     let seen = Seen {
         family_revoked: black_box(false),
         jti_used: black_box(true),
+        in_grace: black_box(false),
     };
     let decision = policy.on_refresh(seen, num(), now);
     let _ = black_box((decision.result(), decision.as_str()));

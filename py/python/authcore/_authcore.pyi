@@ -21,6 +21,8 @@ DEFAULT_MAX_TOKEN_LEN: int
 MIN_SECRET_LEN: int
 #: The JWS algorithms the core signs and verifies: ``["HS256", "EdDSA"]``.
 ALGORITHMS: list[str]
+RECOMMENDED_REFRESH_GRACE: int
+MAX_REFRESH_GRACE: int
 #: Default access-token lifetime in seconds (15 minutes).
 DEFAULT_ACCESS_TTL: int
 #: Default refresh-token lifetime in seconds (7 days).
@@ -420,28 +422,32 @@ class Quota:
 
 @final
 class SessionPolicy:
-    """Token lifetimes and leeway (seconds): ``0 < access_ttl <= refresh_ttl``,
-    ``leeway < access_ttl``."""
+    """Token lifetimes, leeway and refresh grace window (seconds): ``0 < access_ttl <=
+    refresh_ttl``, ``leeway < access_ttl``, ``grace <= MAX_REFRESH_GRACE`` and ``< access_ttl``."""
 
     def __new__(
-        cls, access_ttl: int = ..., refresh_ttl: int = ..., leeway: int = ...
+        cls, access_ttl: int = ..., refresh_ttl: int = ..., leeway: int = ..., grace: int = 0
     ) -> SessionPolicy:
-        """Defaults: ``DEFAULT_ACCESS_TTL``, ``DEFAULT_REFRESH_TTL``, ``DEFAULT_LEEWAY``."""
+        """Defaults: ``DEFAULT_ACCESS_TTL``, ``DEFAULT_REFRESH_TTL``, ``DEFAULT_LEEWAY``, no
+        grace window."""
     @property
     def access_ttl(self) -> int: ...
     @property
     def refresh_ttl(self) -> int: ...
     @property
     def leeway(self) -> int: ...
+    @property
+    def grace(self) -> int: ...
+    def grace_until(self, now: int) -> int | None: ...
     def access_exp(self, now: int) -> int: ...
     def refresh_exp(self, now: int) -> int: ...
     def record_until(self, exp: int) -> int: ...
     def family_until(self, now: int) -> int: ...
     def on_refresh(
-        self, family_revoked: bool, jti_used: bool, exp: int, now: int
-    ) -> tuple[Literal["ok", "reused", "revoked"], int]:
-        """The rotation decision: ``("ok", used_until)``, ``("reused", revoke_until)`` or
-        ``("revoked", 0)``."""
+        self, family_revoked: bool, jti_used: bool, exp: int, now: int, in_grace: bool = False
+    ) -> tuple[Literal["ok", "repeat", "reused", "revoked"], int]:
+        """The rotation decision: ``("ok", used_until)``, ``("repeat", 0)`` (spent within the
+        grace window), ``("reused", revoke_until)`` or ``("revoked", 0)``."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]  # equality without hashing
 
@@ -550,3 +556,8 @@ def verify_refresh(
 
 def key_hash(secret: bytes, data: bytes) -> int:
     """SipHash-2-4 of ``data`` under a 16-byte secret (rate-limit keys)."""
+
+def check_secret_strength(
+    secret: str | bytes | bytearray,
+) -> Literal["too_short", "repetitive", "placeholder", "sequence"] | None:
+    """``None`` when ``secret`` looks random enough to sign with, else why not."""

@@ -30,7 +30,9 @@ def secret() -> str:
 
 @pytest.fixture
 def settings(secret: str) -> AuthSettings:
-    return AuthSettings(secret=secret)
+    # No grace window: these tests present a spent refresh token again at once and expect
+    # reuse detection; the grace window has tests of its own.
+    return AuthSettings(secret=secret, refresh_grace=0)
 
 
 @pytest.fixture

@@ -63,8 +63,12 @@ async def serve(store_url: str, tmp_path: Path) -> AsyncIterator[SessionsClient]
     hasher = PasswordHasher(Argon2Params(1024, 1, 1))  # cheap: these tests are not about hashing
     db = tmp_path / "users.sqlite3"
     seed(UserDB(db), PASSWORD, hasher, force=True)
+    # No grace window here: these tests present a spent token again at once and expect reuse.
     settings = AuthSettings(
-        secret=secrets.token_urlsafe(48), store_url=store_url, login_rate_user="3/min"
+        secret=secrets.token_urlsafe(48),
+        store_url=store_url,
+        login_rate_user="3/min",
+        refresh_grace=0,
     )
     app = create_app(settings, db, hasher)
     sessions = app.state.authcore.sessions
@@ -118,9 +122,10 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(app_client: Sessions
     # Another login is a new family and works.
     r = await login(c, "student@example.com")
     assert (await refresh(c, r.json()["refresh_token"])).status_code == 200
-    # Access tokens stay valid until they expire (the app does not check them per request).
+    # Issue 15, fix 3: the thief's access token of the revoked family stops at once (the app
+    # checks access tokens against the store by default).
     me = await c.get("/api/v1/me", headers={"Authorization": f"Bearer {access1}"})
-    assert me.status_code == 200
+    assert (me.status_code, code(me)) == (401, "token_revoked")
 
 
 async def test_logout_revokes_the_family(app_client: SessionsClient) -> None:
@@ -167,9 +172,10 @@ async def test_every_redis_key_the_app_writes_expires(redis_url: str, tmp_path: 
         await login(c, "admin@example.com", "wrong")
         client = cast(RedisStore, c.sessions.store).client
         keys = [k async for k in client.scan_iter("*")]
-        # used jti, revoked family, the client's and admin's login buckets (student's success
-        # deleted hers)
-        assert len(keys) == 4
+        # used jti, revoked family, student's session listing (the family's info and her list),
+        # the client's bucket, student's and admin's account buckets and admin's (account,
+        # client) bucket (student's success deleted hers)
+        assert len(keys) == 8
         now = time.time()
         for key in keys:
             expires = await client.expiretime(key)
@@ -185,6 +191,7 @@ def instance_env(tmp_path: Path, store_url: str, **extra: str) -> dict[str, str]
         "AUTHCORE_STORE": store_url,
         "AUTHCORE_DB": str(tmp_path / "users.sqlite3"),
         "DEMO_PASSWORD": PASSWORD,
+        "AUTHCORE_REFRESH_GRACE": "0",  # a spent token presented again is reuse at once
         **extra,
     }
 
@@ -253,15 +260,18 @@ async def test_redis_outage_fails_closed_and_nothing_recorded_is_lost(
         ):
             assert (r.status_code, code(r)) == (503, "store_unavailable")
             assert r.headers.get("Retry-After")
-        # The app is still up and serves what needs no store.
+        # The app is alive, says it is not ready, and fails closed where an access token's
+        # revocation cannot be checked.
         assert (await c.get("/healthz")).status_code == 200
+        assert (await c.get("/readyz")).status_code == 503
         me = await c.get(
             "/api/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}
         )
-        assert me.status_code == 200
+        assert (me.status_code, code(me)) == (503, "store_unavailable")
         assert app.alive()
 
         private_redis.start()  # same port, same append-only file
+        assert (await c.get("/readyz")).status_code == 200
         r = await refresh(c, gone)
         assert (r.status_code, code(r)) == (401, "token_revoked")  # the logout held
         assert (await login(c, "admin@example.com")).status_code == 429  # so did the limit

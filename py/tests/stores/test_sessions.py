@@ -32,11 +32,38 @@ async def test_per_user_limit_counts_every_attempt_and_says_when_to_retry() -> N
         await s.check_login("10.0.0.1", "alice@example.com")
         await s.login_failed("10.0.0.1", "alice@example.com")
     with pytest.raises(RateLimitedError) as e:
-        await s.check_login("10.0.0.2", "Alice@Example.com ")  # same user, other address
+        await s.check_login("10.0.0.1", "Alice@Example.com ")  # same account, same address
     assert e.value.code == "rate_limited"
     assert e.value.retry_after == 60
-    # Someone else is not affected.
+    # The owner on a clean client still gets in, and someone else is not affected.
+    await s.check_login("10.0.0.2", "alice@example.com")
     await s.check_login("10.0.0.1", "bob@example.com")
+
+
+async def test_guesses_from_anywhere_do_not_lock_the_owner_out() -> None:
+    """Issue 15, fix 5: five wrong guesses a minute from anywhere kept the owner at 429. Now
+    the per-(account, client) limit stops the guesser and the owner's clean client gets in;
+    only the higher per-account ceiling counts every client."""
+    s = sessions(login_per_user=Quota(5, 60_000), login_per_account=Quota(12, 60_000))
+    for _ in range(5):
+        await s.check_login("203.0.113.66", "owner@example.com")
+    with pytest.raises(RateLimitedError):
+        await s.check_login("203.0.113.66", "owner@example.com")
+    await s.check_login("198.51.100.7", "owner@example.com")  # the owner
+    # The ceiling: guesses spread over many addresses stop at 12 for the account.
+    for i in range(6):
+        await s.check_login(f"192.0.2.{i}", "owner@example.com")
+    with pytest.raises(RateLimitedError):
+        await s.check_login("192.0.2.200", "owner@example.com")
+
+
+async def test_requests_without_a_client_address_are_not_pooled() -> None:
+    """Issue 15, fix 4: with no client address (--uds, a proxy that sends none) every client
+    shared one bucket, so 20 failed logins locked everyone out."""
+    s = sessions(login_per_client=Quota(20, 60_000), login_per_account=Quota(30, 60_000))
+    for i in range(25):
+        await s.check_login(None, f"user{i}@example.com")
+    await s.check_login(None, "owner@example.com")
 
 
 async def test_success_resets_the_user_bucket_but_not_the_client_bucket() -> None:
@@ -87,7 +114,7 @@ async def test_ipv6_clients_are_grouped_by_their_64_prefix() -> None:
 
 
 async def test_limits_can_be_switched_off() -> None:
-    s = sessions(login_per_client=None, login_per_user=None)
+    s = sessions(login_per_client=None, login_per_user=None, login_per_account=None)
     for _ in range(50):
         await s.check_login("10.0.0.1", "alice")
 

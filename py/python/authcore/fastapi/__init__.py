@@ -19,7 +19,14 @@ variables and :mod:`authcore.fastapi.errors` for the error body ``{"detail", "co
 from .auth import MAX_PASSWORD_BYTES, AuthCore
 from .config import AuthSettings, ConfigError, parse_duration
 from .errors import AuthHTTPException, ErrorBody, auth_error_handler, bearer_challenge
-from .models import AccessClaims, Credentials, RefreshClaims, RefreshRequest, TokenResponse
+from .models import (
+    AccessClaims,
+    AuthEvent,
+    Credentials,
+    RefreshClaims,
+    RefreshRequest,
+    TokenResponse,
+)
 from .routers import AUTH_ERROR_RESPONSES, PlainError, error_responses
 
 __all__ = [
@@ -27,6 +34,7 @@ __all__ = [
     "MAX_PASSWORD_BYTES",
     "AccessClaims",
     "AuthCore",
+    "AuthEvent",
     "AuthHTTPException",
     "AuthSettings",
     "ConfigError",

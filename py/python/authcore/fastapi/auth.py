@@ -30,23 +30,38 @@ runs in the Rust core: signature, claims, token type, ids, roles with their hier
 
 Sessions: with no store, refresh verifies the refresh token (signature, expiry, type), re-reads
 the user and issues a new pair in the same family, and logout only verifies the token (tokens
-stay valid until they expire). A store (``authcore.stores``: memory, SQLite or Redis, wrapped in
-``Sessions``) adds rotation with reuse detection (a reused refresh token revokes its family:
-401 ``token_reused``), logout revocation, login rate limiting per client address and per
-username (429 with ``Retry-After``) and, with ``check_access_revocation=True``, a per-request
-check that the access token's session was not revoked. A store that fails makes the request
-fail closed with 503.
+stay valid until they expire; a warning says so at start-up). A store (``authcore.stores``:
+memory, SQLite or Redis, wrapped in ``Sessions``) adds rotation with reuse detection (a reused
+refresh token revokes its family: 401 ``token_reused``; one presented again within the
+settings' ``refresh_grace`` gets a pair again), logout and logout everywhere, the list of a
+user's sessions, login rate limiting per client address, per (account, client) and per account
+(429 with ``Retry-After``) and, by default, a per-request check that the access token's session
+was not revoked (``check_access_revocation``). A store that fails makes the request fail closed
+with 503.
+
+Events: ``on_event`` receives an :class:`~authcore.fastapi.models.AuthEvent` for each login
+(succeeded, failed with a reason, rate-limited), refresh (rotated, reused), logout, logout
+everywhere, password re-hash and store failure; by default each is one JSON log line on the
+``authcore.audit`` logger. No event carries a secret.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
+import ipaddress
+import json
 import logging
+import statistics
 import time
+import warnings
+from collections import deque
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Union
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -55,11 +70,11 @@ from .._authcore import Ed25519PrivateKey, Ed25519PublicKey, Key, KeySet, Sessio
 from ..authz import RoleHierarchy, has_role, has_scopes, is_scope_token
 from ..exceptions import PyJWTError
 from ..passwords import PasswordHasher
-from .config import AuthSettings
+from .config import AuthSettings, parse_networks
 from .deps import build_dependencies
-from .errors import AuthHTTPException, auth_error_handler, token_error
+from .errors import AuthHTTPException, auth_error_handler, token_error, validation_error_handler
 from .jwks import build_jwks_router
-from .models import AccessClaims, Credentials, RefreshClaims, TokenResponse
+from .models import AccessClaims, AuthEvent, Credentials, RefreshClaims, TokenResponse
 from .routers import MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS, build_router, requested_scopes
 
 if TYPE_CHECKING:
@@ -68,6 +83,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_PASSWORD_BYTES", "MAX_USERNAME_CHARS", "AuthCore", "requested_scopes"]
 
 log = logging.getLogger("authcore.fastapi")
+audit_log = logging.getLogger("authcore.audit")
 
 MaybeAwaitable = Union[Any, Awaitable[Any]]
 RateSetting = Union["Quota", str, None]
@@ -76,7 +92,12 @@ _DEFAULT: Any = object()
 
 
 def _sessions_for(
-    store: Any, settings: AuthSettings, policy: SessionPolicy, per_client: Any, per_user: Any
+    store: Any,
+    settings: AuthSettings,
+    policy: SessionPolicy,
+    per_client: Any,
+    per_user: Any,
+    per_account: Any,
 ) -> Sessions | None:
     """``store`` as a :class:`authcore.stores.Sessions`: given as one, wrapped from a bare
     store, or opened from ``settings.store_url``; ``None`` when nothing is configured."""
@@ -92,6 +113,7 @@ def _sessions_for(
     for name, value, setting in (
         ("login_per_client", per_client, settings.login_rate_client),
         ("login_per_user", per_user, settings.login_rate_user),
+        ("login_per_account", per_account, settings.login_rate_account),
     ):
         if value is _DEFAULT and setting is not None:  # AUTHCORE_LOGIN_RATE_* ("off" = none)
             value = None if setting.strip().lower() == "off" else setting
@@ -100,9 +122,40 @@ def _sessions_for(
     return stores.Sessions(store, policy, **limits)
 
 
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_async(fn: Callable[..., Any]) -> bool:
     call = type(fn).__call__ if not inspect.isroutine(fn) else None
     return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(call)
+
+
+def log_event(event: AuthEvent) -> None:
+    """The default ``on_event``: one JSON line on the ``authcore.audit`` logger (WARNING for
+    reuse and store failures, INFO otherwise)."""
+    level = (
+        logging.WARNING if event.kind in ("refresh_reused", "store_unavailable") else logging.INFO
+    )
+    if audit_log.isEnabledFor(level):
+        audit_log.log(level, json.dumps(event.as_dict(), separators=(",", ":")))
+
+
+_TIMING_WINDOW = 16  # password checks remembered per hash scheme for the login time floor
+
+
+def _scheme(stored_hash: str | None) -> str:
+    if stored_hash is None:
+        return "dummy"
+    if stored_hash.startswith("$argon2"):
+        return "argon2"
+    if stored_hash.startswith("$2"):
+        return "bcrypt"
+    return stored_hash[:12].split("$")[1] if stored_hash.startswith("$") else "other"
 
 
 async def _call(fn: Callable[..., Any], is_async: bool, *args: Any) -> Any:
@@ -136,8 +189,12 @@ class AuthCore:
     ``login_rate_client`` / ``login_rate_user`` quotas (``"20/min"``, ``"5/min, burst=5"`` or
     a ``Quota``; the stores' defaults otherwise). Without one, ``settings.store_url``
     (``AUTHCORE_STORE``) is opened; without either, sessions are stateless.
-    ``check_access_revocation=True`` asks the store on every request whether the access
-    token's session was revoked (one lookup per request).
+    ``check_access_revocation`` (on by default when there is a store) asks the store on every
+    request whether the access token's session was revoked (one lookup per request), so logout,
+    logout everywhere and a detected reuse stop the access tokens at once.
+
+    ``on_event(event)`` receives every :class:`AuthEvent` (sync or async; an exception it
+    raises is logged and ignored); the default logs one JSON line each.
     """
 
     def __init__(
@@ -151,9 +208,11 @@ class AuthCore:
         roles: RoleHierarchy | Sequence[tuple[str, str]] | None = None,
         scopes: Mapping[str, str] | None = None,
         store: Any = None,
-        check_access_revocation: bool = False,
+        check_access_revocation: bool | None = None,
         login_rate_client: Any = _DEFAULT,
         login_rate_user: Any = _DEFAULT,
+        login_rate_account: Any = _DEFAULT,
+        on_event: Callable[[AuthEvent], MaybeAwaitable] | None = log_event,
         prefix: str = "/api/v1/auth",
     ) -> None:
         self.settings = settings if settings is not None else AuthSettings.from_env()
@@ -167,9 +226,18 @@ class AuthCore:
             if not is_scope_token(name):
                 raise ValueError(f"invalid OAuth2 scope name {name!r}")
         s = self.settings
-        self.policy = SessionPolicy(s.access_ttl, s.refresh_ttl, s.leeway)
-        self.sessions = _sessions_for(store, s, self.policy, login_rate_client, login_rate_user)
+        self.policy = s.policy()
+        self.sessions = _sessions_for(
+            store, s, self.policy, login_rate_client, login_rate_user, login_rate_account
+        )
+        if check_access_revocation is None:
+            check_access_revocation = True
         self.check_access_revocation = check_access_revocation and self.sessions is not None
+        self._trusted_proxies = parse_networks(s.trusted_proxies)
+        self._warned_no_client = False
+        self._on_event = on_event
+        self._on_event_async = on_event is not None and _is_async(on_event)
+        self._check_times: dict[str, deque[float]] = {}
         self.prefix = prefix.rstrip("/")
         self.token_url = f"{self.prefix}/tokens"
 
@@ -232,6 +300,25 @@ class AuthCore:
         return self.keys_at(int(time.time()) if now is None else now).jwks()
 
     @property
+    def cookie_mode(self) -> bool:
+        """Whether the refresh token travels in an HttpOnly cookie (``settings.cookie_mode``)."""
+        return self.settings.cookie_mode
+
+    @property
+    def cookie_origins(self) -> Sequence[str]:
+        """Origins besides the app's own allowed to call the cookie routes."""
+        return self.settings.cookie_origins
+
+    @property
+    def refresh_ttl(self) -> int:
+        return self.settings.refresh_ttl
+
+    @property
+    def has_store(self) -> bool:
+        """Whether a session store is configured."""
+        return self.sessions is not None
+
+    @property
     def loads_users(self) -> bool:
         """Whether the app gave a ``load_user`` callback."""
         return self._load_user is not None
@@ -244,23 +331,94 @@ class AuthCore:
         return self._router
 
     def install(self, app: FastAPI) -> None:
-        """Adds the auth router and the ``{"detail", "code"}`` error handler to ``app``, makes
-        this object reachable as ``app.state.authcore`` and prepares the dummy hash."""
+        """Adds the auth router, the ``{"detail", "code"}`` error handler and a request
+        validation handler that never echoes the input (400 ``invalid_json`` for a body that
+        is not JSON, 422 ``invalid_request`` otherwise) to ``app``; makes this object reachable
+        as ``app.state.authcore``; prepares the dummy hash; and runs :meth:`startup_checks`
+        when the app starts (a store that cannot be used safely stops the start-up)."""
         app.include_router(self.router)
         if self.publishes_keys:
             app.include_router(build_jwks_router(self))
         app.add_exception_handler(AuthHTTPException, auth_error_handler)
+        app.add_exception_handler(RequestValidationError, validation_error_handler)
         app.state.authcore = self
         # The dummy hash for unknown users is made now, so the first unknown-user login does
         # not take longer than a wrong password would.
         warm_up = getattr(self.hasher, "dummy_verify", None)
         if warm_up is not None:
+            started = time.perf_counter()
             warm_up("authcore warm-up")
+            self._remember_check("dummy", time.perf_counter() - started)
+        inner = app.router.lifespan_context
+
+        @contextlib.asynccontextmanager
+        async def lifespan(a: Any) -> Any:
+            await self.startup_checks()
+            async with inner(a) as state:
+                yield state
+
+        app.router.lifespan_context = lifespan
+
+    async def startup_checks(self) -> None:
+        """Says loudly what the configuration does not do, and refuses what is unsafe:
+
+        - no store: logout answers 204 but revokes nothing, and nothing is rate-limited
+          (a ``RuntimeWarning`` and an ERROR log line);
+        - a store whose ``check_config`` refuses (a Redis whose ``maxmemory-policy`` may evict
+          session records) raises :class:`~authcore.fastapi.ConfigError`."""
+        if self.sessions is None:
+            msg = (
+                "authcore: no session store configured (AUTHCORE_STORE): logout answers 204 but "
+                "revokes nothing, refresh tokens are not rotated, logins are not rate-limited. "
+                "Set AUTHCORE_STORE=sqlite:///sessions.db (or redis://…) in production."
+            )
+            log.error(msg)
+            warnings.warn(msg, RuntimeWarning, stacklevel=2)
+            return
+        check = getattr(self.sessions.store, "check_config", None)
+        if check is not None:
+            await check()
 
     def require_role(self, *roles: str) -> Callable[..., Awaitable[Any]]:
         """Dependency: the current user, if the token holds one of ``roles`` (directly or via
         the hierarchy); otherwise 403 ``forbidden``. Works inside ``Security(..., scopes=…)``."""
         return self._require_role(*roles)
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def client_address(self, request: Request) -> str | None:
+        """The client address login limits are keyed on: the peer address, unless the peer is
+        one of the settings' ``trusted_proxies``; then the rightmost ``X-Forwarded-For`` entry
+        that is not a trusted proxy (entries further left are written by the client and may be
+        forged). ``None`` when there is no address at all (a Unix socket, a proxy that sends
+        none): such requests are limited per account only, and a warning says so once."""
+        peer = request.client.host if request.client else None
+        if peer and self._trusted_proxies and self._is_trusted(peer):
+            hops = [
+                h.strip() for v in request.headers.getlist("x-forwarded-for") for h in v.split(",")
+            ]
+            for hop in reversed([h for h in hops if h]):
+                if not self._is_trusted(hop):
+                    return hop if _is_ip(hop) else None
+            return peer
+        if not peer:
+            if not self._warned_no_client:
+                self._warned_no_client = True
+                log.warning(
+                    "authcore: a login request has no client address (Unix socket, or a proxy "
+                    "that sends none): per-client login limits are off for such requests; only "
+                    "the per-account limit applies. Behind a proxy, list it in "
+                    "AUTHCORE_TRUSTED_PROXIES and have it send X-Forwarded-For."
+                )
+            return None
+        return peer
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self._trusted_proxies)
 
     # -- tokens ------------------------------------------------------------------------------
 
@@ -318,7 +476,7 @@ class AuthCore:
 
     def verify_refresh(self, token: str) -> RefreshClaims:
         """Verifies a refresh token (``typ == "refresh"``, ``jti`` and ``fam`` well formed) in
-        one core call, or raises 401."""
+        one core call, or raises 401 (``malformed`` for text that is not valid Unicode)."""
         try:
             now = int(time.time())
             return _authcore.verify_refresh(
@@ -326,6 +484,8 @@ class AuthCore:
             )
         except PyJWTError as exc:
             raise token_error(exc) from None
+        except UnicodeEncodeError:
+            raise AuthHTTPException.unauthenticated("malformed") from None
 
     # -- authorization -----------------------------------------------------------------------
 
@@ -355,10 +515,14 @@ class AuthCore:
         )
         return creds
 
-    async def verify_password(self, password: str, stored_hash: str) -> tuple[bool, Any]:
+    async def verify_password(self, password: str | bytes, stored_hash: str) -> tuple[bool, Any]:
         """``(ok, new_hash)``: whether ``password`` matches, and a re-hash when the stored hash
         is stale (else ``None``)."""
-        ok, new_hash = await self.hasher.averify_and_update(password, stored_hash)
+        started = time.perf_counter()
+        try:
+            ok, new_hash = await self.hasher.averify_and_update(password, stored_hash)
+        finally:
+            self._remember_check(_scheme(stored_hash), time.perf_counter() - started)
         return ok, new_hash
 
     async def store_new_hash(self, sub: str, new_hash: str) -> None:
@@ -368,62 +532,162 @@ class AuthCore:
             await _call(self._update_hash, self._update_hash_async, sub, new_hash)
         except Exception as exc:  # noqa: BLE001 — the login succeeded; upgrade next time
             log.warning("password hash upgrade failed: %s", type(exc).__name__)
+            return
+        await self.emit("password_rehashed", subject=sub)
 
-    async def verify_unknown_user(self, password: str) -> None:
+    async def verify_unknown_user(self, password: str | bytes) -> None:
         """Spends one verification with the current parameters, as for a real account, so an
         unknown user costs the same work as a wrong password."""
+        started = time.perf_counter()
         await self.hasher.adummy_verify(password)
+        self._remember_check("dummy", time.perf_counter() - started)
+
+    # -- login timing --------------------------------------------------------------------------
+
+    def _remember_check(self, scheme: str, seconds: float) -> None:
+        self._check_times.setdefault(scheme, deque(maxlen=_TIMING_WINDOW)).append(seconds)
+
+    def login_time_floor(self) -> float:
+        """The slowest hash scheme's typical check time (median of its recent checks, over
+        every scheme seen since start-up): what every failed login takes at least."""
+        medians = [statistics.median(t) for t in self._check_times.values() if t]
+        return max(medians, default=0.0)
+
+    async def equalize_login_time(self, started: float) -> None:
+        """Waits until a failed login has taken :meth:`login_time_floor` since ``started``
+        (``time.perf_counter()``), so an unknown account, an Argon2id hash and a legacy
+        bcrypt hash answer after the same time. The wait sleeps, it burns no CPU."""
+        remaining = self.login_time_floor() - (time.perf_counter() - started)
+        if remaining > 0:
+            await asyncio.sleep(remaining)
+
+    # -- events ------------------------------------------------------------------------------
+
+    async def emit(self, kind: Any, **fields: Any) -> None:
+        """Hands an :class:`AuthEvent` to ``on_event`` (never raises)."""
+        if self._on_event is None:
+            return
+        try:
+            await _call(
+                self._on_event, self._on_event_async, AuthEvent(kind, time.time(), **fields)
+            )
+        except Exception as exc:  # noqa: BLE001 — an audit hook must not break a login
+            log.warning("on_event failed: %s", type(exc).__name__)
 
     # -- session store -----------------------------------------------------------------------
 
-    async def _sessions(self, method: str, *args: Any, **kwargs: Any) -> None:
+    async def _sessions(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Calls ``sessions.<method>`` when a store is configured. Refusals keep their code
         (401/429); any failure of the store becomes 503 ``store_unavailable`` (fail closed)."""
         if self.sessions is None:
-            return
+            return None
         try:
-            await getattr(self.sessions, method)(*args, **kwargs)
+            return await getattr(self.sessions, method)(*args, **kwargs)
         except AuthHTTPException:
             raise
         except Exception as exc:  # noqa: BLE001 — any store failure fails closed (503)
             code = getattr(exc, "code", None)
             if code in ("token_reused", "token_revoked", "rate_limited"):
-                if code == "token_reused":
-                    log.warning("refresh token reused: session family revoked")
                 raise AuthHTTPException.from_code(code, getattr(exc, "retry_after", None)) from None
             if code != "store_unavailable":
                 log.error("session store failed in %s: %s", method, type(exc).__name__)
+            await self.emit("store_unavailable", reason=method)
             raise AuthHTTPException.from_code("store_unavailable") from None
 
-    async def check_login_rate(self, client: str, username: str) -> None:
-        """Counts a login attempt per client address and per username (429 when over)."""
-        await self._sessions("check_login", client, username)
+    async def check_login_rate(self, client: str | None, username: str) -> None:
+        """Counts a login attempt per client address, per (account, client) and per account
+        (429 when over)."""
+        try:
+            await self._sessions("check_login", client, username)
+        except AuthHTTPException as exc:
+            if exc.code == "rate_limited":
+                await self.emit("login_rate_limited", client=client)
+            raise
 
-    async def login_finished(self, client: str, username: str, ok: bool) -> None:
+    async def login_finished(
+        self, client: str | None, username: str, ok: bool, reason: str = "ok", subject: Any = None
+    ) -> None:
         await self._sessions("login_succeeded" if ok else "login_failed", client, username)
+        if not ok:
+            await self.emit("login_failed", client=client, reason=reason, subject=subject)
 
-    async def start_session(self, refresh: RefreshClaims) -> None:
+    async def start_session(
+        self, refresh: RefreshClaims, client: str | None = None, user_agent: str | None = None
+    ) -> None:
         await self._sessions(
-            "start_family", fam=refresh.fam, jti=refresh.jti, sub=refresh.sub, exp=refresh.exp
+            "start_family",
+            fam=refresh.fam,
+            jti=refresh.jti,
+            sub=refresh.sub,
+            exp=refresh.exp,
+            user_agent=user_agent,
         )
+        await self.emit("login_succeeded", subject=refresh.sub, client=client, family=refresh.fam)
 
     async def rotate(self, old: RefreshClaims, new: RefreshClaims) -> None:
         """Spends ``old``: a second use is reuse (401 ``token_reused``, family revoked)."""
-        await self._sessions(
-            "rotate",
-            fam=old.fam,
-            jti=old.jti,
-            exp=old.exp,
-            new_jti=new.jti,
-            new_exp=new.exp,
-        )
+        try:
+            outcome = await self._sessions(
+                "rotate",
+                fam=old.fam,
+                jti=old.jti,
+                exp=old.exp,
+                new_jti=new.jti,
+                new_exp=new.exp,
+            )
+        except AuthHTTPException as exc:
+            if exc.code == "token_reused":
+                await self.emit("refresh_reused", subject=old.sub, family=old.fam)
+            raise
+        reason = "repeat" if outcome == "repeat" else None
+        await self.emit("refresh_rotated", subject=old.sub, family=old.fam, reason=reason)
 
     async def end_session(self, claims: RefreshClaims) -> None:
         """Logout: revokes the refresh token's family (its access tokens too, when checked)."""
         await self._sessions("revoke_family", fam=claims.fam, exp=claims.exp)
+        await self.emit("logout", subject=claims.sub, family=claims.fam)
+
+    async def revoke_user(self, sub: str) -> int:
+        """Logout everywhere: revokes every session family of ``sub`` (for admins, and after a
+        password change), with their access tokens when they are checked. Returns how many
+        sessions were ended. Raises 503 when the store fails, and ``RuntimeError`` without a
+        store (there is nothing to revoke: tokens live until they expire)."""
+        if self.sessions is None:
+            raise RuntimeError("revoke_user needs a session store (AUTHCORE_STORE)")
+        n = int(await self._sessions("revoke_user", sub))
+        await self.emit("logout_all", subject=sub, reason=f"{n} sessions")
+        return n
+
+    async def list_sessions(self, sub: str) -> list[dict[str, Any]]:
+        """The live sessions of ``sub``: ``id``, ``created``, ``last_used``, ``user_agent``."""
+        if self.sessions is None:
+            return []
+        return list(await self._sessions("list_sessions", sub))
+
+    async def revoke_session(self, sub: str, family: str) -> bool:
+        """Ends one session of ``sub``; ``False`` if ``sub`` has no such live session."""
+        if self.sessions is None:
+            return False
+        done = bool(await self._sessions("revoke_session", sub, family))
+        if done:
+            await self.emit("session_revoked", subject=sub, family=family)
+        return done
+
+    async def ready(self) -> bool:
+        """Readiness: whether the session store answers within its deadline (``True``
+        without a store)."""
+        if self.sessions is None:
+            return True
+        try:
+            await self.sessions.store.ping()
+        except Exception as exc:  # noqa: BLE001 — any failure means not ready
+            await self.emit("store_unavailable", reason=f"ping: {type(exc).__name__}")
+            return False
+        return True
 
     async def check_session(self, claims: AccessClaims) -> None:
-        """Per request, with ``check_access_revocation``: 401 ``token_revoked`` when the access
-        token's family (logout, reuse) or the token itself was revoked."""
+        """Per request, with ``check_access_revocation`` (the default with a store), after the
+        signature check and as a step of its own: 401 ``token_revoked`` when the access token's
+        family (logout, logout everywhere, reuse) or the token itself was revoked."""
         if self.check_access_revocation:
             await self._sessions("check_access", jti=claims.jti, fam=claims.fam)

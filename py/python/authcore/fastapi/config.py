@@ -28,11 +28,21 @@ variable                    meaning
                             (default 0, at most 300).
 ``AUTHCORE_STORE``          session store URL (``sqlite:///path``, ``redis://…``, ``memory://``);
                             unset = stateless refresh.
+``AUTHCORE_REFRESH_GRACE``  seconds within which a refresh token presented again gets a
+                            new pair instead of revoking its session (default 10, 0 = none).
+``AUTHCORE_TRUSTED_PROXIES`` comma-separated addresses or networks of the reverse proxies
+                            whose ``X-Forwarded-For`` is believed (default: none).
+``AUTHCORE_COOKIE_MODE``    ``1`` = browser apps: the refresh token in an HttpOnly cookie, the
+                            auth routes protected from cross-site requests.
+``AUTHCORE_COOKIE_ORIGINS`` comma-separated origins (``https://app.example``) besides the
+                            app's own allowed to call the cookie routes.
 =========================== ============================================================
 
-With a store, ``AUTHCORE_LOGIN_RATE_CLIENT`` and ``AUTHCORE_LOGIN_RATE_USER`` set the login
-limits per client address and per username: ``20/min``, ``5/min, burst=10``, or ``off``
-(defaults: :data:`authcore.stores.DEFAULT_LOGIN_PER_CLIENT` and ``DEFAULT_LOGIN_PER_USER``).
+With a store, ``AUTHCORE_LOGIN_RATE_CLIENT``, ``AUTHCORE_LOGIN_RATE_USER`` and
+``AUTHCORE_LOGIN_RATE_ACCOUNT`` set the login limits per client address, per (account, client)
+pair and per account whatever the client: ``20/min``, ``5/min, burst=10``, or ``off`` (defaults:
+:data:`authcore.stores.DEFAULT_LOGIN_PER_CLIENT`, ``DEFAULT_LOGIN_PER_USER`` and
+``DEFAULT_LOGIN_PER_ACCOUNT``).
 
 A weak or missing secret (or an unreadable signing key) is refused with :class:`ConfigError` at start-up: an app that cannot
 sign safely should not serve. The error never repeats the secret.
@@ -40,6 +50,7 @@ sign safely should not serve. The error never repeats the secret.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import sys
@@ -53,11 +64,14 @@ from .._authcore import (
     DEFAULT_ACCESS_TTL,
     DEFAULT_LEEWAY,
     DEFAULT_REFRESH_TTL,
+    MAX_REFRESH_GRACE,
     MIN_SECRET_LEN,
     Ed25519PrivateKey,
     Ed25519PublicKey,
     Key,
+    RECOMMENDED_REFRESH_GRACE,
     SessionPolicy,
+    check_secret_strength,
 )
 from ..exceptions import AuthError, InvalidParamsError
 
@@ -69,13 +83,13 @@ __all__ = [
     "RetiredKey",
     "SigningKeyLike",
     "parse_duration",
+    "parse_networks",
 ]
 
 MIN_SECRET_BYTES = MIN_SECRET_LEN
 """Shortest accepted HS256 secret (the core's; RFC 7518 §3.2: a key at least as long as the
 hash output)."""
 
-_MIN_DISTINCT_BYTES = 8
 _MAX_LEEWAY = 300
 _DURATION = re.compile(r"^\s*(\d{1,10})\s*([smhd]?)\s*$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -114,6 +128,14 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{name} must be 1 or 0")
 
 
+_GENERATE = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+_WEAKNESS = {
+    "repetitive": "is too repetitive to be a random secret",
+    "placeholder": "is a placeholder or example secret, not a random one",
+    "sequence": "is a run of consecutive characters, not a random secret",
+}
+
+
 def _check_secret(secret: bytes) -> None:
     try:  # the core's rule: not a public key (PEM, OpenSSH, JWK) passed as a secret
         Key(secret)
@@ -124,17 +146,32 @@ def _check_secret(secret: bytes) -> None:
                 "verifiers hold must never be an HMAC secret; set AUTHCORE_SIGNING_KEY to an "
                 "Ed25519 private key instead"
             ) from None
-    if len(secret) < MIN_SECRET_BYTES:
+    # the core's rule (``jwt::check_secret_strength``): long enough, varied, no placeholder
+    # (``your-256-bit-secret``, ``changeme``…), no run like ``0123456789abcdef``
+    weakness = check_secret_strength(secret)
+    if weakness == "too_short":
         raise ConfigError(
             f"AUTHCORE_SECRET must be at least {MIN_SECRET_BYTES} bytes "
-            f"(got {len(secret)}); generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            f"(got {len(secret)}); {_GENERATE}"
         )
-    if len(set(secret)) < _MIN_DISTINCT_BYTES:
-        raise ConfigError(
-            "AUTHCORE_SECRET is too repetitive to be a random secret; generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
-        )
+    if weakness is not None:
+        raise ConfigError(f"AUTHCORE_SECRET {_WEAKNESS[weakness]}; {_GENERATE}")
+
+
+def parse_networks(
+    value: str | tuple[str, ...] | list[str],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """``"10.0.0.1, 192.168.0.0/16"`` or a list of such → networks (``ConfigError`` if bad)."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    nets = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            nets.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(f"trusted_proxies: {item!r} is not an address or network") from None
+    return tuple(nets)
 
 
 def _dev_banner() -> None:
@@ -238,6 +275,11 @@ class AuthSettings:
     store_url: str | None = None
     login_rate_client: str | None = None
     login_rate_user: str | None = None
+    login_rate_account: str | None = None
+    refresh_grace: int = RECOMMENDED_REFRESH_GRACE
+    trusted_proxies: tuple[str, ...] = ()
+    cookie_mode: bool = False
+    cookie_origins: tuple[str, ...] = ()
     dev: bool = False
     previous_secrets: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
     signing_key: SigningKeyLike | None = field(default=None, repr=False)
@@ -284,7 +326,23 @@ class AuthSettings:
                 "refresh_ttl must not be shorter than access_ttl, and leeway must be shorter "
                 "than access_ttl"
             ) from None
-        for name in ("login_rate_client", "login_rate_user"):
+        grace = self.refresh_grace
+        try:  # the core's rule: grace <= MAX_REFRESH_GRACE and < access_ttl
+            if isinstance(grace, bool) or not isinstance(grace, int):
+                raise InvalidParamsError("grace")
+            SessionPolicy(self.access_ttl, self.refresh_ttl, self.leeway, grace)
+        except (InvalidParamsError, OverflowError):
+            raise ConfigError(
+                f"refresh_grace must be 0 to {MAX_REFRESH_GRACE} seconds and shorter than "
+                "access_ttl"
+            ) from None
+        proxies = self.trusted_proxies
+        if isinstance(proxies, str):
+            proxies = tuple(p.strip() for p in proxies.split(",") if p.strip())
+        parse_networks(tuple(proxies))
+        object.__setattr__(self, "trusted_proxies", tuple(proxies))
+        object.__setattr__(self, "cookie_origins", tuple(self.cookie_origins))
+        for name in ("login_rate_client", "login_rate_user", "login_rate_account"):
             value = getattr(self, name)
             if value is not None and value.strip().lower() != "off":
                 from ..stores import parse_quota
@@ -297,6 +355,10 @@ class AuthSettings:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value):
                 raise ConfigError(f"{name} must be a non-empty string when set")
+
+    def policy(self) -> SessionPolicy:
+        """The core's :class:`SessionPolicy` of these settings (lifetimes, leeway, grace)."""
+        return SessionPolicy(self.access_ttl, self.refresh_ttl, self.leeway, self.refresh_grace)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AuthSettings:
@@ -332,6 +394,13 @@ class AuthSettings:
             leeway = int(env.get("AUTHCORE_LEEWAY") or DEFAULT_LEEWAY)
         except ValueError:
             raise ConfigError("AUTHCORE_LEEWAY must be an integer number of seconds") from None
+        raw_grace = env.get("AUTHCORE_REFRESH_GRACE")
+        try:
+            grace = RECOMMENDED_REFRESH_GRACE if not raw_grace else int(raw_grace)
+        except ValueError:
+            raise ConfigError(
+                "AUTHCORE_REFRESH_GRACE must be an integer number of seconds"
+            ) from None
         return cls(
             secret=secret,
             secret_kid=env.get("AUTHCORE_SECRET_KID") or None,
@@ -347,6 +416,15 @@ class AuthSettings:
             store_url=env.get("AUTHCORE_STORE") or None,
             login_rate_client=env.get("AUTHCORE_LOGIN_RATE_CLIENT") or None,
             login_rate_user=env.get("AUTHCORE_LOGIN_RATE_USER") or None,
+            login_rate_account=env.get("AUTHCORE_LOGIN_RATE_ACCOUNT") or None,
+            refresh_grace=grace,
+            trusted_proxies=tuple(
+                p.strip() for p in env.get("AUTHCORE_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+            cookie_mode=_flag(env, "AUTHCORE_COOKIE_MODE"),
+            cookie_origins=tuple(
+                o.strip() for o in env.get("AUTHCORE_COOKIE_ORIGINS", "").split(",") if o.strip()
+            ),
             dev=dev,
             signing_key=signing,
             previous_signing_keys=previous,

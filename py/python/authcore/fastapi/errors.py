@@ -20,9 +20,16 @@ code                    status meaning
 ``invalid_user``        401    the token is valid but the user loader found no (active) user
 ``invalid_credentials`` 401    login failed; the same answer for an unknown user and a wrong
                                password
+``invalid_scope``       400    a requested scope is not a well-formed scope-token (RFC 6749
+                               §5.2)
+``invalid_json``        400    the request body is not valid JSON
+``invalid_request``     422    the request does not match the route's parameters (the answer
+                               names the fields, never their values)
 ``token_reused``        401    a refresh token was used twice: its family is revoked
 ``token_revoked``       401    the token or its family was revoked (logout)
 ``forbidden``           403    none of the required roles is held
+``csrf_failed``         403    cookie mode: a cross-site request (no ``X-Authcore-CSRF: 1``
+                               header, or a foreign ``Origin``)
 ``missing_scope``       403    a required OAuth2 scope was not granted
 ``rate_limited``        429    too many attempts (``Retry-After`` header)
 ``store_unavailable``   503    the session store cannot be reached (fail closed)
@@ -40,6 +47,7 @@ status and headers, just without ``code``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -52,11 +60,15 @@ __all__ = [
     "auth_error_handler",
     "bearer_challenge",
     "token_error",
+    "validation_error_handler",
 ]
 
 # Codes the HTTP layer maps to a status other than 401 (everything token-related is 401).
 STATUS_BY_CODE: Mapping[str, int] = {
+    "invalid_scope": 400,
+    "invalid_json": 400,
     "forbidden": 403,
+    "csrf_failed": 403,
     "missing_scope": 403,
     "rate_limited": 429,
     "store_unavailable": 503,
@@ -65,6 +77,9 @@ STATUS_BY_CODE: Mapping[str, int] = {
 _DETAIL: Mapping[str, str] = {
     "not_authenticated": "not authenticated",
     "invalid_credentials": "incorrect username or password",
+    "invalid_scope": "a requested scope is malformed",
+    "invalid_json": "request body is not valid JSON",
+    "invalid_request": "request does not match the route's parameters",
     "invalid_user": "user not found or inactive",
     "malformed": "token is malformed",
     "invalid_base64": "token is malformed",
@@ -87,6 +102,7 @@ _DETAIL: Mapping[str, str] = {
     "token_reused": "refresh token was already used; the session is revoked",
     "token_revoked": "token has been revoked",
     "forbidden": "not allowed for your role",
+    "csrf_failed": "cross-site request refused",
     "missing_scope": "not enough permissions (scope)",
     "rate_limited": "too many attempts; retry later",
     "store_unavailable": "session store unavailable; retry later",
@@ -156,6 +172,8 @@ class AuthHTTPException(HTTPException):
         status = STATUS_BY_CODE.get(code, 401)
         if status == 401:
             return cls.unauthenticated(code)
+        if status == 400:
+            return cls(400, code)
         if status == 403:
             return cls.forbidden(code)
         headers = {}
@@ -186,3 +204,22 @@ async def auth_error_handler(request: Request, exc: Exception) -> JSONResponse:
         status_code=status,
         headers=getattr(exc, "headers", None),
     )
+
+
+async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Request validation errors without the input: FastAPI's 422 echoes what was sent (a
+    misspelled ``refresh_token`` field comes back whole). A body that is not JSON answers
+    400 ``invalid_json``; anything else 422 ``invalid_request`` with, per error, where
+    (``loc``), what kind (``type``) and a short ``msg`` — never the value."""
+    errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return JSONResponse({"detail": _DETAIL["invalid_json"], "code": "invalid_json"}, 400)
+    detail = [
+        {
+            "loc": [p for p in e.get("loc", ()) if isinstance(p, (str, int))][:8],
+            "type": str(e.get("type", "invalid"))[:64],
+            "msg": str(e.get("msg", "invalid"))[:200],
+        }
+        for e in errors[:20]
+    ]
+    return JSONResponse({"detail": detail, "code": "invalid_request"}, 422)

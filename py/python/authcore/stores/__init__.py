@@ -30,10 +30,16 @@ from ..exceptions import (
 from ._base import Decision, Quota, RefreshOutcome, SessionPolicy, SessionStore, parse_quota
 from .memory import MemoryStore
 from .redis_store import RedisStore
-from .sessions import DEFAULT_LOGIN_PER_CLIENT, DEFAULT_LOGIN_PER_USER, Sessions
+from .sessions import (
+    DEFAULT_LOGIN_PER_ACCOUNT,
+    DEFAULT_LOGIN_PER_CLIENT,
+    DEFAULT_LOGIN_PER_USER,
+    Sessions,
+)
 from .sqlite import SQLiteStore
 
 __all__ = [
+    "DEFAULT_LOGIN_PER_ACCOUNT",
     "DEFAULT_LOGIN_PER_CLIENT",
     "DEFAULT_LOGIN_PER_USER",
     "Decision",

@@ -23,7 +23,7 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from .. import _authcore
 from .._authcore import MAX_ID_LEN, MIN_ID_LEN, Quota, SessionPolicy
@@ -31,8 +31,9 @@ from ..exceptions import InvalidParamsError
 
 __all__ = ["Decision", "Quota", "RefreshOutcome", "SessionPolicy", "SessionStore", "parse_quota"]
 
-RefreshOutcome = Literal["ok", "reused", "revoked"]
-"""``"ok"`` (rotated), ``"reused"`` (family now revoked) or ``"revoked"``."""
+RefreshOutcome = Literal["ok", "repeat", "reused", "revoked"]
+"""``"ok"`` (rotated), ``"repeat"`` (spent within the policy's grace window: a new pair
+again, nothing written), ``"reused"`` (family now revoked) or ``"revoked"``."""
 
 MAX_KEY_LEN = 256
 """Longest rate-limit key a store accepts."""
@@ -58,6 +59,13 @@ def check_id(value: str, what: str) -> str:
     raise InvalidParamsError(
         f"{what} must be {MIN_ID_LEN} to {MAX_ID_LEN} characters of A-Z a-z 0-9 - _"
     )
+
+
+def subject_key(sub: str) -> str:
+    """A subject as a store key: a hash, so any ``sub`` text is a safe key."""
+    import hashlib
+
+    return hashlib.blake2b(sub.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def check_key(value: str, what: str = "key") -> str:
@@ -127,13 +135,35 @@ class SessionStore(Protocol):
         self, jti: str, family: str, exp: int, policy: SessionPolicy, now: int | None = None
     ) -> RefreshOutcome:
         """Spends the verified refresh token ``jti`` of ``family`` (expiring at ``exp``), in
-        one atomic step: family revoked → ``"revoked"``; ``jti`` already used → the family is
-        revoked until ``policy.family_until(now)`` and ``"reused"``; otherwise ``jti`` is
-        marked used until ``policy.record_until(exp)`` and ``"ok"``."""
+        one atomic step: family revoked → ``"revoked"``; ``jti`` spent within the grace window
+        (a live ``grace(jti)``) → ``"repeat"``; ``jti`` already used → the family is revoked
+        until ``policy.family_until(now)`` and ``"reused"``; otherwise ``jti`` is marked used
+        until ``policy.record_until(exp)`` (and ``grace(jti)`` until ``policy.grace_until(now)``)
+        and ``"ok"``."""
         ...
 
     async def revoke_family(self, family: str, until: int) -> None:
         """Revokes ``family`` until ``until`` (Unix seconds); never shortens a revocation."""
+        ...
+
+    async def add_family(
+        self, sub: str, family: str, until: int, created: int, user_agent: str
+    ) -> None:
+        """Lists ``family`` as a session of ``sub`` until ``until`` (its ``last_used`` starts
+        at ``created``)."""
+        ...
+
+    async def touch_family(self, family: str, now: int) -> None:
+        """Sets a listed family's ``last_used``."""
+        ...
+
+    async def list_families(self, sub: str, now: int | None = None) -> list[dict[str, Any]]:
+        """``sub``'s listed families that are live and not revoked, newest first: dicts with
+        ``id``, ``created``, ``last_used``, ``user_agent``."""
+        ...
+
+    async def revoke_user(self, sub: str, until: int, now: int | None = None) -> int:
+        """Revokes every live listed family of ``sub`` until ``until``; returns how many."""
         ...
 
     async def is_family_revoked(self, family: str, now: int | None = None) -> bool: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from ..exceptions import StoreUnavailableError
 from ._base import (
@@ -33,9 +34,12 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._used: dict[str, int] = {}
+        self._grace: dict[str, int] = {}
         self._revoked: dict[str, int] = {}
         self._denied: dict[str, int] = {}
         self._tats: dict[str, int] = {}
+        # family -> [sub, until, created, last_used, user_agent]
+        self._families: dict[str, list[Any]] = {}
         self._writes = 0
         self._closed = False
 
@@ -67,10 +71,17 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             outcome, until = policy.on_refresh(
-                self._live(self._revoked, family, now), self._live(self._used, jti, now), exp, now
+                self._live(self._revoked, family, now),
+                self._live(self._used, jti, now),
+                exp,
+                now,
+                self._live(self._grace, jti, now),
             )
             if outcome == "ok":
                 self._extend(self._used, jti, until)
+                grace_until = policy.grace_until(now)
+                if grace_until is not None:
+                    self._extend(self._grace, jti, grace_until)
                 self._wrote(now)
             elif outcome == "reused":
                 self._extend(self._revoked, family, until)
@@ -84,11 +95,59 @@ class MemoryStore:
             self._extend(self._revoked, family, until)
             self._wrote(clock_s())
 
+    async def add_family(
+        self, sub: str, family: str, until: int, created: int, user_agent: str
+    ) -> None:
+        check_id(family, "family")
+        with self._lock:
+            self._check_open()
+            self._families[family] = [sub, until, created, created, user_agent]
+            self._wrote(created)
+
+    async def touch_family(self, family: str, now: int) -> None:
+        with self._lock:
+            self._check_open()
+            record = self._families.get(family)
+            if record is not None:
+                record[3] = max(record[3], now)
+
+    async def list_families(self, sub: str, now: int | None = None) -> list[dict[str, Any]]:
+        now = clock_s() if now is None else now
+        with self._lock:
+            self._check_open()
+            rows = [
+                {"id": fam, "created": r[2], "last_used": r[3], "user_agent": r[4]}
+                for fam, r in self._families.items()
+                if r[0] == sub and r[1] > now and not self._live(self._revoked, fam, now)
+            ]
+        return sorted(rows, key=lambda r: (-r["created"], r["id"]))
+
+    async def revoke_user(self, sub: str, until: int, now: int | None = None) -> int:
+        now = clock_s() if now is None else now
+        with self._lock:
+            self._check_open()
+            n = 0
+            for fam, r in self._families.items():
+                if r[0] == sub and r[1] > now:
+                    n += not self._live(self._revoked, fam, now)
+                    self._extend(self._revoked, fam, until)
+            self._wrote(now)
+            return n
+
     async def is_family_revoked(self, family: str, now: int | None = None) -> bool:
         check_id(family, "family")
         with self._lock:
             self._check_open()
             return self._live(self._revoked, family, clock_s() if now is None else now)
+
+    async def is_access_revoked(self, jti: str, family: str | None) -> bool:
+        """Whether ``family`` is revoked or ``jti`` denylisted, under one lock."""
+        now = clock_s()
+        with self._lock:
+            self._check_open()
+            return self._live(self._denied, jti, now) or (
+                family is not None and self._live(self._revoked, family, now)
+            )
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")
@@ -122,11 +181,15 @@ class MemoryStore:
 
     def _purge(self, now: int) -> int:
         n = 0
-        for table in (self._used, self._revoked, self._denied):
+        for table in (self._used, self._grace, self._revoked, self._denied):
             dead = [k for k, until in table.items() if until <= now]
             for k in dead:
                 del table[k]
             n += len(dead)
+        gone = [k for k, r in self._families.items() if r[1] <= now]
+        for k in gone:
+            del self._families[k]
+        n += len(gone)
         dead = [k for k, tat in self._tats.items() if tat <= now * 1000]
         for k in dead:
             del self._tats[k]

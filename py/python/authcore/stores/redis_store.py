@@ -10,7 +10,11 @@ The scripts mirror the core exactly: ``_USE_REFRESH`` is the table of
 sequences). Without an explicit ``now_ms``, the rate limiter reads the Redis server's clock, so
 all instances share one clock.
 
-Requirements: Redis 7.0 or later (``EXPIRETIME``). Nothing recorded is lost across a Redis
+Requirements: Redis 7.0 or later (``EXPIRETIME``), used by this application alone, with
+``maxmemory-policy noeviction``: under an evicting policy (``volatile-lru``, ``allkeys-lru``…,
+usual on a shared cache) Redis drops the ``used`` and ``revoked`` records under memory
+pressure and a spent refresh token rotates again. :meth:`RedisStore.check_config` (run at
+start-up by ``AuthCore.install``) refuses such a server unless ``allow_eviction=True``. Nothing recorded is lost across a Redis
 restart only when Redis persists it: run with ``appendonly yes`` (``appendfsync everysec``
 may lose the last second on a crash; ``always`` loses nothing). Keys of one family share a
 hash tag, so the scripts also work on Redis Cluster.
@@ -28,21 +32,37 @@ from __future__ import annotations
 from typing import Any, cast
 
 from ..exceptions import StoreUnavailableError
-from ._base import Decision, Quota, RefreshOutcome, SessionPolicy, check_id, check_key, refresh_args
+from ._base import (
+    Decision,
+    Quota,
+    RefreshOutcome,
+    SessionPolicy,
+    check_id,
+    check_key,
+    refresh_args,
+    subject_key,
+)
 
 __all__ = ["RedisStore"]
 
-# KEYS: revoked(family), used(jti).  ARGV: used_until, revoke_until (Unix seconds).
+# KEYS: revoked(family), used(jti), grace(jti).  ARGV: used_until, revoke_until, grace_until
+# (Unix seconds; grace_until '' = no grace window).
 # The table of authcore::session::SessionPolicy::on_refresh.
 _USE_REFRESH = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 'revoked'
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    return 'repeat'
+  end
   redis.call('SET', KEYS[1], '1', 'EXAT', ARGV[2])
   return 'reused'
 end
 redis.call('SET', KEYS[2], '1', 'EXAT', ARGV[1])
+if ARGV[3] ~= '' then
+  redis.call('SET', KEYS[3], '1', 'EXAT', ARGV[3])
+end
 return 'ok'
 """
 
@@ -54,6 +74,28 @@ if current == -1 or current >= tonumber(ARGV[1]) then
 end
 redis.call('SET', KEYS[1], '1', 'EXAT', ARGV[1])
 return 1
+"""
+
+# KEYS: info(family).  ARGV: now.  Moves last_used forward on a listed family.
+_TOUCH = """
+local last = tonumber(redis.call('HGET', KEYS[1], 'last_used'))
+if last and last < tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'last_used', ARGV[1])
+end
+return 0
+"""
+
+# KEYS: revoked(family).  ARGV: until.  Revokes (or extends); 1 when it was not revoked yet.
+_REVOKE_COUNT = """
+local current = redis.call('EXPIRETIME', KEYS[1])
+if current == -2 then
+  redis.call('SET', KEYS[1], '1', 'EXAT', ARGV[1])
+  return 1
+end
+if current ~= -1 and current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'EXAT', ARGV[1])
+end
+return 0
 """
 
 # KEYS: tat(key).  ARGV: burst, period_ms, now_ms ('' = the server's clock).
@@ -97,7 +139,8 @@ class RedisStore:
     ``url`` is a redis-py URL (``redis://host:port/db``, ``rediss://…``, ``unix://…``); or pass
     a ready ``client`` (a ``redis.asyncio.Redis``). ``prefix`` namespaces the keys.
     ``timeout`` bounds connecting and each command (seconds): a Redis that does not answer
-    fails the request instead of hanging it.
+    fails the request instead of hanging it. ``allow_eviction=True`` lets
+    :meth:`check_config` accept an evicting ``maxmemory-policy`` (with an error log line).
     """
 
     def __init__(
@@ -107,6 +150,7 @@ class RedisStore:
         client: Any = None,
         prefix: str = "authcore:",
         timeout: float = 2.0,
+        allow_eviction: bool = False,
     ) -> None:
         import redis.asyncio as aioredis
         from redis.asyncio.retry import Retry
@@ -130,6 +174,9 @@ class RedisStore:
         self._use_refresh = client.register_script(_USE_REFRESH)
         self._extend_script = client.register_script(_EXTEND)
         self._gcra = client.register_script(_GCRA)
+        self._touch = client.register_script(_TOUCH)
+        self._revoke_count = client.register_script(_REVOKE_COUNT)
+        self._allow_eviction = allow_eviction
         self._closed = False
         self.url = url
 
@@ -148,6 +195,9 @@ class RedisStore:
 
     def _used_key(self, family: str, jti: str) -> str:
         return f"{self._prefix}{{{family}}}:used:{jti}"
+
+    def _grace_key(self, family: str, jti: str) -> str:
+        return f"{self._prefix}{{{family}}}:grace:{jti}"
 
     def _denied_key(self, jti: str) -> str:
         return f"{self._prefix}denied:{jti}"
@@ -175,10 +225,16 @@ class RedisStore:
         # Both possible writes' expiries come from the core; the script picks the branch.
         _, used_until = policy.on_refresh(False, False, exp, now)
         _, revoke_until = policy.on_refresh(False, True, exp, now)
-        keys = [self._revoked_key(family), self._used_key(family, jti)]
-        outcome = await self._do(self._use_refresh(keys=keys, args=[used_until, revoke_until]))
+        grace_until = policy.grace_until(now)
+        keys = [
+            self._revoked_key(family),
+            self._used_key(family, jti),
+            self._grace_key(family, jti),
+        ]
+        args = [used_until, revoke_until, "" if grace_until is None else grace_until]
+        outcome = await self._do(self._use_refresh(keys=keys, args=args))
         text = outcome.decode() if isinstance(outcome, bytes) else str(outcome)
-        if text not in ("ok", "reused", "revoked"):
+        if text not in ("ok", "repeat", "reused", "revoked"):
             raise StoreUnavailableError(f"unexpected answer from the session script: {text!r}")
         return cast(RefreshOutcome, text)
 
@@ -186,10 +242,109 @@ class RedisStore:
         check_id(family, "family")
         await self._do(self._extend_script(keys=[self._revoked_key(family)], args=[int(until)]))
 
+    async def check_config(self) -> None:
+        """Refuses (``ConfigError``) a Redis whose ``maxmemory-policy`` is not ``noeviction``,
+        unless the store was made with ``allow_eviction=True`` (then it only warns). A server
+        that does not answer ``CONFIG GET`` (renamed or forbidden, as on some managed
+        services) gets a warning: the policy could not be checked."""
+        import logging
+
+        from ..fastapi.config import ConfigError
+
+        log = logging.getLogger("authcore.stores")
+        try:
+            answer = await self._do(self._client.config_get("maxmemory-policy"))
+        except StoreUnavailableError as exc:
+            log.warning("authcore: could not read Redis maxmemory-policy (%s)", exc)
+            return
+        policy = answer.get("maxmemory-policy") or answer.get(b"maxmemory-policy")
+        policy = policy.decode() if isinstance(policy, bytes) else policy
+        if policy in (None, "noeviction"):
+            return
+        msg = (
+            f"Redis maxmemory-policy is {policy!r}: under memory pressure Redis evicts used and "
+            "revoked session records, and a spent refresh token rotates again. Use a Redis for "
+            "this application alone with maxmemory-policy noeviction."
+        )
+        if self._allow_eviction:
+            log.error("authcore: %s", msg)
+            return
+        raise ConfigError(msg + " (RedisStore(allow_eviction=True) accepts it.)")
+
+    def _user_key(self, sub: str) -> str:
+        return f"{self._prefix}user:{subject_key(sub)}"
+
+    def _info_key(self, family: str) -> str:
+        return f"{self._prefix}{{{family}}}:info"
+
+    async def add_family(
+        self, sub: str, family: str, until: int, created: int, user_agent: str
+    ) -> None:
+        check_id(family, "family")
+        pipe = self._client.pipeline(transaction=False)
+        info = self._info_key(family)
+        pipe.hset(info, mapping={"created": created, "last_used": created, "ua": user_agent})
+        pipe.expireat(info, int(until))
+        pipe.zadd(self._user_key(sub), {family: int(until)})
+        pipe.expireat(self._user_key(sub), int(until), gt=True)
+        pipe.expireat(self._user_key(sub), int(until), nx=True)
+        await self._do(pipe.execute())
+
+    async def touch_family(self, family: str, now: int) -> None:
+        check_id(family, "family")
+        await self._do(self._touch(keys=[self._info_key(family)], args=[int(now)]))
+
+    async def _live_families(self, sub: str, now: int) -> list[str]:
+        fams = await self._do(self._client.zrangebyscore(self._user_key(sub), f"({now}", "+inf"))
+        return [f.decode() if isinstance(f, bytes) else str(f) for f in fams]
+
+    async def list_families(self, sub: str, now: int | None = None) -> list[dict[str, Any]]:
+        from ._base import clock_s
+
+        fams = await self._live_families(sub, clock_s() if now is None else now)
+        rows = []
+        for fam in fams:
+            if await self.is_family_revoked(fam):
+                continue
+            info = await self._do(self._client.hgetall(self._info_key(fam)))
+            if not info:
+                continue
+            get = {(k.decode() if isinstance(k, bytes) else k): v for k, v in info.items()}
+            ua = get.get("ua", b"")
+            rows.append(
+                {
+                    "id": fam,
+                    "created": int(get.get("created", 0)),
+                    "last_used": int(get.get("last_used", 0)),
+                    "user_agent": ua.decode() if isinstance(ua, bytes) else str(ua),
+                }
+            )
+        return sorted(rows, key=lambda r: (-r["created"], r["id"]))
+
+    async def revoke_user(self, sub: str, until: int, now: int | None = None) -> int:
+        """Revokes each live family listed for ``sub``. Not one atomic step across families,
+        and it need not be: a family never joins the list except by a new login, which comes
+        after the request to log out everywhere."""
+        from ._base import clock_s
+
+        n = 0
+        for fam in await self._live_families(sub, clock_s() if now is None else now):
+            n += int(
+                await self._do(self._revoke_count(keys=[self._revoked_key(fam)], args=[int(until)]))
+            )
+        return n
+
     async def is_family_revoked(self, family: str, now: int | None = None) -> bool:
         # Redis expires keys by its own clock; ``now`` is accepted for interface symmetry.
         check_id(family, "family")
         return bool(await self._do(self._client.exists(self._revoked_key(family))))
+
+    async def is_access_revoked(self, jti: str, family: str | None) -> bool:
+        """Whether ``family`` is revoked or ``jti`` denylisted: one ``EXISTS`` round trip."""
+        keys = [self._denied_key(check_id(jti, "jti"))]
+        if family:
+            keys.append(self._revoked_key(check_id(family, "family")))
+        return bool(await self._do(self._client.exists(*keys)))
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")

@@ -6,6 +6,13 @@ disk. The database runs in WAL mode; every read-decide-write runs in a ``BEGIN I
 transaction, which takes the write lock first, so two processes can never both see a refresh
 token as unused. ``synchronous=NORMAL`` (the WAL default) survives application crashes; pass
 ``synchronous="FULL"`` to survive power loss as well, at the cost of one fsync per write.
+
+Every operation has a deadline (``timeout``, 2 s by default) counted from when it is asked
+for: time spent queued behind other operations counts, an operation still queued at its
+deadline is dropped without touching the file, and SQLite waits for a lock only until the
+deadline. So when another process holds the write lock, requests fail with 503 after about
+``timeout``, each of them, instead of queueing into 5 s, 10 s, 15 s… :meth:`ping` takes the
+write lock (and gives it back at once), so a readiness check sees a file nobody can write.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from ._base import (
     clock_s,
     gcra,
     refresh_args,
+    subject_key,
 )
 
 __all__ = ["SQLiteStore"]
@@ -37,7 +45,7 @@ T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS authcore_records (
-    kind  TEXT    NOT NULL,  -- 'used' (refresh jti), 'revoked' (family), 'denied' (access jti)
+    kind  TEXT    NOT NULL,  -- 'used', 'grace' (refresh jti), 'revoked' (family), 'denied' (access jti)
     id    TEXT    NOT NULL,
     until INTEGER NOT NULL,  -- Unix seconds; the record means nothing once until <= now
     PRIMARY KEY (kind, id)
@@ -46,6 +54,15 @@ CREATE TABLE IF NOT EXISTS authcore_rate (
     key TEXT    PRIMARY KEY,
     tat INTEGER NOT NULL     -- GCRA theoretical arrival time, Unix ms
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS authcore_families (
+    fam        TEXT    PRIMARY KEY,
+    sub        TEXT    NOT NULL,  -- hash of the subject
+    until      INTEGER NOT NULL,  -- Unix seconds: the session's tokens are dead after it
+    created    INTEGER NOT NULL,
+    last_used  INTEGER NOT NULL,
+    user_agent TEXT    NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS authcore_families_sub ON authcore_families (sub);
 """
 
 _LIVE = "SELECT 1 FROM authcore_records WHERE kind = ? AND id = ? AND until > ?"
@@ -60,20 +77,29 @@ _PURGE_INTERVAL_S = 60.0
 class SQLiteStore:
     """A :class:`~authcore.stores.SessionStore` in an SQLite file (created on first use).
 
-    Any SQLite error (file unreadable, disk full, lock not obtained within ``busy_timeout``)
-    raises :class:`StoreUnavailableError`; the connection is then reopened on the next call.
+    Any SQLite error (file unreadable, disk full, lock not obtained by the operation's
+    deadline) and any operation past its deadline (``timeout`` seconds after it was asked for;
+    ``busy_timeout`` is its older name) raises :class:`StoreUnavailableError`; the connection
+    is then reopened on the next call.
     Expired records are purged at most once a minute during writes, and on
     :meth:`purge_expired`.
     """
 
     def __init__(
-        self, path: str, *, synchronous: str = "NORMAL", busy_timeout: float = 5.0
+        self,
+        path: str,
+        *,
+        synchronous: str = "NORMAL",
+        timeout: float = 2.0,
+        busy_timeout: float | None = None,
     ) -> None:
         if synchronous.upper() not in ("NORMAL", "FULL", "EXTRA"):
             raise ValueError("synchronous must be NORMAL, FULL or EXTRA")
         self.path = str(path)
         self._synchronous = synchronous.upper()
-        self._busy_timeout = float(busy_timeout)
+        self._busy_timeout = float(timeout if busy_timeout is None else busy_timeout)
+        if not self._busy_timeout > 0:
+            raise ValueError("timeout must be positive")
         self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="authcore-sqlite"
         )
@@ -121,9 +147,14 @@ class SQLiteStore:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
 
-    def _call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def _call(self, fn: Callable[[sqlite3.Connection], T], deadline: float) -> T:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:  # waited in the queue past its deadline: the caller has given up
+            raise StoreUnavailableError("sqlite store unavailable (deadline passed in queue)")
         try:
-            return fn(self._connect())
+            conn = self._connect()
+            conn.execute(f"PRAGMA busy_timeout = {max(1, int(remaining * 1000))}")
+            return fn(conn)
         except sqlite3.Error as exc:
             if self._conn is not None:
                 try:
@@ -136,11 +167,16 @@ class SQLiteStore:
         executor = self._executor
         if executor is None:
             raise StoreUnavailableError("store is closed")
+        deadline = time.monotonic() + self._busy_timeout
         try:
-            future = executor.submit(self._call, fn)
+            future = executor.submit(self._call, fn, deadline)
         except RuntimeError:  # shut down meanwhile
             raise StoreUnavailableError("store is closed") from None
-        return await asyncio.wrap_future(future)
+        try:
+            # A little past the deadline: the worker itself fails at the deadline.
+            return await asyncio.wait_for(asyncio.wrap_future(future), self._busy_timeout + 0.25)
+        except asyncio.TimeoutError:
+            raise StoreUnavailableError("sqlite store unavailable (deadline)") from None
 
     def _write(
         self, body: Callable[[sqlite3.Connection], T], now: int
@@ -167,6 +203,7 @@ class SQLiteStore:
     def _purge(conn: sqlite3.Connection, now: int) -> int:
         n = conn.execute("DELETE FROM authcore_records WHERE until <= ?", (now,)).rowcount
         n += conn.execute("DELETE FROM authcore_rate WHERE tat <= ?", (now * 1000,)).rowcount
+        n += conn.execute("DELETE FROM authcore_families WHERE until <= ?", (now,)).rowcount
         return n
 
     # -- sessions --------------------------------------------------------------------------
@@ -179,9 +216,13 @@ class SQLiteStore:
         def body(conn: sqlite3.Connection) -> Any:
             revoked = conn.execute(_LIVE, ("revoked", family, now)).fetchone() is not None
             used = conn.execute(_LIVE, ("used", jti, now)).fetchone() is not None
-            outcome, until = policy.on_refresh(revoked, used, exp, now)
+            grace = conn.execute(_LIVE, ("grace", jti, now)).fetchone() is not None
+            outcome, until = policy.on_refresh(revoked, used, exp, now, grace)
             if outcome == "ok":
                 conn.execute(_EXTEND, ("used", jti, until))
+                grace_until = policy.grace_until(now)
+                if grace_until is not None:
+                    conn.execute(_EXTEND, ("grace", jti, grace_until))
             elif outcome == "reused":
                 conn.execute(_EXTEND, ("revoked", family, until))
             return outcome
@@ -198,8 +239,82 @@ class SQLiteStore:
     async def revoke_family(self, family: str, until: int) -> None:
         await self._extend("revoked", check_id(family, "family"), until)
 
+    async def add_family(
+        self, sub: str, family: str, until: int, created: int, user_agent: str
+    ) -> None:
+        check_id(family, "family")
+        row = (family, subject_key(sub), int(until), int(created), int(created), user_agent)
+        await self._run(
+            self._write(
+                lambda c: c.execute(
+                    "INSERT OR REPLACE INTO authcore_families VALUES (?, ?, ?, ?, ?, ?)", row
+                ),
+                created,
+            )
+        )
+
+    async def touch_family(self, family: str, now: int) -> None:
+        await self._run(
+            self._write(
+                lambda c: c.execute(
+                    "UPDATE authcore_families SET last_used = max(last_used, ?) WHERE fam = ?",
+                    (now, family),
+                ),
+                now,
+            )
+        )
+
+    async def list_families(self, sub: str, now: int | None = None) -> list[dict[str, Any]]:
+        at = clock_s() if now is None else now
+
+        def read(c: sqlite3.Connection) -> list[dict[str, Any]]:
+            rows = c.execute(
+                "SELECT fam, created, last_used, user_agent FROM authcore_families f "
+                "WHERE sub = ? AND until > ? AND NOT EXISTS (SELECT 1 FROM authcore_records r "
+                "WHERE r.kind = 'revoked' AND r.id = f.fam AND r.until > ?) "
+                "ORDER BY created DESC, fam",
+                (subject_key(sub), at, at),
+            ).fetchall()
+            return [
+                {"id": r[0], "created": r[1], "last_used": r[2], "user_agent": r[3]} for r in rows
+            ]
+
+        return await self._run(read)
+
+    async def revoke_user(self, sub: str, until: int, now: int | None = None) -> int:
+        at = clock_s() if now is None else now
+
+        def body(c: sqlite3.Connection) -> int:
+            fams = [
+                r[0]
+                for r in c.execute(
+                    "SELECT fam FROM authcore_families f WHERE sub = ? AND until > ? AND NOT "
+                    "EXISTS (SELECT 1 FROM authcore_records r WHERE r.kind = 'revoked' "
+                    "AND r.id = f.fam AND r.until > ?)",
+                    (subject_key(sub), at, at),
+                )
+            ]
+            c.executemany(_EXTEND, [("revoked", fam, until) for fam in fams])
+            return len(fams)
+
+        return await self._run(self._write(body, at))
+
     async def is_family_revoked(self, family: str, now: int | None = None) -> bool:
         return await self._is_live("revoked", check_id(family, "family"), now)
+
+    async def is_access_revoked(self, jti: str, family: str | None) -> bool:
+        """Whether ``family`` is revoked or ``jti`` denylisted: one query."""
+        args = (check_id(jti, "jti"), check_id(family, "family") if family else "", clock_s())
+        return await self._run(
+            lambda c: (
+                c.execute(
+                    "SELECT 1 FROM authcore_records WHERE until > ?3 AND "
+                    "((kind = 'denied' AND id = ?1) OR (kind = 'revoked' AND id = ?2)) LIMIT 1",
+                    args,
+                ).fetchone()
+                is not None
+            )
+        )
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         await self._extend("denied", check_id(jti, "jti"), until)
@@ -241,7 +356,13 @@ class SQLiteStore:
         return await self._run(self._write(lambda c: self._purge(c, now), now))
 
     async def ping(self) -> None:
-        await self._run(lambda c: c.execute("SELECT 1 FROM authcore_records LIMIT 1").fetchone())
+        """Takes the write lock and gives it back: fails when no write could happen now."""
+
+        def probe(c: sqlite3.Connection) -> None:
+            c.execute("BEGIN IMMEDIATE")
+            c.execute("ROLLBACK")
+
+        await self._run(probe)
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None

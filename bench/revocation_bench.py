@@ -1,0 +1,140 @@
+"""What checking access-token revocation costs per request, per store.
+
+Bounded and loopback only: it starts its own redis-server (scripts/redis.sh in a temp dir,
+``appendfsync everysec``), uses an SQLite file in a temp dir, and stops everything. Not a
+test: nothing here asserts a speed. Compare figures of one run (ratios), not across machines.
+
+    .venv/bin/python bench/revocation_bench.py [--seconds 2]
+
+Figures:
+1. the revocation check alone (``Sessions.check_access``: is the family revoked, is the token
+   denylisted) per store, µs per call, beside the core's ``verify_access`` of the same token;
+2. ``GET /api/v1/me`` of the example app in process (httpx over ASGI, one client), requests/s
+   with the check off and on, per store, interleaved rounds; the ratio is the check's share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from authcore import Argon2Params, PasswordHasher
+from authcore.fastapi import AuthSettings
+from authcore.stores import MemoryStore, RedisStore, SQLiteStore
+
+PASSWORD = "correct horse battery staple"
+
+
+async def per_call(fn: Any, seconds: float) -> float:
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(50):
+            await fn()
+        n += 50
+    return (time.perf_counter() - start) / n * 1e6
+
+
+async def me_rate(client: httpx.AsyncClient, headers: dict[str, str], seconds: float) -> float:
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        r = await client.get("/api/v1/me", headers=headers)
+        assert r.status_code == 200, r.text
+        n += 1
+    return n / (time.perf_counter() - start)
+
+
+async def run(seconds: float, tmp: Path, url: str) -> None:
+    from examples.fastapi_app.app import create_app, seed
+    from examples.fastapi_app.db import UserDB
+
+    hasher = PasswordHasher(Argon2Params(1024, 1, 1))
+    db = tmp / "users.sqlite3"
+    seed(UserDB(db), PASSWORD, hasher, force=True)
+    secret = secrets.token_urlsafe(48)
+    print("1. revocation check alone, µs per call (sequential)")
+    print("   store    check_access  verify_access  ratio")
+    apps: dict[str, tuple[Any, Any, str]] = {}
+    for name, make in (
+        ("memory", MemoryStore),
+        ("sqlite", lambda: SQLiteStore(str(tmp / "sessions.db"))),
+        ("redis", lambda: RedisStore(url, prefix=f"bench:{secrets.token_hex(4)}:")),
+    ):
+        on = create_app(AuthSettings(secret=secret), db, hasher, store=make())
+        off = create_app(AuthSettings(secret=secret), db, hasher, store=make())
+        off.state.authcore.check_access_revocation = False
+        auth = on.state.authcore
+        transport = httpx.ASGITransport(app=on)
+        async with httpx.AsyncClient(transport=transport, base_url="http://b") as c:
+            r = await c.post(
+                "/api/v1/auth/tokens",
+                data={"username": "student@example.com", "password": PASSWORD},
+            )
+            token = r.json()["access_token"]
+        claims = auth.verify_access(token)
+
+        async def check(auth: Any = auth, claims: Any = claims) -> None:
+            await auth.check_session(claims)
+
+        async def verify(auth: Any = auth, token: str = token) -> None:
+            auth.verify_access(token)
+
+        c_us = await per_call(check, seconds)
+        v_us = await per_call(verify, seconds)
+        print(f"   {name:<8} {c_us:>10.1f}    {v_us:>10.1f}     {c_us / v_us:5.1f}×")
+        apps[name] = (on, off, token)
+
+    print("\n2. GET /api/v1/me in process, requests/s (3 interleaved rounds, best of each)")
+    print("   store    check off  check on  on/off")
+    for name, (on, off, token) in apps.items():
+        best = {"off": 0.0, "on": 0.0}
+        clients = {
+            k: httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://b")
+            for k, a in (("off", off), ("on", on))
+        }
+        headers = {"Authorization": f"Bearer {token}"}
+        for _ in range(3):
+            for k, c in clients.items():
+                best[k] = max(best[k], await me_rate(c, headers, seconds / 2))
+        for c in clients.values():
+            await c.aclose()
+        print(
+            f"   {name:<8} {best['off']:>8.0f}  {best['on']:>8.0f}   {best['on'] / best['off']:.2f}"
+        )
+        for a in (on, off):
+            await a.state.authcore.sessions.close()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seconds", type=float, default=2.0)
+    seconds = p.parse_args().seconds
+    tmp = Path(tempfile.mkdtemp(prefix="authcore-revocation-"))
+    redis_dir = tmp / "redis"
+    redis_sh = str(ROOT / "scripts/redis.sh")
+    url = subprocess.run(
+        [redis_sh, "start", str(redis_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"APPENDFSYNC": "everysec", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    ).stdout.strip()
+    try:
+        asyncio.run(run(seconds, tmp, url))
+    finally:
+        subprocess.run([redis_sh, "stop", str(redis_dir)], check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,7 +12,10 @@ const SALT: [u8; 16] = [7; 16];
 const M: u32 = 19456;
 
 fn main() {
-    let rounds: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(7);
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7);
     let per_round = 5;
     let params = Params::OWASP;
     let mut memory = vec![Block::new(); params.blocks_needed()];
@@ -93,6 +96,10 @@ fn main() {
         argon2_rust::detected_backend()
     );
     for (i, (name, _)) in variants.iter().enumerate() {
-        println!("{name:<32} {:>7.2} ms  {:>5.2}x core", best[i], best[i] / best[0]);
+        println!(
+            "{name:<32} {:>7.2} ms  {:>5.2}x core",
+            best[i],
+            best[i] / best[0]
+        );
     }
 }

@@ -745,3 +745,34 @@ async def test_openapi_security_requirements_name_the_scopes_of_each_route(built
     assert paths["/maybe"]["get"]["security"] == [{name: []}]
     assert paths["/grades"]["get"]["security"] == [{name: ["grades:read"]}]
     assert paths["/users"]["get"]["security"] == [{name: ["users:read"]}]
+
+
+async def test_a_route_with_current_user_and_current_claims_verifies_the_token_once(
+    built: Built, http: httpx.AsyncClient
+) -> None:
+    app, auth = built
+
+    @app.get("/both")
+    async def both(
+        user: Annotated[U, Depends(auth.current_user)],
+        claims: Annotated[AccessClaims, Security(auth.current_claims, scopes=["users:read"])],
+    ) -> dict[str, Any]:
+        return {"id": user.id, "sub": claims.sub}
+
+    calls: list[str] = []
+    verify = auth.verify_access
+
+    def counting(token: str) -> AccessClaims:
+        calls.append(token)
+        return verify(token)
+
+    auth.verify_access = counting  # type: ignore[method-assign]
+    ada = (await pair(http, "ada"))["access_token"]
+    r = await http.get("/both", headers=bearer(ada))
+    assert r.status_code == 200
+    assert calls == [ada]
+    # the scopes are still checked per dependency: tom has no users:read
+    tom = (await pair(http, "tom"))["access_token"]
+    r = await http.get("/both", headers=bearer(tom))
+    assert r.status_code == 403
+    assert r.json()["code"] == "missing_scope"

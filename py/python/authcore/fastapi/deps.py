@@ -29,6 +29,7 @@ from .models import AccessClaims
 __all__ = ["BearerAuth", "Dependencies", "TokenAuthority", "build_dependencies"]
 
 _USER_KEY = "authcore_user"
+_CLAIMS_KEY = "authcore_claims"
 _NOT_LOADED = object()
 
 
@@ -107,20 +108,25 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
         "the access token is sent as `Authorization: Bearer <token>`.",
     )
 
-    async def _verified(token: str, needed: list[str]) -> AccessClaims:
-        claims = auth.verify_access(token)
-        await auth.check_session(claims)
+    async def _verified(request: Request, token: str, needed: list[str]) -> AccessClaims:
+        # once per request: a route asking for current_user and current_claims (two
+        # dependencies) verifies the token, and asks the store, once
+        state = request.state
+        cached = getattr(state, _CLAIMS_KEY, None)
+        if cached is not None and cached[0] == token:
+            claims: AccessClaims = cached[1]
+        else:
+            claims = auth.verify_access(token)
+            await auth.check_session(claims)
+            setattr(state, _CLAIMS_KEY, (token, claims))
         if needed and not auth.has_scopes(claims.scopes, needed):
             raise AuthHTTPException.forbidden("missing_scope", needed)
         return claims
 
-    async def _claims(request: Request, token: str, needed: list[str]) -> AccessClaims:
-        return await _verified(token, needed)
-
     async def _token_user(request: Request, token: str, needed: list[str]) -> Any:
-        return await _user(request, await _verified(token, needed))
+        return await _user(request, await _verified(request, token, needed))
 
-    current_claims = BearerAuth(scheme, _claims)
+    current_claims = BearerAuth(scheme, _verified)
     Claims = Annotated[AccessClaims, Depends(current_claims)]
 
     async def _user(request: Request, claims: AccessClaims) -> Any:
@@ -136,8 +142,8 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
         setattr(request.state, _USER_KEY, user)
         return user
 
-    # each one dependency (not current_claims nested): verified again if a route also asks
-    # for current_claims, which costs a microsecond or two; the user is loaded once
+    # each one dependency (not current_claims nested); the token is verified and the user
+    # loaded once per request whichever of them a route asks for
     current_user = BearerAuth(scheme, _token_user)
     optional_user = BearerAuth(scheme, _token_user, optional=True)
 

@@ -38,7 +38,7 @@ setup_wasm() {
 }
 
 setup_apt() {
-  apt_install redis-server chromium chromium-driver binutils-arm-none-eabi
+  apt_install redis-server chromium chromium-driver binutils-arm-none-eabi wrk
   setup_qemu
 }
 

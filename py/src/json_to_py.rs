@@ -164,6 +164,7 @@ impl<'a, 'py> Conv<'a, 'py> {
                 b"typ" => intern!(py, "typ"),
                 b"scope" => intern!(py, "scope"),
                 b"roles" => intern!(py, "roles"),
+                b"role" => intern!(py, "role"),
                 b"fam" => intern!(py, "fam"),
                 _ => return PyString::from_bytes(py, raw),
             };

@@ -12,8 +12,9 @@ use authcore::jwt::{
 };
 use authcore::Error;
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
 use crate::errors::{core, Fail};
 use crate::keys::{json_arg, PrivateKey, PublicKey};
@@ -392,18 +393,25 @@ struct Checks {
     strict_aud: bool,
     subject: Option<String>,
     token_type: Option<String>,
-    required: Vec<String>,
+    /// `None`: `["exp"]`.
+    required: Option<Vec<String>>,
     verify_exp: bool,
     verify_nbf: bool,
     verify_iat: bool,
     max_token_len: usize,
 }
 
+/// PyJWT's default `require` list, and the one `decode` passes: kept without allocating.
+const REQUIRE_EXP: &[&str] = &["exp"];
+
 /// Runs `f` with the core `Validation` for `c` (borrowing its strings).
 fn with_validation<R>(c: &Checks, f: impl FnOnce(&Validation<'_>, &[&str]) -> R) -> R {
     let issuer = c.issuer.as_deref().map(as_strs);
     let audience = c.audience.as_deref().map(as_strs);
-    let required = as_strs(&c.required);
+    let required: Cow<'_, [&str]> = match &c.required {
+        None => Cow::Borrowed(REQUIRE_EXP),
+        Some(list) => Cow::Owned(as_strs(list)),
+    };
     let v = Validation {
         leeway: c.leeway,
         issuer: issuer.as_deref(),
@@ -436,13 +444,36 @@ fn verified<R>(
         inner: keys.store(),
         allowed,
     };
-    let mut buf = vec![0u8; token.len()];
+    // the decoded segments fit in the token's length; most tokens fit on the stack
+    let (mut stack, mut heap) = ([0u8; 1024], Vec::new());
+    let buf = match stack.get_mut(..token.len()) {
+        Some(b) => b,
+        None => {
+            heap.resize(token.len(), 0);
+            &mut heap[..]
+        }
+    };
     let payload = with_validation(c, |v, required| {
-        jwt::verify(&token, &store, v, c.now, &mut buf)
+        jwt::verify(&token, &store, v, c.now, buf)
             .map(|t| t.payload)
             .map_err(|e| Fail::with_required(e, required))
     })?;
     out(payload)
+}
+
+/// A verified decode's `required` argument: `None` for the default (absent, or exactly
+/// `("exp",)` / `["exp"]`, which `authcore.jwt.decode` passes), else the names.
+fn required_list(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+    if let Some(t) = obj.and_then(|o| o.cast::<PyTuple>().ok()) {
+        // the interned literal: no list to build
+        if t.len() == 1 && t.get_item(0)?.is(intern!(t.py(), "exp")) {
+            return Ok(None);
+        }
+    }
+    match str_list(obj, "required")? {
+        Some(list) if !matches!(list.as_slice(), [only] if only == "exp") => Ok(Some(list)),
+        _ => Ok(None),
+    }
 }
 
 macro_rules! decode_fn {
@@ -483,8 +514,7 @@ macro_rules! decode_fn {
                 strict_aud,
                 subject,
                 token_type,
-                required: str_list(required, "required")?
-                    .unwrap_or_else(|| vec!["exp".to_owned()]),
+                required: required_list(required)?,
                 verify_exp,
                 verify_nbf,
                 verify_iat,
@@ -548,7 +578,7 @@ pub fn decode_unverified<'py>(
         strict_aud,
         subject,
         token_type,
-        required: str_list(required, "required")?.unwrap_or_default(),
+        required: Some(str_list(required, "required")?.unwrap_or_default()),
         verify_exp,
         verify_nbf,
         verify_iat,
@@ -561,7 +591,7 @@ pub fn decode_unverified<'py>(
         || c.issuer.is_some()
         || c.subject.is_some()
         || c.token_type.is_some()
-        || !c.required.is_empty();
+        || c.required.as_ref().is_none_or(|r| !r.is_empty());
     if any_check {
         with_validation(&c, |v, required| {
             let fail = |e| Fail::with_required(e, required);

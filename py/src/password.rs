@@ -4,34 +4,99 @@
 //! The binding supplies what the core leaves to its caller: salts from the OS CSPRNG
 //! (`getrandom`) and Argon2's working memory (see [`with_memory`]).
 
-use std::cell::RefCell;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use authcore::password::{self, Algorithm, BcryptLongPassword, Block, Bounds, Params, MAX_PHC_LEN};
 use authcore::Error;
-use pyo3::exceptions::PyOSError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::errors::{core, Fail};
 use crate::text::{bytes_or_str, Bytes};
 
-/// Largest Argon2 working memory (in 1 KiB blocks) a thread keeps between calls: 64 MiB, enough
-/// for the OWASP (19 MiB) and RFC 9106 low-memory (64 MiB) parameter sets. Larger hashes get a
-/// buffer of their own that is freed after the call.
+/// Largest Argon2 working memory (in 1 KiB blocks) a pooled buffer keeps between calls:
+/// 64 MiB, enough for the OWASP (19 MiB) and RFC 9106 low-memory (64 MiB) parameter sets.
+/// Larger hashes get a buffer of their own that is freed after the call.
 const RETAIN_MAX_BLOCKS: usize = 64 * 1024;
 
-thread_local! {
-    /// Argon2 memory reused by every hash/verify on this thread.
-    ///
-    /// Why this is safe: the buffer is only borrowed inside one native call, with the GIL
-    /// released and no Python code running on this thread, so no other user can observe or
-    /// re-enter it (`try_borrow_mut` falls back to a fresh buffer should that ever change);
-    /// Argon2 writes every block before it reads it, so stale contents never influence a
-    /// result; and the blocks are zeroed after each use, so no password-derived state stays
-    /// behind between calls. Each thread has its own buffer, freed when the thread exits.
-    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+/// How many Argon2 computations may run at once in this process, and their memory.
+///
+/// Each computation needs its full working memory (19 MiB at OWASP parameters), so the
+/// number running at once bounds the memory: a burst of 100 logins must not allocate 100 ×
+/// 19 MiB. Callers beyond `limit` wait (with the GIL released) until one finishes. Buffers are
+/// pooled, at most `limit` of them, so the memory kept between calls is `limit` buffers, not
+/// one per thread that ever hashed.
+///
+/// Why reusing a buffer is safe: it is only used inside one native call, with the GIL
+/// released and no Python code running on this thread, by one computation at a time (it is
+/// taken out of the pool); Argon2 writes every block before it reads it, so stale contents
+/// never influence a result; and the used blocks are zeroed after each computation, so no
+/// password-derived state stays behind between calls.
+struct Gate {
+    state: Mutex<GateState>,
+    freed: Condvar,
 }
 
-/// Runs `f` with at least `blocks` blocks of zeroed Argon2 memory, zeroing them again after.
+struct GateState {
+    /// 0 until first used or set: then the CPU count.
+    limit: usize,
+    running: usize,
+    /// Highest `running` seen (for tests and benchmarks).
+    peak: usize,
+    pool: Vec<Vec<Block>>,
+}
+
+static GATE: Gate = Gate {
+    state: Mutex::new(GateState {
+        limit: 0,
+        running: 0,
+        peak: 0,
+        pool: Vec::new(),
+    }),
+    freed: Condvar::new(),
+};
+
+fn cpu_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Gate {
+    fn lock(&self) -> MutexGuard<'_, GateState> {
+        // A panic cannot happen while the lock is held (plain counter updates), but a
+        // poisoned lock would still hold consistent counters: keep going.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for a free slot, then takes a pooled buffer (possibly empty).
+    fn enter(&self) -> Vec<Block> {
+        let mut st = self.lock();
+        if st.limit == 0 {
+            st.limit = cpu_count();
+        }
+        while st.running >= st.limit {
+            st = self.freed.wait(st).unwrap_or_else(PoisonError::into_inner);
+        }
+        st.running += 1;
+        st.peak = st.peak.max(st.running);
+        st.pool.pop().unwrap_or_default()
+    }
+
+    /// Gives the slot back, and the buffer to the pool (unless it is oversized or the pool
+    /// is full).
+    fn leave(&self, buf: Vec<Block>) {
+        let mut st = self.lock();
+        st.running = st.running.saturating_sub(1);
+        if buf.len() <= RETAIN_MAX_BLOCKS && !buf.is_empty() && st.pool.len() < st.limit {
+            st.pool.push(buf);
+        }
+        drop(st);
+        self.freed.notify_one();
+    }
+}
+
+/// Runs `f` with at least `blocks` blocks of zeroed Argon2 memory, zeroing them again after,
+/// within the process-wide limit on concurrent computations (no wait when `blocks` is 0: a
+/// bcrypt hash needs no Argon2 memory).
 fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
     fn run<R>(mem: &mut [Block], f: impl FnOnce(&mut [Block]) -> R) -> R {
         let r = f(mem);
@@ -40,21 +105,53 @@ fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
         std::hint::black_box(mem);
         r
     }
-    if blocks > RETAIN_MAX_BLOCKS {
-        return run(&mut vec![Block::new(); blocks], f);
+    if blocks == 0 {
+        return run(&mut [], f);
     }
-    MEMORY.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut mem) => {
-            if mem.len() < blocks {
-                mem.resize(blocks, Block::new());
-            }
-            match mem.get_mut(..blocks) {
-                Some(slice) => run(slice, f),
-                None => run(&mut vec![Block::new(); blocks], f),
-            }
-        }
-        Err(_) => run(&mut vec![Block::new(); blocks], f),
-    })
+    let mut buf = GATE.enter();
+    if buf.len() < blocks {
+        buf.resize(blocks, Block::new());
+    }
+    let r = match buf.get_mut(..blocks) {
+        Some(slice) => run(slice, f),
+        None => run(&mut vec![Block::new(); blocks], f),
+    };
+    GATE.leave(buf);
+    r
+}
+
+/// Sets how many Argon2 computations may run at once in this process (default: the CPU
+/// count); further callers wait. Returns the previous limit. `ValueError` for 0.
+#[pyfunction]
+pub fn set_argon2_concurrency(limit: usize) -> PyResult<usize> {
+    if limit == 0 {
+        return Err(PyValueError::new_err(
+            "the Argon2 concurrency limit must be at least 1",
+        ));
+    }
+    let mut st = GATE.lock();
+    let previous = if st.limit == 0 { cpu_count() } else { st.limit };
+    st.limit = limit;
+    st.pool.truncate(limit);
+    drop(st);
+    GATE.freed.notify_all();
+    Ok(previous)
+}
+
+/// `(limit, running, peak)`: the limit on concurrent Argon2 computations, how many run now,
+/// and the most that ever ran at once (reset to `running` by `reset_peak=True`).
+#[pyfunction]
+#[pyo3(signature = (reset_peak=false))]
+pub fn argon2_concurrency(reset_peak: bool) -> (usize, usize, usize) {
+    let mut st = GATE.lock();
+    if st.limit == 0 {
+        st.limit = cpu_count();
+    }
+    let out = (st.limit, st.running, st.peak);
+    if reset_peak {
+        st.peak = st.running;
+    }
+    out
 }
 
 /// Parameters for new Argon2 hashes (and the target `needs_rehash` compares stored hashes

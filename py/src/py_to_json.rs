@@ -14,6 +14,7 @@ use std::io::Write as _;
 
 use authcore::jwt::json::MAX_DEPTH;
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -58,9 +59,7 @@ fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), St
         string(out, utf8(s)?.as_bytes());
     } else if let Ok(i) = obj.cast_exact::<PyInt>() {
         match i.extract::<i64>() {
-            Ok(n) => {
-                let _ = write!(out, "{n}");
-            }
+            Ok(n) => integer(out, n),
             Err(_) => out.extend_from_slice(i.str()?.encode_utf8()?.as_bytes()),
         }
     } else if let Ok(f) = obj.cast_exact::<PyFloat>() {
@@ -77,11 +76,18 @@ fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), St
     } else if let Ok(d) = obj.cast_exact::<PyDict>() {
         out.push(b'{');
         for (n, (k, v)) in d.iter().enumerate() {
-            let key = utf8(k.cast_exact::<PyString>().map_err(|_| Stop::Unsupported)?)?;
-            let key = key.as_bytes();
             if n > 0 {
                 out.push(b',');
             }
+            let k = k.cast_exact::<PyString>().map_err(|_| Stop::Unsupported)?;
+            let encoded;
+            let key = match known_name(k) {
+                Some(name) => name,
+                None => {
+                    encoded = utf8(k)?;
+                    encoded.as_bytes()
+                }
+            };
             string(out, key);
             out.push(b':');
             if depth == 0
@@ -102,6 +108,40 @@ fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), St
         return Err(Stop::Unsupported);
     }
     Ok(())
+}
+
+/// The registered and common claim names: a `dict` key that *is* one of these interned strings
+/// (as keys written as literals in Python source are) needs no UTF-8 encoding.
+fn known_name(k: &Bound<'_, PyString>) -> Option<&'static [u8]> {
+    let py = k.py();
+    macro_rules! names {
+        ($($name:literal),*) => {
+            $(if k.is(intern!(py, $name)) {
+                return Some($name.as_bytes());
+            })*
+        };
+    }
+    names!("sub", "exp", "iat", "nbf", "iss", "aud", "jti", "typ", "scope", "role", "roles", "fam");
+    None
+}
+
+/// An integer in decimal, as `int.__repr__` writes it.
+fn integer(out: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20]; // u64::MAX has 20 digits
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    while let Some(d) = i.checked_sub(1).and_then(|j| digits.get_mut(j)) {
+        *d = b'0' + (m % 10) as u8;
+        i -= 1;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(digits.get(i..).unwrap_or_default());
 }
 
 /// A `list` or `tuple` as a JSON array.

@@ -374,3 +374,19 @@ def test_max_token_len(freeze_time: Callable[[float], None]) -> None:
     assert jwt.decode(token, SECRET, algorithms=["HS256"], max_token_len=len(token))["pad"]
     with pytest.raises(ex.TokenTooLargeError):
         jwt.decode(token, SECRET, algorithms=["HS256"], max_token_len=len(token) - 1)
+
+
+def test_claim_names_built_at_run_time_encode_as_literal_ones() -> None:
+    # registered names written as literals are interned strings; the same names built at run
+    # time are other objects with the same text, and subclasses of str keep their own rules
+    class Name(str):
+        pass
+
+    literal = {"sub": "alice", "role": "admin", "scope": "a b", "exp": NOW, "iat": NOW - 1}
+    built = {"".join(k): v for k, v in literal.items()}
+    assert all(a is not b for a, b in zip(literal, built) if len(a) > 1)
+    assert jwt.encode(built, SECRET) == jwt.encode(literal, SECRET) == peer(literal)
+    assert _authcore.encode_claims({Name("sub"): "alice"}, SECRET) is None  # json.dumps decides
+    assert jwt.encode({Name("sub"): "alice", "exp": NOW}, SECRET) == peer(
+        {Name("sub"): "alice", "exp": NOW}
+    )

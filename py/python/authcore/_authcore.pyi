@@ -369,6 +369,12 @@ def check_pepper(pepper: bytes) -> None:
     """``InvalidParamsError`` for a pepper the core refuses (an empty one)."""
 
 def check_password(password: str, policy: PasswordPolicy | None = None) -> None: ...
+def set_argon2_concurrency(limit: int) -> int:
+    """Sets how many Argon2 computations may run at once (default: the CPU count); returns the
+    previous limit."""
+
+def argon2_concurrency(reset_peak: bool = False) -> tuple[int, int, int]:
+    """``(limit, running, peak)`` of the process-wide Argon2 concurrency limit."""
 
 # --- authorization --------------------------------------------------------------------------
 

@@ -308,8 +308,10 @@ def decode(
             stacklevel=2,
         )
     now = int(time.time())
-    jwt = _token(jwt)
-    audience = _audience(audience)
+    if type(jwt) is not str:  # a str needs no check: skip the call on the common path
+        jwt = _token(jwt)
+    if audience is not None:
+        audience = _audience(audience)
     if options is None:
         algorithms = _check_algorithms(algorithms)
         if key is None:

@@ -4,7 +4,9 @@ upgrade on login, and a password policy for new passwords.
 
 Argon2 runs in Rust with the GIL released, so other Python threads keep running while a hash
 is computed, and the ``a*`` methods run it in a worker thread so an ``async def`` endpoint never
-blocks its event loop::
+blocks its event loop. At most :func:`argon2_concurrency` computations run at once in the
+process (default: the CPU count; :func:`set_argon2_concurrency` changes it), so a burst of
+logins does not allocate 19 MiB each: the others wait, async callers on their event loop::
 
     hasher = PasswordHasher()
     stored = hasher.hash("correct horse battery staple")
@@ -21,16 +23,19 @@ seen, not a login failure that hides it; neither case ever authenticates.
 from __future__ import annotations
 
 import asyncio
-from typing import Union
+import weakref
+from typing import Any, Callable, TypeVar, Union
 
 from ._authcore import (
     Argon2Params,
     HashBounds,
     PasswordPolicy,
+    argon2_concurrency,
     check_password,
     check_pepper,
     hash_password,
     needs_rehash,
+    set_argon2_concurrency,
     verify_password,
 )
 from .exceptions import InvalidHashError
@@ -40,14 +45,35 @@ __all__ = [
     "HashBounds",
     "PasswordHasher",
     "PasswordPolicy",
+    "argon2_concurrency",
     "check_password",
     "hash_password",
     "needs_rehash",
+    "set_argon2_concurrency",
     "verify_password",
 ]
 
 Password = Union[str, bytes]
 Hash = Union[str, bytes]
+
+
+T = TypeVar("T")
+
+# Per event loop: a semaphore as wide as the Argon2 limit, so async callers beyond it wait on
+# their loop instead of each holding a worker thread that waits in Rust.
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[int, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
+    loop = asyncio.get_running_loop()
+    limit = argon2_concurrency()[0]
+    gate = _gates.get(loop)
+    if gate is None or gate[0] != limit:
+        gate = _gates[loop] = (limit, asyncio.Semaphore(limit))
+    async with gate[1]:
+        return await asyncio.to_thread(fn, *args)
 
 
 def _text(hash: Hash) -> str:
@@ -149,16 +175,16 @@ class PasswordHasher:
 
     async def ahash(self, password: Password) -> str:
         """:meth:`hash` in a worker thread (the event loop keeps running)."""
-        return await asyncio.to_thread(self.hash, password)
+        return await _in_thread(self.hash, password)
 
     async def averify(self, password: Password, hash: Hash) -> bool:
         """:meth:`verify` in a worker thread."""
-        return await asyncio.to_thread(self.verify, password, hash)
+        return await _in_thread(self.verify, password, hash)
 
     async def averify_and_update(self, password: Password, hash: Hash) -> tuple[bool, str | None]:
         """:meth:`verify_and_update` in a worker thread."""
-        return await asyncio.to_thread(self.verify_and_update, password, hash)
+        return await _in_thread(self.verify_and_update, password, hash)
 
     async def adummy_verify(self, password: Password) -> bool:
         """:meth:`dummy_verify` in a worker thread."""
-        return await asyncio.to_thread(self.dummy_verify, password)
+        return await _in_thread(self.dummy_verify, password)

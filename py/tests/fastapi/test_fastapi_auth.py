@@ -720,3 +720,59 @@ async def test_openapi_offers_the_password_flow_with_scopes(built: Built) -> Non
     assert flow["tokenUrl"] == "/api/v1/auth/tokens"
     assert set(flow["scopes"]) == {"grades:read", "users:read"}
     assert schema["paths"]["/grades"]["get"]["security"]
+
+
+async def test_bearer_header_is_read_as_oauth2_password_bearer_reads_it(
+    http: httpx.AsyncClient,
+) -> None:
+    token = (await pair(http, "ada"))["access_token"]
+    for value in (f"bearer {token}", f"BEARER  {token} "):
+        r = await http.get("/claims", headers={"Authorization": value})
+        assert r.status_code == 200, value
+    for value in (f"Basic {token}", "Bearer", "Bearer ", token, ""):
+        r = await http.get("/claims", headers={"Authorization": value})
+        assert r.status_code == 401, value
+        assert r.headers["www-authenticate"].startswith("Bearer")
+    r = await http.get("/maybe", headers={"Authorization": f"Basic {token}"})
+    assert r.json() == {"id": None}
+
+
+async def test_openapi_security_requirements_name_the_scopes_of_each_route(built: Built) -> None:
+    app, _ = built
+    paths = app.openapi()["paths"]
+    [name] = app.openapi()["components"]["securitySchemes"]
+    assert paths["/claims"]["get"]["security"] == [{name: []}]
+    assert paths["/maybe"]["get"]["security"] == [{name: []}]
+    assert paths["/grades"]["get"]["security"] == [{name: ["grades:read"]}]
+    assert paths["/users"]["get"]["security"] == [{name: ["users:read"]}]
+
+
+async def test_a_route_with_current_user_and_current_claims_verifies_the_token_once(
+    built: Built, http: httpx.AsyncClient
+) -> None:
+    app, auth = built
+
+    @app.get("/both")
+    async def both(
+        user: Annotated[U, Depends(auth.current_user)],
+        claims: Annotated[AccessClaims, Security(auth.current_claims, scopes=["users:read"])],
+    ) -> dict[str, Any]:
+        return {"id": user.id, "sub": claims.sub}
+
+    calls: list[str] = []
+    verify = auth.verify_access
+
+    def counting(token: str) -> AccessClaims:
+        calls.append(token)
+        return verify(token)
+
+    auth.verify_access = counting  # type: ignore[method-assign]
+    ada = (await pair(http, "ada"))["access_token"]
+    r = await http.get("/both", headers=bearer(ada))
+    assert r.status_code == 200
+    assert calls == [ada]
+    # the scopes are still checked per dependency: tom has no users:read
+    tom = (await pair(http, "tom"))["access_token"]
+    r = await http.get("/both", headers=bearer(tom))
+    assert r.status_code == 403
+    assert r.json()["code"] == "missing_scope"

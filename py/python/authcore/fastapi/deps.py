@@ -17,17 +17,19 @@ This module imports neither the application object nor the router: it is handed 
 # whose ``Annotated`` aliases are local to build_dependencies.
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Optional, Protocol
+from typing import Annotated, Any, Callable, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
+from fastapi.security.base import SecurityBase
 
 from .errors import AuthHTTPException
 from .models import AccessClaims
 
-__all__ = ["Dependencies", "TokenAuthority", "build_dependencies"]
+__all__ = ["BearerAuth", "Dependencies", "TokenAuthority", "build_dependencies"]
 
 _USER_KEY = "authcore_user"
+_CLAIMS_KEY = "authcore_claims"
 _NOT_LOADED = object()
 
 
@@ -54,12 +56,46 @@ class TokenAuthority(Protocol):
     def load_user(self, sub: str) -> Awaitable[Any]: ...
 
 
+class BearerAuth(SecurityBase):
+    """The dependency behind ``auth.current_claims``, ``current_user`` and ``optional_user``:
+    the OAuth2 password-flow bearer scheme (declared in OpenAPI exactly as
+    :class:`OAuth2PasswordBearer` declares it, under the same name) whose call reads the
+    ``Authorization`` header *and* hands the token to ``resolve`` (verify, then maybe load the
+    user) with the scopes the route requires.
+
+    One dependency instead of a scheme nested in a checker: FastAPI solves each level of a
+    dependency tree with its own bookkeeping, which cost more per request than the token check
+    itself (``bench/auth_profile.py``). ``optional`` gives ``None`` instead of 401 when no
+    bearer token was sent (a bad token is still 401)."""
+
+    def __init__(
+        self,
+        scheme: OAuth2PasswordBearer,
+        resolve: Callable[[Request, str, list[str]], Awaitable[Any]],
+        optional: bool = False,
+    ) -> None:
+        self.model = scheme.model
+        self.scheme_name = scheme.scheme_name
+        self._resolve = resolve
+        self._optional = optional
+
+    async def __call__(self, request: Request, security_scopes: SecurityScopes) -> Any:
+        # OAuth2PasswordBearer's reading of the header: scheme "bearer" in any case
+        scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+        token = token.strip()
+        if not token or scheme.lower() != "bearer":
+            if self._optional:
+                return None
+            raise AuthHTTPException.unauthenticated()
+        return await self._resolve(request, token, security_scopes.scopes)
+
+
 @dataclass(frozen=True)
 class Dependencies:
     scheme: OAuth2PasswordBearer
-    current_claims: Callable[..., Awaitable[AccessClaims]]
-    current_user: Callable[..., Awaitable[Any]]
-    optional_user: Callable[..., Awaitable[Any]]
+    current_claims: BearerAuth
+    current_user: BearerAuth
+    optional_user: BearerAuth
     require_role: Callable[..., Callable[..., Awaitable[Any]]]
 
 
@@ -71,21 +107,26 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
         description="Log in with a username and password (OAuth2 password flow); "
         "the access token is sent as `Authorization: Bearer <token>`.",
     )
-    Token = Annotated[Optional[str], Depends(scheme)]
 
-    async def _verified(token: str, security_scopes: SecurityScopes) -> AccessClaims:
-        claims = auth.verify_access(token)
-        await auth.check_session(claims)
-        needed = security_scopes.scopes
+    async def _verified(request: Request, token: str, needed: list[str]) -> AccessClaims:
+        # once per request: a route asking for current_user and current_claims (two
+        # dependencies) verifies the token, and asks the store, once
+        state = request.state
+        cached = getattr(state, _CLAIMS_KEY, None)
+        if cached is not None and cached[0] == token:
+            claims: AccessClaims = cached[1]
+        else:
+            claims = auth.verify_access(token)
+            await auth.check_session(claims)
+            setattr(state, _CLAIMS_KEY, (token, claims))
         if needed and not auth.has_scopes(claims.scopes, needed):
             raise AuthHTTPException.forbidden("missing_scope", needed)
         return claims
 
-    async def current_claims(security_scopes: SecurityScopes, token: Token = None) -> AccessClaims:
-        if not token:
-            raise AuthHTTPException.unauthenticated()
-        return await _verified(token, security_scopes)
+    async def _token_user(request: Request, token: str, needed: list[str]) -> Any:
+        return await _user(request, await _verified(request, token, needed))
 
+    current_claims = BearerAuth(scheme, _verified)
     Claims = Annotated[AccessClaims, Depends(current_claims)]
 
     async def _user(request: Request, claims: AccessClaims) -> Any:
@@ -101,15 +142,10 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
         setattr(request.state, _USER_KEY, user)
         return user
 
-    async def current_user(request: Request, claims: Claims) -> Any:
-        return await _user(request, claims)
-
-    async def optional_user(
-        request: Request, security_scopes: SecurityScopes, token: Token = None
-    ) -> Any:
-        if not token:
-            return None
-        return await _user(request, await _verified(token, security_scopes))
+    # each one dependency (not current_claims nested); the token is verified and the user
+    # loaded once per request whichever of them a route asks for
+    current_user = BearerAuth(scheme, _token_user)
+    optional_user = BearerAuth(scheme, _token_user, optional=True)
 
     def require_role(*roles: str) -> Callable[..., Awaitable[Any]]:
         if not roles or not all(isinstance(r, str) and r for r in roles):

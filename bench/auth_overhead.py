@@ -1,0 +1,269 @@
+"""Per-request cost of authentication in FastAPI: one app, one uvicorn worker, three routes.
+
+    .venv/bin/python bench/auth_overhead.py [--rounds 5] [--seconds 4] [--connections 16]
+                                            [--revocation] [--profile out.txt]
+
+Routes, all answering the same small JSON body (no database, so only authentication differs):
+
+* ``/noauth/me``  — no authentication at all (the framework's floor);
+* ``/guide/me``   — the guide's pattern: ``OAuth2PasswordBearer`` + PyJWT ``jwt.decode``;
+* ``/authcore/me`` — ``Depends(auth.current_claims)`` of ``authcore.fastapi`` (defaults:
+  signature, ``exp``/``iat``, ``typ``, ids, roles, scopes all checked by the core);
+* ``/authcore/user`` — ``Depends(auth.current_user)`` (no ``load_user``: the claims);
+* ``/authcore/scoped`` — ``current_claims`` inside ``Security(..., scopes=["grades:read"])``.
+
+``--revocation`` adds a memory session store with ``check_access_revocation=True`` (one store
+lookup per request) as a fifth route on a second ``AuthCore``.
+
+``wrk`` (Debian package) drives each route for ``--seconds``, the routes interleaved, for
+``--rounds`` rounds; the table shows the median req/s per route, the ratio to the guide's
+pattern and the authentication cost in µs per request (1/rps − 1/rps of the no-auth route).
+The server and wrk share this machine's cores: read the ratios, not the absolute numbers.
+``--profile FILE`` runs the server under py-spy (``pip install py-spy``) while the authcore
+route is driven, and writes the aggregated stacks to FILE. Not a test; asserts nothing.
+"""
+
+# No ``from __future__ import annotations``: FastAPI resolves the routes' ``Annotated``
+# dependencies, which name objects local to build_app.
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+SCOPES = {"grades:read": "Read grades", "grades:write": "Record grades"}
+
+
+def build_app(secret: str, revocation: bool) -> Any:
+    """The FastAPI app with every route (imported in the server process only)."""
+    from collections.abc import AsyncIterator, Awaitable, Callable
+    from contextlib import asynccontextmanager
+    from typing import Annotated
+
+    import jwt
+    from authcore.fastapi import AccessClaims, AuthCore, AuthSettings
+    from fastapi import Depends, FastAPI, HTTPException, Security, status
+    from fastapi.security import OAuth2PasswordBearer
+
+    settings = AuthSettings(secret=secret)
+    auth = AuthCore(settings, scopes=SCOPES)
+    startup: list[Callable[[], Awaitable[None]]] = []
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        for start in startup:
+            await start()
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+    app.state.startup = startup
+    app.state.tokens = {}
+
+    # -- the guide's pattern ----------------------------------------------------------------
+    oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/tokens")
+
+    def decode_token(token: str) -> Optional[dict[str, Any]]:
+        try:
+            payload: dict[str, Any] = jwt.decode(token, secret, algorithms=["HS256"])
+            return payload
+        except jwt.InvalidTokenError:
+            return None
+
+    async def get_current_user(token: Annotated[str, Depends(oauth2_scheme)]) -> dict[str, Any]:
+        credentials_exception = HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="Could not validate credentials",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+        payload = decode_token(token)
+        if payload is None or payload.get("sub") is None:
+            raise credentials_exception
+        return payload
+
+    @app.get("/noauth/me")
+    async def noauth_me() -> dict[str, str]:
+        return {"sub": "student"}
+
+    @app.get("/guide/me")
+    async def guide_me(
+        user: Annotated[dict[str, Any], Depends(get_current_user)],
+    ) -> dict[str, str]:
+        return {"sub": user["sub"]}
+
+    Claims = Annotated[AccessClaims, Depends(auth.current_claims)]
+
+    @app.get("/authcore/me")
+    async def authcore_me(claims: Claims) -> dict[str, str]:
+        return {"sub": claims.sub}
+
+    @app.get("/authcore/user")
+    async def authcore_user(
+        user: Annotated[AccessClaims, Depends(auth.current_user)],
+    ) -> dict[str, str]:
+        return {"sub": user.sub}
+
+    @app.get("/authcore/scoped")
+    async def authcore_scoped(
+        claims: Annotated[AccessClaims, Security(auth.current_claims, scopes=["grades:read"])],
+    ) -> dict[str, str]:
+        return {"sub": claims.sub}
+
+    auth.install(app)  # after the bench routes: its routes are not tried before theirs
+    body, _ = auth.issue_pair("student", ["student"], ["grades:read"])
+    app.state.tokens["authcore"] = body.access_token
+
+    if revocation:
+        from authcore.stores import MemoryStore
+
+        rauth = AuthCore(settings, scopes=SCOPES, store=MemoryStore(), check_access_revocation=True)
+        RClaims = Annotated[AccessClaims, Depends(rauth.current_claims)]
+
+        @app.get("/revocation/me")
+        async def revocation_me(claims: RClaims) -> dict[str, str]:
+            return {"sub": claims.sub}
+
+        rbody, rrefresh = rauth.issue_pair("student", ["student"], ["grades:read"])
+        app.state.tokens["revocation"] = rbody.access_token
+
+        async def start_session() -> None:
+            await rauth.start_session(rrefresh)
+
+        startup.append(start_session)
+
+    return app
+
+
+def serve(secret: str, revocation: bool) -> None:
+    import asyncio
+
+    import uvicorn
+
+    app = build_app(secret, revocation)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+
+    async def run() -> None:
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        tokens = " ".join(f"{k}={v}" for k, v in app.state.tokens.items())
+        print(f"listening on http://127.0.0.1:{port} {tokens}", flush=True)
+        await task
+
+    asyncio.run(run())
+
+
+def wrk(url: str, token: Optional[str], seconds: int, connections: int) -> float:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    if token:
+        cmd += ["-H", f"Authorization: Bearer {token}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"{url}: errors under wrk:\n{out}")
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not m:
+        raise RuntimeError(f"no Requests/sec in wrk output:\n{out}")
+    return float(m.group(1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=int, default=4)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--revocation", action="store_true")
+    ap.add_argument("--profile", metavar="FILE")
+    ap.add_argument("--serve", metavar="SECRET", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve:
+        serve(args.serve, args.revocation)
+        return
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: scripts/setup.sh apt (Debian package wrk)")
+
+    secret = secrets.token_urlsafe(48)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--serve", secret]
+    if args.revocation:
+        cmd.append("--revocation")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "py" / "python"))
+    env.pop("AUTHCORE_STORE", None)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    m = re.search(r"listening on (\S+) (.*)", line)
+    if not m:
+        proc.kill()
+        sys.exit(f"server did not start: {line!r}")
+    base = m.group(1)
+    tokens = dict(kv.split("=", 1) for kv in m.group(2).split())
+    token = tokens["authcore"]
+    routes: list[tuple[str, Optional[str]]] = [
+        ("noauth", None),
+        ("guide", token),
+        ("authcore", token),
+        ("authcore/user", token),
+        ("authcore/scoped", token),
+    ]
+    if args.revocation:
+        routes.append(("revocation", tokens["revocation"]))
+    results: dict[str, list[float]] = {name: [] for name, _ in routes}
+    try:
+        for name, tok in routes:  # warm-up
+            wrk(f"{base}/{name}{'' if '/' in name else '/me'}", tok, 1, args.connections)
+        for i in range(args.rounds):
+            print(f"… round {i + 1}/{args.rounds}", file=sys.stderr, flush=True)
+            order = routes if i % 2 == 0 else routes[::-1]
+            for name, tok in order:
+                url = f"{base}/{name}{'' if '/' in name else '/me'}"
+                results[name].append(wrk(url, tok, args.seconds, args.connections))
+        if args.profile:
+            spy = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "py-spy"),
+                    "record",
+                    "--pid",
+                    str(proc.pid),
+                    "--format",
+                    "raw",
+                    "--output",
+                    args.profile,
+                    "--duration",
+                    str(int(args.seconds * 2)),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(0.5)
+            wrk(f"{base}/authcore/me", token, args.seconds * 2, args.connections)
+            spy.wait()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    med = {k: statistics.median(v) for k, v in results.items()}
+    floor, guide = med["noauth"], med["guide"]
+    print(
+        f"\none uvicorn worker, wrk -t1 -c{args.connections}, {args.seconds:g} s per route, "
+        f"{args.rounds} interleaved rounds (median); same machine: read the ratios\n"
+    )
+    head = f"{'route':<18} {'req/s':>8} {'vs guide':>9} {'auth µs/req':>12}   rounds"
+    print(head)
+    print("-" * len(head))
+    for name, rps in med.items():
+        cost = (1 / rps - 1 / floor) * 1e6
+        runs = " ".join(f"{r:.0f}" for r in results[name])
+        print(f"{name:<18} {rps:>8.0f} {rps / guide:>8.2f}× {cost:>12.1f}   {runs}")
+
+
+if __name__ == "__main__":
+    main()

@@ -324,10 +324,15 @@ impl Keys {
 /// happens to overwrite them. Called right after a key is built, so no copy of key material
 /// outlives the key (see tests/js/hostile.test.mjs). The buffer escapes to `black_box`, so
 /// the zeroing is not optimised away.
+/// Only with `eddsa`: an HS256-only build has a key type without unused bytes, and there the
+/// stack is overwritten by the next call as before (its size budget is tight).
 #[inline(never)]
 fn scrub_stack() {
-    let mut below = [0u8; 4096];
-    core::hint::black_box(&mut below);
+    #[cfg(feature = "eddsa")]
+    {
+        let mut below = [0u8; 4096];
+        core::hint::black_box(&mut below);
+    }
 }
 
 /// A key whose bytes are all defined: an Ed25519 private key (the largest kind) from the zero
@@ -359,7 +364,7 @@ fn blank(keys: &mut [jwt::Key]) {
 /// Pushes `key`, growing the vector by hand so that the buffer a reallocation leaves behind
 /// holds no copy of a key (see [`blank`]).
 fn push_key(keys: &mut Vec<jwt::Key>, key: jwt::Key) {
-    if keys.len() == keys.capacity() {
+    if cfg!(feature = "eddsa") && keys.len() == keys.capacity() {
         let mut grown = Vec::with_capacity(keys.capacity().saturating_mul(2).max(4));
         grown.extend(keys.iter().cloned());
         blank(keys);

@@ -313,7 +313,8 @@ def decode(
     if audience is not None:
         audience = _audience(audience)
     if options is None:
-        algorithms = _check_algorithms(algorithms)
+        if type(algorithms) is not list or not (ALGORITHM in algorithms or "EdDSA" in algorithms):
+            algorithms = _check_algorithms(algorithms)
         if key is None:
             raise _no_key()
         try:

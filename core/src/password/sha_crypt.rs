@@ -53,7 +53,7 @@ pub(crate) fn parse(scheme: Scheme, s: &str) -> Result<ShaCryptHash<'_>> {
     let rest = s.strip_prefix(scheme.prefix()).ok_or(Error::InvalidHash)?;
     let (rounds, rest) = match rest.strip_prefix("rounds=") {
         Some(r) => {
-            let (n, rest) = r.split_once('$').ok_or(Error::InvalidHash)?;
+            let (n, rest) = mcf::split_dollar(r).ok_or(Error::InvalidHash)?;
             (mcf::decimal(n)?, rest)
         }
         None => (IMPLICIT_ROUNDS, rest),

@@ -429,3 +429,16 @@ async def test_cookie_mode_refuses_cross_site_requests(browser: httpx.AsyncClien
     # The session survived all of it.
     r = await browser.post(REFRESH, headers={**CSRF, "Origin": "https://demo.test"})
     assert r.status_code == 200
+
+
+async def test_min_login_time_pads_even_the_first_failed_login(secret: str) -> None:
+    auth = AuthCore(
+        AuthSettings(secret=secret), load_credentials=lambda u: None, min_login_time=0.3
+    )
+    app = FastAPI()
+    auth.install(app)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        started = time.perf_counter()
+        assert await wrong_login(c, "nobody@example.com") == 401
+        assert time.perf_counter() - started >= 0.3

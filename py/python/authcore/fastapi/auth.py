@@ -194,6 +194,10 @@ class AuthCore:
 
     ``on_event(event)`` receives every :class:`AuthEvent` (sync or async; an exception it
     raises is logged and ignored); the default logs one JSON line each.
+
+    ``min_login_time`` (seconds) is a floor for every failed login, on top of the adaptive one
+    (:meth:`login_time_floor`): set it to the time of the slowest legacy hash the accounts
+    still hold, so that even the first such check after start-up is not told apart.
     """
 
     def __init__(
@@ -212,6 +216,7 @@ class AuthCore:
         login_rate_user: Any = _DEFAULT,
         login_rate_account: Any = _DEFAULT,
         on_event: Callable[[AuthEvent], MaybeAwaitable] | None = log_event,
+        min_login_time: float = 0.0,
         prefix: str = "/api/v1/auth",
     ) -> None:
         self.settings = settings if settings is not None else AuthSettings.from_env()
@@ -237,6 +242,7 @@ class AuthCore:
         self._on_event = on_event
         self._on_event_async = on_event is not None and _is_async(on_event)
         self._check_times: dict[str, deque[float]] = {}
+        self.min_login_time = float(min_login_time)
         self.prefix = prefix.rstrip("/")
         self.token_url = f"{self.prefix}/tokens"
 
@@ -514,11 +520,14 @@ class AuthCore:
         medians = [statistics.median(t) for t in self._check_times.values() if t]
         return max(medians, default=0.0)
 
+    def _floor(self) -> float:
+        return max(self.login_time_floor(), self.min_login_time)
+
     async def equalize_login_time(self, started: float) -> None:
         """Waits until a failed login has taken :meth:`login_time_floor` since ``started``
         (``time.perf_counter()``), so an unknown account, an Argon2id hash and a legacy
         bcrypt hash answer after the same time. The wait sleeps, it burns no CPU."""
-        remaining = self.login_time_floor() - (time.perf_counter() - started)
+        remaining = self._floor() - (time.perf_counter() - started)
         if remaining > 0:
             await asyncio.sleep(remaining)
 

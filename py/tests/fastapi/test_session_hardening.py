@@ -429,6 +429,12 @@ async def test_cookie_mode_refuses_cross_site_requests(browser: httpx.AsyncClien
     # The session survived all of it.
     r = await browser.post(REFRESH, headers={**CSRF, "Origin": "https://demo.test"})
     assert r.status_code == 200
+    # A same-origin login without the header (the docs' Authorize button) is let through;
+    # refresh and logout, which use the cookie, still need the header.
+    own = {"Origin": "https://demo.test"}
+    assert (await browser.post(TOKENS, data=creds, headers=own)).status_code == 200
+    r = await browser.post(REFRESH, headers=own)
+    assert (r.status_code, r.json()["code"]) == (403, "csrf_failed")
 
 
 async def test_min_login_time_pads_even_the_first_failed_login(secret: str) -> None:

@@ -345,6 +345,12 @@ class AuthCore:
             log.error(msg)
             warnings.warn(msg, RuntimeWarning, stacklevel=2)
             return
+        if not self._trusted_proxies:
+            log.info(
+                "authcore: login limits key on the peer address (no AUTHCORE_TRUSTED_PROXIES); "
+                "behind a reverse proxy, list it there, or every client shares the proxy's "
+                "limit; without any address (a Unix socket) only the per-account limit applies"
+            )
         check = getattr(self.sessions.store, "check_config", None)
         if check is not None:
             await check()

@@ -188,7 +188,8 @@ class AuthCore:
     ``login_rate_client`` / ``login_rate_user`` quotas (``"20/min"``, ``"5/min, burst=5"`` or
     a ``Quota``; the stores' defaults otherwise). Without one, ``settings.store_url``
     (``AUTHCORE_STORE``) is opened; without either, sessions are stateless.
-    ``check_access_revocation`` (on by default when there is a store) asks the store on every
+    ``check_access_revocation`` (on by default when there is a store; the settings'
+    ``check_access_revocation``, ``AUTHCORE_CHECK_REVOCATION``) asks the store on every
     request whether the access token's session was revoked (one lookup per request), so logout,
     logout everywhere and a detected reuse stop the access tokens at once.
 
@@ -235,7 +236,7 @@ class AuthCore:
             store, s, self.policy, login_rate_client, login_rate_user, login_rate_account
         )
         if check_access_revocation is None:
-            check_access_revocation = True
+            check_access_revocation = s.check_access_revocation
         self.check_access_revocation = check_access_revocation and self.sessions is not None
         self._trusted_proxies = parse_networks(s.trusted_proxies)
         self._warned_no_client = False

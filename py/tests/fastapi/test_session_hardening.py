@@ -429,3 +429,22 @@ async def test_cookie_mode_refuses_cross_site_requests(browser: httpx.AsyncClien
     # The session survived all of it.
     r = await browser.post(REFRESH, headers={**CSRF, "Origin": "https://demo.test"})
     assert r.status_code == 200
+    # A same-origin login without the header (the docs' Authorize button) is let through;
+    # refresh and logout, which use the cookie, still need the header.
+    own = {"Origin": "https://demo.test"}
+    assert (await browser.post(TOKENS, data=creds, headers=own)).status_code == 200
+    r = await browser.post(REFRESH, headers=own)
+    assert (r.status_code, r.json()["code"]) == (403, "csrf_failed")
+
+
+async def test_min_login_time_pads_even_the_first_failed_login(secret: str) -> None:
+    auth = AuthCore(
+        AuthSettings(secret=secret), load_credentials=lambda u: None, min_login_time=0.3
+    )
+    app = FastAPI()
+    auth.install(app)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        started = time.perf_counter()
+        assert await wrong_login(c, "nobody@example.com") == 401
+        assert time.perf_counter() - started >= 0.3

@@ -189,12 +189,17 @@ class AuthCore:
     ``login_rate_client`` / ``login_rate_user`` quotas (``"20/min"``, ``"5/min, burst=5"`` or
     a ``Quota``; the stores' defaults otherwise). Without one, ``settings.store_url``
     (``AUTHCORE_STORE``) is opened; without either, sessions are stateless.
-    ``check_access_revocation`` (on by default when there is a store) asks the store on every
+    ``check_access_revocation`` (on by default when there is a store; the settings'
+    ``check_access_revocation``, ``AUTHCORE_CHECK_REVOCATION``) asks the store on every
     request whether the access token's session was revoked (one lookup per request), so logout,
     logout everywhere and a detected reuse stop the access tokens at once.
 
     ``on_event(event)`` receives every :class:`AuthEvent` (sync or async; an exception it
     raises is logged and ignored); the default logs one JSON line each.
+
+    ``min_login_time`` (seconds) is a floor for every failed login, on top of the adaptive one
+    (:meth:`login_time_floor`): set it to the time of the slowest legacy hash the accounts
+    still hold, so that even the first such check after start-up is not told apart.
     """
 
     def __init__(
@@ -213,6 +218,7 @@ class AuthCore:
         login_rate_user: Any = _DEFAULT,
         login_rate_account: Any = _DEFAULT,
         on_event: Callable[[AuthEvent], MaybeAwaitable] | None = log_event,
+        min_login_time: float = 0.0,
         prefix: str = "/api/v1/auth",
     ) -> None:
         self.settings = settings if settings is not None else AuthSettings.from_env()
@@ -231,13 +237,14 @@ class AuthCore:
             store, s, self.policy, login_rate_client, login_rate_user, login_rate_account
         )
         if check_access_revocation is None:
-            check_access_revocation = True
+            check_access_revocation = s.check_access_revocation
         self.check_access_revocation = check_access_revocation and self.sessions is not None
         self._trusted_proxies = parse_networks(s.trusted_proxies)
         self._warned_no_client = False
         self._on_event = on_event
         self._on_event_async = on_event is not None and _is_async(on_event)
         self._check_times: dict[str, deque[float]] = {}
+        self.min_login_time = float(min_login_time)
         self.prefix = prefix.rstrip("/")
         self.token_url = f"{self.prefix}/tokens"
 
@@ -375,6 +382,12 @@ class AuthCore:
             log.error(msg)
             warnings.warn(msg, RuntimeWarning, stacklevel=2)
             return
+        if not self._trusted_proxies:
+            log.info(
+                "authcore: login limits key on the peer address (no AUTHCORE_TRUSTED_PROXIES); "
+                "behind a reverse proxy, list it there, or every client shares the proxy's "
+                "limit; without any address (a Unix socket) only the per-account limit applies"
+            )
         check = getattr(self.sessions.store, "check_config", None)
         if check is not None:
             await check()
@@ -553,11 +566,14 @@ class AuthCore:
         medians = [statistics.median(t) for t in self._check_times.values() if t]
         return max(medians, default=0.0)
 
+    def _floor(self) -> float:
+        return max(self.login_time_floor(), self.min_login_time)
+
     async def equalize_login_time(self, started: float) -> None:
         """Waits until a failed login has taken :meth:`login_time_floor` since ``started``
         (``time.perf_counter()``), so an unknown account, an Argon2id hash and a legacy
         bcrypt hash answer after the same time. The wait sleeps, it burns no CPU."""
-        remaining = self.login_time_floor() - (time.perf_counter() - started)
+        remaining = self._floor() - (time.perf_counter() - started)
         if remaining > 0:
             await asyncio.sleep(remaining)
 

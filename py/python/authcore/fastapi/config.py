@@ -34,6 +34,8 @@ variable                    meaning
                             whose ``X-Forwarded-For`` is believed (default: none).
 ``AUTHCORE_COOKIE_MODE``    ``1`` = browser apps: the refresh token in an HttpOnly cookie, the
                             auth routes protected from cross-site requests.
+``AUTHCORE_CHECK_REVOCATION`` ``0`` = do not ask the store on each request whether the access
+                            token's session was revoked (default ``1`` with a store).
 ``AUTHCORE_COOKIE_ORIGINS`` comma-separated origins (``https://app.example``) besides the
                             app's own allowed to call the cookie routes.
 =========================== ============================================================
@@ -280,6 +282,7 @@ class AuthSettings:
     trusted_proxies: tuple[str, ...] = ()
     cookie_mode: bool = False
     cookie_origins: tuple[str, ...] = ()
+    check_access_revocation: bool = True
     dev: bool = False
     previous_secrets: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
     signing_key: SigningKeyLike | None = field(default=None, repr=False)
@@ -422,6 +425,8 @@ class AuthSettings:
                 p.strip() for p in env.get("AUTHCORE_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             cookie_mode=_flag(env, "AUTHCORE_COOKIE_MODE"),
+            check_access_revocation=not env.get("AUTHCORE_CHECK_REVOCATION")
+            or _flag(env, "AUTHCORE_CHECK_REVOCATION"),
             cookie_origins=tuple(
                 o.strip() for o in env.get("AUTHCORE_COOKIE_ORIGINS", "").split(",") if o.strip()
             ),

@@ -32,7 +32,9 @@ logout) are protected from cross-site requests as the OWASP CSRF cheat sheet des
 "custom request headers": they need the header ``X-Authcore-CSRF: 1`` (a cross-site page
 cannot send one without a CORS preflight the app does not grant), and when the browser says
 where the request comes from (``Origin``, else ``Sec-Fetch-Site``) it must be this site
-(``AuthSettings.cookie_origins`` lists others). A refused request is 403 ``csrf_failed``.
+(``AuthSettings.cookie_origins`` lists others). A login, which reads no cookie, may show a
+same-origin ``Origin`` instead of the header (the docs page's Authorize button cannot add
+one). A refused request is 403 ``csrf_failed``.
 
 Refresh: a refresh token carries no roles, and its scopes are the session's grant (what login
 granted). The new pair's roles are the user's current ones (``load_user``'s ``roles``
@@ -232,14 +234,18 @@ COOKIE_NAME = "__Secure-authcore_refresh"
 CSRF_HEADER = "X-Authcore-CSRF"
 
 
-def _same_site(request: Request, allowed: Sequence[str]) -> bool:
-    """The OWASP "custom request header" defence plus the browser's own word on origin."""
-    if request.headers.get(CSRF_HEADER) != "1":
-        return False
+def _same_site(request: Request, allowed: Sequence[str], login: bool = False) -> bool:
+    """The OWASP "custom request header" defence plus the browser's own word on origin. A
+    login (which reads no cookie) may instead show a same-origin ``Origin`` alone, so the
+    docs page's Authorize button, which cannot add a header, still logs in."""
     origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    if origin is not None and origin != own and origin not in allowed:
+        return False
+    if request.headers.get(CSRF_HEADER) != "1":
+        return login and origin is not None
     if origin is not None:
-        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-        return origin == own or origin in allowed
+        return True
     site = request.headers.get("sec-fetch-site")
     return site is None or site in ("same-origin", "none")
 
@@ -257,8 +263,8 @@ def build_router(auth: AuthService) -> APIRouter:
     router = APIRouter(prefix=auth.prefix, tags=["auth"], max_body_size=MAX_AUTH_BODY_BYTES)
     cookies = auth.cookie_mode
 
-    def check_csrf(request: Request) -> None:
-        if cookies and not _same_site(request, auth.cookie_origins):
+    def check_csrf(request: Request, login: bool = False) -> None:
+        if cookies and not _same_site(request, auth.cookie_origins, login):
             raise AuthHTTPException(403, "csrf_failed")
 
     def deliver(pair: TokenResponse, response: Response) -> TokenResponse:
@@ -303,7 +309,7 @@ def build_router(auth: AuthService) -> APIRouter:
             or len(password.encode("utf-8", "surrogatepass")) > MAX_PASSWORD_BYTES
         ):
             raise _invalid_credentials()
-        check_csrf(request)
+        check_csrf(request, login=True)
         asked = requested_scopes(form.scopes)
         if len(asked) != len(dict.fromkeys(form.scopes)):
             raise AuthHTTPException(400, "invalid_scope")

@@ -172,11 +172,25 @@ class SQLiteStore:
             future = executor.submit(self._call, fn, deadline)
         except RuntimeError:  # shut down meanwhile
             raise StoreUnavailableError("store is closed") from None
+        # The worker itself fails at the deadline; this timer (a little later) only covers an
+        # operation stuck past it (a disk that does not answer). A timer, not wait_for: that
+        # makes a task per operation, which costs more than the query.
+        waiter = asyncio.wrap_future(future)
+        expired: list[bool] = []
+
+        def expire() -> None:
+            expired.append(True)
+            waiter.cancel()
+
+        timer = asyncio.get_running_loop().call_later(self._busy_timeout + 0.25, expire)
         try:
-            # A little past the deadline: the worker itself fails at the deadline.
-            return await asyncio.wait_for(asyncio.wrap_future(future), self._busy_timeout + 0.25)
-        except asyncio.TimeoutError:
-            raise StoreUnavailableError("sqlite store unavailable (deadline)") from None
+            return await waiter
+        except asyncio.CancelledError:
+            if expired:
+                raise StoreUnavailableError("sqlite store unavailable (deadline)") from None
+            raise
+        finally:
+            timer.cancel()
 
     def _write(
         self, body: Callable[[sqlite3.Connection], T], now: int

@@ -1,0 +1,54 @@
+"""The benchmarks' apps answer what the benchmarks expect (so a benchmark never measures a 422):
+the PyJWT + pwdlib twin of the example app, and the three-route app of
+``bench/auth_overhead.py``. Behaviour only; the timing lives in ``bench/``."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_twin_app_serves_me_to_a_logged_in_user(tmp_path: Path) -> None:
+    from bench.twin_app.app import create_app, seed
+
+    db = str(tmp_path / "twin.sqlite3")
+    seed(db, "twin password")
+    app = create_app(secrets.token_urlsafe(48), db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        r = await c.post(
+            "/api/v1/auth/tokens",
+            data={"username": "student@example.com", "password": "twin password"},
+        )
+        assert r.status_code == 200, r.text
+        token = r.json()["access_token"]
+        r = await c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+        assert r.json()["email"] == "student@example.com"
+
+
+async def test_auth_overhead_app_routes_all_answer_the_same_body() -> None:
+    from bench.auth_overhead import build_app
+
+    app = build_app(secrets.token_urlsafe(48), revocation=True)
+    for start in app.state.startup:
+        await start()
+    token = app.state.tokens["authcore"]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        assert (await c.get("/noauth/me")).json() == {"sub": "student"}
+        for path in ("/guide/me", "/authcore/me", "/authcore/user", "/authcore/scoped"):
+            r = await c.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200, (path, r.text)
+            assert r.json() == {"sub": "student"}
+            assert (await c.get(path)).status_code == 401, path
+        revocable = app.state.tokens["revocation"]
+        r = await c.get("/revocation/me", headers={"Authorization": f"Bearer {revocable}"})
+        assert r.status_code == 200, r.text

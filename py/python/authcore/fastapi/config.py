@@ -68,10 +68,10 @@ from .._authcore import (
     DEFAULT_REFRESH_TTL,
     MAX_REFRESH_GRACE,
     MIN_SECRET_LEN,
+    RECOMMENDED_REFRESH_GRACE,
     Ed25519PrivateKey,
     Ed25519PublicKey,
     Key,
-    RECOMMENDED_REFRESH_GRACE,
     SessionPolicy,
     check_secret_strength,
 )

@@ -12,8 +12,8 @@ use authcore::jwt::{
 };
 use authcore::Error;
 use pyo3::exceptions::PyTypeError;
-use pyo3::prelude::*;
 use pyo3::intern;
+use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::errors::{core, Fail};

@@ -64,14 +64,44 @@ def password_inputs() -> Iterator[tuple[bytes, bytes]]:
                 yield h.encode(), pw
 
 
+def key_documents() -> Iterator[bytes]:
+    """JWKs, JWK sets, PEM and DER keys of the EdDSA vectors and attacks (the `jwk` target)."""
+    for path in [
+        ROOT / "tests" / "vectors" / "eddsa.json",
+        ROOT / "tests" / "attacks" / "eddsa.json",
+    ]:
+        if not path.exists():
+            continue
+        doc = json.loads(path.read_text())
+        entries = list(doc.get("keys", {}).values()) + list(doc.get("signers", {}).values())
+        if "rfc8037" in doc:
+            entries.append({"jwk": doc["rfc8037"]["private_jwk"]})
+        for e in entries:
+            for field in ("jwk", "jwks", "public_jwk", "private_jwk"):
+                if isinstance(e.get(field), dict):
+                    yield json.dumps(e[field], separators=(",", ":")).encode()
+            for field in ("pem", "public_pem", "private_pem"):
+                if isinstance(e.get(field), str):
+                    yield e[field].encode()
+            for field in ("public_der_hex", "private_der_hex", "public_hex"):
+                if isinstance(e.get(field), str):
+                    yield bytes.fromhex(e[field])
+
+
 def main() -> None:
     n = 0
+    for doc in key_documents():
+        put("jwk", doc)
     for tok in tokens():
         raw = tok.encode("utf-8", "surrogatepass")
         for flags in (0x00, 0x02, 0x04, 0x06, 0x08):
             put("verify", bytes([flags]) + raw)
         put("differential", b"\x00" + raw)
         put("differential", b"\x02" + raw)
+        if '"alg":"EdDSA"' in (b64d(tok.split(".")[0]) or b"").decode("utf-8", "replace"):
+            for flags in (0x00, 0x02, 0x04):
+                put("eddsa", bytes([flags]) + raw)
+            put("differential_eddsa", b"\x00" + raw)
         parts = tok.split(".")
         if len(parts) == 3:
             h, p = b64d(parts[0]), b64d(parts[1])
@@ -83,6 +113,11 @@ def main() -> None:
                 fresh = re.sub(rb'("exp"\s*:\s*)\d+', rb"\g<1>%d" % FUTURE, p)
                 put("differential", b"\x01" + h + b"\xff" + fresh)
                 put("differential", b"\x03" + h + b"\xff" + fresh)
+                if b"EdDSA" in h or b"Ed25519" in h:
+                    put("eddsa", b"\x01" + h + b"\xff" + p)
+                    put("eddsa", b"\x03" + h + b"\xff" + p)
+                    put("differential_eddsa", b"\x01" + h + b"\xff" + fresh)
+                    put("differential_eddsa", b"\x03" + h + b"\xff" + fresh)
         n += 1
     m = 0
     for h, pw in password_inputs():

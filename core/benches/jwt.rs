@@ -237,9 +237,144 @@ fn ratios() {
     );
 }
 
+#[cfg(feature = "eddsa")]
+/// The EdDSA contenders: authcore verify with an Ed25519 public key, the bare strict signature
+/// check (the floor: Ed25519 verification dominates), and `jsonwebtoken`'s EdDSA decode.
+struct EdFixture {
+    token: String,
+    key: Key,
+    public: jwt::Ed25519PublicKey,
+    jwt_dec: jsonwebtoken::DecodingKey,
+    jwt_val: jsonwebtoken::Validation,
+}
+
+#[cfg(feature = "eddsa")]
+fn ed_fixture() -> EdFixture {
+    let payload = serde_json::to_vec(&claims()).unwrap();
+    let signer = Key::from(jwt::Ed25519PrivateKey::from_seed(&[42u8; 32]));
+    let mut out = vec![0u8; 1024];
+    let n = jwt::encode_json(&payload, &signer, &EncodeOptions::default(), &mut out).unwrap();
+    let public = signer.ed25519_public_key().unwrap();
+    let mut jwt_val = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::EdDSA);
+    jwt_val.set_audience(&["api"]);
+    jwt_val.set_issuer(&["https://auth.example.com"]);
+    jwt_val.validate_exp = false;
+    EdFixture {
+        token: String::from_utf8(out[..n].to_vec()).unwrap(),
+        key: signer.to_public().unwrap(),
+        public,
+        jwt_dec: jsonwebtoken::DecodingKey::from_ed_der(public.as_bytes()),
+        jwt_val,
+    }
+}
+
+#[cfg(feature = "eddsa")]
+fn ours_ed_verify(f: &EdFixture, buf: &mut [u8]) -> usize {
+    let v = Validation::new()
+        .issuer(&["https://auth.example.com"])
+        .audience(&["api"])
+        .token_type(jwt::ACCESS);
+    jwt::verify(f.token.as_bytes(), &f.key, &v, NOW, buf)
+        .unwrap()
+        .payload
+        .len()
+}
+
+#[cfg(feature = "eddsa")]
+fn ed_floor(f: &EdFixture, sig: &[u8]) -> bool {
+    let (input, _) = f.token.rsplit_once('.').unwrap();
+    f.public.verify(input.as_bytes(), sig).is_ok()
+}
+
+#[cfg(feature = "eddsa")]
+fn theirs_ed_verify(f: &EdFixture) -> usize {
+    let t = jsonwebtoken::decode::<Claims>(&f.token, &f.jwt_dec, &f.jwt_val).unwrap();
+    t.claims.sub.len()
+}
+
+#[cfg(feature = "eddsa")]
+/// The token's signature (deterministic: signing the signing input again gives it).
+fn ed_sig(f: &EdFixture) -> Vec<u8> {
+    let (input, _) = f.token.rsplit_once('.').unwrap();
+    jwt::Ed25519PrivateKey::from_seed(&[42u8; 32])
+        .sign(input.as_bytes())
+        .to_vec()
+}
+
+#[cfg(feature = "eddsa")]
+fn bench_eddsa(c: &mut Criterion) {
+    let f = ed_fixture();
+    let sig = ed_sig(&f);
+    let mut buf = vec![0u8; 1024];
+    let mut g = c.benchmark_group("verify_eddsa");
+    g.bench_function("ed25519_strict_floor", |b| {
+        b.iter(|| ed_floor(black_box(&f), &sig))
+    });
+    g.bench_function("authcore", |b| {
+        b.iter(|| ours_ed_verify(black_box(&f), &mut buf))
+    });
+    g.bench_function("jsonwebtoken", |b| {
+        b.iter(|| theirs_ed_verify(black_box(&f)))
+    });
+    g.finish();
+}
+
+#[cfg(feature = "eddsa")]
+/// Interleaved rounds for EdDSA verify, then the ratio to jsonwebtoken.
+fn ed_ratios() {
+    let f = ed_fixture();
+    let sig = ed_sig(&f);
+    let mut buf = vec![0u8; 1024];
+    const ROUNDS: usize = 15;
+    const ITERS: u32 = 200;
+    let mut t = [[0f64; ROUNDS]; 3];
+    for r in 0..ROUNDS {
+        let mut time = |i: usize, run: &mut dyn FnMut()| {
+            let s = Instant::now();
+            for _ in 0..ITERS {
+                run();
+            }
+            t[i][r] = s.elapsed().as_nanos() as f64 / f64::from(ITERS);
+        };
+        time(0, &mut || {
+            black_box(ed_floor(black_box(&f), &sig));
+        });
+        time(1, &mut || {
+            black_box(ours_ed_verify(black_box(&f), &mut buf));
+        });
+        time(2, &mut || {
+            black_box(theirs_ed_verify(black_box(&f)));
+        });
+    }
+    let med = |i: usize| {
+        let mut v = t[i];
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[ROUNDS / 2]
+    };
+    let (floor, ours, theirs) = (med(0), med(1), med(2));
+    println!(
+        "\n== EdDSA ratios (median of {ROUNDS} interleaved rounds, token {} bytes, ed25519-dalek tables {}) ==",
+        f.token.len(),
+        if cfg!(feature = "eddsa_fast") { "on" } else { "off" }
+    );
+    println!("ed25519 strict check  {floor:>9.0} ns   (signature only)");
+    println!(
+        "authcore verify       {ours:>9.0} ns   = {:.2}x the signature check",
+        ours / floor
+    );
+    println!(
+        "jsonwebtoken decode   {theirs:>9.0} ns   authcore is {:.2}x faster",
+        theirs / ours
+    );
+}
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench(&mut c);
+    #[cfg(feature = "eddsa")]
+    bench_eddsa(&mut c);
     c.final_summary();
     ratios();
+    #[cfg(feature = "eddsa")]
+    ed_ratios();
 }

@@ -156,6 +156,12 @@ fn a_secret_that_is_a_public_key_is_refused() {
     // Ordinary secrets, JSON without kty included, still work.
     assert!(Key::new(br#"{"not":"a key, just a long secret"}"#).is_ok());
     assert!(Key::new(&[0x30; 32]).is_ok());
+    assert!(Key::new(b"sk-proj-0123456789abcdefghijklmnopqrstuv").is_ok());
+    assert_eq!(
+        Key::new(b"sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t")
+            .unwrap_err(),
+        Error::InvalidKey
+    );
 }
 
 #[test]

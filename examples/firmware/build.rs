@@ -1,5 +1,6 @@
 //! Build script: puts `memory.x` on the linker path and turns the chosen PyJWT/RFC cases of
-//! `tests/vectors/jwt.json` plus the argon2-cffi hash in `password.json` into Rust constants
+//! `tests/vectors/jwt.json`, the `ed1` key and its cases of `tests/vectors/eddsa.json` (PyJWT +
+//! cryptography), plus the argon2-cffi hash in `password.json` into Rust constants
 //! (`$OUT_DIR/vectors.rs`), so the firmware checks real peer-library output byte for byte.
 
 use std::env;
@@ -66,6 +67,39 @@ fn main() {
         "PLANTED_PHC",
         &find_case(&shared_pw, "argon2id_small")["hash"],
     );
+    // EdDSA: the `ed1` public key of `tests/vectors/eddsa.json` and its single-key cases.
+    let ed_path = vectors.join("eddsa.json");
+    println!("cargo:rerun-if-changed={}", ed_path.display());
+    let ed = read_json(&ed_path);
+    let public = hex(ed["signers"]["ed1"]["public_hex"]
+        .as_str()
+        .expect("public_hex"));
+    writeln!(src, "pub const ED_PUBLIC: [u8; 32] = {public:?};").unwrap();
+    let mut ed_cases = Vec::new();
+    for case in ed["cases"].as_array().expect("cases") {
+        if case["keys"] != serde_json::json!(["ed1"]) || case["validation"] != serde_json::json!({})
+        {
+            continue;
+        }
+        let expect = match (&case["expect"]["ok"], &case["expect"]["error"]) {
+            (Value::Bool(true), _) => "ok".to_string(),
+            (_, Value::String(code)) => code.clone(),
+            other => panic!("unexpected expect {other:?}"),
+        };
+        ed_cases.push(format!(
+            "EdVector {{ name: {:?}, token: {:?}, now: {}, expect: {expect:?} }}",
+            case["name"].as_str().expect("name"),
+            case["token"].as_str().expect("token"),
+            case["now"].as_u64().expect("now"),
+        ));
+    }
+    assert!(ed_cases.len() >= 3, "EdDSA vectors for the ed1 key");
+    writeln!(
+        src,
+        "pub const ED_ALL: &[EdVector] = &[\n    {}\n];",
+        ed_cases.join(",\n    ")
+    )
+    .unwrap();
     fs::write(out.join("vectors.rs"), src).expect("write vectors.rs");
 }
 

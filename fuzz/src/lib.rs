@@ -155,3 +155,45 @@ pub fn repeats(data: &[u8]) -> (bool, bool) {
     .deserialize(&mut d);
     found.get()
 }
+
+/// The seed of the `ed1` signer of `tests/vectors/eddsa.json` (SHA-256 of its label), so
+/// vector tokens verify as seeds.
+pub fn ed_seed() -> [u8; 32] {
+    use sha2::Digest;
+    Sha256::digest(b"authcore-vector-ed25519-1").into()
+}
+
+/// An Ed25519 seed no vector or attack token is signed with (the wrong key).
+pub fn ed_other_seed() -> [u8; 32] {
+    use sha2::Digest;
+    Sha256::digest(b"authcore-fuzz-ed25519-wrong-key").into()
+}
+
+/// The public key of [`ed_seed`], computed by the independent signer (ed25519-dalek 2).
+pub fn ed_public(seed: &[u8; 32]) -> [u8; 32] {
+    ed25519_dalek_2::SigningKey::from_bytes(seed)
+        .verifying_key()
+        .to_bytes()
+}
+
+/// A compact token over arbitrary header and payload bytes, with a valid Ed25519 signature by
+/// `seed` (ed25519-dalek 2, not the crate under test).
+pub fn sign_ed(header: &[u8], payload: &[u8], seed: &[u8; 32]) -> Vec<u8> {
+    use ed25519_dalek_2::Signer;
+    let mut token = format!("{}.{}", b64(header), b64(payload)).into_bytes();
+    let sig = ed25519_dalek_2::SigningKey::from_bytes(seed).sign(&token);
+    token.push(b'.');
+    token.extend_from_slice(b64(&sig.to_bytes()).as_bytes());
+    token
+}
+
+/// [`token_from_input`] with an Ed25519 signature by `seed` in `SIGN` mode.
+pub fn ed_token_from_input(data: &[u8], seed: &[u8; 32]) -> Option<(u8, Vec<u8>)> {
+    let (&flags, rest) = data.split_first()?;
+    if flags & SIGN == 0 {
+        return Some((flags, rest.to_vec()));
+    }
+    let sep = rest.iter().position(|b| *b == SEP)?;
+    let (header, payload) = rest.split_at(sep);
+    Some((flags, sign_ed(header, &payload[1..], seed)))
+}

@@ -187,9 +187,10 @@ impl Ed25519PrivateKey {
         Ok(Self::from_seed(seed))
     }
 
-    /// The key from DER PKCS#8: v1 (`PrivateKeyInfo`, what OpenSSL and `cryptography` write)
-    /// or v2 (`OneAsymmetricKey` carrying the public key, RFC 5958), whose public key must
-    /// be this seed's ([`Error::InvalidKey`] otherwise). Attributes are not accepted.
+    /// The key from DER PKCS#8: v1 (`PrivateKeyInfo`: what OpenSSL 3.0 `genpkey` and
+    /// `cryptography` write, the only form either of them reads), or v2 (`OneAsymmetricKey`
+    /// carrying the public key, RFC 5958, as other tools write it), whose public key must be
+    /// this seed's ([`Error::InvalidKey`] otherwise). Attributes are not accepted.
     pub fn from_der(der: &[u8]) -> Result<Self> {
         if let Some(seed) = strip(der, &PKCS8_V1_PREFIX) {
             return Self::from_slice(seed);

@@ -64,8 +64,9 @@ impl Key {
     /// - a PEM block: the text holds `-----BEGIN` anywhere (PyJWT wants a matching `END` line
     ///   of a known label; any `BEGIN` marker is enough here);
     /// - an OpenSSH public key: after leading whitespace it starts with `ssh-ed25519`,
-    ///   `ssh-rsa`, `ssh-dss`, `ecdsa-sha2-` or `sk-` (PyJWT: the first four names with no
-    ///   leading whitespace; the FIDO `sk-` forms are added here);
+    ///   `ssh-rsa`, `ssh-dss`, `ecdsa-sha2-`, or the FIDO forms `sk-ssh-ed25519@openssh.com`
+    ///   and `sk-ecdsa-sha2-` (PyJWT: the first four names with no leading whitespace; a
+    ///   secret merely starting with `sk-`, like many API tokens, is accepted);
     /// - a JWK or JWK set as JSON: after whitespace it starts with `{` or `[` and holds `kty`
     ///   or a `\u` escape (PyJWT parses the JSON and looks for a `kty` member at any depth;
     ///   this byte rule refuses everything that does, and a few non-JSON look-alikes);
@@ -285,12 +286,13 @@ impl From<Ed25519PrivateKey> for Key {
 /// The rule of [`Key::new`]: is this "secret" really a public key (PEM, OpenSSH, JWK JSON,
 /// DER)?
 pub fn looks_like_public_key(secret: &[u8]) -> bool {
-    const SSH: [&[u8]; 5] = [
+    const SSH: [&[u8]; 6] = [
         b"ssh-ed25519",
         b"ssh-rsa",
         b"ssh-dss",
         b"ecdsa-sha2-",
-        b"sk-",
+        b"sk-ssh-ed25519@openssh.com",
+        b"sk-ecdsa-sha2-",
     ];
     let text = secret.trim_ascii_start();
     contains(secret, b"-----BEGIN")

@@ -30,6 +30,14 @@ mod vectors {
         pub expect: &'static str,
     }
 
+    /// One single-key case of `tests/vectors/eddsa.json` (the `ed1` key, default validation).
+    pub struct EdVector {
+        pub name: &'static str,
+        pub token: &'static str,
+        pub now: u64,
+        pub expect: &'static str,
+    }
+
     include!(concat!(env!("OUT_DIR"), "/vectors.rs"));
 }
 
@@ -69,6 +77,8 @@ fn main() -> ! {
     t.out.str("authcore firmware: ").str(VARIANT).nl();
 
     let verify_stack = verify_vectors(&mut t);
+    #[cfg(feature = "eddsa")]
+    let (eddsa_stack, eddsa_us) = eddsa::verify_vectors(&mut t);
     let device_key = Key::new(vectors::ACCESS.secret);
     match &device_key {
         Ok(key) => incoming_token(&mut t, key),
@@ -92,6 +102,29 @@ fn main() -> ! {
         .str(" tokens (+ ")
         .num(MAX_TOKEN as u64);
     t.out.str("-byte buffer)").nl();
+    #[cfg(feature = "eddsa")]
+    {
+        t.out
+            .str("stack eddsa verify: ")
+            .num(eddsa_stack as u64)
+            .str(" bytes, worst of ");
+        t.out
+            .num(vectors::ED_ALL.len() as u64)
+            .str(" EdDSA tokens (+ ")
+            .num(MAX_TOKEN as u64)
+            .str("-byte buffer)")
+            .nl();
+        t.out
+            .str("time eddsa verify: ")
+            .num(eddsa_us.0)
+            .str(" us per verify, hs256 verify: ")
+            .num(eddsa_us.1);
+        t.out
+            .str(" us (host clock under QEMU, ")
+            .num(eddsa::TIMED as u64)
+            .str(" runs each)")
+            .nl();
+    }
     #[cfg(feature = "sign")]
     {
         t.out
@@ -114,7 +147,9 @@ fn main() -> ! {
     t.finish()
 }
 
-const VARIANT: &str = if cfg!(feature = "full") {
+const VARIANT: &str = if cfg!(feature = "eddsa") && !cfg!(feature = "sign") {
+    "verify only, HS256 + EdDSA"
+} else if cfg!(feature = "full") {
     "full (verify, sign, authz, ratelimit, Argon2id)"
 } else if cfg!(feature = "sign") {
     "verify + sign"
@@ -142,6 +177,85 @@ fn verify_vectors(t: &mut Checks) -> usize {
         t.check_labeled(&[v.name, " (", v.source, ")"], result, v.expect);
     }
     worst
+}
+
+#[cfg(feature = "eddsa")]
+mod eddsa {
+    //! EdDSA: tokens a server signs with its Ed25519 private key, checked with the public key
+    //! compiled into the image (it verifies, it cannot mint).
+    use super::{stack, vectors, Checks, MAX_TOKEN};
+    use authcore::jwt::{self, Ed25519PublicKey, Key, Validation};
+
+    /// Verifies timed per algorithm (the host clock has 10 ms resolution).
+    pub const TIMED: u32 = 200;
+
+    /// Each `ed1` case of `eddsa.json`, then a forged signature and an HS256 key; returns the
+    /// worst stack of one EdDSA `verify` and the time of one EdDSA and one HS256 verify (us).
+    pub fn verify_vectors(t: &mut Checks) -> (usize, (u64, u64)) {
+        let key = match Ed25519PublicKey::from_bytes(&vectors::ED_PUBLIC) {
+            Ok(public) => Key::from(public),
+            Err(e) => {
+                t.check("Ed25519 public key", Err(e), "ok");
+                return (0, (0, 0));
+            }
+        };
+        let mut worst = 0;
+        let v = Validation::new();
+        for c in vectors::ED_ALL {
+            let mut buf = [0u8; MAX_TOKEN];
+            let (r, used) = stack::measure(|| {
+                jwt::verify(c.token.as_bytes(), &key, &v, c.now, &mut buf).map(|_| ())
+            });
+            worst = worst.max(used);
+            t.check_labeled(&[c.name, " (EdDSA, tests/vectors/eddsa.json)"], r, c.expect);
+        }
+        let Some(good) = vectors::ED_ALL.iter().find(|c| c.expect == "ok") else {
+            return (worst, (0, 0));
+        };
+        // One signature character changed: the strict check refuses it.
+        let mut forged = [0u8; MAX_TOKEN];
+        let n = good.token.len().min(MAX_TOKEN);
+        forged[..n].copy_from_slice(&good.token.as_bytes()[..n]);
+        forged[n - 2] = if forged[n - 2] == b'A' { b'B' } else { b'A' };
+        let mut buf = [0u8; MAX_TOKEN];
+        let r = jwt::verify(&forged[..n], &key, &v, good.now, &mut buf).map(|_| ());
+        t.check(
+            "EdDSA token with an edited signature",
+            r,
+            "invalid_signature",
+        );
+        // The public key is no HMAC secret: an HS256 key refuses the EdDSA token.
+        let r = Key::new(vectors::ACCESS.secret)
+            .and_then(|hs| jwt::verify(good.token.as_bytes(), &hs, &v, good.now, &mut buf))
+            .map(|_| ());
+        t.check("EdDSA token under an HS256 key", r, "unsupported_alg");
+        let ed_us = time(|| {
+            let _ = jwt::verify(good.token.as_bytes(), &key, &v, good.now, &mut buf);
+        });
+        let hs_us = match Key::new(vectors::ACCESS.secret) {
+            Ok(hs) => time(|| {
+                let a = &vectors::ACCESS;
+                let _ = jwt::verify(a.token.as_bytes(), &hs, &a.validation, a.now, &mut buf);
+            }),
+            Err(_) => 0,
+        };
+        (worst, (ed_us, hs_us))
+    }
+
+    /// Microseconds per call of `f`, over [`TIMED`] calls, by the semihosting clock (host
+    /// time, centiseconds): QEMU's speed, not a Cortex-M3's.
+    fn time(mut f: impl FnMut()) -> u64 {
+        let start = clock();
+        for _ in 0..TIMED {
+            f();
+        }
+        clock().saturating_sub(start) * 10_000 / u64::from(TIMED)
+    }
+
+    fn clock() -> u64 {
+        // SAFETY: SYS_CLOCK takes no argument block.
+        unsafe { cortex_m_semihosting::syscall!(CLOCK) as u64 }
+    }
 }
 
 /// The PyJWT access token under the device's own rules: accepted now, refused once expired,

@@ -14,7 +14,7 @@ use authcore::Error;
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::errors::{core, Fail};
 use crate::keys::{json_arg, PrivateKey, PublicKey};
@@ -210,10 +210,37 @@ impl Allowed {
     }
 
     /// The algorithms of PyJWT's `algorithms` argument (an iterable of names; `None`: all).
+    /// A `list` of `str` (the usual argument) is read without copying its strings.
     fn from_names(names: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        let Some(names) = str_list(names, "algorithms")? else {
+        let Some(names) = names.filter(|n| !n.is_none()) else {
             return Ok(Self::ANY);
         };
+        if let Ok(list) = names.cast::<PyList>() {
+            let py = names.py();
+            let (hs256, eddsa) = (intern!(py, "HS256"), intern!(py, "EdDSA"));
+            debug_assert!(Alg::Hs256.name() == "HS256" && Alg::EdDsa.name() == "EdDSA");
+            let mut allowed = Self {
+                hs256: false,
+                eddsa: false,
+            };
+            for item in list.iter() {
+                // A name written in Python source is interned: the same object as ours.
+                if item.is(hs256) {
+                    allowed.hs256 = true;
+                } else if item.is(eddsa) {
+                    allowed.eddsa = true;
+                } else if item.is_instance_of::<PyString>() {
+                    allowed.hs256 |= item.eq(hs256)?;
+                    allowed.eddsa |= item.eq(eddsa)?;
+                } else {
+                    return Err(PyTypeError::new_err(
+                        "algorithms must be a str or an iterable of str",
+                    ));
+                }
+            }
+            return Ok(allowed);
+        }
+        let names = str_list(Some(names), "algorithms")?.unwrap_or_default();
         let named = |alg: Alg| names.iter().any(|n| n == alg.name());
         Ok(Self {
             hs256: named(Alg::Hs256),

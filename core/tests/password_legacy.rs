@@ -20,6 +20,7 @@ fn run(pw: &[u8], hash: &str, bounds: &Bounds) -> Result<(), Error> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn sha_crypt_bounds_the_password_length_before_work() {
     let b = Bounds::DEFAULT;
     assert_eq!(b.sha_crypt_password_len(), 256);
@@ -35,6 +36,7 @@ fn sha_crypt_bounds_the_password_length_before_work() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn cost_bounds_are_configurable() {
     let low = Bounds::DEFAULT
         .with_pbkdf2_iterations(1, 999)
@@ -56,6 +58,7 @@ fn cost_bounds_are_configurable() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "hashing is too slow under Miri")]
 fn bcrypt_long_password_rule() {
     let p72: Vec<u8> = (b'A'..=b'Z')
         .chain(b'A'..=b'Z')

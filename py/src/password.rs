@@ -592,10 +592,15 @@ pub fn identify_hash(hash: &str, bounds: Option<&HashBounds>) -> PyResult<&'stat
     core(password::identify(hash, bounds.map_or(&Bounds::DEFAULT, |b| &b.inner)).map(|s| s.name()))
 }
 
-/// Every scheme name `identify_hash` can return, in identification order.
+/// Every scheme `identify_hash` can return, in identification order, as
+/// `(name, insecure, verifiable)`: insecure schemes verify only when the bounds allow them;
+/// a scheme that is not verifiable (des_crypt) is always refused.
 #[pyfunction]
-pub fn hash_schemes() -> Vec<&'static str> {
-    password::Scheme::ALL.iter().map(|s| s.name()).collect()
+pub fn hash_schemes() -> Vec<(&'static str, bool, bool)> {
+    password::Scheme::ALL
+        .iter()
+        .map(|s| (s.name(), s.is_insecure(), s.is_verifiable()))
+        .collect()
 }
 
 /// Checks a new password against `policy` (default `PasswordPolicy()`); raises a

@@ -107,6 +107,18 @@ impl Scheme {
         )
     }
 
+    /// Whether [`super::verify`] can verify the scheme in this build: its feature is on
+    /// (`bcrypt`, `legacy`), and it is not des_crypt (never verified). Insecure schemes also
+    /// need [`super::Bounds::with_insecure`].
+    pub const fn is_verifiable(self) -> bool {
+        match self {
+            Scheme::Argon2 | Scheme::Plaintext => true,
+            Scheme::Bcrypt => cfg!(feature = "bcrypt"),
+            Scheme::DesCrypt => false,
+            _ => cfg!(feature = "legacy"),
+        }
+    }
+
     /// The scheme a stored hash's prefix (or, for des_crypt, its shape) names; `None` when no
     /// scheme claims it (only [`Scheme::Plaintext`] could then). The rest of the string is not
     /// checked: [`super::verify`] refuses a malformed one with [`Error::InvalidHash`].
@@ -170,5 +182,19 @@ mod tests {
             assert_eq!(Scheme::identify(h), s, "{h}");
         }
         assert_eq!("bcrypt-sha256".parse::<Scheme>(), Err(Error::InvalidParams));
+        assert!(!Scheme::DesCrypt.is_verifiable());
+        assert!(Scheme::Argon2.is_verifiable() && Scheme::Plaintext.is_verifiable());
+        assert_eq!(
+            Scheme::Sha512Crypt.is_verifiable(),
+            cfg!(feature = "legacy")
+        );
+        let insecure: std::vec::Vec<_> = Scheme::ALL
+            .into_iter()
+            .filter(|s| s.is_insecure())
+            .collect();
+        assert_eq!(
+            insecure,
+            [Scheme::Md5Crypt, Scheme::DesCrypt, Scheme::Plaintext]
+        );
     }
 }

@@ -364,7 +364,9 @@ def needs_rehash(
 def identify_hash(hash: str, bounds: HashBounds | None = None) -> str:
     """passlib's name of the scheme ``verify_password`` would use (prefix only)."""
 
-def hash_schemes() -> list[str]: ...
+def hash_schemes() -> list[tuple[str, bool, bool]]:
+    """``(name, insecure, verifiable)`` of every scheme ``identify_hash`` can return."""
+
 def check_pepper(pepper: bytes) -> None:
     """``InvalidParamsError`` for a pepper the core refuses (an empty one)."""
 

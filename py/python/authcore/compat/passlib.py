@@ -67,9 +67,10 @@ Secret = Union[str, bytes]
 #: passlib's ``MAX_PASSWORD_SIZE``.
 MAX_PASSWORD_SIZE = 4096
 _ARGON2 = "argon2"
-_INSECURE = frozenset({"md5_crypt", "plaintext"})
-_NEVER = frozenset({"des_crypt"})
-_KNOWN = frozenset(hash_schemes())
+# The core's scheme table: (name, insecure, verifiable).
+_KNOWN = frozenset(name for name, _, _ in hash_schemes())
+_INSECURE = frozenset(name for name, insecure, _ in hash_schemes() if insecure)
+_NEVER = frozenset(name for name, _, verifiable in hash_schemes() if not verifiable)
 _ARGON2_SETTINGS = {
     "memory_cost": "m_cost",
     "time_cost": "t_cost",

@@ -420,6 +420,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+    )]
     fn pem_and_der_round_trip() {
         let sk = Ed25519PrivateKey::from_seed(&D);
         let pk = sk.public_key();
@@ -475,6 +479,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+    )]
     fn debug_hides_the_seed() {
         let s = std::format!("{:?}", Ed25519PrivateKey::from_seed(&D));
         assert!(s.contains("kPrK_"));

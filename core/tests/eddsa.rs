@@ -65,6 +65,10 @@ fn rfc8037_a4_signature_and_a5_validation() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+)]
 fn sign_and_verify_round_trip() {
     let key = signer();
     assert_eq!(key.alg(), Alg::EdDsa);
@@ -97,6 +101,10 @@ fn sign_and_verify_round_trip() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+)]
 fn the_key_fixes_the_algorithm() {
     let ed = signer();
     let hs = Key::with_kid(&[7u8; 32], "hs").unwrap();
@@ -165,6 +173,10 @@ fn a_secret_that_is_a_public_key_is_refused() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+)]
 fn pem_loading_gives_typed_keys() {
     let sk = Ed25519PrivateKey::from_seed(&SEED);
     let mut pem = [0u8; 200];
@@ -185,6 +197,10 @@ fn pem_loading_gives_typed_keys() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+)]
 fn a_default_kid_is_a_hint_an_explicit_one_must_match() {
     let ed = signer();
     let mut token = [0u8; 512];

@@ -217,6 +217,10 @@ fn eddsa_vectors() {
 
 #[test]
 #[cfg(feature = "eddsa")]
+#[cfg_attr(
+    miri,
+    ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+)]
 fn eddsa_keys_and_tokens_match_cryptography_and_pyjwt() {
     use jwt::{Ed25519PrivateKey, Ed25519PublicKey};
     let doc = load("eddsa.json");

@@ -1876,14 +1876,16 @@ def _ed_private(name: str) -> Any:
 def _ed_public_raw(name: str) -> bytes:
     from cryptography.hazmat.primitives import serialization as ser
 
-    return _ed_private(name).public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    raw: bytes = _ed_private(name).public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    return raw
 
 
 def _ed_public_pem(name: str) -> str:
     from cryptography.hazmat.primitives import serialization as ser
 
     pub = _ed_private(name).public_key()
-    return pub.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo).decode()
+    pem: bytes = pub.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
+    return pem.decode()
 
 
 def _ed_jwk(name: str, private: bool = False, **extra: Any) -> Json:
@@ -1972,7 +1974,10 @@ def eddsa_attacks() -> None:
     good = ed_sign("ed1", eh, claims)
     h_p, sig = good.rsplit(".", 1)
     raw_sig = base64.urlsafe_b64decode(sig + "==")
-    bad = lambda code: {"error": code}
+
+    def bad(code: str) -> Json:
+        return {"error": code}
+
     hs_h = seg({"alg": "HS256", "typ": "JWT"}) + "." + seg(claims)
 
     ed_case(

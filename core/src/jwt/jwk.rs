@@ -420,6 +420,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+    )]
     fn jwks_round_trip_skips_foreign_and_refuses_duplicates() {
         let mut set = KeySet::<4>::new();
         set.push(Key::with_kid(&[7u8; 32], "hs").unwrap()).unwrap();

@@ -14,7 +14,7 @@
 
 use super::alg::Alg;
 #[cfg(feature = "eddsa")]
-use super::ed25519::{Ed25519PrivateKey, Ed25519PublicKey};
+use super::ed25519::{Ed25519PrivateKey, Ed25519PublicKey, PackedPrivate, PackedPublic};
 use crate::error::{Error, Result};
 use core::fmt;
 use hmac::{Hmac, KeyInit, Mac};
@@ -28,14 +28,15 @@ pub const MAX_KID_LEN: usize = 64;
 /// A key id: 1 to [`MAX_KID_LEN`] bytes of printable ASCII other than `"` and `\`.
 pub type Kid = heapless::String<MAX_KID_LEN>;
 
-/// What a key is made of.
+/// What a key is made of. Ed25519 keys are held packed (32 and 64 bytes) so that a key is no
+/// larger than an HS256 one.
 #[derive(Clone)]
 enum Material {
     Hs256(Hmac<Sha256>),
     #[cfg(feature = "eddsa")]
-    Ed25519Public(Ed25519PublicKey),
+    Ed25519Public(PackedPublic),
     #[cfg(feature = "eddsa")]
-    Ed25519Private(Ed25519PrivateKey),
+    Ed25519Private(PackedPrivate),
 }
 
 /// A signing and/or verification key with an optional key id: an HS256 secret, an Ed25519
@@ -48,9 +49,9 @@ enum Material {
 #[derive(Clone)]
 pub struct Key {
     material: Material,
-    kid: Option<Kid>,
-    /// `kid` was given by the caller (not the thumbprint default).
-    kid_given: bool,
+    /// The key id; empty for none (a `kid` is never empty), which keeps a key as small as an
+    /// `Option` would not.
+    kid: Kid,
 }
 
 impl Key {
@@ -105,8 +106,7 @@ impl Key {
     fn with_material(material: Material, kid: Option<&str>) -> Result<Self> {
         Ok(Self {
             material,
-            kid: kid.map(parse_kid).transpose()?,
-            kid_given: kid.is_some(),
+            kid: kid.map(parse_kid).transpose()?.unwrap_or_default(),
         })
     }
 
@@ -114,7 +114,7 @@ impl Key {
     /// RFC 7638 thumbprint. `InvalidKey` for a `kid` [`Key::with_kid`] refuses.
     #[cfg(feature = "eddsa")]
     pub fn ed25519_public(key: Ed25519PublicKey, kid: Option<&str>) -> Result<Self> {
-        Self::ed25519(Material::Ed25519Public(key), key, kid)
+        Self::ed25519(Material::Ed25519Public(PackedPublic::new(&key)), key, kid)
     }
 
     /// A signing key from an Ed25519 private key, with `kid` or, when `None`, the thumbprint
@@ -122,7 +122,11 @@ impl Key {
     #[cfg(feature = "eddsa")]
     pub fn ed25519_private(key: Ed25519PrivateKey, kid: Option<&str>) -> Result<Self> {
         let public = key.public_key();
-        Self::ed25519(Material::Ed25519Private(key), public, kid)
+        Self::ed25519(
+            Material::Ed25519Private(PackedPrivate::new(&key)),
+            public,
+            kid,
+        )
     }
 
     #[cfg(feature = "eddsa")]
@@ -131,8 +135,7 @@ impl Key {
             Some(_) => Self::with_material(material, kid),
             None => Ok(Self {
                 material,
-                kid: Some(public.thumbprint()),
-                kid_given: false,
+                kid: public.thumbprint(),
             }),
         }
     }
@@ -159,7 +162,7 @@ impl Key {
 
     /// The key id, if any (for an Ed25519 key made without one, its thumbprint).
     pub fn kid(&self) -> Option<&str> {
-        self.kid.as_deref()
+        Some(self.kid.as_str()).filter(|k| !k.is_empty())
     }
 
     /// The algorithm this key signs and verifies: the only `alg` a token checked with it may
@@ -188,16 +191,16 @@ impl Key {
     pub fn ed25519_public_key(&self) -> Option<Ed25519PublicKey> {
         match &self.material {
             Material::Hs256(_) => None,
-            Material::Ed25519Public(k) => Some(*k),
-            Material::Ed25519Private(k) => Some(k.public_key()),
+            Material::Ed25519Public(k) => k.unpack().ok(),
+            Material::Ed25519Private(k) => k.public().unpack().ok(),
         }
     }
 
     /// The Ed25519 private key; `None` for HS256 and Ed25519 public keys.
     #[cfg(feature = "eddsa")]
-    pub fn ed25519_private_key(&self) -> Option<&Ed25519PrivateKey> {
+    pub fn ed25519_private_key(&self) -> Option<Ed25519PrivateKey> {
         match &self.material {
-            Material::Ed25519Private(k) => Some(k),
+            Material::Ed25519Private(k) => Some(k.unpack()),
             _ => None,
         }
     }
@@ -206,12 +209,26 @@ impl Key {
     /// and hands to verifiers). `InvalidKey` for an HS256 key, which has no public half.
     #[cfg(feature = "eddsa")]
     pub fn to_public(&self) -> Result<Self> {
-        let public = self.ed25519_public_key().ok_or(Error::InvalidKey)?;
+        let public = match &self.material {
+            Material::Ed25519Public(k) => *k,
+            Material::Ed25519Private(k) => *k.public(),
+            Material::Hs256(_) => return Err(Error::InvalidKey),
+        };
         Ok(Self {
             material: Material::Ed25519Public(public),
             kid: self.kid.clone(),
-            kid_given: self.kid_given,
         })
+    }
+
+    /// True when the `kid` is the key's RFC 7638 thumbprint (the default of an Ed25519 key, or
+    /// given as that): then it is a hint when the key is used alone. Computed when asked (a
+    /// token whose `kid` differs from a lone key's), so a key carries no flag for it.
+    fn kid_is_thumbprint(&self) -> bool {
+        #[cfg(feature = "eddsa")]
+        if let Some(public) = self.ed25519_public_key() {
+            return self.kid() == Some(public.thumbprint().as_str());
+        }
+        false
     }
 
     /// Checks `sig` over `input` with this key: [`Error::InvalidSignature`] when it does not
@@ -226,7 +243,7 @@ impl Key {
             #[cfg(feature = "eddsa")]
             Material::Ed25519Public(k) => k.verify(input, sig),
             #[cfg(feature = "eddsa")]
-            Material::Ed25519Private(k) => k.public_key().verify(input, sig),
+            Material::Ed25519Private(k) => k.public().verify(input, sig),
         }
     }
 
@@ -248,7 +265,7 @@ impl Key {
             }
             #[cfg(feature = "eddsa")]
             Material::Ed25519Private(k) => {
-                *out = k.sign(input);
+                *out = k.sign(input)?;
                 Ok(out.len())
             }
             #[cfg(feature = "eddsa")]
@@ -261,11 +278,10 @@ impl Key {
 impl From<Ed25519PublicKey> for Key {
     /// [`Key::ed25519_public`] with the thumbprint as `kid`.
     fn from(key: Ed25519PublicKey) -> Self {
-        let kid = Some(key.thumbprint());
+        let kid = key.thumbprint();
         Self {
-            material: Material::Ed25519Public(key),
+            material: Material::Ed25519Public(PackedPublic::new(&key)),
             kid,
-            kid_given: false,
         }
     }
 }
@@ -274,11 +290,10 @@ impl From<Ed25519PublicKey> for Key {
 impl From<Ed25519PrivateKey> for Key {
     /// [`Key::ed25519_private`] with the thumbprint as `kid`.
     fn from(key: Ed25519PrivateKey) -> Self {
-        let kid = Some(key.public_key().thumbprint());
+        let kid = key.public_key().thumbprint();
         Self {
-            material: Material::Ed25519Private(key),
+            material: Material::Ed25519Private(PackedPrivate::new(&key)),
             kid,
-            kid_given: false,
         }
     }
 }
@@ -366,7 +381,9 @@ pub trait KeyStore {
 impl KeyStore for Key {
     fn select(&self, kid: Option<&str>) -> Result<&Key> {
         match (kid, self.kid()) {
-            (Some(want), Some(have)) if want != have && self.kid_given => Err(Error::UnknownKid),
+            (Some(want), Some(have)) if want != have && !self.kid_is_thumbprint() => {
+                Err(Error::UnknownKid)
+            }
             _ => Ok(self),
         }
     }

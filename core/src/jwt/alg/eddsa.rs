@@ -12,7 +12,7 @@
 //! jsonwebtoken read `Ed25519`.
 //!
 //! # Strict verification
-//! [`verify`] is `ed25519-dalek`'s `verify_strict`: a signature is exactly [`SIG_LEN`] bytes,
+//! Verification is `ed25519-dalek`'s `verify_strict`: a signature is exactly [`SIG_LEN`] bytes,
 //! `S < L` (no malleable scalar), `R` is neither a small-order point nor non-canonically
 //! encoded (the recomputed `R` is compared byte for byte), and the public key is not of small
 //! order. Public keys are also checked when they are loaded ([`crate::jwt::Ed25519PublicKey`]):

@@ -220,3 +220,33 @@ fn a_default_kid_is_a_hint_an_explicit_one_must_match() {
         Error::UnknownKid
     );
 }
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+)]
+fn without_kid_signs_what_pyjwt_signs() {
+    let key = signer().without_kid();
+    assert_eq!(key.kid(), None);
+    let mut token = [0u8; 512];
+    let n = jwt::encode_json(
+        br#"{"exp":1700000100}"#,
+        &key,
+        &EncodeOptions::default(),
+        &mut token,
+    )
+    .unwrap();
+    let header = std::str::from_utf8(&token[..n])
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap();
+    assert_eq!(header, "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9"); // {"alg":"EdDSA","typ":"JWT"}
+    let mut jwk = [0u8; 256];
+    let m = key.to_public().unwrap().write_jwk(&mut jwk).unwrap();
+    let thumb = key.ed25519_public_key().unwrap().thumbprint();
+    assert!(std::str::from_utf8(&jwk[..m])
+        .unwrap()
+        .contains(thumb.as_str()));
+}

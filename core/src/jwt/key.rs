@@ -160,6 +160,14 @@ impl Key {
         }
     }
 
+    /// This key without a `kid`: the tokens it signs carry none (as PyJWT writes them when
+    /// given no `kid`), and it is reached as a default key or alone. Its JWK still carries the
+    /// thumbprint as `kid` ([`Key::write_jwk`]).
+    pub fn without_kid(mut self) -> Self {
+        self.kid = Kid::new();
+        self
+    }
+
     /// The key id, if any (for an Ed25519 key made without one, its thumbprint).
     pub fn kid(&self) -> Option<&str> {
         Some(self.kid.as_str()).filter(|k| !k.is_empty())

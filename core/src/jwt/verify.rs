@@ -346,6 +346,15 @@ mod tests {
             std::format!("{h}.e30.{sig}."),
             std::format!("{h}.e30.{}", "A".repeat(SIG_B64_LEN + 1)),
             std::format!("{h}.e30.A.{}", "A".repeat(SIG_B64_LEN - 2)),
+            // EdDSA-shaped: an 86-character signature.
+            std::format!("{h}.e30.{}", "A".repeat(86)),
+            std::format!(
+                "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.e30.{}",
+                "A".repeat(86)
+            ),
+            std::format!("{h}.e30.e30.{}", "A".repeat(86)),
+            std::format!("{h}.e30.A.{}", "A".repeat(84)),
+            std::format!("{h}.e30.{}", "A".repeat(87)),
         ];
         let key = super::super::Key::new(&[7u8; 32]).unwrap();
         let v = Validation::new();

@@ -89,7 +89,7 @@ fuzz_target!(|data: &[u8]| {
             );
             round_trip(a);
         }
-        let mut out = vec![0u8; 64 + n * jwk::MAX_JWK_LEN];
+        let mut out = vec![0u8; jwk::max_jwks_len(n)];
         let len = jwk::write_jwks(&listed, &mut out).unwrap();
         let mut again = Vec::new();
         jwk::read_jwks(&out[..len], |k| {

@@ -282,8 +282,17 @@ impl PackedPublic {
             .map_err(|_| Error::InvalidKey)
     }
 
+    /// Decodes the key in place and checks the signature (one copy of the decoded point on the
+    /// stack, not moved through a `Result`: the firmware's stack high-water mark).
+    #[inline(never)]
     pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<()> {
-        self.unpack()?.verify(msg, sig)
+        let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
+            return Err(Error::InvalidKey);
+        };
+        match eddsa::verify(&key, msg, sig) {
+            true => Ok(()),
+            false => Err(Error::InvalidSignature),
+        }
     }
 }
 

@@ -28,6 +28,14 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 /// Longest JWK [`Key::write_jwk`] writes (with a 64-byte `kid`).
 pub const MAX_JWK_LEN: usize = JWK_FIXED_LEN + MAX_KID_LEN;
 
+/// Longest JWK set [`write_jwks`] writes for `keys` keys (each at most [`MAX_JWK_LEN`]), to
+/// size its buffer.
+pub const fn max_jwks_len(keys: usize) -> usize {
+    b"{\"keys\":[]}"
+        .len()
+        .saturating_add(keys.saturating_mul(MAX_JWK_LEN + 1))
+}
+
 const JWK_HEAD: &[u8] = b"{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"";
 const JWK_KID: &[u8] = b"\",\"kid\":\"";
 const JWK_TAIL: &[u8] = b"\",\"use\":\"sig\",\"alg\":\"EdDSA\"}";
@@ -430,7 +438,7 @@ mod tests {
         set.push(Key::from_jwk(PUBLIC.as_bytes()).unwrap()).unwrap();
         let signer = Key::from(Ed25519PrivateKey::from_seed(&[1u8; 32]));
         set.push(signer.clone()).unwrap();
-        let mut out = [0u8; 1024];
+        let mut out = [0u8; max_jwks_len(3)];
         let n = set.write_jwks(&mut out).unwrap();
         let doc = &out[..n];
         assert!(!std::str::from_utf8(doc).unwrap().contains("\"hs\""));

@@ -134,7 +134,7 @@ impl KeySet {
 
     /// The JWKS document of the Ed25519 public keys (HS256 secrets are never written).
     fn jwks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let mut out = vec![0u8; 16 + self.keys.len() * (jwk::MAX_JWK_LEN + 1)];
+        let mut out = vec![0u8; jwk::max_jwks_len(self.keys.len())];
         let n = core(jwk::write_jwks(&self.keys, &mut out))?;
         json_to_py::object(py, core(out.get(..n).ok_or(Error::BufferTooSmall))?)
     }

@@ -131,3 +131,25 @@ test('free() gives key memory back; a freed key is invalid_key', () => {
   assert.throws(() => sign({ sub: 'x' }, priv), { code: 'invalid_key' });
   assert.equal(decodeHeader(token).alg, 'EdDSA');
 });
+
+test('a freed private key leaves no copy of its seed in the module memory', async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('authcore/package.json').replace(/\/package\.json$/, '');
+  const raw = require(`${pkg}/pkg/node/authcore_wasm.cjs`);
+  const seed = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);
+  const needle = Buffer.from(seed);
+  const inMemory = () => Buffer.from(raw.wasmMemory().buffer).includes(needle);
+  const key = PrivateKey.fromSeed(seed);
+  assert.equal(inMemory(), true, 'the scan finds the seed of a live key');
+  const set = new KeySet([key]); // a copy inside a set
+  const token = sign({ sub: 'x', exp: now + 60 }, set);
+  set.free();
+  key.free();
+  // Later calls work, and the seed is nowhere in the module's memory.
+  const other = PrivateKey.fromJwk(RFC_PRIVATE);
+  assert.equal(verify(sign({ sub: 'y', exp: now + 60 }, other), other.publicKey()).sub, 'y');
+  assert.equal(decodeHeader(token).alg, 'EdDSA');
+  assert.equal(inMemory(), false);
+  other.free();
+});

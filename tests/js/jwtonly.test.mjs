@@ -80,3 +80,16 @@ test('JWT-only build: left-out functions throw invalid_params', () => {
     assert.throws(f, (e) => e instanceof api.AuthError && e.code === 'invalid_params' && /this build of authcore has no/.test(e.message));
   }
 });
+
+test('JWT-only build: no EdDSA; Ed25519 keys are unsupported_alg, HS256 refuses a public key', () => {
+  const jwk = { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' };
+  for (const f of [
+    () => api.PublicKey.fromJwk(jwk),
+    () => api.PublicKey.fromBytes(new Uint8Array(32)),
+    () => api.PrivateKey.fromSeed(new Uint8Array(32)),
+    () => api.KeySet.fromJwks({ keys: [jwk] }),
+  ]) {
+    assert.throws(f, (e) => e instanceof api.AuthError && e.code === 'unsupported_alg');
+  }
+  assert.throws(() => new api.Key(JSON.stringify(jwk)), { code: 'invalid_key' });
+});

@@ -335,26 +335,32 @@ fn scrub_stack() {
     }
 }
 
-/// A key whose bytes are all defined: an Ed25519 private key (the largest kind) from the zero
-/// seed. Written over a key before its memory is given back (see [`blank`]).
+/// Keys of each kind whose bytes are all defined: an Ed25519 private key from the zero seed
+/// and an HS256 key from a constant secret. Written over a key before its memory is given back
+/// (see [`blank`]).
 #[cfg(feature = "eddsa")]
-fn filler() -> jwt::Key {
-    jwt::Key::from(Ed25519PrivateKey::from_seed(&[0; 32]))
+fn fillers() -> [Option<jwt::Key>; 2] {
+    [
+        Some(jwt::Key::from(Ed25519PrivateKey::from_seed(&[0; 32]))),
+        jwt::Key::new(&[0x5a; 32]).ok(),
+    ]
 }
 
 /// Overwrites every byte of each key in `keys` before their memory is given back. A key's
-/// zeroize-on-drop clears the fields of its own kind; an HS256 key held in the space of the
-/// largest kind (an Ed25519 private key) also carries bytes it does not use, which a move
-/// copied from the stack and which may hold an earlier copy of its HMAC state. Writing a key
-/// of the largest kind over it defines all of them. (Without `eddsa` every key is an HS256
-/// key and there are no such bytes.)
+/// zeroize-on-drop clears the fields of its own kind; where kinds differ in size, a key also
+/// occupies bytes its kind does not use, which a move copied from the stack and which may hold
+/// an earlier copy of key material (an HMAC state, a seed). Assigning a key of each kind in
+/// turn (each assignment first drops, and so zeroizes, the key it replaces) defines all of
+/// them. Without `eddsa` there is one kind and no such bytes.
 fn blank(keys: &mut [jwt::Key]) {
     #[cfg(feature = "eddsa")]
     if !keys.is_empty() {
         scrub_stack();
-        let filler = filler();
+        let fillers = fillers();
         for k in keys.iter_mut() {
-            *k = filler.clone();
+            for f in fillers.iter().flatten() {
+                *k = f.clone();
+            }
         }
     }
     #[cfg(not(feature = "eddsa"))]

@@ -193,3 +193,36 @@ def test_a_public_key_as_hs256_secret_refuses_to_start() -> None:
     pem = Ed25519PrivateKey.generate().public_pem()
     with pytest.raises(ConfigError, match="public key"):
         AuthSettings(secret=pem)
+
+
+def test_demo_under_uvicorn_publishes_its_key(tmp_path: Path) -> None:
+    """The demo as deployed: a key file in AUTHCORE_SIGNING_KEY, a real uvicorn, an outside
+    verifier (PyJWT) that fetches the JWKS over HTTP and verifies the service's token."""
+    from fastapi_helpers import Output, start_demo
+
+    key = Ed25519PrivateKey.generate()
+    key_file = tmp_path / "signing.pem"
+    key_file.write_text(key.private_pem())
+    proc = start_demo(
+        {"AUTHCORE_SIGNING_KEY": str(key_file), "DEMO_PASSWORD": DEMO_PASSWORD}, tmp_path
+    )
+    out = Output(proc)
+    try:
+        base = out.wait_for(r"listening on (http://127\.0\.0\.1:\d+)").group(1)
+        out.wait_for(r"public keys \(JWKS\): " + base + "/.well-known/jwks.json")
+        with httpx.Client(base_url=base, timeout=30) as c:
+            r = c.post(
+                "/api/v1/auth/tokens",
+                data={"username": "teacher@example.com", "password": DEMO_PASSWORD},
+            )
+            assert r.status_code == 200, r.text
+            token = r.json()["access_token"]
+            jwks = c.get(JWKS)
+            assert jwks.headers["access-control-allow-origin"] == "*"
+        client = pyjwt.PyJWKSet.from_dict(jwks.json())
+        claims = pyjwt.decode(token, client[key.kid].key, algorithms=["EdDSA"])
+        assert claims["roles"] == ["teacher"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert key.private_pem() not in out.text() and token not in out.text()

@@ -38,6 +38,9 @@ struct Gate {
 }
 
 struct GateState {
+    /// The process these counts belong to: a child made by `fork()` while another thread was
+    /// hashing inherits a count no thread of its own will ever give back, so it starts afresh.
+    pid: u32,
     /// 0 until first used or set: then the CPU count.
     limit: usize,
     running: usize,
@@ -48,6 +51,7 @@ struct GateState {
 
 static GATE: Gate = Gate {
     state: Mutex::new(GateState {
+        pid: 0,
         limit: 0,
         running: 0,
         peak: 0,
@@ -64,7 +68,15 @@ impl Gate {
     fn lock(&self) -> MutexGuard<'_, GateState> {
         // A panic cannot happen while the lock is held (plain counter updates), but a
         // poisoned lock would still hold consistent counters: keep going.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let pid = std::process::id();
+        if st.pid != pid {
+            st.pid = pid;
+            st.running = 0;
+            st.peak = 0;
+            st.pool.clear();
+        }
+        st
     }
 
     /// Waits for a free slot, then takes a pooled buffer (possibly empty).

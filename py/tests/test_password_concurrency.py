@@ -98,3 +98,39 @@ def test_a_lower_limit_applies_to_the_next_callers(limit: int) -> None:
     for t in threads:
         t.join()
     assert argon2_concurrency()[1:] == (0, 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_child_forked_while_a_thread_hashes_starts_with_no_running_count(limit: int) -> None:
+    busy = threading.Event()
+
+    def hash_in_background() -> None:
+        busy.set()
+        for _ in range(10):
+            HASHER.verify("correct horse", STORED)
+
+    thread = threading.Thread(target=hash_in_background)
+    thread.start()
+    busy.wait()
+    time.sleep(0.005)  # inside a verification: the parent counts one running
+    pid = os.fork()
+    if pid == 0:  # the child: its own limit of 1 must not wait for the parent's thread
+        code = 2
+        try:
+            set_argon2_concurrency(1)
+            ok = HASHER.verify("correct horse", STORED)
+            code = 0 if ok and argon2_concurrency()[1] == 0 else 1
+        finally:
+            os._exit(code)
+    thread.join()
+    deadline = time.monotonic() + 30
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child waited for a computation of its parent")
+        time.sleep(0.01)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

@@ -3,6 +3,7 @@ users logging in, calling ``/api/v1/me``, refreshing and logging out, while the 
 
     .venv/bin/python bench/soak.py [--store redis|sqlite] [--seconds 600] [--users 50]
                                    [--pause-every 60] [--pause-for 5] [--kill-every 150]
+                                   [--grace 10]
 
 With ``--store redis`` a private ``redis-server`` (append-only file, fsync always, so a killed
 server restarts with its data) is paused with SIGSTOP every ``--pause-every`` seconds for
@@ -10,7 +11,8 @@ server restarts with its data) is paused with SIGSTOP every ``--pause-every`` se
 With ``--store sqlite`` both workers share one SQLite file and nothing is broken on purpose.
 
 Each user loops: log in; three times (five ``/me`` calls, refresh); every third loop replays
-the refresh token it just rotated away (must be 401 ``token_reused``, which also revokes the
+the refresh token it just rotated away, after the refresh grace window (must be 401
+``token_reused``, which also revokes the
 family: the current refresh token must then fail too); log out and try the logged-out refresh
 token (must be 401). It counts:
 
@@ -151,7 +153,7 @@ class Stats:
 
 
 async def user_loop(
-    i: int, base: str, password: str, stop: float, stats: Stats, rng: random.Random
+    i: int, base: str, password: str, stop: float, stats: Stats, rng: random.Random, grace: int
 ) -> None:
     username = ACCOUNTS[i % len(ACCOUNTS)]
     async with httpx.AsyncClient(base_url=base, timeout=30) as c:
@@ -198,7 +200,9 @@ async def user_loop(
                     continue
                 loop += 1
                 if loop % 3 == 0 and spent is not None:
-                    # replay the rotated-away token: reuse, the family is revoked
+                    # replay the rotated-away token once the grace window is over: reuse, the
+                    # family is revoked (within the window a retry gets a pair, by design)
+                    await asyncio.sleep(grace + 1 if grace else 0)
                     r = await post("/api/v1/auth/refresh", json={"refresh_token": spent})
                     if r.status_code == 200:
                         stats.rotated_twice += 1
@@ -256,6 +260,9 @@ def main() -> None:
     ap.add_argument("--pause-every", type=float, default=60)
     ap.add_argument("--pause-for", type=float, default=5)
     ap.add_argument("--kill-every", type=float, default=150)
+    ap.add_argument(
+        "--grace", type=int, default=10, help="AUTHCORE_REFRESH_GRACE of the app (0 = none)"
+    )
     args = ap.parse_args()
     if args.store == "redis" and shutil.which("redis-server") is None:
         sys.exit("redis-server is missing: scripts/setup.sh apt")
@@ -278,6 +285,8 @@ def main() -> None:
         AUTHCORE_STORE=store,
         AUTHCORE_LOGIN_RATE_CLIENT="off",
         AUTHCORE_LOGIN_RATE_USER="off",
+        AUTHCORE_LOGIN_RATE_ACCOUNT="off",
+        AUTHCORE_REFRESH_GRACE=str(args.grace),
     )
     seed = (
         "import sys; from authcore import PasswordHasher; "
@@ -328,7 +337,10 @@ def main() -> None:
         await asyncio.gather(
             chaos(redis, args, stop, log),
             sample_rss(server.pid, stop, samples),
-            *(user_loop(i, base, password, stop, stats, rng) for i in range(args.users)),
+            *(
+                user_loop(i, base, password, stop, stats, rng, args.grace)
+                for i in range(args.users)
+            ),
         )
 
     t0 = time.monotonic()

@@ -466,8 +466,11 @@ pub fn sign(io: &mut Io, keys: &Keys) -> i32 {
         if let Some(typ) = i.typ {
             opts.typ = typ.parse()?;
         }
+        // Room for the longest header the encoder writes (a bound, not the exact length: no
+        // header is written twice); the token's length is returned.
+        let room = jwt::MAX_HEADER_JSON;
         out.resize(
-            jwt::encoded_len_for(key.alg(), i.payload.len(), opts.kid.or(key.kid()), opts.typ),
+            jwt::custom_header::encoded_len_with_header_for(key.alg(), room, i.payload.len()),
             0,
         );
         jwt::encode_json(i.payload.as_bytes(), key, &opts, out)

@@ -31,8 +31,11 @@ impl Default for EncodeOptions<'_> {
     }
 }
 
-/// Bytes of a header JSON at most (`kid` ≤ 64 printable bytes, escaped at most 2× here).
-const MAX_HEADER_JSON: usize = 192;
+/// Bytes of a header JSON [`encode_with`] and [`encode_json`] write at most (`kid` ≤ 64
+/// printable bytes, escaped at most 2× here): with
+/// [`super::custom_header::encoded_len_with_header_for`], a bound on the length of any token
+/// they write for a payload.
+pub const MAX_HEADER_JSON: usize = 192;
 /// Payload bytes moved per base64 step (a multiple of 3).
 const CHUNK: usize = 48;
 
@@ -76,13 +79,9 @@ pub fn encode_json(
 ) -> Result<usize> {
     Claims::parse(payload, &[])?;
     let mut pos = write_header(key, opts, out)?;
-    let end = pos
-        .checked_add(payload.len())
-        .ok_or(Error::BufferTooSmall)?;
-    out.get_mut(pos..end)
-        .ok_or(Error::BufferTooSmall)?
-        .copy_from_slice(payload);
-    finish_checked(key, out, &mut pos, payload.len())?;
+    // The payload is not in `out`: encoded straight from where it is (no in-place move).
+    b64::encode_at(payload, out, &mut pos)?;
+    sign_tail(key, out, &mut pos)?;
     Ok(pos)
 }
 
@@ -170,10 +169,15 @@ fn finish_checked(key: &Key, out: &mut [u8], pos: &mut usize, n: usize) -> Resul
             return Err(Error::BufferTooSmall);
         }
     }
-    let mut sig = [0u8; MAX_SIG_LEN];
-    let n = key.sign_into(out.get(..write).ok_or(Error::BufferTooSmall)?, &mut sig)?;
-    super::json::put(out, &mut write, b".")?;
-    b64::encode_at(sig.get(..n).ok_or(Error::BufferTooSmall)?, out, &mut write)?;
+    sign_tail(key, out, &mut write)?;
     *pos = write;
     Ok(())
+}
+
+/// Appends `.` and the signature over `out[..*pos]` (the encoded header and payload) at `*pos`.
+fn sign_tail(key: &Key, out: &mut [u8], pos: &mut usize) -> Result<()> {
+    let mut sig = [0u8; MAX_SIG_LEN];
+    let n = key.sign_into(out.get(..*pos).ok_or(Error::BufferTooSmall)?, &mut sig)?;
+    super::json::put(out, pos, b".")?;
+    b64::encode_at(sig.get(..n).ok_or(Error::BufferTooSmall)?, out, pos)
 }

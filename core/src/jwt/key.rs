@@ -309,46 +309,79 @@ impl From<Ed25519PrivateKey> for Key {
 /// The rule of [`Key::new`]: is this "secret" really a public key (PEM, OpenSSH, JWK JSON,
 /// DER)?
 pub fn looks_like_public_key(secret: &[u8]) -> bool {
-    const SSH: [&[u8]; 6] = [
-        b"ssh-ed25519",
-        b"ssh-rsa",
-        b"ssh-dss",
-        b"ecdsa-sha2-",
-        b"sk-ssh-ed25519@openssh.com",
-        b"sk-ecdsa-sha2-",
-    ];
     let text = secret.trim_ascii_start();
-    contains(secret, b"-----BEGIN")
-        || SSH.iter().any(|p| text.starts_with(p))
-        || (matches!(text.first(), Some(b'{' | b'['))
-            && (contains(text, b"kty") || contains(text, b"\\u")))
-        || is_der_key(secret)
+    let json = matches!(text.first(), Some(b'{' | b'['));
+    // Bit `k` set: patterns of kind `k` apply (see `PUBLIC_KEY_PATTERNS`).
+    let applies = 0b0011 | u8::from(json) << 2 | u8::from(is_der_sequence(secret)) << 3;
+    // One table and one loop, no table of slices: the web build's size budget is tight.
+    let mut rest = PUBLIC_KEY_PATTERNS;
+    while let [head, tail @ ..] = rest {
+        let (kind, len) = (head >> 5, usize::from(head & 31));
+        let Some((pattern, next)) = tail.split_at_checked(len) else {
+            return false;
+        };
+        rest = next;
+        // Kind 1 is a prefix of the text: searched in its first `len` bytes. The others are
+        // searched in the whole secret (for JSON the same as in the text: the leading
+        // whitespace holds none of its patterns' bytes).
+        let hay = match kind {
+            1 => text.get(..len).unwrap_or(text),
+            _ => secret,
+        };
+        if applies >> kind & 1 != 0 && occurs(hay, pattern) {
+            return true;
+        }
+    }
+    false
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    // Not `windows`: its zero-size check is a panic path the optimiser keeps at "s".
-    let last = hay.len().checked_sub(needle.len());
-    last.is_some_and(|last| (0..=last).any(|i| hay.get(i..).is_some_and(|h| h.starts_with(needle))))
+/// The patterns of [`looks_like_public_key`], each as one byte (its kind times 32 plus its
+/// length) and its bytes. Kinds: 0 anywhere in the secret (a PEM block); 1 at the start of the
+/// text after leading whitespace (OpenSSH public keys); 2 anywhere in a text starting with `{`
+/// or `[` (a JWK or JWK set as JSON); 3 anywhere in a DER `SEQUENCE` spanning the secret (the
+/// object identifiers of Ed25519, Ed448, rsaEncryption and id-ecPublicKey keys: SPKI, PKCS#8
+/// and X.509 certificates all hold one).
+const PUBLIC_KEY_PATTERNS: &[u8] = b"\x0a-----BEGIN\
+    \x2bssh-ed25519\
+    \x27ssh-rsa\
+    \x27ssh-dss\
+    \x2becdsa-sha2-\
+    \x3ask-ssh-ed25519@openssh.com\
+    \x2esk-ecdsa-sha2-\
+    \x43kty\
+    \x42\\u\
+    \x65\x06\x03\x2b\x65\x70\
+    \x65\x06\x03\x2b\x65\x71\
+    \x6b\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01\
+    \x69\x06\x07\x2a\x86\x48\xce\x3d\x02\x01";
+
+/// Whether `needle` occurs in `hay`, compared byte by byte: not `windows` (whose zero-size
+/// check is a panic path the optimiser keeps at "s") nor slice equality (a `memcmp` more in
+/// the web build).
+fn occurs(hay: &[u8], needle: &[u8]) -> bool {
+    let mut at = hay;
+    while at.len() >= needle.len() {
+        if at.iter().zip(needle).all(|(a, b)| a == b) {
+            return true;
+        }
+        let [_, rest @ ..] = at else {
+            return false;
+        };
+        at = rest;
+    }
+    false
 }
 
-/// A DER `SEQUENCE` whose length spans exactly `der`, holding a public-key algorithm OID
-/// (SPKI, PKCS#8 and X.509 certificates all do).
-fn is_der_key(der: &[u8]) -> bool {
-    const OIDS: [&[u8]; 4] = [
-        &[0x06, 0x03, 0x2b, 0x65, 0x70], // Ed25519
-        &[0x06, 0x03, 0x2b, 0x65, 0x71], // Ed448
-        &[
-            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
-        ], // rsaEncryption
-        &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01], // id-ecPublicKey
-    ];
+/// A DER `SEQUENCE` whose length spans exactly `der` (short form, or a long form of one or two
+/// length bytes).
+fn is_der_sequence(der: &[u8]) -> bool {
     let (body_len, header) = match der {
         [0x30, n, ..] if *n < 0x80 => (usize::from(*n), 2),
         [0x30, 0x81, n, ..] => (usize::from(*n), 3),
         [0x30, 0x82, hi, lo, ..] => (usize::from(*hi) << 8 | usize::from(*lo), 4),
         _ => return false,
     };
-    body_len.checked_add(header) == Some(der.len()) && OIDS.iter().any(|oid| contains(der, oid))
+    body_len.checked_add(header) == Some(der.len())
 }
 
 fn parse_kid(kid: &str) -> Result<Kid> {
@@ -525,6 +558,124 @@ mod tests {
     use super::*;
 
     const S: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    /// The rule as first written, pattern by pattern: the table-driven one must agree.
+    fn reference_rule(secret: &[u8]) -> bool {
+        fn contains(hay: &[u8], needle: &[u8]) -> bool {
+            hay.windows(needle.len()).any(|w| w == needle)
+        }
+        const SSH: [&[u8]; 6] = [
+            b"ssh-ed25519",
+            b"ssh-rsa",
+            b"ssh-dss",
+            b"ecdsa-sha2-",
+            b"sk-ssh-ed25519@openssh.com",
+            b"sk-ecdsa-sha2-",
+        ];
+        const OIDS: [&[u8]; 4] = [
+            &[0x06, 0x03, 0x2b, 0x65, 0x70],
+            &[0x06, 0x03, 0x2b, 0x65, 0x71],
+            &[
+                0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+            ],
+            &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+        ];
+        let text = secret.trim_ascii_start();
+        let der = match secret {
+            [0x30, n, ..] if *n < 0x80 => Some((usize::from(*n), 2)),
+            [0x30, 0x81, n, ..] => Some((usize::from(*n), 3)),
+            [0x30, 0x82, hi, lo, ..] => Some((usize::from(*hi) << 8 | usize::from(*lo), 4)),
+            _ => None,
+        };
+        contains(secret, b"-----BEGIN")
+            || SSH.iter().any(|p| text.starts_with(p))
+            || (matches!(text.first(), Some(b'{' | b'['))
+                && (contains(text, b"kty") || contains(text, b"\\u")))
+            || der.is_some_and(|(n, h)| {
+                n + h == secret.len() && OIDS.iter().any(|oid| contains(secret, oid))
+            })
+    }
+
+    #[test]
+    fn public_key_rule_matches_reference() {
+        let pieces: [&[u8]; 22] = [
+            b"-----BEGIN",
+            b"-----BEGI",
+            b"ssh-ed25519",
+            b"ssh-ed2551",
+            b"ssh-rsa",
+            b"ssh-dss",
+            b"ecdsa-sha2-",
+            b"sk-ssh-ed25519@openssh.com",
+            b"sk-ssh-ed25519@openssh.co",
+            b"sk-ecdsa-sha2-",
+            b"sk-",
+            b"kty",
+            b"kt",
+            b"\\u",
+            b"\\",
+            &[0x06, 0x03, 0x2b, 0x65, 0x70],
+            &[0x06, 0x03, 0x2b, 0x65, 0x71],
+            &[0x06, 0x03, 0x2b, 0x65],
+            &[
+                0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+            ],
+            &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+            b"x",
+            b"",
+        ];
+        let leads: [&[u8]; 8] = [
+            b"",
+            b" ",
+            b"\t\n\x0c\r ",
+            b"{",
+            b" [",
+            b"x{",
+            b"\x0b{",
+            b"0",
+        ];
+        let mut checked = 0;
+        for lead in leads {
+            for a in pieces {
+                for b in pieces {
+                    let mut body = std::vec::Vec::new();
+                    body.extend_from_slice(lead);
+                    body.extend_from_slice(a);
+                    body.extend_from_slice(b);
+                    // As is, and inside DER SEQUENCE headers that span it (or are one off).
+                    let n = body.len();
+                    let mut cases = std::vec![body.clone()];
+                    for header in [
+                        std::vec![0x30, n as u8],
+                        std::vec![0x30, n as u8 + 1],
+                        std::vec![0x30, 0x81, n as u8],
+                        std::vec![0x30, 0x82, 0, n as u8],
+                        std::vec![0x30, 0x82, 1, n as u8],
+                    ] {
+                        let mut c = header;
+                        c.extend_from_slice(&body);
+                        cases.push(c);
+                    }
+                    for c in cases {
+                        for cut in 0..=c.len() {
+                            let s = &c[..cut];
+                            assert_eq!(looks_like_public_key(s), reference_rule(s), "{s:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000);
+        // Long DER forms and every single byte.
+        let mut long = std::vec![0x30, 0x82, 0x01, 0x2c];
+        long.resize(4 + 0x12c - 11, 0);
+        long.extend_from_slice(pieces[18]);
+        assert!(looks_like_public_key(&long) && reference_rule(&long));
+        for b in 0..=255u8 {
+            assert_eq!(looks_like_public_key(&[b; 40]), reference_rule(&[b; 40]));
+        }
+    }
 
     #[test]
     fn refuses_short_secrets() {

@@ -32,7 +32,7 @@ pub use alg::{Alg, MAX_SIG_LEN, SIG_LEN};
 pub use claims::{Audience, Claims, ACCESS, REFRESH};
 #[cfg(feature = "eddsa")]
 pub use ed25519::{Ed25519PrivateKey, Ed25519PublicKey};
-pub use encode::{encode, encode_json, encode_with, EncodeOptions};
+pub use encode::{encode, encode_json, encode_with, EncodeOptions, MAX_HEADER_JSON};
 pub use header::{Header, Typ};
 pub use json::JsonStr;
 pub use key::{looks_like_public_key, Key, KeyRing, KeySet, KeyStore, MIN_SECRET_LEN};

@@ -23,6 +23,8 @@ const REGISTERED: [&str; 11] = [
     "exp", "nbf", "iat", "iss", "sub", "aud", "jti", "typ", "scope", "fam", "roles",
 ];
 
+const RAW_VALUE_MARK: &[u8] = b"serde_json::private::RawValue";
+
 fn same_kind(ours: &Value<'_>, theirs: &J) -> bool {
     match (ours, theirs) {
         (Value::Str(s), J::String(t)) => s.chars().eq(t.chars()) && s.eq_str(t),
@@ -37,6 +39,14 @@ fn same_kind(ours: &Value<'_>, theirs: &J) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // serde_json (feature `raw_value`, which the other targets use) reads a member named
+    // `$serde_json::private::RawValue` as its raw-value marker, not as a member: no oracle there.
+    if data
+        .windows(RAW_VALUE_MARK.len())
+        .any(|w| w == RAW_VALUE_MARK)
+    {
+        return;
+    }
     let mut members: Vec<(String, Value<'_>)> = Vec::new();
     let ours = for_each_member(data, |k, v| {
         members.push((k.chars().collect(), v));

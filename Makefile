@@ -30,6 +30,10 @@ CORE_FEATURES := jwt,password,bcrypt,legacy,authz,ratelimit,session
 NO_STD_TARGETS := wasm32-unknown-unknown thumbv7em-none-eabihf
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 20
+# Scratch corpora of `make fuzz` (seeds and new finds); the committed corpora are fuzz/corpus/<t>.
+FUZZ_SCRATCH ?= target/fuzz-corpus
+# Extra libFuzzer options of `make fuzz`, e.g. FUZZ_ARGS=-runs=10000000 (stop after 10 M executions).
+FUZZ_ARGS ?=
 SUMMARY := target/test-summary.txt
 
 # Suite bookkeeping, used as the first and last lines of a test-* recipe:
@@ -52,7 +56,7 @@ $(foreach d,$(PY_DIRS),$(VENV)/bin/mypy $(strip $(call py_files_in,$(d))) | sed 
 endef
 
 .PHONY: help setup test test-start test-rust test-nopanic test-vectors test-py test-fastapi test-js \
-        test-firmware test-fuzz test-miri test-dist demo py wasm firmware fuzz bench bench-js bench-py size \
+        test-firmware test-fuzz test-miri test-dist demo py wasm firmware fuzz fuzz-cmin bench bench-js bench-py size \
         dist docs \
         lint vectors attacks nopanic-report
 
@@ -65,7 +69,8 @@ help:
 	echo "make py        build the Python extension into .venv (maturin develop --release)"
 	echo "make wasm      build the JS/wasm package into wasm/pkg"
 	echo "make firmware  build the Cortex-M example and run it under QEMU"
-	echo "make fuzz      fuzz every target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
+	echo "make fuzz      fuzz every target (or FUZZ_TARGETS) for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
+	echo "make fuzz-cmin fold the finds of make fuzz into fuzz/corpus/ and minimise it (then commit it)"
 	echo "make bench     criterion benchmarks of the core, then bench-js and bench-py"
 	echo "make bench-js  the JS package vs jose and hash-wasm (ops/s, ratios)"
 	echo "make bench-py  the Python package vs PyJWT and argon2-cffi (ops/s, ratios)"
@@ -204,17 +209,35 @@ firmware:
 fuzz:
 	@if [ ! -f fuzz/Cargo.toml ]; then echo "fuzz: not yet available"; exit 0; fi
 	mkdir -p target
-	$(call step,python3 fuzz/seed.py)
+	$(call step,python3 fuzz/seed.py $(FUZZ_SCRATCH))
 	$(call step,cargo +nightly fuzz build)
-	# Each target runs FUZZ_SECONDS on its corpus; a crash, leak or 10 s hang fails the run and
-	# leaves the input in fuzz/artifacts/<target>/. The log of each run is target/fuzz-<t>.log.
-	for t in $$(cargo +nightly fuzz list); do
-	  echo "\$$ cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS)"
-	  if ! cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-	      -print_final_stats=1 > target/fuzz-$$t.log 2>&1; then
+	# Each target runs FUZZ_SECONDS on two corpus directories: FUZZ_SCRATCH/<t> (the seeds and
+	# whatever this run finds: libFuzzer writes new inputs into the first directory) and the
+	# committed, minimised fuzz/corpus/<t>, which the run only reads. A crash, leak or 10 s hang
+	# fails the run and leaves the input in fuzz/artifacts/<target>/. The log of each run is
+	# target/fuzz-<t>.log. FUZZ_TARGETS picks targets (default: all).
+	for t in $(or $(FUZZ_TARGETS),$$(cargo +nightly fuzz list)); do
+	  mkdir -p $(FUZZ_SCRATCH)/$$t fuzz/corpus/$$t
+	  echo "\$$ cargo +nightly fuzz run $$t $(FUZZ_SCRATCH)/$$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS)"
+	  if ! cargo +nightly fuzz run $$t $(abspath $(FUZZ_SCRATCH))/$$t $(CURDIR)/fuzz/corpus/$$t -- \
+	      -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 $(FUZZ_ARGS) > target/fuzz-$$t.log 2>&1; then
 	    tail -n 40 target/fuzz-$$t.log; exit 1
 	  fi
-	  grep -E '^Done' target/fuzz-$$t.log
+	  grep -E '^(Done|stat::number_of_executed_units)' target/fuzz-$$t.log
+	done
+
+# Folds what `make fuzz` found (FUZZ_SCRATCH) into the committed corpora and minimises them
+# (libFuzzer -merge=1 through `cargo fuzz cmin`): run after a long `make fuzz`, then commit
+# fuzz/corpus/.
+fuzz-cmin:
+	@mkdir -p target
+	for t in $(or $(FUZZ_TARGETS),$$(cargo +nightly fuzz list)); do
+	  mkdir -p fuzz/corpus/$$t
+	  if [ -d $(FUZZ_SCRATCH)/$$t ]; then cp -n $(FUZZ_SCRATCH)/$$t/* fuzz/corpus/$$t/ 2>/dev/null || true; fi
+	  before=$$(ls fuzz/corpus/$$t | wc -l)
+	  if [ $$before = 0 ]; then echo "$$t: no corpus"; continue; fi
+	  cargo +nightly fuzz cmin $$t $(CURDIR)/fuzz/corpus/$$t > target/fuzz-cmin-$$t.log 2>&1 || { tail -n 20 target/fuzz-cmin-$$t.log; exit 1; }
+	  echo "$$t: $$before -> $$(ls fuzz/corpus/$$t | wc -l) files, $$(du -sb --apparent-size fuzz/corpus/$$t | cut -f1) bytes"
 	done
 
 bench:

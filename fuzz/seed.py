@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Seeds fuzz/corpus/<target>/ from the shared test data (tests/vectors, tests/attacks).
+"""Seeds DIR/<target>/ from the shared test data (tests/vectors, tests/attacks).
+
+DIR is the first argument (default target/fuzz-corpus, the scratch corpus of `make fuzz`); the
+committed, minimised corpora in fuzz/corpus/ are never written by this script.
 
 Input framing (see fuzz/src/lib.rs): first byte = flags; flag 0x01 means "header JSON, 0xFF,
 payload JSON, sign it", otherwise the rest is a token taken verbatim. Files are named by the
@@ -13,10 +16,11 @@ import hashlib
 import json
 import pathlib
 import re
+import sys
 from collections.abc import Iterator
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "fuzz" / "corpus"
+CORPUS = ROOT / "target" / "fuzz-corpus"
 FUTURE = 4102444800  # 2100-01-01, so re-signed seeds are not simply expired
 
 
@@ -89,6 +93,9 @@ def key_documents() -> Iterator[bytes]:
 
 
 def main() -> None:
+    global CORPUS
+    if len(sys.argv) > 1:
+        CORPUS = (pathlib.Path.cwd() / sys.argv[1]).resolve()
     n = 0
     for doc in key_documents():
         put("jwk", doc)
@@ -125,7 +132,7 @@ def main() -> None:
         put("password", h + b"\xff" + pw)
         m += 1
     put("password", b"\xffhunter2")  # empty hash: the hash -> verify round trip
-    print(f"seeded {n} tokens and {m} password hashes into {CORPUS.relative_to(ROOT)}/")
+    print(f"seeded {n} tokens and {m} password hashes into {CORPUS}/")
 
 
 if __name__ == "__main__":

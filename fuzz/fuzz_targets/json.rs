@@ -14,6 +14,7 @@ use authcore::jwt::alg::Alg;
 use authcore::jwt::claims::Claims;
 use authcore::jwt::header::{Header, REFUSED_PARAMS};
 use authcore::jwt::json::{for_each_member, Value, MAX_DEPTH};
+use authcore::jwt::Alg;
 use authcore::Error;
 use authcore_fuzz::{depth, is_number_out_of_range, repeats};
 use libfuzzer_sys::fuzz_target;
@@ -22,6 +23,8 @@ use serde_json::Value as J;
 const REGISTERED: [&str; 11] = [
     "exp", "nbf", "iat", "iss", "sub", "aud", "jti", "typ", "scope", "fam", "roles",
 ];
+
+const RAW_VALUE_MARK: &[u8] = b"serde_json::private::RawValue";
 
 fn same_kind(ours: &Value<'_>, theirs: &J) -> bool {
     match (ours, theirs) {
@@ -37,6 +40,14 @@ fn same_kind(ours: &Value<'_>, theirs: &J) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // serde_json (feature `raw_value`, which the other targets use) reads a member named
+    // `$serde_json::private::RawValue` as its raw-value marker, not as a member: no oracle there.
+    if data
+        .windows(RAW_VALUE_MARK.len())
+        .any(|w| w == RAW_VALUE_MARK)
+    {
+        return;
+    }
     let mut members: Vec<(String, Value<'_>)> = Vec::new();
     let ours = for_each_member(data, |k, v| {
         members.push((k.chars().collect(), v));
@@ -95,13 +106,13 @@ fuzz_target!(|data: &[u8]| {
         let J::Object(map) = theirs.as_ref().unwrap() else {
             unreachable!()
         };
-        // the header's `alg` names the algorithm it parsed to (`Ed25519` is RFC 9864's name)
-        let alg = map.get("alg").and_then(J::as_str);
-        let named = match alg {
-            Some("Ed25519") => h.alg == Alg::EdDsa,
-            a => a == Some(h.alg.name()),
-        };
-        assert!(named, "{alg:?} → {:?}", h.alg);
+        // HS256, or EdDSA and its RFC 9864 name Ed25519 (the fuzz crate builds the core with
+        // its default features, `eddsa` among them), read as the same `Alg`.
+        match map.get("alg").and_then(J::as_str) {
+            Some("HS256") => assert_eq!(h.alg, Alg::Hs256),
+            Some("EdDSA" | "Ed25519") => assert_eq!(h.alg, Alg::EdDsa),
+            other => panic!("Header::parse accepted alg {other:?}"),
+        }
         assert!(REFUSED_PARAMS.iter().all(|p| !map.contains_key(*p)));
         for name in ["alg", "typ", "kid"] {
             assert!(members.iter().filter(|(k, _)| k == name).count() <= 1);

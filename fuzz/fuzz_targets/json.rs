@@ -10,7 +10,6 @@
 //!   accept has the types they promise; `Claims::parse` accepts no repeated name at all.
 #![no_main]
 
-use authcore::jwt::alg::Alg;
 use authcore::jwt::claims::Claims;
 use authcore::jwt::header::{Header, REFUSED_PARAMS};
 use authcore::jwt::json::{for_each_member, Value, MAX_DEPTH};

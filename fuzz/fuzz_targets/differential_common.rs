@@ -274,7 +274,9 @@ fn run(data: &[u8], ed: bool) {
             let d = decoded.as_ref();
             let explained = match e {
                 Error::TokenTooLarge => token.len() > ours_v.max_token_len,
-                Error::InvalidHeader | Error::NestingTooDeep
+                // a repeated name inside a nested header member is `Malformed` (the scanner's
+                // rule), at the top level `InvalidHeader`
+                Error::InvalidHeader | Error::NestingTooDeep | Error::Malformed
                     if d.is_some_and(|d| header_stricter(&d.header)) =>
                 {
                     true

@@ -53,6 +53,7 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(password::check_password, m)?)?;
     m.add_function(wrap_pyfunction!(password::set_argon2_concurrency, m)?)?;
     m.add_function(wrap_pyfunction!(password::argon2_concurrency, m)?)?;
+    password::register_fork_hooks(m.py())?;
 
     m.add_class::<authz::RoleHierarchy>()?;
     m.add_function(wrap_pyfunction!(authz::has_role, m)?)?;

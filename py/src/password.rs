@@ -4,12 +4,14 @@
 //! The binding supplies what the core leaves to its caller: salts from the OS CSPRNG
 //! (`getrandom`) and Argon2's working memory (see [`with_memory`]).
 
+use std::cell::RefCell;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use authcore::password::{self, Algorithm, BcryptLongPassword, Block, Bounds, Params, MAX_PHC_LEN};
 use authcore::Error;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyCFunction, PyDict, PyTuple};
 
 use crate::errors::{core, Fail};
 use crate::text::{bytes_or_str, Bytes};
@@ -64,6 +66,17 @@ fn cpu_count() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+impl GateState {
+    /// The counts of a new process: none of the parent's computations runs in it, and the
+    /// parent's pooled buffers are freed.
+    fn start_afresh(&mut self, pid: u32) {
+        self.pid = pid;
+        self.running = 0;
+        self.peak = 0;
+        self.pool.clear();
+    }
+}
+
 impl Gate {
     fn lock(&self) -> MutexGuard<'_, GateState> {
         // A panic cannot happen while the lock is held (plain counter updates), but a
@@ -71,10 +84,7 @@ impl Gate {
         let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let pid = std::process::id();
         if st.pid != pid {
-            st.pid = pid;
-            st.running = 0;
-            st.peak = 0;
-            st.pool.clear();
+            st.start_afresh(pid);
         }
         st
     }
@@ -104,6 +114,57 @@ impl Gate {
         drop(st);
         self.freed.notify_one();
     }
+}
+
+thread_local! {
+    /// The gate's lock, held by the thread that calls `os.fork()` from just before the fork
+    /// until just after it (see [`register_fork_hooks`]).
+    static HELD_ACROSS_FORK: RefCell<Option<MutexGuard<'static, GateState>>> =
+        const { RefCell::new(None) };
+}
+
+/// Makes `os.fork()` safe while other threads hash.
+///
+/// A thread that forks copies the gate's lock as it is at that instant. Were another thread
+/// inside `enter` or `leave` then, the child's copy would stay locked forever, with no thread
+/// of the child to unlock it, and the child's first hash would wait for ever. So the forking
+/// thread takes the lock just before the fork (the standard `pthread_atfork` discipline,
+/// through `os.register_at_fork`): the copy is then held by the one thread the child has,
+/// which starts the child's counts afresh and unlocks it. A thread taking the lock never
+/// waits for the GIL while holding it, so taking it here, with the GIL, cannot deadlock.
+/// (A fork by native code bypasses these hooks; the pid check in `Gate::lock` still starts
+/// that child's counts afresh.)
+pub fn register_fork_hooks(py: Python<'_>) -> PyResult<()> {
+    let os = py.import("os")?;
+    if !os.hasattr("register_at_fork")? {
+        return Ok(()); // no fork() on this platform
+    }
+    fn hook(py: Python<'_>, f: fn()) -> PyResult<Bound<'_, PyCFunction>> {
+        PyCFunction::new_closure(
+            py,
+            None,
+            None,
+            move |_: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| f(),
+        )
+    }
+    let before = hook(py, || {
+        let held = GATE.lock();
+        HELD_ACROSS_FORK.with(|h| *h.borrow_mut() = Some(held));
+    })?;
+    let after_in_parent = hook(py, || {
+        drop(HELD_ACROSS_FORK.with(|h| h.borrow_mut().take()))
+    })?;
+    let after_in_child = hook(py, || {
+        if let Some(mut st) = HELD_ACROSS_FORK.with(|h| h.borrow_mut().take()) {
+            st.start_afresh(std::process::id());
+        }
+    })?;
+    let hooks = PyDict::new(py);
+    hooks.set_item("before", before)?;
+    hooks.set_item("after_in_parent", after_in_parent)?;
+    hooks.set_item("after_in_child", after_in_child)?;
+    os.call_method("register_at_fork", (), Some(&hooks))?;
+    Ok(())
 }
 
 /// Runs `f` with at least `blocks` blocks of zeroed Argon2 memory, zeroing them again after,

@@ -134,3 +134,50 @@ def test_a_child_forked_while_a_thread_hashes_starts_with_no_running_count(limit
             pytest.fail("the forked child waited for a computation of its parent")
         time.sleep(0.01)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_forks_while_threads_enter_and_leave_the_limit_never_leave_a_child_stuck(
+    limit: int,
+) -> None:
+    # Tiny hashes: the threads spend much of their time taking and giving back their slot,
+    # so many forks land while one of them holds the lock of the limit. Each child must
+    # still hash at once (before the fork hooks, about one child in twelve waited forever).
+    tiny = PasswordHasher(Argon2Params(m_cost=8, t_cost=1, p_cost=1))
+    stored = tiny.hash("pw")
+    stop = threading.Event()
+
+    def hash_until_stopped() -> None:
+        while not stop.is_set():
+            tiny.verify("pw", stored)
+
+    threads = [threading.Thread(target=hash_until_stopped) for _ in range(3)]
+    for t in threads:
+        t.start()
+    stuck = failed = 0
+    try:
+        for _ in range(200):
+            pid = os.fork()
+            if pid == 0:
+                code = 2
+                try:
+                    code = 0 if tiny.verify("pw", stored) else 1
+                finally:
+                    os._exit(code)
+            deadline = time.monotonic() + 10
+            while True:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    failed += not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
+                    break
+                if time.monotonic() > deadline:
+                    os.kill(pid, 9)
+                    os.waitpid(pid, 0)
+                    stuck += 1
+                    break
+                time.sleep(0.001)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert (stuck, failed) == (0, 0)

@@ -67,7 +67,13 @@ struct Outgoing<'a> {
     roles: &'a [&'a str],
 }
 
-#[cfg_attr(all(feature = "eddsa", not(feature = "deps")), allow(dead_code))] // see eddsa_paths
+#[cfg_attr(
+    all(
+        feature = "eddsa",
+        not(any(feature = "deps", feature = "eddsa-verify"))
+    ),
+    allow(dead_code)
+)] // see eddsa_paths
 fn validation<'a>(
     issuers: &'a [&'a str],
     audiences: &'a [&'a str],
@@ -88,7 +94,13 @@ fn validation<'a>(
     v
 }
 
-#[cfg_attr(all(feature = "eddsa", not(feature = "deps")), allow(dead_code))] // see eddsa_paths
+#[cfg_attr(
+    all(
+        feature = "eddsa",
+        not(any(feature = "deps", feature = "eddsa-verify"))
+    ),
+    allow(dead_code)
+)] // see eddsa_paths
 fn jwt_paths(key: &Key) {
     let mut buf = [0u8; 8192];
     let mut scratch = [0u8; 1024];
@@ -191,7 +203,13 @@ fn jwt_paths(key: &Key) {
     }));
 }
 
-#[cfg_attr(all(feature = "eddsa", not(feature = "deps")), allow(dead_code))] // see eddsa_paths
+#[cfg_attr(
+    all(
+        feature = "eddsa",
+        not(any(feature = "deps", feature = "eddsa-verify"))
+    ),
+    allow(dead_code)
+)] // see eddsa_paths
 fn session_paths(key: &Key) {
     let mut out = [0u8; 2048];
     let now = num();
@@ -344,13 +362,15 @@ fn ratelimit_paths() {
 }
 
 /// (feature `eddsa`) Ed25519 keys: loading (raw, DER, PEM, JWK, JWKS), writing (PEM, DER, JWK, JWKS), the
-/// thumbprint, signing tokens; with `deps`, every JWT path with Ed25519 keys, verification
-/// included: `curve25519-dalek`'s double-base scalar multiplication indexes its NAF lookup
-/// table with a digit that is odd and below 16 by construction (`window.rs`), a bounds check
-/// the optimiser cannot discharge, so it is listed by `scripts/nopanic.sh report`.
+/// thumbprint, signing tokens; with `eddsa-verify` (or `deps`), every JWT and session path with
+/// Ed25519 and HS256 keys, verification included. There `curve25519-dalek`'s double-base scalar
+/// multiplication indexes its NAF lookup table with a digit that is odd and below 16 by
+/// construction (`window.rs`), a bounds check the optimiser cannot discharge: the
+/// `eddsa-verify` build is linked anyway and `scripts/nopanic.sh check` fails unless that
+/// lookup is the only panic site left.
 #[cfg(feature = "eddsa")]
 fn eddsa_paths() {
-    use authcore::jwt::{jwk, Ed25519PrivateKey, Ed25519PublicKey};
+    use authcore::jwt::{Ed25519PrivateKey, Ed25519PublicKey, jwk};
     let mut out = [0u8; 1024];
     let _ = black_box(Ed25519PublicKey::from_slice(bytes()).map(|k| k.thumbprint()));
     let _ = black_box(Ed25519PublicKey::from_der(bytes()).map(|k| k.to_der()));
@@ -380,15 +400,23 @@ fn eddsa_paths() {
             typ: black_box(Typ::Jwt),
             kid: black_box(Some(text())),
         };
-        let _ = black_box(jwt::encode_json(bytes(), &key, &opts, black_box(&mut out[..])));
+        let _ = black_box(jwt::encode_json(
+            bytes(),
+            &key,
+            &opts,
+            black_box(&mut out[..]),
+        ));
         let _ = black_box(jwt::custom_header::encode_with_header(
             bytes(),
             bytes(),
             &key,
             black_box(&mut out[..]),
         ));
-        #[cfg(feature = "deps")]
-        jwt_paths(&key);
+        #[cfg(any(feature = "deps", feature = "eddsa-verify"))]
+        {
+            jwt_paths(&key);
+            session_paths(&key);
+        }
     }
 }
 
@@ -396,7 +424,7 @@ fn eddsa_paths() {
 pub extern "C" fn _start() -> ! {
     #[cfg(feature = "eddsa")]
     eddsa_paths();
-    #[cfg(any(not(feature = "eddsa"), feature = "deps"))]
+    #[cfg(any(not(feature = "eddsa"), feature = "deps", feature = "eddsa-verify"))]
     for secret in [bytes(), bytes()] {
         let keys = [
             Key::new(secret),

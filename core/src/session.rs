@@ -55,6 +55,15 @@
 //!   characters of `A-Z a-z 0-9 - _` (so they are safe as store keys).
 //! - No clock: `now` is Unix seconds from the caller.
 //! - All arithmetic saturates upwards, so an overflow makes records live longer, never shorter.
+//!   The one exception is the trust in a retired signing key
+//!   ([`SessionPolicy::key_retired_until`]): there an overflow is an error, since a longer
+//!   life would mean trusting the key longer.
+//!
+//! # Retired signing keys
+//! After a signing-key rotation the previous key keeps verifying, and stays published, until
+//! the last token it signed has expired: `retired_at + refresh_ttl + leeway`
+//! ([`SessionPolicy::key_retired_until`], [`SessionPolicy::key_still_trusted`]). A retirement
+//! time later than `now + leeway` is refused ([`SessionPolicy::check_key_retired`]).
 
 use crate::error::{Claim, Error, Result};
 use crate::jwt::json::{self, JsonStr};
@@ -235,6 +244,64 @@ impl SessionPolicy {
     /// issued at or before `now`, verifies after `now + refresh_ttl + leeway`.
     pub const fn family_until(&self, now: u64) -> u64 {
         self.record_until(self.refresh_exp(now))
+    }
+
+    /// Until when a signing key that stopped signing at `retired_at` must keep verifying (and
+    /// stay published in a JWKS): `retired_at + refresh_ttl + leeway`; it is trusted while
+    /// `now` is earlier ([`Self::key_still_trusted`]).
+    ///
+    /// Why this bound: every token the key signed was issued at or before `retired_at` (read
+    /// on the signer's clock, the clock its tokens' `exp` is written in). The longest-lived
+    /// is a refresh token (`access_ttl ≤ refresh_ttl`), so none expires after
+    /// `retired_at + refresh_ttl`, and a verifier accepts a token while
+    /// `now < exp + leeway`. Nothing else in the policy lets a token signed before retirement
+    /// live longer: a refresh within the grace window ([`Self::grace`]) still has to verify
+    /// the presented token (its `exp` bounds it) and the pair it gets is signed by the current
+    /// key; there is no absolute session lifetime (a family lives on through rotation, each
+    /// pair signed by the key current at that refresh).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] if the sum overflows `u64`. Unlike the record expiries above
+    /// this does not saturate: a saturated bound would trust the key forever.
+    pub const fn key_retired_until(&self, retired_at: u64) -> Result<u64> {
+        match retired_at.checked_add(self.refresh_ttl) {
+            Some(exp) => match exp.checked_add(self.leeway) {
+                Some(until) => Ok(until),
+                None => Err(Error::InvalidParams),
+            },
+            None => Err(Error::InvalidParams),
+        }
+    }
+
+    /// Checks the retirement time of a key that verifies but no longer signs, as configured
+    /// at `now`, and returns [`Self::key_retired_until`].
+    ///
+    /// A `retired_at` in the past is accepted however old (0 included): the key is simply no
+    /// longer trusted once [`Self::key_retired_until`] has passed, which fails closed. A
+    /// `retired_at` later than `now + leeway` (the leeway allows for the signer's clock
+    /// running ahead) is refused: the key is listed as one that no longer signs, so it
+    /// cannot retire in the future. Such a value is a mistake (milliseconds for seconds, a
+    /// wrong year), and accepting it would keep the key trusted for as long past its real
+    /// retirement. A key that still signs somewhere (a rolling deployment) is listed once
+    /// its last signer has stopped, with that time.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParams`] for a `retired_at` later than `now + leeway`, or an overflow.
+    pub const fn check_key_retired(&self, retired_at: u64, now: u64) -> Result<u64> {
+        if retired_at > now.saturating_add(self.leeway) {
+            return Err(Error::InvalidParams);
+        }
+        self.key_retired_until(retired_at)
+    }
+
+    /// Whether a key that stopped signing at `retired_at` still verifies at `now`:
+    /// `now < `[`Self::key_retired_until`]. `false` when [`Self::check_key_retired`] refuses
+    /// the retirement time (fail closed).
+    pub const fn key_still_trusted(&self, retired_at: u64, now: u64) -> bool {
+        match self.check_key_retired(retired_at, now) {
+            Ok(until) => now < until,
+            Err(_) => false,
+        }
     }
 
     /// The rotation decision for a verified refresh token expiring at `token_exp`, given what
@@ -863,6 +930,77 @@ impl<const N: usize> SessionTable<N> {
             .ok_or(Error::InvalidParams)?
             .copy_from_slice(bytes);
         *slot = record;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: u64 = 1_700_000_000;
+
+    fn policy() -> Result<SessionPolicy> {
+        SessionPolicy::new(900, 604_800)?.with_leeway(30)
+    }
+
+    #[test]
+    fn session_retired_key_is_trusted_until_its_last_refresh_token_expires() -> Result<()> {
+        let p = policy()?;
+        let until = T + 604_800 + 30;
+        assert_eq!(p.key_retired_until(T), Ok(until));
+        assert_eq!(p.check_key_retired(T, T), Ok(until));
+        assert!(p.key_still_trusted(T, T));
+        assert!(p.key_still_trusted(T, until - 1));
+        assert!(!p.key_still_trusted(T, until));
+        assert!(!p.key_still_trusted(T, u64::MAX));
+        // The grace window does not extend it (see `key_retired_until`).
+        assert_eq!(p.with_grace(10)?.key_retired_until(T), Ok(until));
+        Ok(())
+    }
+
+    #[test]
+    fn session_retired_key_overflow_is_a_typed_error() -> Result<()> {
+        let p = policy()?;
+        let last = u64::MAX - 604_800 - 30;
+        assert_eq!(p.key_retired_until(last), Ok(u64::MAX));
+        assert_eq!(p.key_retired_until(last + 1), Err(Error::InvalidParams));
+        assert_eq!(p.key_retired_until(u64::MAX), Err(Error::InvalidParams));
+        assert_eq!(
+            p.check_key_retired(u64::MAX, u64::MAX),
+            Err(Error::InvalidParams)
+        );
+        assert!(!p.key_still_trusted(u64::MAX, u64::MAX));
+        Ok(())
+    }
+
+    #[test]
+    fn session_retired_key_in_the_future_is_refused() -> Result<()> {
+        let p = policy()?;
+        // The leeway allows for the signer's clock running ahead.
+        assert_eq!(p.check_key_retired(T + 30, T), Ok(T + 30 + 604_800 + 30));
+        assert!(p.key_still_trusted(T + 30, T));
+        assert_eq!(p.check_key_retired(T + 31, T), Err(Error::InvalidParams));
+        assert!(!p.key_still_trusted(T + 31, T));
+        // Milliseconds given for seconds.
+        assert_eq!(p.check_key_retired(T * 1000, T), Err(Error::InvalidParams));
+        // Without leeway, one second ahead is already refused.
+        assert_eq!(
+            SessionPolicy::DEFAULT.check_key_retired(T + 1, T),
+            Err(Error::InvalidParams)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn session_retired_key_long_ago_is_accepted_and_untrusted() -> Result<()> {
+        let p = policy()?;
+        assert_eq!(p.check_key_retired(0, T), Ok(604_830));
+        assert!(!p.key_still_trusted(0, T));
+        assert!(p.key_still_trusted(0, 604_829));
+        let gone = T - 604_800 - 31;
+        assert_eq!(p.check_key_retired(gone, T), Ok(T - 1));
+        assert!(!p.key_still_trusted(gone, T));
         Ok(())
     }
 }

@@ -714,3 +714,27 @@ fn table_fails_closed_when_full_and_reuses_expired_records() {
         Err(Error::StoreUnavailable)
     );
 }
+
+// ---- retired signing keys ----------------------------------------------------------------
+
+#[test]
+fn a_retired_key_is_trusted_exactly_while_its_last_token_verifies() {
+    // The last token a key retired at NOW could have signed: a refresh token issued at NOW.
+    let p = policy().with_leeway(30).unwrap();
+    let claims = RefreshClaims::new(&p, "alice@example.com", id(J1), id(FAM), NOW);
+    let mut json = [0u8; 256];
+    let n = claims.write_json(&mut json).unwrap();
+    let token = sign(&json[..n]);
+    let keys = [Key::new(SECRET).unwrap()];
+    let ring = KeyRing::new(&keys, 0).unwrap();
+    let v = Validation::new().leeway(p.leeway());
+    let verifies = |now: u64| {
+        let mut buf = [0u8; 1024];
+        verify_refresh(token.as_bytes(), &ring, &v, now, &mut buf).map(|t| t.exp)
+    };
+    let until = p.key_retired_until(NOW).unwrap();
+    assert_eq!(verifies(until - 1), Ok(p.refresh_exp(NOW)));
+    assert!(p.key_still_trusted(NOW, until - 1));
+    assert_eq!(verifies(until), Err(Error::Expired));
+    assert!(!p.key_still_trusted(NOW, until));
+}

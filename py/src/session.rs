@@ -90,6 +90,27 @@ impl SessionPolicy {
         self.inner.family_until(now)
     }
 
+    /// Until when a signing key that stopped signing at `retired_at` keeps verifying and
+    /// stays published: `retired_at + refresh_ttl + leeway` (raises `InvalidParamsError` on
+    /// overflow).
+    fn key_retired_until(&self, retired_at: u64) -> PyResult<u64> {
+        core(self.inner.key_retired_until(retired_at))
+    }
+
+    /// `key_retired_until(retired_at)` for a key configured at `now`; raises
+    /// `InvalidParamsError` for a `retired_at` later than `now + leeway` (a key that no
+    /// longer signs cannot retire in the future).
+    fn check_key_retired(&self, retired_at: u64, now: u64) -> PyResult<u64> {
+        core(self.inner.check_key_retired(retired_at, now))
+    }
+
+    /// Whether a key that stopped signing at `retired_at` still verifies at `now`
+    /// (`now < key_retired_until(retired_at)`; `False` for a retirement time
+    /// `check_key_retired` refuses).
+    fn key_still_trusted(&self, retired_at: u64, now: u64) -> bool {
+        self.inner.key_still_trusted(retired_at, now)
+    }
+
     /// The rotation decision for a verified refresh token expiring at `exp`, given what the
     /// store holds: `("ok", used_until)` — mark the `jti` used until then (and write
     /// `grace(jti)` until `grace_until(now)` when there is a grace window) and issue a new

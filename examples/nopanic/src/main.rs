@@ -216,11 +216,14 @@ fn session_paths(key: &Key) {
     let Ok(policy) = SessionPolicy::new(num(), num()).and_then(|p| p.with_leeway(num())) else {
         return;
     };
-    black_box((
+    let _ = black_box((
         policy.access_exp(now),
         policy.refresh_exp(now),
         policy.record_until(now),
         policy.family_until(now),
+        policy.key_retired_until(num()),
+        policy.check_key_retired(num(), now),
+        policy.key_still_trusted(num(), now),
     ));
     let seen = Seen {
         family_revoked: black_box(false),

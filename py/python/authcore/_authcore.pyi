@@ -451,6 +451,14 @@ class SessionPolicy:
     def refresh_exp(self, now: int) -> int: ...
     def record_until(self, exp: int) -> int: ...
     def family_until(self, now: int) -> int: ...
+    def key_retired_until(self, retired_at: int) -> int:
+        """``retired_at + refresh_ttl + leeway``: until when a signing key retired then keeps
+        verifying and stays published (``InvalidParamsError`` on overflow)."""
+    def check_key_retired(self, retired_at: int, now: int) -> int:
+        """``key_retired_until(retired_at)`` for a key configured at ``now``;
+        ``InvalidParamsError`` if ``retired_at`` is later than ``now + leeway``."""
+    def key_still_trusted(self, retired_at: int, now: int) -> bool:
+        """``now < key_retired_until(retired_at)``; ``False`` for a refused retirement time."""
     def on_refresh(
         self, family_revoked: bool, jti_used: bool, exp: int, now: int, in_grace: bool = False
     ) -> tuple[Literal["ok", "repeat", "reused", "revoked"], int]:

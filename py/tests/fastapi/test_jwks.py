@@ -12,7 +12,7 @@ import httpx
 import jwt as pyjwt
 import pytest
 import pytest_asyncio
-from authcore import Ed25519PrivateKey, jwt
+from authcore import Ed25519PrivateKey, UnknownKidError, jwt
 from authcore.fastapi import AuthSettings, ConfigError
 from fastapi_helpers import DEMO_PASSWORD, access_claims, bearer, make_hasher
 
@@ -226,3 +226,70 @@ def test_demo_under_uvicorn_publishes_its_key(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=30)
     assert key.private_pem() not in out.text() and token not in out.text()
+
+
+def test_a_retired_key_verifies_its_last_token_until_the_core_boundary() -> None:
+    """The last token a retired key could have signed (a refresh token issued at
+    ``retired_at``) verifies, and the key is published, until ``retired_at + refresh_ttl +
+    leeway - 1``; at the boundary the key has left both the JWKS and the verifying set."""
+    from authcore import _authcore
+    from authcore.fastapi import AuthCore
+
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    retired_at = int(time.time()) - 100
+    before = AuthCore(AuthSettings(signing_key=old, leeway=30))
+    body, _ = before.issue_pair("1", ["student"], [], now=retired_at)
+    token = body.refresh_token
+    assert token is not None
+    s = AuthSettings(signing_key=new, leeway=30, previous_signing_keys=[(old, retired_at)])
+    auth = AuthCore(s)
+    until = s.retired_keys()[0].until
+    assert until == auth.policy.key_retired_until(retired_at) == retired_at + s.refresh_ttl + 30
+
+    def verify(now: int) -> _authcore.RefreshClaims:
+        return _authcore.verify_refresh(token, auth.keys_at(now), auth.policy, now)
+
+    last = until - 1
+    assert [k["kid"] for k in auth.jwks(last)["keys"]] == [new.kid, old.kid]
+    assert verify(last).sub == "1"
+    public = pyjwt.PyJWKSet.from_dict(auth.jwks(last))[old.kid]  # an outside verifier agrees
+    pyjwt.decode(token, public.key, algorithms=["EdDSA"], leeway=30)
+    assert [k["kid"] for k in auth.jwks(until)["keys"]] == [new.kid]
+    with pytest.raises(UnknownKidError) as info:
+        verify(until)
+    assert info.value.code == "unknown_kid"
+
+
+@pytest.mark.parametrize("ahead", [31, 3600, "ms"])
+def test_a_retirement_in_the_future_refuses_to_start(ahead: int | str) -> None:
+    """A key listed as no longer signing cannot retire later than now (the leeway allows for
+    the signer's clock): such a time is a mistake (milliseconds, a wrong year) that would keep
+    the key trusted for as long past its real retirement."""
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    now = int(time.time())
+    retired_at = now * 1000 if ahead == "ms" else now + int(ahead)
+    with pytest.raises(ConfigError, match="retired_at"):
+        AuthSettings(signing_key=new, leeway=30, previous_signing_keys=[(old, retired_at)])
+    within = AuthSettings(signing_key=new, leeway=30, previous_signing_keys=[(old, now + 20)])
+    assert within.retired_keys()[0].until == now + 20 + within.refresh_ttl + 30
+
+
+def test_a_retirement_time_that_is_not_unix_seconds_refuses_to_start(tmp_path: Path) -> None:
+    from authcore.fastapi import AuthCore
+
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    with pytest.raises(ConfigError, match="retired_at"):
+        AuthSettings(signing_key=new, previous_signing_keys=[(old, -1)])
+    f = tmp_path / "old.pem"
+    f.write_text(old.public_pem())
+    with pytest.raises(ConfigError, match="retired_at"):
+        AuthSettings.from_env(
+            {
+                "AUTHCORE_SIGNING_KEY": new.private_pem(),
+                "AUTHCORE_PREVIOUS_SIGNING_KEYS": f"{f}@{int(time.time()) * 1000}",
+            }
+        )
+    # Retired long ago (the epoch included): accepted, and no longer trusted.
+    gone = AuthSettings(signing_key=new, previous_signing_keys=[(old, 0)])
+    auth = AuthCore(gone)
+    assert [k["kid"] for k in auth.jwks()["keys"]] == [new.kid]

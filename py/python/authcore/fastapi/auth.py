@@ -280,14 +280,16 @@ class AuthCore:
         if s.secret is not None:
             keys.append(Key(s.secret, kid=s.secret_kid))
             keys += [Key(v, kid=k) for k, v in s.previous_secrets.items()]
-        live = [r for r in s.retired_keys() if r.until > now]
+        # the core decides which previous keys are still trusted at `now`
+        live = [r for r in s.retired_keys() if self.policy.key_still_trusted(r.retired_at, now)]
         keys += [r.public_key for r in live]
         self._retire_at = min((r.until for r in live), default=None)
         return KeySet(keys)
 
     def keys_at(self, now: int) -> KeySet:
         """The key set at ``now``: a previous signing key leaves it (stops verifying, and is
-        no longer published) once the last token it signed has expired."""
+        no longer published) once the last token it signed has expired. The set is rebuilt,
+        asking the core again, from the earliest time the core gave for a key to leave."""
         if self._retire_at is not None and now >= self._retire_at:
             self._keys = self._key_set(now)
         return self._keys

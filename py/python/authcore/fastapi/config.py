@@ -15,7 +15,8 @@ variable                    meaning
                             ``PATH@RETIRED_AT`` (a PEM file, public or private, and the Unix
                             time it stopped signing): each keeps verifying and stays
                             published until the last token it signed has expired
-                            (``RETIRED_AT + refresh TTL + leeway``).
+                            (``RETIRED_AT + refresh TTL + leeway``, the core's rule). A
+                            ``RETIRED_AT`` later than now (beyond the leeway) is refused.
 ``AUTHCORE_DEV``            ``1`` = dev mode: with no secret and no signing key, generate
                             an Ed25519 signing key for this process (tokens die with it)
                             and warn loudly.
@@ -56,6 +57,7 @@ import ipaddress
 import os
 import re
 import sys
+import time
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -264,7 +266,9 @@ class AuthSettings:
     issued before the switch). ``previous_signing_keys`` are ``(key, retired_at)`` pairs: an
     earlier Ed25519 key (public or private, object or PEM) and the Unix time it stopped
     signing. It verifies, and ``/.well-known/jwks.json`` publishes it, until
-    ``retired_at + refresh_ttl + leeway``: until the last token it signed has expired.
+    ``retired_at + refresh_ttl + leeway``: until the last token it signed has expired (the
+    core's rule, :meth:`SessionPolicy.key_retired_until`). A ``retired_at`` later than now
+    (beyond the leeway) is refused: a key that no longer signs cannot retire in the future.
     """
 
     secret: bytes | str | None = field(default=None, repr=False)
@@ -339,6 +343,15 @@ class AuthSettings:
                 f"refresh_grace must be 0 to {MAX_REFRESH_GRACE} seconds and shorter than "
                 "access_ttl"
             ) from None
+        now = int(time.time())
+        for _, retired_at in self.previous_signing_keys:
+            try:  # the core's rule: not later than now + leeway, no overflow
+                self.policy().check_key_retired(retired_at, now)
+            except (InvalidParamsError, OverflowError):
+                raise ConfigError(
+                    "previous_signing_keys: each retired_at must be the Unix time (seconds, "
+                    "not in the future) the key stopped signing"
+                ) from None
         proxies = self.trusted_proxies
         if isinstance(proxies, str):
             proxies = tuple(p.strip() for p in proxies.split(",") if p.strip())
@@ -442,10 +455,12 @@ class AuthSettings:
 
     def retired_keys(self) -> list[RetiredKey]:
         """The previous signing keys, each with the time it stops verifying and being
-        published: ``retired_at + refresh_ttl + leeway`` (the last token it could have signed
-        is a refresh token issued just before ``retired_at``)."""
+        published: the core's :meth:`SessionPolicy.key_retired_until`
+        (``retired_at + refresh_ttl + leeway``: the last token it could have signed is a
+        refresh token issued at ``retired_at``)."""
+        policy = self.policy()
         return [
-            RetiredKey(key, retired_at, retired_at + self.refresh_ttl + self.leeway)
+            RetiredKey(key, retired_at, policy.key_retired_until(retired_at))
             for key, retired_at in self.previous_signing_keys
             if isinstance(key, Ed25519PublicKey)  # always, after __post_init__
         ]

@@ -382,5 +382,27 @@ fn eddsa_keys_and_tokens_match_jose() {
         let public_pem = m["public_pem"].as_str().unwrap();
         assert_eq!(pk.to_pem().as_str(), format!("{public_pem}\n"));
     }
+    // The same seeds as gen.py's keys: jose and cryptography agree on every public form.
+    let cryptography = load("eddsa.json");
+    for (name, c) in cryptography["signers"].as_object().unwrap() {
+        let j = &signers[name];
+        for field in [
+            "seed_hex",
+            "public_hex",
+            "public_jwk",
+            "private_jwk",
+            "thumbprint",
+        ] {
+            assert_eq!(j[field], c[field], "{name}: {field}");
+        }
+        for field in ["private_pem", "public_pem"] {
+            let jose_pem = j[field].as_str().unwrap();
+            assert_eq!(
+                format!("{jose_pem}\n"),
+                c[field].as_str().unwrap(),
+                "{name}"
+            );
+        }
+    }
     signing_matches(&doc);
 }

@@ -382,6 +382,12 @@ fn eddsa_keys_and_tokens_match_jose() {
         let public_pem = m["public_pem"].as_str().unwrap();
         assert_eq!(pk.to_pem().as_str(), format!("{public_pem}\n"));
     }
+    // The JWKS a jose issuer publishes reads, and is written back member for member.
+    let jwks = &doc["keys"]["jwks"]["jwks"];
+    let keys = typed_keys(&doc["keys"]["jwks"]).unwrap();
+    let mut out = [0u8; 1024];
+    let n = jwt::jwk::write_jwks(&keys, &mut out).unwrap();
+    assert_eq!(&serde_json::from_slice::<Value>(&out[..n]).unwrap(), jwks);
     // The same seeds as gen.py's keys: jose and cryptography agree on every public form.
     let cryptography = load("eddsa.json");
     for (name, c) in cryptography["signers"].as_object().unwrap() {

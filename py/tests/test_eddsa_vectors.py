@@ -152,3 +152,10 @@ def test_jose_exports_read_as_one_key(name: str) -> None:
     ]:
         assert public.kid == s["thumbprint"]
         assert public.public_bytes().hex() == s["public_hex"]
+
+
+def test_jose_jwks_reads_and_writes_back() -> None:
+    """The JWKS a jose issuer publishes (exportJWK, thumbprint kid, alg, use) is read, and
+    written back member for member."""
+    doc = JOSE["keys"]["jwks"]["jwks"]
+    assert KeySet.from_jwks(doc).jwks() == doc

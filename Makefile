@@ -78,7 +78,7 @@ help:
 	echo "make dist      manylinux2014 abi3 wheels (x86-64, aarch64), sdist and npm tarball into dist/"
 	echo "make test-dist install dist/'s packages into fresh environments and use them"
 	echo "make docs      API reference: Python (pdoc) in target/docs/py, Rust (rustdoc) in target/docs/rust"
-	echo "make vectors   regenerate tests/vectors/*.json from PyJWT, argon2-cffi, bcrypt"
+	echo "make vectors   regenerate tests/vectors/*.json from PyJWT, argon2-cffi, bcrypt, jose"
 	echo "make attacks   regenerate the attack suite tests/attacks/*.json"
 	echo "make nopanic-report  panic paths that live in dependencies (see examples/nopanic)"
 
@@ -115,6 +115,8 @@ test-rust:
 test-vectors:
 	@$(call suite,vectors)
 	$(call step,$(PY) tests/vectors/gen.py --check)
+	[ -d tests/js/node_modules ] || scripts/setup.sh node
+	$(call step,node tests/vectors/gen_jose.mjs --check)
 	$(call step,$(PY) tests/attacks/gen.py --check --quiet)
 	$(call passed,vectors)
 
@@ -324,6 +326,8 @@ lint:
 
 vectors:
 	@$(call step,$(PY) tests/vectors/gen.py)
+	[ -d tests/js/node_modules ] || scripts/setup.sh node
+	$(call step,node tests/vectors/gen_jose.mjs)
 
 attacks:
 	@$(call step,$(PY) tests/attacks/gen.py)

@@ -72,6 +72,7 @@ def key_documents() -> Iterator[bytes]:
     """JWKs, JWK sets, PEM and DER keys of the EdDSA vectors and attacks (the `jwk` target)."""
     for path in [
         ROOT / "tests" / "vectors" / "eddsa.json",
+        ROOT / "tests" / "vectors" / "eddsa_jose.json",
         ROOT / "tests" / "attacks" / "eddsa.json",
     ]:
         if not path.exists():

@@ -29,6 +29,14 @@ fn secret(keys: &Value, name: &str) -> Vec<u8> {
         .collect()
 }
 
+#[cfg(feature = "eddsa")]
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 fn key(keys: &Value, name: &str) -> Result<Key, authcore::Error> {
     let s = secret(keys, name);
     match keys[name]["kid"].as_str() {
@@ -46,6 +54,59 @@ fn strs(v: &Value) -> Option<Vec<&str>> {
     }
 }
 
+/// Runs `f` with a case's `validation` (the fields that differ from the defaults, which are the
+/// core's) as a [`Validation`].
+fn with_validation<R>(v: &Value, f: impl FnOnce(&Validation) -> R) -> R {
+    let issuer = strs(&v["issuer"]);
+    let audience = strs(&v["audience"]);
+    let required = strs(&v["required"]);
+    let mut val = Validation::new();
+    val.issuer = issuer.as_deref();
+    val.audience = audience.as_deref();
+    if let Some(r) = required.as_deref() {
+        val.required = r;
+    }
+    val.subject = v["subject"].as_str();
+    val.token_type = v["token_type"].as_str();
+    val.leeway = v["leeway"].as_u64().unwrap_or(0);
+    for (field, slot) in [
+        ("verify_exp", &mut val.verify_exp),
+        ("verify_nbf", &mut val.verify_nbf),
+        ("verify_iat", &mut val.verify_iat),
+    ] {
+        if let Some(b) = v[field].as_bool() {
+            *slot = b;
+        }
+    }
+    if let Some(n) = v["max_token_len"].as_u64() {
+        val.max_token_len = n as usize;
+    }
+    f(&val)
+}
+
+/// Verifies a case's token with its keys (the first is the default) at its `now` under its
+/// `validation`; a description of the difference if the verdict, code or claims are not the
+/// expected ones.
+fn verdict_differs(case: &Value, keys: Result<Vec<Key>, authcore::Error>) -> Option<String> {
+    let expect = &case["expect"];
+    let got: Result<Value, authcore::Error> = keys.and_then(|ks| {
+        let ring = KeyRing::new(&ks, 0)?;
+        let token = case["token"].as_str().unwrap();
+        let mut buf = vec![0u8; token.len() + 16];
+        let now = case["now"].as_u64().unwrap();
+        with_validation(&case["validation"], |val| {
+            jwt::verify(token.as_bytes(), &ring, val, now, &mut buf)
+                .map(|t| serde_json::from_slice(t.payload).unwrap())
+        })
+    });
+    let ok = match (expect["ok"].as_bool() == Some(true), &got) {
+        (true, Ok(claims)) => *claims == expect["claims"],
+        (false, Err(e)) => Some(e.code()) == expect["error"].as_str(),
+        _ => false,
+    };
+    (!ok).then(|| format!("{}: expected {expect}, got {got:?}", case["name"]))
+}
+
 #[test]
 fn jwt_vectors() {
     let doc = load("jwt.json");
@@ -54,55 +115,13 @@ fn jwt_vectors() {
     assert!(cases.len() >= 60, "expected a full vector set");
     let mut failures = Vec::new();
     for case in cases.iter().step_by(MIRI_STRIDE) {
-        let name = case["name"].as_str().unwrap();
-        let expect = &case["expect"];
         let built: Result<Vec<Key>, _> = case["keys"]
             .as_array()
             .unwrap()
             .iter()
             .map(|k| key(keys, k.as_str().unwrap()))
             .collect();
-        let got: Result<Value, authcore::Error> = built.and_then(|ks| {
-            let ring = KeyRing::new(&ks, 0)?;
-            let v = &case["validation"];
-            let issuer = strs(&v["issuer"]);
-            let audience = strs(&v["audience"]);
-            let required = strs(&v["required"]);
-            let mut val = Validation::new();
-            val.issuer = issuer.as_deref();
-            val.audience = audience.as_deref();
-            if let Some(r) = required.as_deref() {
-                val.required = r;
-            }
-            val.subject = v["subject"].as_str();
-            val.token_type = v["token_type"].as_str();
-            val.leeway = v["leeway"].as_u64().unwrap_or(0);
-            for (field, slot) in [
-                ("verify_exp", &mut val.verify_exp),
-                ("verify_nbf", &mut val.verify_nbf),
-                ("verify_iat", &mut val.verify_iat),
-            ] {
-                if let Some(b) = v[field].as_bool() {
-                    *slot = b;
-                }
-            }
-            if let Some(n) = v["max_token_len"].as_u64() {
-                val.max_token_len = n as usize;
-            }
-            let token = case["token"].as_str().unwrap();
-            let mut buf = vec![0u8; token.len() + 16];
-            let now = case["now"].as_u64().unwrap();
-            jwt::verify(token.as_bytes(), &ring, &val, now, &mut buf)
-                .map(|t| serde_json::from_slice(t.payload).unwrap())
-        });
-        let ok = match (expect["ok"].as_bool() == Some(true), &got) {
-            (true, Ok(claims)) => *claims == expect["claims"],
-            (false, Err(e)) => Some(e.code()) == expect["error"].as_str(),
-            _ => false,
-        };
-        if !ok {
-            failures.push(format!("{name}: expected {expect}, got {got:?}"));
-        }
+        failures.extend(verdict_differs(case, built));
     }
     assert!(
         failures.is_empty(),
@@ -178,38 +197,31 @@ fn typed_keys(k: &Value) -> Result<Vec<Key>, authcore::Error> {
     })
 }
 
+/// The EdDSA vector files: PyJWT + cryptography's (`gen.py`) and jose's (`gen_jose.mjs`), each
+/// with the fewest cases it must hold.
+#[cfg(feature = "eddsa")]
+const EDDSA_FILES: [(&str, usize); 2] = [("eddsa.json", 15), ("eddsa_jose.json", 36)];
+
 #[test]
 #[cfg(feature = "eddsa")]
 fn eddsa_vectors() {
-    let doc = load("eddsa.json");
-    let cases = doc["cases"].as_array().unwrap();
-    assert!(cases.len() >= 15, "expected a full EdDSA vector set");
     let mut failures = Vec::new();
-    for case in cases.iter().step_by(MIRI_STRIDE) {
-        let name = case["name"].as_str().unwrap();
-        let expect = &case["expect"];
-        let got: Result<Value, authcore::Error> = case["keys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| typed_keys(&doc["keys"][k.as_str().unwrap()]))
-            .collect::<Result<Vec<_>, _>>()
-            .and_then(|sets| {
-                let keys = sets.concat();
-                let ring = KeyRing::new(&keys, 0)?;
-                let token = case["token"].as_str().unwrap();
-                let mut buf = vec![0u8; token.len()];
-                let now = case["now"].as_u64().unwrap();
-                jwt::verify(token.as_bytes(), &ring, &Validation::new(), now, &mut buf)
-                    .map(|t| serde_json::from_slice(t.payload).unwrap())
-            });
-        let ok = match (expect["ok"].as_bool() == Some(true), &got) {
-            (true, Ok(claims)) => *claims == expect["claims"],
-            (false, Err(e)) => Some(e.code()) == expect["error"].as_str(),
-            _ => false,
-        };
-        if !ok {
-            failures.push(format!("{name}: expected {expect}, got {got:?}"));
+    for (file, min) in EDDSA_FILES {
+        let doc = load(file);
+        let cases = doc["cases"].as_array().unwrap();
+        assert!(
+            cases.len() >= min,
+            "expected a full EdDSA vector set in {file}"
+        );
+        for case in cases.iter().step_by(MIRI_STRIDE) {
+            let keys = case["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| typed_keys(&doc["keys"][k.as_str().unwrap()]))
+                .collect::<Result<Vec<_>, _>>()
+                .map(|sets| sets.concat());
+            failures.extend(verdict_differs(case, keys).map(|f| format!("{file}: {f}")));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -266,7 +278,13 @@ fn eddsa_keys_and_tokens_match_cryptography_and_pyjwt() {
         assert_eq!(written["x"], m["public_jwk"]["x"]);
         assert_eq!(written["kid"], m["thumbprint"]);
     }
-    // PyJWT's tokens, byte for byte; the default kid is the thumbprint.
+    signing_matches(&doc);
+}
+
+/// A file's `sign` tokens, byte for byte (the default kid is the thumbprint), and its RFC 8037
+/// A.1-A.4 section.
+#[cfg(feature = "eddsa")]
+fn signing_matches(doc: &Value) {
     for case in doc["sign"].as_array().unwrap() {
         let m = &doc["signers"][case["key"].as_str().unwrap()];
         let pem = m["private_pem"].as_str().unwrap().as_bytes();
@@ -307,4 +325,90 @@ fn eddsa_keys_and_tokens_match_cryptography_and_pyjwt() {
         }
     }
     assert_eq!(format!("{input}.{enc}"), jws);
+}
+
+#[test]
+#[cfg(feature = "eddsa")]
+#[cfg_attr(
+    miri,
+    ignore = "Ed25519 scalar multiplications take tens of seconds each under Miri; runs natively"
+)]
+fn eddsa_keys_and_tokens_match_jose() {
+    use jwt::{Ed25519PrivateKey, Ed25519PublicKey};
+    let doc = load("eddsa_jose.json");
+    let signers = doc["signers"].as_object().unwrap();
+    assert!(signers.len() >= 3 && doc["sign"].as_array().unwrap().len() >= 5);
+    for (name, m) in signers {
+        let thumbprint = m["thumbprint"].as_str();
+        // Reading what jose exported: PKCS#8, SPKI, private and public JWK are one key, and
+        // jose's RFC 7638 thumbprint is its default kid.
+        let sk =
+            Ed25519PrivateKey::from_pem(m["private_pem"].as_str().unwrap().as_bytes()).unwrap();
+        assert_eq!(
+            sk.as_seed().to_vec(),
+            hex(m["seed_hex"].as_str().unwrap()),
+            "{name}"
+        );
+        let pk = Ed25519PublicKey::from_pem(m["public_pem"].as_str().unwrap().as_bytes()).unwrap();
+        assert_eq!(pk, sk.public_key(), "{name}");
+        assert_eq!(
+            pk.to_bytes().to_vec(),
+            hex(m["public_hex"].as_str().unwrap())
+        );
+        assert_eq!(pk.thumbprint().as_str(), thumbprint.unwrap(), "{name}");
+        let private = Key::from_private_jwk(m["private_jwk"].to_string().as_bytes()).unwrap();
+        assert_eq!(
+            private.ed25519_private_key().unwrap().as_seed(),
+            sk.as_seed()
+        );
+        assert_eq!(private.kid(), thumbprint, "{name}");
+        let public = Key::from_jwk(m["public_jwk"].to_string().as_bytes()).unwrap();
+        assert_eq!(public.kid(), thumbprint, "{name}");
+        // Writing what jose writes: the same JWK members; the same PEM bar jose's missing final
+        // newline.
+        let mut jwk = [0u8; 256];
+        let n = Key::from(pk).write_jwk(&mut jwk).unwrap();
+        let written: Value = serde_json::from_slice(&jwk[..n]).unwrap();
+        for (member, value) in m["public_jwk"].as_object().unwrap() {
+            assert_eq!(&written[member], value, "{name}: {member}");
+        }
+        let mut pem = [0u8; 256];
+        let n = sk.write_pem(&mut pem).unwrap();
+        let private_pem = m["private_pem"].as_str().unwrap();
+        assert_eq!(
+            std::str::from_utf8(&pem[..n]).unwrap(),
+            format!("{private_pem}\n")
+        );
+        let public_pem = m["public_pem"].as_str().unwrap();
+        assert_eq!(pk.to_pem().as_str(), format!("{public_pem}\n"));
+    }
+    // The JWKS a jose issuer publishes reads, and is written back member for member.
+    let jwks = &doc["keys"]["jwks"]["jwks"];
+    let keys = typed_keys(&doc["keys"]["jwks"]).unwrap();
+    let mut out = [0u8; 1024];
+    let n = jwt::jwk::write_jwks(&keys, &mut out).unwrap();
+    assert_eq!(&serde_json::from_slice::<Value>(&out[..n]).unwrap(), jwks);
+    // The same seeds as gen.py's keys: jose and cryptography agree on every public form.
+    let cryptography = load("eddsa.json");
+    for (name, c) in cryptography["signers"].as_object().unwrap() {
+        let j = &signers[name];
+        for field in [
+            "seed_hex",
+            "public_hex",
+            "public_jwk",
+            "private_jwk",
+            "thumbprint",
+        ] {
+            assert_eq!(j[field], c[field], "{name}: {field}");
+        }
+        for field in ["private_pem", "public_pem"] {
+            let jose_pem = j[field].as_str().unwrap();
+            assert_eq!(
+                format!("{jose_pem}\n"),
+                c[field].as_str().unwrap(),
+                "{name}"
+            );
+        }
+    }
+    signing_matches(&doc);
 }

@@ -1,5 +1,6 @@
-// The shared EdDSA vectors (tests/vectors/eddsa.json) and attack cases
-// (tests/attacks/eddsa.json): the same verdicts, codes and tokens as the Rust and Python runners.
+// The shared EdDSA vectors (tests/vectors/eddsa.json from PyJWT + cryptography,
+// tests/vectors/eddsa_jose.json from jose) and attack cases (tests/attacks/eddsa.json): the same
+// verdicts, codes and tokens as the Rust and Python runners.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { hex, load, optionsFor } from './vectors.mjs';
 
 const ATTACKS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'attacks');
 const vectors = load('eddsa');
+const joseVectors = load('eddsa_jose');
 const attacks = JSON.parse(fs.readFileSync(path.join(ATTACKS, 'eddsa.json'), 'utf8'));
 
 /** One key of a file's `keys` table, built from its `type`. */
@@ -59,6 +61,7 @@ const defaultsOf = (file) => file.validation_defaults;
 
 test('the EdDSA files are substantial', () => {
   assert.ok(vectors.cases.length >= 15 && vectors.sign.length >= 3);
+  assert.ok(joseVectors.cases.length >= 36 && joseVectors.sign.length >= 5 && Object.keys(joseVectors.signers).length >= 3);
   assert.ok(attacks.cases.length >= 50);
 });
 
@@ -66,14 +69,18 @@ describe('vectors/eddsa.json', () => {
   for (const c of vectors.cases) test(c.name, () => check(c, vectors.keys, defaultsOf(vectors)));
 });
 
+describe('vectors/eddsa_jose.json', () => {
+  for (const c of joseVectors.cases) test(c.name, () => check(c, joseVectors.keys, defaultsOf(joseVectors)));
+});
+
 describe('attacks/eddsa.json', () => {
   for (const c of attacks.cases) test(c.id, () => check(c, attacks.keys, defaultsOf(attacks)));
 });
 
-describe('vectors/eddsa.json: signing is PyJWT\'s byte for byte', () => {
-  for (const c of vectors.sign) {
+function signsAsPeer(file) {
+  for (const c of file.sign) {
     test(c.name, () => {
-      const signer = vectors.signers[c.key];
+      const signer = file.signers[c.key];
       const kid = c.kid === signer.thumbprint ? undefined : c.kid;
       const key = PrivateKey.fromPem(signer.private_pem, kid);
       const claims = JSON.parse(c.payload_json);
@@ -81,7 +88,10 @@ describe('vectors/eddsa.json: signing is PyJWT\'s byte for byte', () => {
       assert.equal(sign(claims, key, { headerTyp: c.typ }), c.token);
     });
   }
-});
+}
+
+describe('vectors/eddsa.json: signing is PyJWT\'s byte for byte', () => signsAsPeer(vectors));
+describe('vectors/eddsa_jose.json: signing is jose\'s byte for byte', () => signsAsPeer(joseVectors));
 
 test('vectors/eddsa.json: every form of a signer is the same key', () => {
   for (const s of Object.values(vectors.signers)) {
@@ -96,4 +106,21 @@ test('vectors/eddsa.json: every form of a signer is the same key', () => {
   }
   const r = vectors.rfc8037;
   assert.equal(PrivateKey.fromJwk(r.private_jwk).kid, r.thumbprint);
+});
+
+test('vectors/eddsa_jose.json: jose\'s exports are one key, its thumbprint the default kid', () => {
+  for (const s of Object.values(joseVectors.signers)) {
+    const forms = [PrivateKey.fromPem(s.private_pem), PrivateKey.fromJwk(s.private_jwk), PrivateKey.fromSeed(hex(s.seed_hex))];
+    for (const k of forms) {
+      assert.equal(k.kid, s.thumbprint);
+      // The JWK written here has jose's members and values.
+      assert.deepEqual(Object.fromEntries(Object.entries(k.publicJwk()).filter(([m]) => m in s.public_jwk)), s.public_jwk);
+    }
+    for (const p of [PublicKey.fromPem(s.public_pem), PublicKey.fromJwk(s.public_jwk), PublicKey.fromBytes(hex(s.public_hex))]) {
+      assert.equal(p.kid, s.thumbprint);
+    }
+  }
+  const r = joseVectors.rfc8037;
+  assert.equal(PrivateKey.fromJwk(r.private_jwk).kid, r.thumbprint);
+  assert.throws(() => verify(r.jws, PrivateKey.fromJwk(r.private_jwk).publicKey()), (e) => e instanceof AuthError && e.code !== 'invalid_signature');
 });

@@ -1454,7 +1454,7 @@ def pyjwt_ed(payload: Json, name: str = "ed1", **headers: Any) -> str:
 
 
 def eddsa_vectors() -> Json:
-    src = f"PyJWT {_major('PyJWT')} + cryptography {_major('cryptography')}"
+    src = f"{_major('PyJWT')} + {_major('cryptography')}"
     c = claims()
     ed_case("pyjwt_eddsa", pyjwt_ed(c), ok(c), ["ed1"], src)
     pem_token = jwt.encode(c, ed_material("ed1")["private_pem"], algorithm="EdDSA")

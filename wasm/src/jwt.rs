@@ -131,23 +131,14 @@ impl Keys {
     /// already holds keys.
     #[wasm_bindgen(js_name = addSecret)]
     pub fn add_secret(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: KeyIn<'_> = io.read().0?;
             match (i.allow_weak.unwrap_or(false), i.kid) {
                 (true, kid) => jwt::Key::insecure_allow_weak(i.secret, kid),
                 (false, Some(kid)) => jwt::Key::with_kid(i.secret, kid),
                 (false, None) => jwt::Key::new(i.secret),
             }
-        });
-        io.wipe_input();
-        scrub_stack();
-        let r = key.map(|key| {
-            push_key(&mut self.keys, key);
-            self.single = true;
-            0
-        });
-        finish(io, r)
+        })
     }
 
     /// Adds a copy of a single key to this set (checked as a whole by [`Keys::seal`]).
@@ -189,62 +180,48 @@ impl Keys {
     /// this already holds keys.
     #[wasm_bindgen(js_name = addJwk)]
     pub fn add_jwk(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: JwkIn<'_> = io.read().0?;
             let text = i.jwk.as_bytes();
             match i.private.unwrap_or(false) {
                 true => jwt::Key::from_private_jwk(text),
                 false => jwt::Key::from_jwk(text),
             }
-        });
-        io.wipe_input();
-        scrub_stack();
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this a single Ed25519 private key from [`SeedIn`]'s 32-byte seed (zeroed
     /// afterwards). `invalid_key` for another length, a bad `kid`, or when this holds keys.
     #[wasm_bindgen(js_name = addSeed)]
     pub fn add_seed(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: SeedIn<'_> = io.read().0?;
             jwt::Key::ed25519_private(Ed25519PrivateKey::from_slice(i.seed)?, i.kid)
-        });
-        io.wipe_input();
-        scrub_stack();
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this a single Ed25519 key from [`PemIn`]'s PEM, read by the core: a
     /// `PUBLIC KEY` block, or with `private` a `PRIVATE KEY` block (wiped afterwards).
     #[wasm_bindgen(js_name = addPem)]
     pub fn add_pem(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: PemIn<'_> = io.read().0?;
             let pem = i.pem.as_bytes();
             match i.private.unwrap_or(false) {
                 true => jwt::Key::ed25519_private(Ed25519PrivateKey::from_pem(pem)?, i.kid),
                 false => jwt::Key::ed25519_public(Ed25519PublicKey::from_pem(pem)?, i.kid),
             }
-        });
-        io.wipe_input();
-        scrub_stack();
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this a single Ed25519 public key from [`RawIn`]'s 32 bytes (RFC 8032 encoding;
     /// small-order and non-canonical keys are `invalid_key`).
     #[wasm_bindgen(js_name = addRaw)]
     pub fn add_raw(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: RawIn<'_> = io.read().0?;
             jwt::Key::ed25519_public(Ed25519PublicKey::from_slice(i.raw)?, i.kid)
-        });
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this the public half of the single Ed25519 key `of` (same `kid`).
@@ -386,8 +363,24 @@ impl Drop for Keys {
 }
 
 impl Keys {
+    /// Makes this the single key that `make` builds from the call's inputs (`invalid_key` when
+    /// this already holds keys). The input buffer and the stack below are zeroed afterwards,
+    /// as the inputs may carry a secret; returns 0 or the error number.
+    fn add_single(
+        &mut self,
+        io: &mut Io,
+        make: impl FnOnce(&mut Io) -> Result<jwt::Key, Error>,
+    ) -> i32 {
+        let key = match self.keys.is_empty() {
+            true => make(io),
+            false => Err(Error::InvalidKey),
+        };
+        io.wipe_input();
+        scrub_stack();
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
     /// Makes this the single key `key`; returns 0.
-    #[cfg(feature = "eddsa")]
     fn adopt(&mut self, key: jwt::Key) -> usize {
         push_key(&mut self.keys, key);
         self.single = true;

@@ -312,53 +312,25 @@ fn scrub_stack() {
     }
 }
 
-/// Keys of each kind whose bytes are all defined: an Ed25519 private key from the zero seed
-/// and an HS256 key from a constant secret. Written over a key before its memory is given back
-/// (see [`blank`]).
-#[cfg(feature = "eddsa")]
-fn fillers() -> [Option<jwt::Key>; 2] {
-    [
-        Some(jwt::Key::from(Ed25519PrivateKey::from_seed(&[0; 32]))),
-        jwt::Key::new(&[0x5a; 32]).ok(),
-    ]
-}
-
-/// Overwrites every byte of each key in `keys` before their memory is given back. A key's
-/// zeroize-on-drop clears the fields of its own kind; where kinds differ in size, a key also
-/// occupies bytes its kind does not use, which a move copied from the stack and which may hold
-/// an earlier copy of key material (an HMAC state, a seed). Assigning a key of each kind in
-/// turn (each assignment first drops, and so zeroizes, the key it replaces) defines all of
-/// them. Without `eddsa` there is one kind and no such bytes.
-fn blank(keys: &mut [jwt::Key]) {
-    #[cfg(feature = "eddsa")]
-    if !keys.is_empty() {
-        scrub_stack();
-        let fillers = fillers();
-        for k in keys.iter_mut() {
-            for f in fillers.iter().flatten() {
-                *k = f.clone();
-            }
-        }
-    }
-    #[cfg(not(feature = "eddsa"))]
-    let _ = keys;
-}
-
 /// Pushes `key`, growing the vector by hand so that the buffer a reallocation leaves behind
-/// holds no copy of a key (see [`blank`]).
+/// holds no copy of a key: the keys are cloned into the new buffer and the old ones dropped,
+/// which wipes them (the core's `Key` wipes its material on drop). Without `eddsa` the vector
+/// grows as usual (the HS256-only build's size budget is tight).
 fn push_key(keys: &mut Vec<jwt::Key>, key: jwt::Key) {
     if cfg!(feature = "eddsa") && keys.len() == keys.capacity() {
         let mut grown = Vec::with_capacity(keys.capacity().saturating_mul(2).max(4));
         grown.extend(keys.iter().cloned());
-        blank(keys);
+        scrub_stack();
         *keys = grown;
     }
     keys.push(key);
 }
 
+/// The keys wipe themselves as they are dropped; the stack below is zeroed first, as copies of
+/// key material that moves left behind in the frames of earlier calls may still be there.
 impl Drop for Keys {
     fn drop(&mut self) {
-        blank(&mut self.keys);
+        scrub_stack();
     }
 }
 

@@ -6,6 +6,8 @@ for the bytes, counted before, while and after the key lives."""
 from __future__ import annotations
 
 import gc
+import hashlib
+import math
 import struct
 import sys
 
@@ -14,54 +16,74 @@ from authcore import Ed25519PrivateKey, Key, KeySet
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/mem")
 
-_K = [
-    0x428A2F98, 0x71374491, 0xB5C0FBCF, 0xE9B5DBA5, 0x3956C25B, 0x59F111F1, 0x923F82A4, 0xAB1C5ED5,
-    0xD807AA98, 0x12835B01, 0x243185BE, 0x550C7DC3, 0x72BE5D74, 0x80DEB1FE, 0x9BDC06A7, 0xC19BF174,
-    0xE49B69C1, 0xEFBE4786, 0x0FC19DC6, 0x240CA1CC, 0x2DE92C6F, 0x4A7484AA, 0x5CB0A9DC, 0x76F988DA,
-    0x983E5152, 0xA831C66D, 0xB00327C8, 0xBF597FC7, 0xC6E00BF3, 0xD5A79147, 0x06CA6351, 0x14292967,
-    0x27B70A85, 0x2E1B2138, 0x4D2C6DFC, 0x53380D13, 0x650A7354, 0x766A0ABB, 0x81C2C92E, 0x92722C85,
-    0xA2BFE8A1, 0xA81A664B, 0xC24B8B70, 0xC76C51A3, 0xD192E819, 0xD6990624, 0xF40E3585, 0x106AA070,
-    0x19A4C116, 0x1E376C08, 0x2748774C, 0x34B0BCB5, 0x391C0CB3, 0x4ED8AA4A, 0x5B9CCA4F, 0x682E6FF3,
-    0x748F82EE, 0x78A5636F, 0x84C87814, 0x8CC70208, 0x90BEFFFA, 0xA4506CEB, 0xBEF9A3F7, 0xC67178F2,
-]  # fmt: skip
-_H = [
-    0x6A09E667,
-    0xBB67AE85,
-    0x3C6EF372,
-    0xA54FF53A,
-    0x510E527F,
-    0x9B05688C,
-    0x1F83D9AB,
-    0x5BE0CD19,
-]
+
+def _primes(n: int) -> list[int]:
+    found: list[int] = []
+    candidate = 2
+    while len(found) < n:
+        if all(candidate % p for p in found):
+            found.append(candidate)
+        candidate += 1
+    return found
 
 
-def _sha256_state(block: bytes) -> bytes:
-    """SHA-256's state after one 64-byte block, as the core keeps it (native-endian words);
-    hashlib does not expose it."""
-    m = 0xFFFFFFFF
+def _icbrt(n: int) -> int:
+    x = 1 << (n.bit_length() // 3 + 1)
+    while (y := (2 * x + n // (x * x)) // 3) < x:
+        x = y
+    return x
 
-    def r(x: int, n: int) -> int:
-        return ((x >> n) | (x << (32 - n))) & m
+
+# FIPS 180-4 §4.2.2, §5.3.3: the fractional parts' first 32 bits of the primes' cube and square
+# roots.
+_ROUND = [_icbrt(p << 96) & 0xFFFFFFFF for p in _primes(64)]
+_INIT = [math.isqrt(p << 64) & 0xFFFFFFFF for p in _primes(8)]
+
+
+def _sha256_words(block: bytes) -> list[int]:
+    """SHA-256's state words after one 64-byte block (hashlib does not expose them; checked
+    against hashlib below, on a padded block)."""
+
+    def rotr(x: int, n: int) -> int:
+        return ((x >> n) | (x << (32 - n))) & 0xFFFFFFFF
+
+    def sigma(x: int, a: int, b: int, c: int, shift: bool) -> int:
+        return rotr(x, a) ^ rotr(x, b) ^ ((x >> c) if shift else rotr(x, c))
 
     w = list(struct.unpack(">16I", block))
     for i in range(16, 64):
-        s0 = r(w[i - 15], 7) ^ r(w[i - 15], 18) ^ (w[i - 15] >> 3)
-        s1 = r(w[i - 2], 17) ^ r(w[i - 2], 19) ^ (w[i - 2] >> 10)
-        w.append((w[i - 16] + s0 + w[i - 7] + s1) & m)
-    a, b, c, d, e, f, g, h = _H
-    for i in range(64):
-        t1 = (h + (r(e, 6) ^ r(e, 11) ^ r(e, 25)) + ((e & f) ^ (~e & g)) + _K[i] + w[i]) & m
-        t2 = ((r(a, 2) ^ r(a, 13) ^ r(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) & m
-        a, b, c, d, e, f, g, h = (t1 + t2) & m, a, b, c, (d + t1) & m, e, f, g
-    words = [(x + y) & m for x, y in zip(_H, [a, b, c, d, e, f, g, h])]
-    return struct.pack("<8I" if sys.byteorder == "little" else ">8I", *words)
+        w.append(
+            (
+                w[i - 16]
+                + sigma(w[i - 15], 7, 18, 3, True)
+                + w[i - 7]
+                + sigma(w[i - 2], 17, 19, 10, True)
+            )
+            & 0xFFFFFFFF
+        )
+    v = list(_INIT)
+    for k, x in zip(_ROUND, w):
+        a, b, c, d, e, f, g, h = v
+        t1 = h + sigma(e, 6, 11, 25, False) + ((e & f) ^ (~e & g)) + k + x
+        t2 = sigma(a, 2, 13, 22, False) + ((a & b) ^ (a & c) ^ (b & c))
+        v = [(t1 + t2) & 0xFFFFFFFF, a, b, c, (d + t1) & 0xFFFFFFFF, e, f, g]
+    return [(x + y) & 0xFFFFFFFF for x, y in zip(_INIT, v)]
+
+
+def test_the_state_function_is_sha256() -> None:
+    msg = b"abc"
+    block = msg + b"\x80" + bytes(64 - len(msg) - 9) + struct.pack(">Q", 8 * len(msg))
+    assert struct.pack(">8I", *_sha256_words(block)) == hashlib.sha256(msg).digest()
 
 
 def _hmac_states(secret: bytes) -> list[bytes]:
-    """The inner and outer HMAC-SHA256 states of a secret of at most 64 bytes."""
+    """The inner and outer HMAC-SHA256 states of a secret of at most 64 bytes, as the core
+    keeps them (native-endian words)."""
     padded = secret.ljust(64, b"\0")
-    return [_sha256_state(bytes(x ^ pad for x in padded)) for pad in (0x36, 0x5C)]
+    order = "<8I" if sys.byteorder == "little" else ">8I"
+    return [
+        struct.pack(order, *_sha256_words(bytes(x ^ pad for x in padded))) for pad in (0x36, 0x5C)
+    ]
 
 
 def _in_memory(needles: list[bytes]) -> int:

@@ -1,6 +1,6 @@
-// The harness of the browser tests: a test page from tests/js/browser and the web build
-// (wasm/pkg/web, under /authcore/) served on 127.0.0.1, and Debian's Chromium driven by
-// playwright-core (no browser download) with a throwaway profile.
+// The harness of the browser tests: a test page from tests/js/browser, its shared helpers and
+// the web build (wasm/pkg/web, under /authcore/) served on 127.0.0.1, and Debian's Chromium
+// driven by playwright-core (no browser download) with a throwaway profile.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -15,11 +15,15 @@ const WEB = path.join(ROOT, 'wasm', 'pkg', 'web');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
-/** A loopback server for `page` (a file in tests/js/browser) at `/` and the web build. */
+/**
+ * A loopback server for `page` (a file in tests/js/browser) at `/`, the helpers the pages share
+ * (`/run.js`) and the web build.
+ */
 function serve(page) {
   const files = (url) => {
     const p = new URL(url, 'http://x').pathname;
     if (p === '/') return path.join(HERE, 'browser', page);
+    if (p === '/run.js') return path.join(HERE, 'browser', 'run.js');
     if (!p.startsWith('/authcore/')) return null;
     const f = path.join(WEB, path.normalize(p.slice('/authcore/'.length)));
     return f.startsWith(WEB + path.sep) ? f : null;

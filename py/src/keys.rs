@@ -38,9 +38,50 @@ pub(crate) fn public_jwk<'py>(py: Python<'py>, key: &jwt::Key) -> PyResult<Bound
     json_to_py::object(py, core(out.get(..n).ok_or(Error::BufferTooSmall))?)
 }
 
-fn public_pem(key: &jwt::Key) -> PyResult<String> {
-    let public = core(key.ed25519_public_key().ok_or(Error::InvalidKey))?;
-    Ok(public.to_pem().as_str().to_owned())
+/// The `#[pymethods]` block of an Ed25519 key class `$class` (Python name `$name`): the
+/// methods given, and those both kinds share (`kid`, `algorithm`, `from_jwk`, `public_pem`,
+/// `public_jwk`, `repr`). `$from_jwk` is the core's reader of that kind's JWK.
+macro_rules! ed25519_methods {
+    ($class:ident, $name:literal, $from_jwk:path; $($methods:tt)*) => {
+        #[pymethods]
+        impl $class {
+            $($methods)*
+
+            /// The key from a JWK of this kind, read by the core.
+            #[staticmethod]
+            fn from_jwk(jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
+                let text = json_arg(jwk, "jwk")?;
+                Ok(Self {
+                    inner: core($from_jwk(&text))?,
+                })
+            }
+
+            #[getter]
+            fn kid(&self) -> &str {
+                self.inner.kid().unwrap_or_default()
+            }
+
+            #[getter]
+            fn algorithm(&self) -> &'static str {
+                self.inner.alg().name()
+            }
+
+            /// The public key's SPKI PEM block.
+            fn public_pem(&self) -> PyResult<String> {
+                let public = core(self.inner.ed25519_public_key().ok_or(Error::InvalidKey))?;
+                Ok(public.to_pem().as_str().to_owned())
+            }
+
+            /// The public JWK (with `kid`).
+            fn public_jwk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                public_jwk(py, &self.inner)
+            }
+
+            fn __repr__(&self) -> String {
+                format!(concat!($name, "(kid={:?})"), self.kid())
+            }
+        }
+    };
 }
 
 /// An Ed25519 public key: verifies EdDSA tokens, cannot sign.
@@ -49,16 +90,20 @@ pub struct PublicKey {
     pub(crate) inner: jwt::Key,
 }
 
-#[pymethods]
 impl PublicKey {
+    fn of(key: Ed25519PublicKey, kid: Option<&str>) -> PyResult<Self> {
+        Ok(Self {
+            inner: core(jwt::Key::ed25519_public(key, kid))?,
+        })
+    }
+}
+
+ed25519_methods! { PublicKey, "Ed25519PublicKey", jwt::Key::from_jwk;
     /// The key from its 32-byte encoding (RFC 8032).
     #[staticmethod]
     #[pyo3(signature = (raw, kid=None))]
     fn from_bytes(raw: &[u8], kid: Option<&str>) -> PyResult<Self> {
-        let public = core(Ed25519PublicKey::from_slice(raw))?;
-        Ok(Self {
-            inner: core(jwt::Key::ed25519_public(public, kid))?,
-        })
+        Self::of(core(Ed25519PublicKey::from_slice(raw))?, kid)
     }
 
     /// The key from a `-----BEGIN PUBLIC KEY-----` block (SPKI, RFC 8410).
@@ -66,49 +111,13 @@ impl PublicKey {
     #[pyo3(signature = (pem, kid=None))]
     fn from_pem(pem: &Bound<'_, PyAny>, kid: Option<&str>) -> PyResult<Self> {
         let pem = bytes_or_str(pem, "pem")?;
-        let public = core(Ed25519PublicKey::from_pem(&pem))?;
-        Ok(Self {
-            inner: core(jwt::Key::ed25519_public(public, kid))?,
-        })
-    }
-
-    /// The key from a public JWK (a `d` is refused).
-    #[staticmethod]
-    fn from_jwk(jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = json_arg(jwk, "jwk")?;
-        Ok(Self {
-            inner: core(jwt::Key::from_jwk(&text))?,
-        })
-    }
-
-    #[getter]
-    fn kid(&self) -> &str {
-        self.inner.kid().unwrap_or_default()
-    }
-
-    #[getter]
-    fn algorithm(&self) -> &'static str {
-        self.inner.alg().name()
+        Self::of(core(Ed25519PublicKey::from_pem(&pem))?, kid)
     }
 
     /// The 32-byte encoding.
     fn public_bytes(&self) -> PyResult<Vec<u8>> {
         let public = core(self.inner.ed25519_public_key().ok_or(Error::InvalidKey))?;
         Ok(public.to_bytes().to_vec())
-    }
-
-    /// The SPKI PEM block.
-    fn public_pem(&self) -> PyResult<String> {
-        public_pem(&self.inner)
-    }
-
-    /// The public JWK (with `kid`).
-    fn public_jwk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        public_jwk(py, &self.inner)
-    }
-
-    fn __repr__(&self) -> String {
-        format!("Ed25519PublicKey(kid={:?})", self.kid())
     }
 }
 
@@ -127,8 +136,7 @@ impl PrivateKey {
     }
 }
 
-#[pymethods]
-impl PrivateKey {
+ed25519_methods! { PrivateKey, "Ed25519PrivateKey", jwt::Key::from_private_jwk;
     /// A new key from 32 bytes of the OS random source.
     #[staticmethod]
     #[pyo3(signature = (kid=None))]
@@ -154,38 +162,11 @@ impl PrivateKey {
         Self::of(core(Ed25519PrivateKey::from_pem(&pem))?, kid)
     }
 
-    /// The key from a private JWK (`d` and `x`, which must agree).
-    #[staticmethod]
-    fn from_jwk(jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = json_arg(jwk, "jwk")?;
-        Ok(Self {
-            inner: core(jwt::Key::from_private_jwk(&text))?,
-        })
-    }
-
-    #[getter]
-    fn kid(&self) -> &str {
-        self.inner.kid().unwrap_or_default()
-    }
-
-    #[getter]
-    fn algorithm(&self) -> &'static str {
-        self.inner.alg().name()
-    }
-
     /// The public half, with the same `kid`.
     fn public_key(&self) -> PyResult<PublicKey> {
         Ok(PublicKey {
             inner: core(self.inner.to_public())?,
         })
-    }
-
-    fn public_pem(&self) -> PyResult<String> {
-        public_pem(&self.inner)
-    }
-
-    fn public_jwk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        public_jwk(py, &self.inner)
     }
 
     /// The PKCS#8 v1 PEM block.
@@ -194,9 +175,5 @@ impl PrivateKey {
         let mut out = Zeroizing::new([0u8; jwt::ed25519::PRIVATE_PEM_LEN]);
         let n = core(private.write_pem(out.as_mut_slice()))?;
         PyString::from_bytes(py, core(out.get(..n).ok_or(Error::BufferTooSmall))?)
-    }
-
-    fn __repr__(&self) -> String {
-        format!("Ed25519PrivateKey(kid={:?})", self.kid())
     }
 }

@@ -3,59 +3,12 @@
 // playwright-core (no browser download), reports what the page computed, and Node checks it
 // against the Node build.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { test } from 'node:test';
 import { Key, hashPassword, sign, verify, verifyPassword } from 'authcore';
+import { browserPage } from './browser_harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const WEB = path.resolve(HERE, '..', '..', 'wasm', 'pkg', 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const SECRET = 'browser-test-secret-0123456789abcdef';
-
-function serve() {
-  const files = (url) => {
-    const p = new URL(url, 'http://x').pathname;
-    if (p === '/') return path.join(HERE, 'browser', 'page.html');
-    if (!p.startsWith('/authcore/')) return null;
-    const f = path.join(WEB, path.normalize(p.slice('/authcore/'.length)));
-    return f.startsWith(WEB + path.sep) ? f : null;
-  };
-  const server = http.createServer((req, res) => {
-    const f = files(req.url);
-    if (!f || !fs.existsSync(f)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(f)] || 'application/octet-stream' });
-    fs.createReadStream(f).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-let server;
-let context;
-let profile;
-before(async () => {
-  server = await serve();
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'authcore-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-after(async () => {
-  await context?.close();
-  server?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
-});
+const browser = browserPage('page.html');
 
 test('the web build signs, verifies and hashes in Chromium, interoperably with Node', async () => {
   const key = new Key(SECRET, 'browser');
@@ -66,13 +19,9 @@ test('the web build signs, verifies and hashes in Chromium, interoperably with N
   // Blowfish out and calls them an unsupported format.
   const bcrypt = '$2b$04$authcoreVectorSalt.22edQ7eGapPXJf8iezt63.NkRFzI0L8Kwq';
   assert.equal(verifyPassword('correct horse battery staple', bcrypt), true);
-  const query = new URLSearchParams({ secret: SECRET, token: nodeToken, now: String(now), hash: nodeHash, bcrypt });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${server.address().port}/?${query}`);
-  await page.waitForFunction(() => window.__results !== undefined || document.getElementById('out').textContent !== 'running…', null, { timeout: 30_000 });
-  const r = await page.evaluate(() => window.__results);
+  const query = { secret: SECRET, token: nodeToken, now: String(now), hash: nodeHash, bcrypt };
+  const ready = () => window.__results !== undefined || document.getElementById('out').textContent !== 'running…';
+  const { results: r, errors } = await browser.run(query, ready);
   assert.deepEqual(errors, []);
   assert.match(r.userAgent, /HeadlessChrome|Chrome/);
   assert.equal(r.ready, true);
@@ -100,5 +49,4 @@ test('the web build signs, verifies and hashes in Chromium, interoperably with N
   assert.equal(r.hashWrong, false);
   assert.equal(verifyPassword('correct horse battery staple', r.hash), true);
   assert.equal(r.nodeHashOk, true);
-  await page.close();
 });

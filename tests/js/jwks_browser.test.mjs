@@ -5,40 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ROOT, browserPage } from './browser_harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const WEB = path.join(ROOT, 'wasm', 'pkg', 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PYTHON = process.env.PYTHON || path.join(ROOT, '.venv', 'bin', 'python');
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const PASSWORD = 'jwks browser pass 7c1e';
-
-function serve() {
-  const files = (url) => {
-    const p = new URL(url, 'http://x').pathname;
-    if (p === '/') return path.join(HERE, 'browser', 'jwks.html');
-    if (!p.startsWith('/authcore/')) return null;
-    const f = path.join(WEB, path.normalize(p.slice('/authcore/'.length)));
-    return f.startsWith(WEB + path.sep) ? f : null;
-  };
-  const server = http.createServer((req, res) => {
-    const f = files(req.url);
-    if (!f || !fs.existsSync(f)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(f)] || 'application/octet-stream' });
-    fs.createReadStream(f).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 /** `python -m examples.fastapi_app` on a free loopback port; resolves with its base URL. */
 function startDemo(dir) {
@@ -60,31 +33,19 @@ function startDemo(dir) {
   return { proc, base, output: () => out };
 }
 
-let server;
-let context;
-let profile;
 let demo;
 let dir;
-before(async () => {
+before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authcore-jwks-'));
   demo = startDemo(dir);
-  server = await serve();
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'authcore-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
 });
+const browser = browserPage('jwks.html');
 after(async () => {
-  await context?.close();
-  server?.close();
   if (demo) {
     demo.proc.kill('SIGTERM');
     await new Promise((resolve) => (demo.proc.exitCode !== null ? resolve() : demo.proc.on('exit', resolve)));
   }
-  for (const d of [profile, dir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('Chromium verifies a token the Python service issued, with the JWKS it publishes', async () => {
@@ -98,13 +59,7 @@ test('Chromium verifies a token the Python service issued, with the JWKS it publ
   const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
   assert.equal(header.alg, 'EdDSA');
 
-  const query = new URLSearchParams({ jwks: `${base}/.well-known/jwks.json`, token });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${server.address().port}/?${query}`);
-  await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 30_000 });
-  const r = await page.evaluate(() => window.__results);
+  const { results: r, errors } = await browser.run({ jwks: `${base}/.well-known/jwks.json`, token });
   assert.deepEqual(errors, []);
   assert.equal(r.error, undefined, r.error);
   assert.match(r.userAgent, /HeadlessChrome|Chrome/);
@@ -117,7 +72,6 @@ test('Chromium verifies a token the Python service issued, with the JWKS it publ
   assert.deepEqual([r.tampered.isAuthError, r.tampered.code], [true, 'invalid_signature']);
   assert.deepEqual([r.mint.isAuthError, r.mint.code], [true, 'invalid_key']);
   assert.deepEqual(r.single, { ok: true, value: r.claims.value.sub });
-  await page.close();
   // Nothing secret in the service's log.
   assert.ok(!demo.output().includes(token));
 });

@@ -131,23 +131,14 @@ impl Keys {
     /// already holds keys.
     #[wasm_bindgen(js_name = addSecret)]
     pub fn add_secret(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: KeyIn<'_> = io.read().0?;
             match (i.allow_weak.unwrap_or(false), i.kid) {
                 (true, kid) => jwt::Key::insecure_allow_weak(i.secret, kid),
                 (false, Some(kid)) => jwt::Key::with_kid(i.secret, kid),
                 (false, None) => jwt::Key::new(i.secret),
             }
-        });
-        io.wipe_input();
-        scrub_stack();
-        let r = key.map(|key| {
-            push_key(&mut self.keys, key);
-            self.single = true;
-            0
-        });
-        finish(io, r)
+        })
     }
 
     /// Adds a copy of a single key to this set (checked as a whole by [`Keys::seal`]).
@@ -189,62 +180,48 @@ impl Keys {
     /// this already holds keys.
     #[wasm_bindgen(js_name = addJwk)]
     pub fn add_jwk(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: JwkIn<'_> = io.read().0?;
             let text = i.jwk.as_bytes();
             match i.private.unwrap_or(false) {
                 true => jwt::Key::from_private_jwk(text),
                 false => jwt::Key::from_jwk(text),
             }
-        });
-        io.wipe_input();
-        scrub_stack();
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this a single Ed25519 private key from [`SeedIn`]'s 32-byte seed (zeroed
     /// afterwards). `invalid_key` for another length, a bad `kid`, or when this holds keys.
     #[wasm_bindgen(js_name = addSeed)]
     pub fn add_seed(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: SeedIn<'_> = io.read().0?;
             jwt::Key::ed25519_private(Ed25519PrivateKey::from_slice(i.seed)?, i.kid)
-        });
-        io.wipe_input();
-        scrub_stack();
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this a single Ed25519 key from [`PemIn`]'s PEM, read by the core: a
     /// `PUBLIC KEY` block, or with `private` a `PRIVATE KEY` block (wiped afterwards).
     #[wasm_bindgen(js_name = addPem)]
     pub fn add_pem(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: PemIn<'_> = io.read().0?;
             let pem = i.pem.as_bytes();
             match i.private.unwrap_or(false) {
                 true => jwt::Key::ed25519_private(Ed25519PrivateKey::from_pem(pem)?, i.kid),
                 false => jwt::Key::ed25519_public(Ed25519PublicKey::from_pem(pem)?, i.kid),
             }
-        });
-        io.wipe_input();
-        scrub_stack();
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this a single Ed25519 public key from [`RawIn`]'s 32 bytes (RFC 8032 encoding;
     /// small-order and non-canonical keys are `invalid_key`).
     #[wasm_bindgen(js_name = addRaw)]
     pub fn add_raw(&mut self, io: &mut Io) -> i32 {
-        let key = self.keys.is_empty().then_some(()).ok_or(Error::InvalidKey);
-        let key = key.and_then(|()| {
+        self.add_single(io, |io| {
             let i: RawIn<'_> = io.read().0?;
             jwt::Key::ed25519_public(Ed25519PublicKey::from_slice(i.raw)?, i.kid)
-        });
-        finish(io, key.map(|key| self.adopt(key)))
+        })
     }
 
     /// Makes this the public half of the single Ed25519 key `of` (same `kid`).
@@ -335,59 +312,47 @@ fn scrub_stack() {
     }
 }
 
-/// Keys of each kind whose bytes are all defined: an Ed25519 private key from the zero seed
-/// and an HS256 key from a constant secret. Written over a key before its memory is given back
-/// (see [`blank`]).
-#[cfg(feature = "eddsa")]
-fn fillers() -> [Option<jwt::Key>; 2] {
-    [
-        Some(jwt::Key::from(Ed25519PrivateKey::from_seed(&[0; 32]))),
-        jwt::Key::new(&[0x5a; 32]).ok(),
-    ]
-}
-
-/// Overwrites every byte of each key in `keys` before their memory is given back. A key's
-/// zeroize-on-drop clears the fields of its own kind; where kinds differ in size, a key also
-/// occupies bytes its kind does not use, which a move copied from the stack and which may hold
-/// an earlier copy of key material (an HMAC state, a seed). Assigning a key of each kind in
-/// turn (each assignment first drops, and so zeroizes, the key it replaces) defines all of
-/// them. Without `eddsa` there is one kind and no such bytes.
-fn blank(keys: &mut [jwt::Key]) {
-    #[cfg(feature = "eddsa")]
-    if !keys.is_empty() {
-        scrub_stack();
-        let fillers = fillers();
-        for k in keys.iter_mut() {
-            for f in fillers.iter().flatten() {
-                *k = f.clone();
-            }
-        }
-    }
-    #[cfg(not(feature = "eddsa"))]
-    let _ = keys;
-}
-
 /// Pushes `key`, growing the vector by hand so that the buffer a reallocation leaves behind
-/// holds no copy of a key (see [`blank`]).
+/// holds no copy of a key: the keys are cloned into the new buffer and the old ones dropped,
+/// which wipes them (the core's `Key` wipes its material on drop). Without `eddsa` the vector
+/// grows as usual (the HS256-only build's size budget is tight).
 fn push_key(keys: &mut Vec<jwt::Key>, key: jwt::Key) {
     if cfg!(feature = "eddsa") && keys.len() == keys.capacity() {
         let mut grown = Vec::with_capacity(keys.capacity().saturating_mul(2).max(4));
         grown.extend(keys.iter().cloned());
-        blank(keys);
+        scrub_stack();
         *keys = grown;
     }
     keys.push(key);
 }
 
+/// The keys wipe themselves as they are dropped; the stack below is zeroed first, as copies of
+/// key material that moves left behind in the frames of earlier calls may still be there.
 impl Drop for Keys {
     fn drop(&mut self) {
-        blank(&mut self.keys);
+        scrub_stack();
     }
 }
 
 impl Keys {
+    /// Makes this the single key that `make` builds from the call's inputs (`invalid_key` when
+    /// this already holds keys). The input buffer and the stack below are zeroed afterwards,
+    /// as the inputs may carry a secret; returns 0 or the error number.
+    fn add_single(
+        &mut self,
+        io: &mut Io,
+        make: impl FnOnce(&mut Io) -> Result<jwt::Key, Error>,
+    ) -> i32 {
+        let key = match self.keys.is_empty() {
+            true => make(io),
+            false => Err(Error::InvalidKey),
+        };
+        io.wipe_input();
+        scrub_stack();
+        finish(io, key.map(|key| self.adopt(key)))
+    }
+
     /// Makes this the single key `key`; returns 0.
-    #[cfg(feature = "eddsa")]
     fn adopt(&mut self, key: jwt::Key) -> usize {
         push_key(&mut self.keys, key);
         self.single = true;

@@ -271,6 +271,10 @@ impl fmt::Debug for Ed25519PrivateKey {
 pub(crate) struct PackedPublic([u8; KEY_LEN]);
 
 impl PackedPublic {
+    /// 32 zero bytes, written over a key that is wiped: the encoding of a small-order point,
+    /// so no signature verifies with it.
+    pub(crate) const ZERO: Self = Self([0; KEY_LEN]);
+
     pub(crate) fn new(key: &Ed25519PublicKey) -> Self {
         Self(key.to_bytes())
     }
@@ -305,6 +309,14 @@ pub(crate) struct PackedPrivate {
 }
 
 impl PackedPrivate {
+    /// A zero seed with [`PackedPublic::ZERO`], written over a key that is wiped.
+    pub(crate) fn zero() -> Self {
+        Self {
+            seed: zeroize::Zeroizing::new([0; KEY_LEN]),
+            public: PackedPublic::ZERO,
+        }
+    }
+
     pub(crate) fn new(key: &Ed25519PrivateKey) -> Self {
         Self {
             seed: zeroize::Zeroizing::new(*key.as_seed()),

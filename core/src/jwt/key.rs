@@ -306,6 +306,47 @@ impl From<Ed25519PrivateKey> for Key {
     }
 }
 
+/// A key's material is wiped when the key is dropped, wherever it lives (a key set, a binding's
+/// object, a buffer being given back). Each kind clears its own fields on drop (`zeroize` in
+/// hmac, sha2 and the seed's `Zeroizing`), but a key also occupies the bytes of the larger kind
+/// it is not: a move copies them, and they may hold an earlier key's material (an HMAC state,
+/// a seed). Without `eddsa` there is one kind and no such bytes.
+#[cfg(feature = "eddsa")]
+impl Drop for Key {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+#[cfg(feature = "eddsa")]
+impl Key {
+    /// Overwrites every byte of the key, of each kind, and leaves an Ed25519 public key of
+    /// zero bytes (a small-order point: it verifies nothing and signs nothing) without `kid`.
+    /// Bytes a key does not use were copied by its moves with whatever the stack held there,
+    /// such as a copy of the HMAC state being built: the unused part of the `kid`, and of an
+    /// Ed25519 key the bytes of the larger HS256 kind. So every byte is written with a defined
+    /// value: the `kid` is filled to its capacity and emptied; an HS256 state from the empty
+    /// secret (not secret) is assigned, then each Ed25519 kind, zero.
+    /// Assigning a kind first drops, and so zeroizes, the one it replaces; `black_box` keeps
+    /// each write.
+    fn wipe(&mut self) {
+        self.kid.clear();
+        if let Ok(fill) = core::str::from_utf8(&[b'0'; MAX_KID_LEN]) {
+            let _ = self.kid.push_str(fill);
+        }
+        core::hint::black_box(&mut self.kid);
+        self.kid.clear();
+        if let Ok(mac) = Hmac::<Sha256>::new_from_slice(&[]) {
+            self.material = Material::Hs256(mac);
+            core::hint::black_box(&mut self.material);
+        }
+        self.material = Material::Ed25519Private(PackedPrivate::zero());
+        core::hint::black_box(&mut self.material);
+        self.material = Material::Ed25519Public(PackedPublic::ZERO);
+        core::hint::black_box(&mut self.material);
+    }
+}
+
 /// The rule of [`Key::new`]: is this "secret" really a public key (PEM, OpenSSH, JWK JSON,
 /// DER)?
 pub fn looks_like_public_key(secret: &[u8]) -> bool {
@@ -749,5 +790,50 @@ mod tests {
         let ring = KeyRing::new(&keys, 1).unwrap();
         assert_eq!(ring.select(None).unwrap().kid(), Some("b"));
         assert_eq!(KeyRing::new(&keys, 2).unwrap_err(), Error::InvalidKey);
+    }
+
+    /// What a key drop does: a wiped key, of each kind, keeps no seed, verifies no signature
+    /// it verified before (nor one MACed with the empty secret the wipe passes through) and
+    /// signs nothing.
+    #[test]
+    #[cfg(feature = "eddsa")]
+    #[cfg_attr(
+        miri,
+        ignore = "Ed25519 signing is slow under Miri; the wipe has no unsafe code"
+    )]
+    fn a_wiped_key_keeps_no_material_and_verifies_nothing() {
+        use super::super::alg::MAX_SIG_LEN;
+        let private = Ed25519PrivateKey::from_seed(&[7; 32]);
+        let empty_mac = {
+            let mut mac = Hmac::<Sha256>::new_from_slice(&[]).unwrap();
+            mac.update(b"msg");
+            mac.finalize().into_bytes()
+        };
+        let signer = Key::from(private.clone());
+        for mut key in [
+            Key::new(S).unwrap(),
+            Key::from(private.clone()),
+            Key::from(private.public_key()),
+        ] {
+            let mut sig = [0u8; MAX_SIG_LEN];
+            let by = if key.can_sign() { &key } else { &signer };
+            let n = by.sign_into(b"msg", &mut sig).unwrap();
+            let sig = &sig[..n];
+            assert_eq!(key.verify_sig(b"msg", sig), Ok(()));
+
+            key.wipe();
+            assert!(key.verify_sig(b"msg", sig).is_err());
+            assert!(key.verify_sig(b"msg", &empty_mac).is_err());
+            assert!(key.verify_sig(b"msg", &[0; 64]).is_err());
+            assert_eq!(
+                key.sign_into(b"msg", &mut [0; MAX_SIG_LEN]),
+                Err(Error::InvalidKey)
+            );
+            assert!(key.ed25519_private_key().is_none());
+            assert_eq!(key.kid(), None);
+            assert!(key
+                .ed25519_public_key()
+                .is_none_or(|k| k.to_bytes() == [0; 32]));
+        }
     }
 }

@@ -5,6 +5,8 @@
 //! buffers and the clock value Python passes in, and converts results.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use authcore::jwt::{
     self, claims::Claims, custom_header, jwk, Alg, EncodeOptions, KeyRing, KeyStore, Typ,
@@ -15,6 +17,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 use crate::errors::{core, Fail};
 use crate::keys::{json_arg, PrivateKey, PublicKey};
@@ -188,7 +192,7 @@ impl KeySet {
 /// `algorithm=` of an encode. A key whose algorithm is not among them is refused
 /// (`unsupported_alg`) when a token selects it; a `str`/`bytes` key is read as an Ed25519 PEM
 /// only where `EdDSA` is accepted.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Allowed {
     hs256: bool,
     eddsa: bool,
@@ -275,12 +279,83 @@ impl KeyStore for Only<'_> {
     }
 }
 
-/// What a `keys`/`key` argument resolved to. It lives on the stack for one call; an owned key
-/// (made from a secret or PEM argument) is as large as it is.
-#[allow(clippy::large_enum_variant)]
+/// What a `keys`/`key` argument resolved to, for one call.
 pub(crate) enum Keys<'a> {
-    One(Cow<'a, jwt::Key>),
+    One(&'a jwt::Key),
+    /// Made from a secret or PEM passed as `str`/`bytes` (see [`key_from_material`]).
+    Made(Rc<jwt::Key>),
     Ring(KeyRing<'a>),
+}
+
+/// The key made from the last secret or PEM passed as `str`/`bytes` on this thread, with
+/// that material and what the call allowed it to be read as.
+struct MadeKey {
+    material: Zeroizing<Vec<u8>>,
+    allowed: Allowed,
+    key: Rc<jwt::Key>,
+}
+
+thread_local! {
+    static LAST_MADE: RefCell<Option<MadeKey>> = const { RefCell::new(None) };
+}
+
+/// Whether two secrets are equal, in time that depends on their lengths only (eight bytes
+/// per constant-time comparison).
+fn same_material(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w.get_mut(..c.len()).unwrap_or_default().copy_from_slice(c);
+        u64::from_ne_bytes(w)
+    };
+    let eq = a
+        .chunks(8)
+        .zip(b.chunks(8))
+        .fold(subtle::Choice::from(1), |eq, (x, y)| {
+            eq & word(x).ct_eq(&word(y))
+        });
+    bool::from(eq)
+}
+
+/// The key for a secret or PEM passed as `str`/`bytes`, made by the core's rules (an Ed25519
+/// PEM where `EdDSA` is allowed, else an HS256 secret).
+///
+/// PyJWT-style callers pass the same secret on every call, and making the key (the HMAC key
+/// schedule and the public-key refusal rule; for a PEM, parsing and point decompression or
+/// derivation) costs as much as the token itself, so the last key made on each thread is kept
+/// with its material and reused when the next call passes equal material (compared in
+/// constant time) for the same algorithms. The copy of the material is wiped when it is
+/// replaced and when the thread ends; the key wipes itself when dropped.
+fn key_from_material(material: &[u8], allowed: Allowed) -> PyResult<Rc<jwt::Key>> {
+    let hit = LAST_MADE.with(|last| {
+        let last = last.borrow();
+        let made = last.as_ref()?;
+        let same = made.allowed == allowed && same_material(&made.material, material);
+        same.then(|| Rc::clone(&made.key))
+    });
+    if let Some(key) = hit {
+        return Ok(key);
+    }
+    let key = if allowed.eddsa {
+        match jwt::Key::from_pem(material, None) {
+            Ok(key) => Ok(key),
+            Err(_) if allowed.hs256 => jwt::Key::new(material),
+            Err(e) => Err(e),
+        }
+    } else {
+        jwt::Key::new(material)
+    };
+    let key = Rc::new(core(key)?);
+    LAST_MADE.with(|last| {
+        *last.borrow_mut() = Some(MadeKey {
+            material: Zeroizing::new(material.to_vec()),
+            allowed,
+            key: Rc::clone(&key),
+        });
+    });
+    Ok(key)
 }
 
 impl<'a> Keys<'a> {
@@ -291,23 +366,14 @@ impl<'a> Keys<'a> {
 
     fn from_py_for(obj: &'a Bound<'_, PyAny>, allowed: Allowed) -> PyResult<Self> {
         if let Some(k) = single_key(obj) {
-            return Ok(Keys::One(Cow::Borrowed(k)));
+            return Ok(Keys::One(k));
         }
         if let Ok(s) = obj.cast::<KeySet>() {
             return Ok(Keys::Ring(s.get().ring()?));
         }
         if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
             let material = bytes_or_str(obj, "key")?;
-            let key = if allowed.eddsa {
-                match jwt::Key::from_pem(&material, None) {
-                    Ok(key) => Ok(key),
-                    Err(_) if allowed.hs256 => jwt::Key::new(&material),
-                    Err(e) => Err(e),
-                }
-            } else {
-                jwt::Key::new(&material)
-            };
-            return Ok(Keys::One(Cow::Owned(core(key)?)));
+            return Ok(Keys::Made(key_from_material(&material, allowed)?));
         }
         Err(PyTypeError::new_err(
             "key must be an authcore Key, Ed25519PublicKey, Ed25519PrivateKey, KeySet, or a \
@@ -317,7 +383,8 @@ impl<'a> Keys<'a> {
 
     pub(crate) fn store(&self) -> &dyn KeyStore {
         match self {
-            Keys::One(k) => k.as_ref(),
+            Keys::One(k) => *k,
+            Keys::Made(k) => k.as_ref(),
             Keys::Ring(r) => r,
         }
     }
@@ -325,7 +392,8 @@ impl<'a> Keys<'a> {
     /// The key that signs new tokens.
     pub(crate) fn signing_key(&self) -> PyResult<&jwt::Key> {
         match self {
-            Keys::One(k) => Ok(k.as_ref()),
+            Keys::One(k) => Ok(k),
+            Keys::Made(k) => Ok(k.as_ref()),
             Keys::Ring(r) => core(r.default_key()),
         }
     }

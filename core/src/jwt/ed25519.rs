@@ -264,36 +264,79 @@ impl fmt::Debug for Ed25519PrivateKey {
     }
 }
 
-/// An Ed25519 public key as a [`crate::jwt::Key`] holds it: the 32 bytes, checked when the
-/// key was made and decoded again for each verify (a few microseconds beside the signature
-/// check), so a key costs 32 bytes in a key set rather than the 192 of a decoded point.
+/// An Ed25519 public key as a [`crate::jwt::Key`] holds it, checked when the key was made.
+///
+/// With `eddsa_fast` (servers): the decoded point (192 bytes), so a verify goes straight to
+/// the signature check. Without it (firmware, the web build): the 32-byte encoding, decoded
+/// again for each verify (a point decompression, ~4 µs on a server, beside the signature
+/// check), so a key costs 32 bytes in a key set rather than 192.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PackedPublic([u8; KEY_LEN]);
+pub(crate) struct PackedPublic(
+    #[cfg(not(feature = "eddsa_fast"))] [u8; KEY_LEN],
+    #[cfg(feature = "eddsa_fast")] VerifyingKey,
+);
 
 impl PackedPublic {
-    /// 32 zero bytes, written over a key that is wiped: the encoding of a small-order point,
-    /// so no signature verifies with it.
-    pub(crate) const ZERO: Self = Self([0; KEY_LEN]);
+    /// Written over a key that is wiped: a small-order point (the identity when decoded,
+    /// 32 zero bytes when packed), so no signature verifies with it.
+    #[cfg(not(feature = "eddsa_fast"))]
+    pub(crate) fn zero() -> Self {
+        Self([0; KEY_LEN])
+    }
 
+    /// Written over a key that is wiped: a small-order point (the identity when decoded,
+    /// 32 zero bytes when packed), so no signature verifies with it.
+    #[cfg(feature = "eddsa_fast")]
+    pub(crate) fn zero() -> Self {
+        use curve25519_dalek::traits::Identity;
+        Self(VerifyingKey::from(
+            curve25519_dalek::EdwardsPoint::identity(),
+        ))
+    }
+
+    #[cfg(not(feature = "eddsa_fast"))]
     pub(crate) fn new(key: &Ed25519PublicKey) -> Self {
         Self(key.to_bytes())
     }
 
+    #[cfg(feature = "eddsa_fast")]
+    pub(crate) fn new(key: &Ed25519PublicKey) -> Self {
+        Self(key.0)
+    }
+
     /// The decoded key. `InvalidKey` is not reached: the bytes were a valid key when packed.
+    #[cfg(not(feature = "eddsa_fast"))]
     pub(crate) fn unpack(&self) -> Result<Ed25519PublicKey> {
         VerifyingKey::from_bytes(&self.0)
             .map(Ed25519PublicKey)
             .map_err(|_| Error::InvalidKey)
     }
 
+    /// The key.
+    #[cfg(feature = "eddsa_fast")]
+    pub(crate) fn unpack(&self) -> Result<Ed25519PublicKey> {
+        Ok(Ed25519PublicKey(self.0))
+    }
+
     /// Decodes the key in place and checks the signature (one copy of the decoded point on the
     /// stack, not moved through a `Result`: the firmware's stack high-water mark).
+    #[cfg(not(feature = "eddsa_fast"))]
     #[inline(never)]
     pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<()> {
         let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
             return Err(Error::InvalidKey);
         };
-        match eddsa::verify(&key, msg, sig) {
+        Self::check(&key, msg, sig)
+    }
+
+    /// Checks the signature with the decoded key.
+    #[cfg(feature = "eddsa_fast")]
+    pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<()> {
+        Self::check(&self.0, msg, sig)
+    }
+
+    fn check(key: &VerifyingKey, msg: &[u8], sig: &[u8]) -> Result<()> {
+        match eddsa::verify(key, msg, sig) {
             true => Ok(()),
             false => Err(Error::InvalidSignature),
         }
@@ -309,11 +352,11 @@ pub(crate) struct PackedPrivate {
 }
 
 impl PackedPrivate {
-    /// A zero seed with [`PackedPublic::ZERO`], written over a key that is wiped.
+    /// A zero seed with [`PackedPublic::zero`], written over a key that is wiped.
     pub(crate) fn zero() -> Self {
         Self {
             seed: zeroize::Zeroizing::new([0; KEY_LEN]),
-            public: PackedPublic::ZERO,
+            public: PackedPublic::zero(),
         }
     }
 
@@ -336,9 +379,9 @@ impl PackedPrivate {
     /// recomputing the public key from the seed.
     pub(crate) fn sign(&self, msg: &[u8]) -> Result<[u8; eddsa::SIG_LEN]> {
         use ed25519_dalek::hazmat::{raw_sign, ExpandedSecretKey};
-        let public = VerifyingKey::from_bytes(&self.public.0).map_err(|_| Error::InvalidKey)?;
+        let public = self.public.unpack()?;
         let expanded = ExpandedSecretKey::from(&*self.seed);
-        Ok(raw_sign::<sha2::Sha512>(&expanded, msg, &public).to_bytes())
+        Ok(raw_sign::<sha2::Sha512>(&expanded, msg, &public.0).to_bytes())
     }
 }
 

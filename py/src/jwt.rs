@@ -50,10 +50,12 @@ impl Key {
                 None => jwt::Key::new(&secret),
             }
         };
-        Ok(Self {
+        let key = Self {
             inner: core(inner)?,
             weak: allow_weak && secret.len() < jwt::MIN_SECRET_LEN,
-        })
+        };
+        scrub_stack();
+        Ok(key)
     }
 
     /// The key id, or `None`.
@@ -319,6 +321,17 @@ fn same_material(a: &[u8], b: &[u8]) -> bool {
     bool::from(eq)
 }
 
+/// Zeroes the stack below the caller's frame. Building a key leaves copies of its material
+/// (the HMAC key schedule, an Ed25519 seed) in the frames of the functions that made and moved
+/// it; those frames are gone but their bytes stay until a later call happens to overwrite
+/// them. Called right after a key is built, so no copy outlives the key object
+/// (`py/tests/test_key_wipe.py`). The buffer escapes to `black_box`: the zeroing is kept.
+#[inline(never)]
+pub(crate) fn scrub_stack() {
+    let mut below = [0u8; 16 * 1024];
+    std::hint::black_box(&mut below);
+}
+
 /// The key for a secret or PEM passed as `str`/`bytes`, made by the core's rules (an Ed25519
 /// PEM where `EdDSA` is allowed, else an HS256 secret).
 ///
@@ -348,6 +361,7 @@ fn key_from_material(material: &[u8], allowed: Allowed) -> PyResult<Rc<jwt::Key>
         jwt::Key::new(material)
     };
     let key = Rc::new(core(key)?);
+    scrub_stack();
     LAST_MADE.with(|last| {
         *last.borrow_mut() = Some(MadeKey {
             material: Zeroizing::new(material.to_vec()),

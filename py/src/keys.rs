@@ -11,6 +11,7 @@ use pyo3::types::{PyDict, PyString};
 use zeroize::Zeroizing;
 
 use crate::errors::core;
+use crate::jwt::scrub_stack;
 use crate::text::bytes_or_str;
 use crate::{json_to_py, py_to_json};
 
@@ -51,9 +52,11 @@ macro_rules! ed25519_methods {
             #[staticmethod]
             fn from_jwk(jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
                 let text = json_arg(jwk, "jwk")?;
-                Ok(Self {
+                let key = Self {
                     inner: core($from_jwk(&text))?,
-                })
+                };
+                scrub_stack();
+                Ok(key)
             }
 
             #[getter]
@@ -130,9 +133,11 @@ pub struct PrivateKey {
 
 impl PrivateKey {
     fn of(key: Ed25519PrivateKey, kid: Option<&str>) -> PyResult<Self> {
-        Ok(Self {
+        let key = Self {
             inner: core(jwt::Key::ed25519_private(key, kid))?,
-        })
+        };
+        scrub_stack();
+        Ok(key)
     }
 }
 

@@ -86,21 +86,40 @@ def _hmac_states(secret: bytes) -> list[bytes]:
     ]
 
 
+_CHUNK = 1 << 20
+_ZERO = bytes(_CHUNK)
+
+
 def _in_memory(needles: list[bytes]) -> int:
-    """How often the needles occur in the process's writable memory."""
+    """How often the needles occur in the process's writable memory.
+
+    Memory is read through one buffer, in overlapping chunks, and the buffer is zeroed after
+    each chunk is searched: a scan leaves no copy of what it read behind (a copy of the stack
+    in a freed buffer would be found by the next scan) and never finds the previous chunk when
+    it reads the buffer's own pages."""
     found = 0
+    overlap = max(len(n) for n in needles) - 1
+    buf = bytearray(_CHUNK)
+    view = memoryview(buf)
     with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
         for line in maps:
             span, perms = line.split()[:2]
             if not perms.startswith("rw"):
                 continue
             lo, hi = (int(x, 16) for x in span.split("-"))
-            try:
-                mem.seek(lo)
-                data = mem.read(hi - lo)
-            except (OSError, OverflowError, ValueError):
-                continue
-            found += sum(data.count(n) for n in needles)
+            pos = lo
+            while pos < hi:
+                try:
+                    mem.seek(pos)
+                    got = mem.readinto(view[: min(_CHUNK, hi - pos)]) or 0
+                except (OSError, OverflowError, ValueError):
+                    break
+                found += sum(buf.count(n, 0, got) for n in needles)
+                view[:] = _ZERO
+                if got < _CHUNK or pos + got >= hi:
+                    break
+                pos += got - overlap
+    view.release()
     return found
 
 

@@ -304,39 +304,33 @@ impl PackedPublic {
         Self(key.0)
     }
 
-    /// The decoded key. `InvalidKey` is not reached: the bytes were a valid key when packed.
-    #[cfg(not(feature = "eddsa_fast"))]
-    pub(crate) fn unpack(&self) -> Result<Ed25519PublicKey> {
-        VerifyingKey::from_bytes(&self.0)
-            .map(Ed25519PublicKey)
-            .map_err(|_| Error::InvalidKey)
-    }
-
-    /// The key.
-    #[cfg(feature = "eddsa_fast")]
-    pub(crate) fn unpack(&self) -> Result<Ed25519PublicKey> {
-        Ok(Ed25519PublicKey(self.0))
-    }
-
-    /// Decodes the key in place and checks the signature (one copy of the decoded point on the
+    /// Runs `f` on the decoded key: decoded here, in this frame (one copy of the point on the
     /// stack, not moved through a `Result`: the firmware's stack high-water mark).
+    /// `InvalidKey` is not reached: the bytes were a valid key when packed.
     #[cfg(not(feature = "eddsa_fast"))]
-    #[inline(never)]
-    pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<()> {
+    fn with_key<R>(&self, f: impl FnOnce(&VerifyingKey) -> R) -> Result<R> {
         let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
             return Err(Error::InvalidKey);
         };
-        Self::check(&key, msg, sig)
+        Ok(f(&key))
     }
 
-    /// Checks the signature with the decoded key.
+    /// Runs `f` on the decoded key, held as it is.
     #[cfg(feature = "eddsa_fast")]
-    pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<()> {
-        Self::check(&self.0, msg, sig)
+    #[allow(clippy::unnecessary_wraps)] // the same signature as the packed form's
+    fn with_key<R>(&self, f: impl FnOnce(&VerifyingKey) -> R) -> Result<R> {
+        Ok(f(&self.0))
     }
 
-    fn check(key: &VerifyingKey, msg: &[u8], sig: &[u8]) -> Result<()> {
-        match eddsa::verify(key, msg, sig) {
+    /// The public key.
+    pub(crate) fn unpack(&self) -> Result<Ed25519PublicKey> {
+        self.with_key(|key| Ed25519PublicKey(*key))
+    }
+
+    /// Checks the signature.
+    #[inline(never)]
+    pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<()> {
+        match self.with_key(|key| eddsa::verify(key, msg, sig))? {
             true => Ok(()),
             false => Err(Error::InvalidSignature),
         }

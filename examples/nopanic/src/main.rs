@@ -50,218 +50,210 @@ fn small() -> u32 {
     black_box(0)
 }
 
-#[cfg(feature = "deps")]
-#[derive(serde::Deserialize)]
-struct Custom<'a> {
-    #[serde(borrow)]
-    sub: &'a str,
-    exp: u64,
-    admin: Option<bool>,
-}
-
-#[cfg(feature = "deps")]
-#[derive(serde::Serialize)]
-struct Outgoing<'a> {
-    sub: &'a str,
-    exp: u64,
-    roles: &'a [&'a str],
-}
-
+/// The JWT and session paths, run for every key kind the build has. Without `deps` or
+/// `eddsa-verify`, a build with `eddsa` leaves them out (see `eddsa_paths`).
 #[cfg_attr(
     all(
         feature = "eddsa",
         not(any(feature = "deps", feature = "eddsa-verify"))
     ),
     allow(dead_code)
-)] // see eddsa_paths
-fn validation<'a>(
-    issuers: &'a [&'a str],
-    audiences: &'a [&'a str],
-    required: &'a [&'a str],
-) -> Validation<'a> {
-    let mut v = Validation::new();
-    v.leeway = num();
-    v.issuer = black_box(Some(issuers));
-    v.audience = black_box(Some(audiences));
-    v.verify_aud = black_box(true);
-    v.subject = black_box(Some(text()));
-    v.token_type = black_box(Some(text()));
-    v.required = black_box(required);
-    v.verify_exp = black_box(true);
-    v.verify_nbf = black_box(true);
-    v.verify_iat = black_box(true);
-    v.max_token_len = black_box(8192);
-    v
-}
+)]
+mod key_paths {
+    use super::*;
 
-#[cfg_attr(
-    all(
-        feature = "eddsa",
-        not(any(feature = "deps", feature = "eddsa-verify"))
-    ),
-    allow(dead_code)
-)] // see eddsa_paths
-fn jwt_paths(key: &Key) {
-    let mut buf = [0u8; 8192];
-    let mut scratch = [0u8; 1024];
-    let issuers = [text(), text()];
-    let audiences = [text()];
-    let required = [text(), text()];
-    let v = validation(&issuers, &audiences, &required);
-    let now = num();
-
-    let keys = [key.clone(), key.clone()];
-    let keys = black_box(&keys[..]);
-    if let Ok(ring) = KeyRing::new(keys, black_box(0)) {
-        let _ = black_box(ring.default_key());
-        if let Ok(t) = jwt::verify(bytes(), &ring, &v, now, black_box(&mut buf[..])) {
-            black_box((t.header, t.payload, t.claims.exp, t.claims.iss));
-            t.claims.for_each_role(|r| {
-                black_box(r.eq_str(text()));
-                black_box(r.unescape_into(black_box(&mut scratch[..])).is_ok());
-            });
-            if let Some(aud) = t.claims.aud {
-                black_box(aud.matches_any(&audiences));
-            }
-        }
-        let _ = black_box(session::verify_refresh(
-            bytes(),
-            &ring,
-            &v,
-            now,
-            black_box(&mut buf[..]),
-        ));
+    #[cfg(feature = "deps")]
+    #[derive(serde::Deserialize)]
+    struct Custom<'a> {
+        #[serde(borrow)]
+        sub: &'a str,
+        exp: u64,
+        admin: Option<bool>,
     }
-    let mut set = KeySet::<4>::new();
-    let _ = black_box(set.push(key.clone()));
-    let _ = black_box(set.set_default(text()));
-    let _ = black_box(set.default_key().map(Key::kid));
-    let _ = black_box(jwt::verify(bytes(), &set, &v, now, black_box(&mut buf[..])).is_ok());
-    let _ = black_box(jwt::verify(bytes(), key, &v, now, black_box(&mut buf[..])).is_ok());
-    #[cfg(feature = "deps")]
-    let _ = black_box(
-        jwt::verify_into::<Custom<'_>, _>(
-            bytes(),
-            key,
-            &v,
-            now,
-            black_box(&mut buf[..]),
-            black_box(&mut scratch[..]),
-        )
-        .map(|c| (c.sub, c.exp, c.admin)),
-    );
-    let _ = black_box(jwt::decode_header(bytes(), black_box(&mut buf[..])).is_ok());
-    let _ = black_box(
-        jwt::decode_unverified(bytes(), black_box(8192), black_box(&mut buf[..])).is_ok(),
-    );
 
-    let mut out = [0u8; 4096];
-    let opts = EncodeOptions {
-        typ: black_box(Typ::AtJwt),
-        kid: black_box(Some(text())),
-    };
     #[cfg(feature = "deps")]
-    {
-        let roles = [text(), text()];
-        let claims = Outgoing {
-            sub: text(),
-            exp: num(),
-            roles: &roles,
+    #[derive(serde::Serialize)]
+    struct Outgoing<'a> {
+        sub: &'a str,
+        exp: u64,
+        roles: &'a [&'a str],
+    }
+
+    pub(super) fn validation<'a>(
+        issuers: &'a [&'a str],
+        audiences: &'a [&'a str],
+        required: &'a [&'a str],
+    ) -> Validation<'a> {
+        let mut v = Validation::new();
+        v.leeway = num();
+        v.issuer = black_box(Some(issuers));
+        v.audience = black_box(Some(audiences));
+        v.verify_aud = black_box(true);
+        v.subject = black_box(Some(text()));
+        v.token_type = black_box(Some(text()));
+        v.required = black_box(required);
+        v.verify_exp = black_box(true);
+        v.verify_nbf = black_box(true);
+        v.verify_iat = black_box(true);
+        v.max_token_len = black_box(8192);
+        v
+    }
+
+    pub(super) fn jwt_paths(key: &Key) {
+        let mut buf = [0u8; 8192];
+        let mut scratch = [0u8; 1024];
+        let issuers = [text(), text()];
+        let audiences = [text()];
+        let required = [text(), text()];
+        let v = validation(&issuers, &audiences, &required);
+        let now = num();
+
+        let keys = [key.clone(), key.clone()];
+        let keys = black_box(&keys[..]);
+        if let Ok(ring) = KeyRing::new(keys, black_box(0)) {
+            let _ = black_box(ring.default_key());
+            if let Ok(t) = jwt::verify(bytes(), &ring, &v, now, black_box(&mut buf[..])) {
+                black_box((t.header, t.payload, t.claims.exp, t.claims.iss));
+                t.claims.for_each_role(|r| {
+                    black_box(r.eq_str(text()));
+                    black_box(r.unescape_into(black_box(&mut scratch[..])).is_ok());
+                });
+                if let Some(aud) = t.claims.aud {
+                    black_box(aud.matches_any(&audiences));
+                }
+            }
+            let _ = black_box(session::verify_refresh(
+                bytes(),
+                &ring,
+                &v,
+                now,
+                black_box(&mut buf[..]),
+            ));
+        }
+        let mut set = KeySet::<4>::new();
+        let _ = black_box(set.push(key.clone()));
+        let _ = black_box(set.set_default(text()));
+        let _ = black_box(set.default_key().map(Key::kid));
+        let _ = black_box(jwt::verify(bytes(), &set, &v, now, black_box(&mut buf[..])).is_ok());
+        let _ = black_box(jwt::verify(bytes(), key, &v, now, black_box(&mut buf[..])).is_ok());
+        #[cfg(feature = "deps")]
+        let _ = black_box(
+            jwt::verify_into::<Custom<'_>, _>(
+                bytes(),
+                key,
+                &v,
+                now,
+                black_box(&mut buf[..]),
+                black_box(&mut scratch[..]),
+            )
+            .map(|c| (c.sub, c.exp, c.admin)),
+        );
+        let _ = black_box(jwt::decode_header(bytes(), black_box(&mut buf[..])).is_ok());
+        let _ = black_box(
+            jwt::decode_unverified(bytes(), black_box(8192), black_box(&mut buf[..])).is_ok(),
+        );
+
+        let mut out = [0u8; 4096];
+        let opts = EncodeOptions {
+            typ: black_box(Typ::AtJwt),
+            kid: black_box(Some(text())),
         };
-        let _ = black_box(jwt::encode(&claims, key, black_box(&mut out[..])));
-        let _ = black_box(jwt::encode_with(
-            &claims,
+        #[cfg(feature = "deps")]
+        {
+            let roles = [text(), text()];
+            let claims = Outgoing {
+                sub: text(),
+                exp: num(),
+                roles: &roles,
+            };
+            let _ = black_box(jwt::encode(&claims, key, black_box(&mut out[..])));
+            let _ = black_box(jwt::encode_with(
+                &claims,
+                key,
+                &opts,
+                black_box(&mut out[..]),
+            ));
+        }
+        let _ = black_box(jwt::encode_json(
+            bytes(),
             key,
             &opts,
             black_box(&mut out[..]),
         ));
-    }
-    let _ = black_box(jwt::encode_json(
-        bytes(),
-        key,
-        &opts,
-        black_box(&mut out[..]),
-    ));
-    black_box(jwt::encoded_len(
-        black_box(4096),
-        black_box(Some(text())),
-        black_box(Typ::Jwt),
-    ));
-
-    let _ = black_box(jwt::Header::parse(bytes()).is_ok());
-    if let Ok(c) = jwt::Claims::parse(bytes(), &required) {
-        let _ = black_box(c.validate(&v, now));
-    }
-    let _ = black_box(jwt::json::for_each_member(bytes(), |k, val| {
-        black_box((
-            k.eq_ignore_ascii_case(text()),
-            val.as_u64(),
-            val.as_str().map(|s| s.as_plain_str()),
+        black_box(jwt::encoded_len(
+            black_box(4096),
+            black_box(Some(text())),
+            black_box(Typ::Jwt),
         ));
-        let _ = black_box(k.unescape_into(black_box(&mut scratch[..])));
-        Ok(())
-    }));
-}
 
-#[cfg_attr(
-    all(
-        feature = "eddsa",
-        not(any(feature = "deps", feature = "eddsa-verify"))
-    ),
-    allow(dead_code)
-)] // see eddsa_paths
-fn session_paths(key: &Key) {
-    let mut out = [0u8; 2048];
-    let now = num();
-    let Ok(policy) = SessionPolicy::new(num(), num()).and_then(|p| p.with_leeway(num())) else {
-        return;
-    };
-    let _ = black_box((
-        policy.access_exp(now),
-        policy.refresh_exp(now),
-        policy.record_until(now),
-        policy.family_until(now),
-        policy.key_retired_until(num()),
-        policy.check_key_retired(num(), now),
-        policy.key_still_trusted(num(), now),
-    ));
-    let seen = Seen {
-        family_revoked: black_box(false),
-        jti_used: black_box(true),
-        in_grace: black_box(false),
-    };
-    let decision = policy.on_refresh(seen, num(), now);
-    let _ = black_box((decision.result(), decision.as_str()));
-    let (Ok(jti), Ok(fam)) = (Id::new(text()), Id::new(text())) else {
-        return;
-    };
-    let _ = black_box(
-        RefreshClaims::new(&policy, text(), jti, fam, now).write_json(black_box(&mut out[..])),
-    );
-    let roles = [text(), text()];
-    let mut access = AccessClaims::new(&policy, text(), jti, Some(fam), now);
-    access.roles = black_box(&roles);
-    access.scope = black_box(Some(text()));
-    let _ = black_box(access.write_json(black_box(&mut out[..])));
-
-    let mut table = SessionTable::<8>::new();
-    let mut buf = [0u8; 4096];
-    let v = Validation::new();
-    if let Ok(token) = session::verify_refresh(bytes(), key, &v, now, black_box(&mut buf[..])) {
-        let _ = black_box(token.grant().map(|g| g.iter().count()));
-        let _ = black_box(table.use_refresh(&policy, &token, now));
-    }
-    if let Ok(token) = session::verify_access(bytes(), key, &v, now, black_box(&mut buf[..])) {
-        token.for_each_role(|r| {
-            black_box(r.eq_str(text()));
-        });
-        if let (Ok(held), Ok(grant)) = (token.scopes(), Scopes::parse(text())) {
-            black_box(held.within(&grant).count());
+        let _ = black_box(jwt::Header::parse(bytes()).is_ok());
+        if let Ok(c) = jwt::Claims::parse(bytes(), &required) {
+            let _ = black_box(c.validate(&v, now));
         }
-        black_box((token.sub, token.jti, token.fam, token.exp));
+        let _ = black_box(jwt::json::for_each_member(bytes(), |k, val| {
+            black_box((
+                k.eq_ignore_ascii_case(text()),
+                val.as_u64(),
+                val.as_str().map(|s| s.as_plain_str()),
+            ));
+            let _ = black_box(k.unescape_into(black_box(&mut scratch[..])));
+            Ok(())
+        }));
     }
-    let _ = black_box(table.revoke_family(fam, num(), now));
-    black_box((table.is_family_revoked(fam, now), table.live(now)));
+
+    pub(super) fn session_paths(key: &Key) {
+        let mut out = [0u8; 2048];
+        let now = num();
+        let Ok(policy) = SessionPolicy::new(num(), num()).and_then(|p| p.with_leeway(num())) else {
+            return;
+        };
+        let _ = black_box((
+            policy.access_exp(now),
+            policy.refresh_exp(now),
+            policy.record_until(now),
+            policy.family_until(now),
+            policy.key_retired_until(num()),
+            policy.check_key_retired(num(), now),
+            policy.key_still_trusted(num(), now),
+        ));
+        let seen = Seen {
+            family_revoked: black_box(false),
+            jti_used: black_box(true),
+            in_grace: black_box(false),
+        };
+        let decision = policy.on_refresh(seen, num(), now);
+        let _ = black_box((decision.result(), decision.as_str()));
+        let (Ok(jti), Ok(fam)) = (Id::new(text()), Id::new(text())) else {
+            return;
+        };
+        let _ = black_box(
+            RefreshClaims::new(&policy, text(), jti, fam, now).write_json(black_box(&mut out[..])),
+        );
+        let roles = [text(), text()];
+        let mut access = AccessClaims::new(&policy, text(), jti, Some(fam), now);
+        access.roles = black_box(&roles);
+        access.scope = black_box(Some(text()));
+        let _ = black_box(access.write_json(black_box(&mut out[..])));
+
+        let mut table = SessionTable::<8>::new();
+        let mut buf = [0u8; 4096];
+        let v = Validation::new();
+        if let Ok(token) = session::verify_refresh(bytes(), key, &v, now, black_box(&mut buf[..])) {
+            let _ = black_box(token.grant().map(|g| g.iter().count()));
+            let _ = black_box(table.use_refresh(&policy, &token, now));
+        }
+        if let Ok(token) = session::verify_access(bytes(), key, &v, now, black_box(&mut buf[..])) {
+            token.for_each_role(|r| {
+                black_box(r.eq_str(text()));
+            });
+            if let (Ok(held), Ok(grant)) = (token.scopes(), Scopes::parse(text())) {
+                black_box(held.within(&grant).count());
+            }
+            black_box((token.sub, token.jti, token.fam, token.exp));
+        }
+        let _ = black_box(table.revoke_family(fam, num(), now));
+        black_box((table.is_family_revoked(fam, now), table.live(now)));
+    }
 }
 
 fn password_paths() {
@@ -417,8 +409,8 @@ fn eddsa_paths() {
         ));
         #[cfg(any(feature = "deps", feature = "eddsa-verify"))]
         {
-            jwt_paths(&key);
-            session_paths(&key);
+            key_paths::jwt_paths(&key);
+            key_paths::session_paths(&key);
         }
     }
 }
@@ -435,8 +427,8 @@ pub extern "C" fn _start() -> ! {
             Key::insecure_allow_weak(secret, black_box(Some(text()))),
         ];
         for key in keys.into_iter().flatten() {
-            jwt_paths(&key);
-            session_paths(&key);
+            key_paths::jwt_paths(&key);
+            key_paths::session_paths(&key);
         }
     }
     password_paths();

@@ -263,7 +263,7 @@ size:
 	@$(call step,scripts/firmware.sh size)
 	$(call step,node wasm/bench/size.mjs)
 
-# Release artefacts into dist/: abi3 wheels (one per architecture for CPython >= 3.9) tagged
+# Release artefacts into dist/: abi3 wheels (one per architecture for CPython >= 3.10) tagged
 # manylinux2014 (glibc 2.17), cross-linked by zig (the `ziglang` wheel) for x86-64 and aarch64
 # and checked by auditwheel; the sdist, which carries the core crate so that
 # `pip install authcore-*.tar.gz` builds anywhere with a Rust toolchain; the npm tarball.

@@ -17,9 +17,13 @@ lookup per request) as a fifth route on a second ``AuthCore``.
 
 ``wrk`` (Debian package) drives each route for ``--seconds``, the routes interleaved, for
 ``--rounds`` rounds; the table shows the median req/s per route, the ratio to the guide's
-pattern and the authentication cost in µs per request (1/rps − 1/rps of the no-auth route),
-both computed round by round and then the median.
-The server and wrk share this machine's cores: read the ratios, not the absolute numbers.
+pattern and the authentication cost in µs per request two ways, both computed round by round
+and then the median: from throughput (1/rps − 1/rps of the no-auth route) and from the
+server's own CPU time (its utime + stime over the run, per request served, minus the no-auth
+route's). On a machine with two or more CPUs the server is pinned to CPU 0 and wrk to CPU 1
+(``taskset``; ``--no-pin`` turns it off), so wrk does not take the server's core; the CPU
+figure holds even when other work shares the machine. Read the ratios, not the absolute
+numbers.
 ``--profile FILE`` runs the server under py-spy (``pip install py-spy``) while the authcore
 route is driven, and writes the aggregated stacks to FILE. Not a test; asserts nothing.
 """
@@ -163,17 +167,27 @@ def serve(secret: str, revocation: bool) -> None:
     asyncio.run(run())
 
 
-def wrk(url: str, token: Optional[str], seconds: int, connections: int) -> float:
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    url: str, token: Optional[str], seconds: int, connections: int, pin: list[str]
+) -> tuple[float, int]:
+    """Requests per second and requests served."""
+    cmd = pin + ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"{url}: errors under wrk:\n{out}")
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not m:
+    n = re.search(r"(\d+) requests in", out)
+    if not m or not n:
         raise RuntimeError(f"no Requests/sec in wrk output:\n{out}")
-    return float(m.group(1))
+    return float(m.group(1)), int(n.group(1))
 
 
 def main() -> None:
@@ -183,6 +197,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--revocation", action="store_true")
     ap.add_argument("--profile", metavar="FILE")
+    ap.add_argument("--no-pin", action="store_true", help="do not pin server and wrk to CPUs")
     ap.add_argument("--serve", metavar="SECRET", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
@@ -191,8 +206,10 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: scripts/setup.sh apt (Debian package wrk)")
 
+    pinned = not args.no_pin and (os.cpu_count() or 1) >= 2 and shutil.which("taskset")
+    server_pin, wrk_pin = (["taskset", "-c", "0"], ["taskset", "-c", "1"]) if pinned else ([], [])
     secret = secrets.token_urlsafe(48)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--serve", secret]
+    cmd = server_pin + [sys.executable, str(Path(__file__).resolve()), "--serve", secret]
     if args.revocation:
         cmd.append("--revocation")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "py" / "python"))
@@ -217,15 +234,19 @@ def main() -> None:
     if args.revocation:
         routes.append(("revocation", tokens["revocation"]))
     results: dict[str, list[float]] = {name: [] for name, _ in routes}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in routes}  # server CPU µs per request
     try:
         for name, tok in routes:  # warm-up
-            wrk(f"{base}/{name}{'' if '/' in name else '/me'}", tok, 1, args.connections)
+            wrk(f"{base}/{name}{'' if '/' in name else '/me'}", tok, 1, args.connections, wrk_pin)
         for i in range(args.rounds):
             print(f"… round {i + 1}/{args.rounds}", file=sys.stderr, flush=True)
             order = routes if i % 2 == 0 else routes[::-1]
             for name, tok in order:
                 url = f"{base}/{name}{'' if '/' in name else '/me'}"
-                results[name].append(wrk(url, tok, args.seconds, args.connections))
+                before = cpu_seconds(proc.pid)
+                rps, served = wrk(url, tok, args.seconds, args.connections, wrk_pin)
+                cpu[name].append((cpu_seconds(proc.pid) - before) / served * 1e6)
+                results[name].append(rps)
         if args.profile:
             spy = subprocess.Popen(
                 [
@@ -245,7 +266,7 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(0.5)
-            wrk(f"{base}/authcore/me", token, args.seconds * 2, args.connections)
+            wrk(f"{base}/authcore/me", token, args.seconds * 2, args.connections, wrk_pin)
             spy.wait()
     finally:
         proc.terminate()
@@ -256,18 +277,27 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in results.items()}
     noauth, guide = results["noauth"], results["guide"]
     print(
-        f"\none uvicorn worker, wrk -t1 -c{args.connections}, {args.seconds:g} s per route, "
-        f"{args.rounds} interleaved rounds; ratios and costs are per-round medians; same "
-        "machine: read the ratios\n"
+        f"\none uvicorn worker{' on CPU 0, wrk on CPU 1' if pinned else ''}, wrk -t1 "
+        f"-c{args.connections}, {args.seconds:g} s per route, {args.rounds} interleaved rounds; "
+        "ratios and costs are per-round medians; same machine: read the ratios\n"
+        "auth µs/req: from throughput (1/rps − 1/rps of noauth); CPU µs/req: the server's "
+        "CPU time per request served, and its excess over noauth\n"
     )
-    head = f"{'route':<18} {'req/s':>8} {'vs guide':>9} {'auth µs/req':>12}   req/s by round"
+    head = (
+        f"{'route':<18} {'req/s':>8} {'vs guide':>9} {'auth µs/req':>12} {'CPU µs/req':>11} "
+        f"{'auth CPU µs':>12}   req/s by round"
+    )
     print(head)
     print("-" * len(head))
     for name, runs in results.items():
         ratio = statistics.median(r / g for r, g in zip(runs, guide))
         cost = statistics.median((1 / r - 1 / f) * 1e6 for r, f in zip(runs, noauth))
+        cpu_cost = statistics.median(c - f for c, f in zip(cpu[name], cpu["noauth"]))
         by_round = " ".join(f"{r:.0f}" for r in runs)
-        print(f"{name:<18} {med[name]:>8.0f} {ratio:>8.2f}× {cost:>12.1f}   {by_round}")
+        print(
+            f"{name:<18} {med[name]:>8.0f} {ratio:>8.2f}× {cost:>12.1f} "
+            f"{statistics.median(cpu[name]):>11.1f} {cpu_cost:>12.1f}   {by_round}"
+        )
 
 
 if __name__ == "__main__":

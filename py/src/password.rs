@@ -563,10 +563,10 @@ impl PasswordPolicy {
     }
 }
 
-fn optional_bytes<'a, 'py>(
-    obj: Option<&'a Bound<'py, PyAny>>,
+fn optional_bytes<'a>(
+    obj: Option<&'a Bound<'_, PyAny>>,
     what: &str,
-) -> PyResult<Option<Bytes<'a, 'py>>> {
+) -> PyResult<Option<Bytes<'a>>> {
     obj.map(|o| bytes_or_str(o, what)).transpose()
 }
 

@@ -17,7 +17,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// Why serialization stopped.
 enum Stop {
@@ -44,10 +44,10 @@ pub fn to_json(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
     }
 }
 
-/// The UTF-8 of a `str` (`None` for one with lone surrogates, which UTF-8 cannot carry: left
-/// to `json.dumps`).
-fn utf8<'py>(s: &Bound<'py, PyString>) -> Result<Bound<'py, PyBytes>, Stop> {
-    s.encode_utf8().map_err(|_| Stop::Unsupported)
+/// The UTF-8 of a `str`, borrowed from it (`Unsupported` for one with lone surrogates, which
+/// UTF-8 cannot carry: left to `json.dumps`).
+fn utf8<'a>(s: &'a Bound<'_, PyString>) -> Result<&'a [u8], Stop> {
+    s.to_str().map(str::as_bytes).map_err(|_| Stop::Unsupported)
 }
 
 fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), Stop> {
@@ -56,7 +56,7 @@ fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), St
     } else if let Ok(b) = obj.cast_exact::<PyBool>() {
         out.extend_from_slice(if b.is_true() { b"true" } else { b"false" });
     } else if let Ok(s) = obj.cast::<PyString>() {
-        string(out, utf8(s)?.as_bytes());
+        string(out, utf8(s)?);
     } else if let Ok(i) = obj.cast_exact::<PyInt>() {
         match i.extract::<i64>() {
             Ok(n) => integer(out, n),
@@ -80,13 +80,9 @@ fn value(out: &mut Vec<u8>, obj: &Bound<'_, PyAny>, depth: u32) -> Result<(), St
                 out.push(b',');
             }
             let k = k.cast_exact::<PyString>().map_err(|_| Stop::Unsupported)?;
-            let encoded;
             let key = match known_name(k) {
                 Some(name) => name,
-                None => {
-                    encoded = utf8(k)?;
-                    encoded.as_bytes()
-                }
+                None => utf8(k)?,
             };
             string(out, key);
             out.push(b':');

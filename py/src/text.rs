@@ -7,36 +7,33 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 
 /// The bytes of a `str`/`bytes`/`bytearray` argument, borrowed where possible.
-///
-/// A `str` is encoded to UTF-8 once, into a Python `bytes` object kept alive here (under the
-/// stable ABI for Python 3.9 there is no way to borrow a `str`'s UTF-8 directly).
-pub enum Bytes<'a, 'py> {
-    /// A `bytes` argument.
+pub enum Bytes<'a> {
+    /// A `bytes` argument, or the UTF-8 of a `str` argument: borrowed from the object (the
+    /// stable ABI lends a `str`'s UTF-8 from Python 3.10, the package's floor; CPython keeps
+    /// it with the string, so an ASCII `str` is never copied).
     Borrowed(&'a [u8]),
-    /// The UTF-8 encoding of a `str` argument.
-    Encoded(Bound<'py, PyBytes>),
     /// A copy of a `bytearray` argument (mutable, so it cannot be borrowed).
     Owned(Vec<u8>),
 }
 
-impl Deref for Bytes<'_, '_> {
+impl Deref for Bytes<'_> {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
             Bytes::Borrowed(b) => b,
-            Bytes::Encoded(b) => b.as_bytes(),
             Bytes::Owned(v) => v,
         }
     }
 }
 
-/// The bytes of a `bytes`/`bytearray` argument, or the UTF-8 encoding of a `str` argument.
-pub fn bytes_or_str<'a, 'py>(obj: &'a Bound<'py, PyAny>, what: &str) -> PyResult<Bytes<'a, 'py>> {
+/// The bytes of a `bytes`/`bytearray` argument, or the UTF-8 encoding of a `str` argument (a
+/// lone surrogate raises `UnicodeEncodeError`).
+pub fn bytes_or_str<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Bytes<'a>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(Bytes::Borrowed(b.as_bytes()));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Bytes::Encoded(s.encode_utf8()?));
+        return Ok(Bytes::Borrowed(s.to_str()?.as_bytes()));
     }
     if let Ok(b) = obj.cast::<PyByteArray>() {
         return Ok(Bytes::Owned(b.to_vec()));

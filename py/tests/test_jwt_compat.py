@@ -68,6 +68,43 @@ def test_decode_gives_pyjwt_claims(claims: dict[str, Any]) -> None:
     assert json.dumps(ours, sort_keys=True) == json.dumps(claims, sort_keys=True)
 
 
+def test_the_usual_call_encodes_as_the_general_path() -> None:
+    # encode(claims, secret-or-authcore-key) takes a shortcut to the core; headers={} (no
+    # header of its own) takes the general path: tokens and refusals must be the same
+    class Claims(dict):  # type: ignore[type-arg]
+        pass
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    keyset = authcore.KeySet([authcore.Key(SECRET, "k2"), authcore.Key(SECRET * 2, "k3")])
+    keys: list[Any] = [SECRET, SECRET.encode(), authcore.Key(SECRET, "k1"), keyset]
+    payloads: list[dict[str, Any]] = [
+        {"sub": "alice", "exp": NOW},
+        {"exp": datetime.fromtimestamp(NOW, timezone.utc), "role": "admin"},  # native datetime
+        {"exp": NOW, "id": uuid.UUID(int=7).int, "lvl": Level.HIGH},  # json.dumps
+        Claims(sub="alice", exp=NOW),
+    ]
+    for key in keys:
+        for claims in payloads:
+            usual = jwt.encode(claims, key)
+            assert usual == jwt.encode(claims, key, algorithm="HS256", headers={})
+            kid = {"kid": key.kid if key is keys[2] else keyset.default_kid}
+            assert usual == peer(claims, headers=kid if key in keys[2:] else None)
+        for bad in ({"exp": "soon"}, {"sub": 7, "exp": NOW}):
+            with pytest.raises(ex.PyJWTError) as usual_err:
+                jwt.encode(bad, key)
+            with pytest.raises(ex.PyJWTError) as general_err:
+                jwt.encode(bad, key, headers={})
+            assert type(usual_err.value) is type(general_err.value)
+            assert usual_err.value.code == general_err.value.code
+    for short in ("too-short", b"too-short"):
+        with pytest.raises(ex.InvalidKeyError):
+            jwt.encode({"exp": NOW}, short)
+        with pytest.raises(ex.InvalidKeyError):
+            jwt.encode({"exp": NOW}, short, headers={})
+
+
 def test_our_tokens_verify_in_pyjwt() -> None:
     claims = {
         "sub": "alice",

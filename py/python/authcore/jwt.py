@@ -98,6 +98,8 @@ KeyLike = Union[Key, KeySet, Ed25519PrivateKey, Ed25519PublicKey, str, bytes, An
 """A key argument: authcore keys and key sets, a secret or PEM (str/bytes), or one of
 ``cryptography``'s Ed25519 key objects."""
 _NATIVE = (str, bytes, Key, KeySet, Ed25519PrivateKey, Ed25519PublicKey)
+# key types that sign HS256 as given (no conversion, no header of their own beyond a kid)
+_HS256_KEYS = frozenset((str, bytes, Key, KeySet))
 
 
 def _native(key: Any) -> Any:
@@ -154,6 +156,18 @@ def encode(
     :func:`decode` would reject for its structure (mistyped or duplicate registered claims,
     nesting deeper than 32) raises the same exception here.
     """
+    if (
+        algorithm == ALGORITHM
+        and headers is None
+        and json_encoder is None
+        and type(payload) is dict
+        and type(key) in _HS256_KEYS
+    ):
+        # PyJWT's usual call (a secret or an authcore key, no headers): what the general path
+        # below does for it, without its checks, which all pass here
+        # (test_jwt.py::test_the_usual_call_encodes_as_the_general_path)
+        token = _authcore.encode_claims(payload, key, None, None, ALGORITHM)
+        return token if token is not None else _encode_json(payload, key, ALGORITHM, None)
     if not isinstance(payload, dict):
         raise TypeError("Expecting a dict object, as JWT only supports JSON objects as payloads.")
     alg = algorithm
@@ -169,16 +183,23 @@ def encode(
         return _encode_with_headers(
             payload, key, alg, headers or {}, json_encoder, sort_headers, not material
         )
-    typ = kid = None
     if json_encoder is None:
         # Serialized natively (datetime claims included) unless a value needs json.dumps.
-        token = _authcore.encode_claims(payload, key, typ, kid, alg)
+        token = _authcore.encode_claims(payload, key, None, None, alg)
         if token is not None:
             return token
+    return _encode_json(payload, key, alg, json_encoder)
+
+
+def _encode_json(
+    payload: dict[str, Any], key: KeyLike, alg: str, json_encoder: type[json.JSONEncoder] | None
+) -> str:
+    """The payload serialized by ``json.dumps`` (a value the native serializer leaves to it, or
+    a ``json_encoder``), then signed with no ``typ``/``kid`` beyond the key's."""
     if any(isinstance(payload.get(c), datetime) for c in _TIME_CLAIMS):
         payload = {**payload, **{c: _int_date(payload[c]) for c in _TIME_CLAIMS if c in payload}}
     data = json.dumps(payload, separators=(",", ":"), cls=json_encoder, allow_nan=False)
-    return _authcore.encode(data.encode("utf-8"), key, typ, kid, alg=alg)
+    return _authcore.encode(data.encode("utf-8"), key, None, None, alg=alg)
 
 
 def _encode_with_headers(

@@ -11,7 +11,7 @@ PYTHON=${PYTHON:-python3}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 shopt -s nullglob
-wheels=(dist/authcore-*-cp39-abi3-manylinux*_x86_64*.whl)
+wheels=(dist/authcore-*-cp310-abi3-manylinux*_x86_64*.whl)
 sdists=(dist/authcore-*.tar.gz)
 [ ${#wheels[@]} -eq 1 ] || { echo "expected one x86-64 wheel in dist/, found ${#wheels[@]} (run make dist)" >&2; exit 1; }
 

@@ -735,6 +735,13 @@ async def test_bearer_header_is_read_as_oauth2_password_bearer_reads_it(
         assert r.headers["www-authenticate"].startswith("Bearer")
     r = await http.get("/maybe", headers={"Authorization": f"Basic {token}"})
     assert r.json() == {"id": None}
+    # as Starlette's request.headers.get: with two Authorization headers the first one counts
+    both = [("Authorization", f"Bearer {token}"), ("Authorization", "Basic x")]
+    assert (await http.get("/claims", headers=both)).status_code == 200
+    assert (await http.get("/claims", headers=both[::-1])).status_code == 401
+    # a value that is not ASCII (latin-1 on the wire) is a bad token, not a server error
+    r = await http.get("/claims", headers=[(b"Authorization", b"Bearer \xe9t\xe9")])
+    assert r.status_code == 401
 
 
 async def test_openapi_security_requirements_name_the_scopes_of_each_route(built: Built) -> None:

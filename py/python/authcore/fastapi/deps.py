@@ -81,8 +81,15 @@ class BearerAuth(SecurityBase):
         self._optional = optional
 
     async def __call__(self, request: Request, security_scopes: SecurityScopes) -> Any:
-        # OAuth2PasswordBearer's reading of the header: scheme "bearer" in any case
-        scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+        # OAuth2PasswordBearer's reading of the header (scheme "bearer" in any case), straight
+        # from the ASGI scope as Starlette's Headers.get reads it (names arrive lower-case,
+        # values are latin-1, the first one wins), without building a Headers object
+        header = ""
+        for name, value in request.scope["headers"]:
+            if name == b"authorization":
+                header = value.decode("latin-1")
+                break
+        scheme, _, token = header.partition(" ")
         token = token.strip()
         if not token or scheme.lower() != "bearer":
             if self._optional:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from auth_overhead import build_app
+from auth_overhead import build_dispatch
 
 
 def scope_for(path: str, token: str | None) -> dict[str, Any]:
@@ -69,11 +69,12 @@ async def drive(app: Any, path: str, token: str | None, n: int) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    app = build_app(secrets.token_urlsafe(48), args.revocation)
-    # lifespan start-up (the revocation route's session)
-    for start in app.state.startup:
-        await start()
-    token = app.state.tokens["authcore"]
+    # each route first in its own copy of the app (see build_dispatch)
+    app, copies = build_dispatch(secrets.token_urlsafe(48), args.revocation)
+    for copy in copies.values():  # lifespan start-up (the revocation route's session)
+        for start in copy.state.startup:
+            await start()
+    token = copies["/authcore/me"].state.tokens["authcore"]
     routes: dict[str, str | None] = {
         "/noauth/me": None,
         "/guide/me": token,
@@ -82,7 +83,7 @@ async def main_async(args: argparse.Namespace) -> None:
         "/authcore/scoped": token,
     }
     if args.revocation:
-        routes["/revocation/me"] = app.state.tokens["revocation"]
+        routes["/revocation/me"] = copies["/revocation/me"].state.tokens["revocation"]
     if args.cprofile:
         path = "/" + args.cprofile.strip("/")
         await drive(app, path, routes[path], 2000)

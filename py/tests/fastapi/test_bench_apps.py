@@ -52,3 +52,24 @@ async def test_auth_overhead_app_routes_all_answer_the_same_body() -> None:
         revocable = app.state.tokens["revocation"]
         r = await c.get("/revocation/me", headers={"Authorization": f"Bearer {revocable}"})
         assert r.status_code == 200, r.text
+
+
+async def test_auth_overhead_dispatch_finds_every_route_first_and_serves_it() -> None:
+    from bench.auth_overhead import build_dispatch
+
+    app, copies = build_dispatch(secrets.token_urlsafe(48), revocation=True)
+    for path, copy in copies.items():
+        assert copy.router.routes[0].path == path
+        for start in copy.state.startup:
+            await start()
+    token = copies["/authcore/me"].state.tokens["authcore"]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        for path in copies:
+            tok = copies[path].state.tokens["revocation" if "revocation" in path else "authcore"]
+            headers = {} if path == "/noauth/me" else {"Authorization": f"Bearer {tok}"}
+            r = await c.get(path, headers=headers)
+            assert r.status_code == 200, (path, r.text)
+            assert r.json() == {"sub": "student"}
+        # a token of one copy verifies in the others (one secret): the bench sends one token
+        r = await c.get("/authcore/user", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200

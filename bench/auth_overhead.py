@@ -10,6 +10,8 @@ routes tried before it:
 * ``/noauth/me``  — no authentication at all (the framework's floor), driven twice: without
   a token and with the same ``Authorization`` header as the others (``noauth+header``), which
   separates what receiving the token costs the HTTP server from what checking it costs;
+* ``/floor/me``   — a security dependency with the signature of authcore's that checks
+  nothing: what FastAPI itself charges for any such dependency;
 * ``/guide/me``   — the guide's pattern: ``OAuth2PasswordBearer`` + PyJWT ``jwt.decode``;
 * ``/authcore/me`` — ``Depends(auth.current_claims)`` of ``authcore.fastapi`` (defaults:
   signature, ``exp``/``iat``, ``typ``, ids, roles, scopes all checked by the core);
@@ -59,8 +61,9 @@ def build_app(secret: str, revocation: bool) -> Any:
 
     import jwt
     from authcore.fastapi import AccessClaims, AuthCore, AuthSettings
-    from fastapi import Depends, FastAPI, HTTPException, Security, status
-    from fastapi.security import OAuth2PasswordBearer
+    from fastapi import Depends, FastAPI, HTTPException, Request, Security, status
+    from fastapi.security import OAuth2PasswordBearer, SecurityScopes
+    from fastapi.security.base import SecurityBase
 
     settings = AuthSettings(secret=secret)
     auth = AuthCore(settings, scopes=SCOPES)
@@ -100,6 +103,20 @@ def build_app(secret: str, revocation: bool) -> Any:
     @app.get("/noauth/me")
     async def noauth_me() -> dict[str, str]:
         return {"sub": "student"}
+
+    # FastAPI's own price of one security dependency: the signature of authcore's (the
+    # request and the route's SecurityScopes), and a body that checks nothing
+    class NoCheck(SecurityBase):
+        def __init__(self) -> None:
+            self.model = oauth2_scheme.model
+            self.scheme_name = "NoCheck"
+
+        async def __call__(self, request: Request, security_scopes: SecurityScopes) -> str:
+            return "student"
+
+    @app.get("/floor/me")
+    async def floor_me(sub: Annotated[str, Depends(NoCheck())]) -> dict[str, str]:
+        return {"sub": sub}
 
     @app.get("/guide/me")
     async def guide_me(
@@ -150,7 +167,14 @@ def build_app(secret: str, revocation: bool) -> Any:
     return app
 
 
-ROUTES = ("/noauth/me", "/guide/me", "/authcore/me", "/authcore/user", "/authcore/scoped")
+ROUTES = (
+    "/noauth/me",
+    "/floor/me",
+    "/guide/me",
+    "/authcore/me",
+    "/authcore/user",
+    "/authcore/scoped",
+)
 
 
 def build_dispatch(secret: str, revocation: bool) -> tuple[Any, dict[str, Any]]:
@@ -269,6 +293,7 @@ def main() -> None:
     routes: list[tuple[str, str, Optional[str]]] = [
         ("noauth", "noauth/me", None),
         ("noauth+header", "noauth/me", token),
+        ("floor", "floor/me", token),
         ("guide", "guide/me", token),
         ("authcore", "authcore/me", token),
         ("authcore/user", "authcore/user", token),

@@ -77,6 +77,7 @@ async def main_async(args: argparse.Namespace) -> None:
     token = copies["/authcore/me"].state.tokens["authcore"]
     routes: dict[str, str | None] = {
         "/noauth/me": None,
+        "/floor/me": token,
         "/guide/me": token,
         "/authcore/me": token,
         "/authcore/user": token,

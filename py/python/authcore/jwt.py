@@ -165,7 +165,7 @@ def encode(
     ):
         # PyJWT's usual call (a secret or an authcore key, no headers): what the general path
         # below does for it, without its checks, which all pass here
-        # (test_jwt.py::test_the_usual_call_encodes_as_the_general_path)
+        # (test_jwt_compat.py::test_the_usual_call_encodes_as_the_general_path)
         token = _authcore.encode_claims(payload, key, None, None, ALGORITHM)
         return token if token is not None else _encode_json(payload, key, ALGORITHM, None)
     if not isinstance(payload, dict):

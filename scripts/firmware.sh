@@ -2,7 +2,8 @@
 # The firmware door: build examples/firmware for a Cortex-M3, run it under QEMU, report sizes.
 #
 #   scripts/firmware.sh run [variant]  build one variant (default: full) and run it under QEMU
-#   scripts/firmware.sh size           build + run the variants; print flash/RAM/stack/time
+#   scripts/firmware.sh size           build + run the variants; print flash/RAM/stack and
+#                                      instructions per call
 #   scripts/firmware.sh test           fmt + clippy of the firmware crate, then size, failing on
 #                                      a failed check or a missed budget, then the no_std builds
 #   scripts/firmware.sh no-std         build authcore for thumbv7em-none-eabihf with no feature and
@@ -24,8 +25,9 @@ FLASH_BUDGET=$((24 * 1024))
 STACK_BUDGET=$((4 * 1024))
 EDDSA_FLASH_BUDGET=$((64 * 1024))
 EDDSA_STACK_BUDGET=$((8 * 1024))
+MHZ=50  # the LM3S6965's top clock, for the floor on time printed beside instruction counts
 QEMU=(qemu-system-arm -cpu cortex-m3 -machine lm3s6965evb -nographic
-      -semihosting-config enable=on,target=native -kernel)
+      -semihosting-config enable=on,target=native -icount shift=0 -kernel)
 export PATH="$HOME/.cargo/bin:$PATH"
 
 need() {
@@ -99,8 +101,18 @@ report() { # report ENFORCE(0|1)
       [ "$es" != "-" ] && [ "$es" -le "$EDDSA_STACK_BUDGET" ] || { echo "OVER BUDGET: EdDSA verify stack $es B > $EDDSA_STACK_BUDGET B" >&2; over=1; }
     fi
   done
-  for v in verify_eddsa verify_eddsa_small; do
-    echo "$(label "$v"): $(sed -n 's/^time eddsa verify: //p' "$OUT/$v.log" | head -n1)"
+  echo "instructions per call (exact for the image: QEMU -icount; a Cortex-M3 spends at least a cycle on each,"
+  echo "so the time is at least the count / the clock; the LM3S6965 runs at up to $MHZ MHz):"
+  for v in "${VARIANTS[@]}"; do
+    awk -v v="$(label "$v")" -v mhz="$MHZ" '
+      /^icount calibration: / { cal = $3 }
+      /^icount instructions of the calibration: / { known = $6 }
+      /^icount / && !/calibration/ { sub(/^icount /, ""); n = index($0, ": "); what[++k] = substr($0, 1, n - 1)
+        split(substr($0, n + 2), f, " "); ticks[k] = f[1]; calls[k] = f[4]
+        note[k] = (match($0, / \(.*\)$/) ? substr($0, RSTART) : "") }
+      END { for (i = 1; i <= k; i++) { if (!cal || !known) { print "  " v ": no instruction counts (see its checks)"; exit }
+        ins = ticks[i] * known / cal / calls[i]
+        printf "  %-14s %-16s %10d  (>= %.2f ms at %d MHz)%s\n", v, what[i], ins, ins / (mhz * 1000), mhz, note[i] } }' "$OUT/$v.log"
   done
   echo "budgets: verify-only flash <= $FLASH_BUDGET B, verify stack <= $STACK_BUDGET B; HS256+EdDSA verify-only flash <= $EDDSA_FLASH_BUDGET B, EdDSA verify stack <= $EDDSA_STACK_BUDGET B: $([ $over = 0 ] && echo met || echo MISSED)"
   echo "stacks are high-water marks of the call alone (token/output buffers and Argon2 blocks are the caller's)"

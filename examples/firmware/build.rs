@@ -60,6 +60,11 @@ fn main() {
     ] {
         str_const(&mut src, ident, &pw[field]);
     }
+    let params = format!(
+        "m={} KiB, t={}, p={}",
+        pw["m_cost"], pw["t_cost"], pw["p_cost"]
+    );
+    str_const(&mut src, "PHC_PARAMS", &serde_json::Value::String(params));
     // A stored hash asking for more Argon2 memory than the device has (m=64 KiB).
     let shared_pw = read_json(&shared_pw_path);
     str_const(

@@ -11,6 +11,7 @@
 #![no_main]
 
 mod console;
+mod icount;
 mod stack;
 
 #[allow(dead_code)]
@@ -75,14 +76,20 @@ fn main() -> ! {
 
     let mut t = Checks::new();
     t.out.str("authcore firmware: ").str(VARIANT).nl();
+    let mut counter = icount::Counter::start();
+    t.require("SysTick counts instructions", counter.is_some());
 
     let verify_stack = verify_vectors(&mut t);
     #[cfg(feature = "eddsa")]
-    let (eddsa_stack, eddsa_us) = eddsa::verify_vectors(&mut t);
+    let (eddsa_stack, eddsa_ticks) = eddsa::verify_vectors(&mut t, counter.as_mut());
     let device_key = Key::new(vectors::ACCESS.secret);
     match &device_key {
         Ok(key) => incoming_token(&mut t, key),
         Err(e) => t.check("device key", Err(*e), "ok"),
+    }
+    if let (Ok(key), Some(counter)) = (&device_key, counter.as_mut()) {
+        let ticks = hs256_ticks(key, counter);
+        icount_line(&mut t.out, "hs256 verify", ticks, TIMED, "");
     }
     #[cfg(feature = "sign")]
     let sign_stack = match &device_key {
@@ -90,7 +97,7 @@ fn main() -> ! {
         Err(_) => 0,
     };
     #[cfg(feature = "full")]
-    let password_stack = password::login(&mut t, ARGON2_MEMORY);
+    let (password_stack, password_ticks) = password::login(&mut t, ARGON2_MEMORY, counter.as_mut());
 
     // Stack high-water marks of the calls alone; buffers are the caller's.
     t.out
@@ -114,16 +121,7 @@ fn main() -> ! {
             .num(MAX_TOKEN as u64)
             .str("-byte buffer)")
             .nl();
-        t.out
-            .str("time eddsa verify: ")
-            .num(eddsa_us.0)
-            .str(" us per verify, hs256 verify: ")
-            .num(eddsa_us.1);
-        t.out
-            .str(" us (host clock under QEMU, ")
-            .num(eddsa::TIMED as u64)
-            .str(" runs each)")
-            .nl();
+        icount_line(&mut t.out, "eddsa verify", eddsa_ticks, TIMED, "");
     }
     #[cfg(feature = "sign")]
     {
@@ -142,6 +140,21 @@ fn main() -> ! {
         t.out
             .num(password::BLOCKS as u64)
             .str(" KiB of Argon2 blocks in .bss)")
+            .nl();
+        icount_line(
+            &mut t.out,
+            "password verify",
+            password_ticks,
+            1,
+            vectors::PHC_PARAMS,
+        );
+    }
+    if let Some(counter) = &counter {
+        let (ticks, instructions) = counter.calibration();
+        icount_line(&mut t.out, "calibration", ticks, 1, "");
+        t.out
+            .str("icount instructions of the calibration: ")
+            .num(instructions)
             .nl();
     }
     t.finish()
@@ -179,24 +192,49 @@ fn verify_vectors(t: &mut Checks) -> usize {
     worst
 }
 
+/// Calls per measured verify (the count is exact; more calls only spread the loop's cost).
+const TIMED: u32 = 20;
+
+/// Ticks of [`TIMED`] verifies of the PyJWT access token under the device's rules.
+fn hs256_ticks(key: &Key, counter: &mut icount::Counter) -> u64 {
+    let a = &vectors::ACCESS;
+    let rules = device_validation();
+    let mut buf = [0u8; MAX_TOKEN];
+    counter.measure(TIMED, || {
+        let _ = jwt::verify(a.token.as_bytes(), key, &rules, a.now, &mut buf);
+    })
+}
+
+/// `icount WHAT: TICKS ticks for CALLS calls[ (NOTE)]`, read by `scripts/firmware.sh size`.
+fn icount_line(out: &mut Console, what: &str, ticks: u64, calls: u32, note: &str) {
+    out.str("icount ")
+        .str(what)
+        .str(": ")
+        .num(ticks)
+        .str(" ticks for ");
+    out.num(u64::from(calls)).str(" calls");
+    if !note.is_empty() {
+        out.str(" (").str(note).str(")");
+    }
+    out.nl();
+}
+
 #[cfg(feature = "eddsa")]
 mod eddsa {
     //! EdDSA: tokens a server signs with its Ed25519 private key, checked with the public key
     //! compiled into the image (it verifies, it cannot mint).
-    use super::{stack, vectors, Checks, MAX_TOKEN};
+    use super::{icount::Counter, stack, vectors, Checks, MAX_TOKEN, TIMED};
     use authcore::jwt::{self, Ed25519PublicKey, Key, Validation};
 
-    /// Verifies timed per algorithm (the host clock has 10 ms resolution).
-    pub const TIMED: u32 = 200;
-
     /// Each `ed1` case of `eddsa.json`, then a forged signature and an HS256 key; returns the
-    /// worst stack of one EdDSA `verify` and the time of one EdDSA and one HS256 verify (us).
-    pub fn verify_vectors(t: &mut Checks) -> (usize, (u64, u64)) {
+    /// worst stack of one EdDSA `verify` and the ticks of [`TIMED`] of them (0 without a
+    /// counter).
+    pub fn verify_vectors(t: &mut Checks, counter: Option<&mut Counter>) -> (usize, u64) {
         let key = match Ed25519PublicKey::from_bytes(&vectors::ED_PUBLIC) {
             Ok(public) => Key::from(public),
             Err(e) => {
                 t.check("Ed25519 public key", Err(e), "ok");
-                return (0, (0, 0));
+                return (0, 0);
             }
         };
         let mut worst = 0;
@@ -210,7 +248,7 @@ mod eddsa {
             t.check_labeled(&[c.name, " (EdDSA, tests/vectors/eddsa.json)"], r, c.expect);
         }
         let Some(good) = vectors::ED_ALL.iter().find(|c| c.expect == "ok") else {
-            return (worst, (0, 0));
+            return (worst, 0);
         };
         // One signature character changed: the strict check refuses it.
         let mut forged = [0u8; MAX_TOKEN];
@@ -229,32 +267,12 @@ mod eddsa {
             .and_then(|hs| jwt::verify(good.token.as_bytes(), &hs, &v, good.now, &mut buf))
             .map(|_| ());
         t.check("EdDSA token under an HS256 key", r, "unsupported_alg");
-        let ed_us = time(|| {
-            let _ = jwt::verify(good.token.as_bytes(), &key, &v, good.now, &mut buf);
+        let ticks = counter.map_or(0, |counter| {
+            counter.measure(TIMED, || {
+                let _ = jwt::verify(good.token.as_bytes(), &key, &v, good.now, &mut buf);
+            })
         });
-        let hs_us = match Key::new(vectors::ACCESS.secret) {
-            Ok(hs) => time(|| {
-                let a = &vectors::ACCESS;
-                let _ = jwt::verify(a.token.as_bytes(), &hs, &a.validation, a.now, &mut buf);
-            }),
-            Err(_) => 0,
-        };
-        (worst, (ed_us, hs_us))
-    }
-
-    /// Microseconds per call of `f`, over [`TIMED`] calls, by the semihosting clock (host
-    /// time, centiseconds): QEMU's speed, not a Cortex-M3's.
-    fn time(mut f: impl FnMut()) -> u64 {
-        let start = clock();
-        for _ in 0..TIMED {
-            f();
-        }
-        clock().saturating_sub(start) * 10_000 / u64::from(TIMED)
-    }
-
-    fn clock() -> u64 {
-        // SAFETY: SYS_CLOCK takes no argument block.
-        unsafe { cortex_m_semihosting::syscall!(CLOCK) as u64 }
+        (worst, ticks)
     }
 }
 
@@ -417,7 +435,7 @@ mod authz {
 #[cfg(feature = "full")]
 mod password {
     //! A rate-limited login against a stored Argon2id hash.
-    use super::{vectors, Checks};
+    use super::{icount::Counter, vectors, Checks};
     use authcore::password::{verify, Block, Bounds};
     use authcore::ratelimit::{key_hash, Quota, RateLimiter};
 
@@ -426,8 +444,13 @@ mod password {
     /// Failed logins allowed per user: a burst of 5, then one per 12 s.
     const PER_MINUTE: u32 = 5;
 
-    /// Returns the most stack one login attempt used.
-    pub fn login(t: &mut Checks, memory: &mut [Block]) -> usize {
+    /// Returns the most stack one login attempt used and the ticks of one password verify (0
+    /// without a counter).
+    pub fn login(
+        t: &mut Checks,
+        memory: &mut [Block],
+        counter: Option<&mut Counter>,
+    ) -> (usize, u64) {
         let bounds = match Bounds::default()
             .with_m_cost(8, BLOCKS as u32)
             .and_then(|b| b.with_t_cost(1, 4))
@@ -436,14 +459,14 @@ mod password {
             Ok(b) => b,
             Err(e) => {
                 t.check("password bounds", Err(e), "ok");
-                return 0;
+                return (0, 0);
             }
         };
         let quota = match Quota::per_minute(PER_MINUTE) {
             Ok(q) => q,
             Err(e) => {
                 t.check("rate-limit quota", Err(e), "ok");
-                return 0;
+                return (0, 0);
             }
         };
         let mut limiter = RateLimiter::<8>::new(quota);
@@ -487,20 +510,23 @@ mod password {
             "password_mismatch",
         );
 
+        let right_password = |phc: &str, memory: &mut [Block]| {
+            verify(vectors::PASSWORD.as_bytes(), phc, &bounds, None, memory)
+        };
         // A stored hash demanding more memory than the device has is refused before any work.
-        let planted = verify(
-            vectors::PASSWORD.as_bytes(),
-            vectors::PLANTED_PHC,
-            &bounds,
-            None,
-            memory,
-        );
+        let planted = right_password(vectors::PLANTED_PHC, memory);
         t.check(
             "stored hash with m=64",
             planted,
             "hash_params_out_of_bounds",
         );
-        worst
+        // One Argon2id verify alone (the limiter is not involved).
+        let ticks = counter.map_or(0, |counter| {
+            counter.measure(1, || {
+                let _ = right_password(vectors::PHC, memory);
+            })
+        });
+        (worst, ticks)
     }
 }
 
@@ -531,6 +557,15 @@ impl Checks {
             Ok(()) => "ok",
             Err(e) => e.code(),
         };
+        self.record(label, code, want);
+    }
+
+    /// Records a condition of the run itself rather than a core result.
+    fn require(&mut self, what: &str, holds: bool) {
+        self.record(&[what], if holds { "ok" } else { "no" }, "ok");
+    }
+
+    fn record(&mut self, label: &[&str], code: &str, want: &str) {
         let pass = code == want;
         if pass {
             self.passed += 1;

@@ -3,9 +3,9 @@
 //! [`measure`] fills the free stack (from the end of the static data up to the current stack
 //! pointer) with a pattern, runs a closure, and finds the lowest word that no longer holds the
 //! pattern. The distance from the caller's stack pointer to that word is the most stack the
-//! closure used, its own frame and all callees included. This is the firmware's only `unsafe`
-//! besides the semihosting clock read that times EdDSA: raw reads and writes of memory that no
-//! Rust object occupies.
+//! closure used, its own frame and all callees included. Its `unsafe` is raw reads and writes of
+//! memory that no Rust object occupies (the firmware's other is the instruction counter's
+//! calibration loop, `icount::spin`).
 
 use cortex_m::register::msp;
 

@@ -1,7 +1,8 @@
 """Per-request cost of authentication in FastAPI: one app, one uvicorn worker, three routes.
 
     .venv/bin/python bench/auth_overhead.py [--rounds 5] [--seconds 4] [--connections 16]
-                                            [--revocation] [--profile out.txt]
+                                            [--server plain|standard] [--revocation]
+                                            [--profile out.txt]
 
 Routes, all answering the same small JSON body (no database, so only authentication differs),
 each the first route of its own copy of the app (``build_dispatch``), so that none pays for
@@ -26,10 +27,15 @@ lookup per request) as a fifth route on a second ``AuthCore``.
 pattern and the authentication cost in µs per request two ways, both computed round by round
 and then the median: from throughput (1/rps − 1/rps of the no-auth route) and from the
 server's own CPU time (its utime + stime over the run, per request served, minus the no-auth
-route's). On a machine with two or more CPUs the server is pinned to CPU 0 and wrk to CPU 1
+route's, and minus the ``noauth+header`` route's: the check alone, the header's parsing
+apart). On a machine with two or more CPUs the server is pinned to CPU 0 and wrk to CPU 1
 (``taskset``; ``--no-pin`` turns it off), so wrk does not take the server's core; the CPU
 figure holds even when other work shares the machine. Read the ratios, not the absolute
 numbers.
+``--server`` picks uvicorn's HTTP parser and event loop: ``plain`` (the default) is what
+``pip install uvicorn`` runs, h11 (pure Python) and asyncio; ``standard`` is what
+``pip install "uvicorn[standard]"`` (and ``"fastapi[standard]"``) runs, httptools and uvloop,
+which must then be installed.
 ``--profile FILE`` runs the server under py-spy (``pip install py-spy``) while the authcore
 route is driven, and writes the aggregated stacks to FILE. Not a test; asserts nothing.
 """
@@ -38,6 +44,7 @@ route is driven, and writes the aggregated stacks to FILE. Not a test; asserts n
 # dependencies, which name objects local to build_app.
 
 import argparse
+import importlib
 import os
 import re
 import secrets
@@ -200,14 +207,26 @@ def build_dispatch(secret: str, revocation: bool) -> tuple[Any, dict[str, Any]]:
     return dispatch, copies
 
 
-def serve(secret: str, revocation: bool) -> None:
+#: uvicorn's (http, loop) per ``--server``.
+SERVERS = {"plain": ("h11", "asyncio"), "standard": ("httptools", "uvloop")}
+
+
+def serve(secret: str, revocation: bool, server_kind: str) -> None:
     import asyncio
 
     import uvicorn
 
     app, copies = build_dispatch(secret, revocation)
+    http, loop = SERVERS[server_kind]
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="off"
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http=http,
+        loop=loop,
     )
     server = uvicorn.Server(config)
 
@@ -228,7 +247,10 @@ def serve(secret: str, revocation: bool) -> None:
         print(f"listening on http://127.0.0.1:{port} {tokens}", flush=True)
         await task
 
-    asyncio.run(run())
+    if loop == "uvloop":  # optional (uvicorn[standard]): imported by name, untyped
+        importlib.import_module("uvloop").run(run())
+    else:
+        asyncio.run(run())
 
 
 def cpu_seconds(pid: int) -> float:
@@ -259,13 +281,14 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=4)
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--server", choices=sorted(SERVERS), default="plain")
     ap.add_argument("--revocation", action="store_true")
     ap.add_argument("--profile", metavar="FILE")
     ap.add_argument("--no-pin", action="store_true", help="do not pin server and wrk to CPUs")
     ap.add_argument("--serve", metavar="SECRET", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
-        serve(args.serve, args.revocation)
+        serve(args.serve, args.revocation, args.server)
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: scripts/setup.sh apt (Debian package wrk)")
@@ -274,6 +297,7 @@ def main() -> None:
     server_pin, wrk_pin = (["taskset", "-c", "0"], ["taskset", "-c", "1"]) if pinned else ([], [])
     secret = secrets.token_urlsafe(48)
     cmd = server_pin + [sys.executable, str(Path(__file__).resolve()), "--serve", secret]
+    cmd += ["--server", args.server]
     if args.revocation:
         cmd.append("--revocation")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "py" / "python"))
@@ -345,15 +369,17 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in results.items()}
     noauth, guide = results["noauth"], results["guide"]
     print(
-        f"\none uvicorn worker{' on CPU 0, wrk on CPU 1' if pinned else ''}, wrk -t1 "
+        f"\none uvicorn worker ({' + '.join(SERVERS[args.server])})"
+        f"{' on CPU 0, wrk on CPU 1' if pinned else ''}, wrk -t1 "
         f"-c{args.connections}, {args.seconds:g} s per route, {args.rounds} interleaved rounds; "
         "ratios and costs are per-round medians; same machine: read the ratios\n"
         "auth µs/req: from throughput (1/rps − 1/rps of noauth); CPU µs/req: the server's "
-        "CPU time per request served, and its excess over noauth\n"
+        "CPU time per request served, and its excess over noauth and over noauth+header (the "
+        "check alone)\n"
     )
     head = (
         f"{'route':<18} {'req/s':>8} {'vs guide':>9} {'auth µs/req':>12} {'CPU µs/req':>11} "
-        f"{'auth CPU µs':>12}   req/s by round"
+        f"{'auth CPU µs':>12} {'check CPU µs':>13}   req/s by round"
     )
     print(head)
     print("-" * len(head))
@@ -361,10 +387,12 @@ def main() -> None:
         ratio = statistics.median(r / g for r, g in zip(runs, guide))
         cost = statistics.median((1 / r - 1 / f) * 1e6 for r, f in zip(runs, noauth))
         cpu_cost = statistics.median(c - f for c, f in zip(cpu[name], cpu["noauth"]))
+        check_cost = statistics.median(c - f for c, f in zip(cpu[name], cpu["noauth+header"]))
         by_round = " ".join(f"{r:.0f}" for r in runs)
         print(
             f"{name:<18} {med[name]:>8.0f} {ratio:>8.2f}× {cost:>12.1f} "
-            f"{statistics.median(cpu[name]):>11.1f} {cpu_cost:>12.1f}   {by_round}"
+            f"{statistics.median(cpu[name]):>11.1f} {cpu_cost:>12.1f} {check_cost:>13.1f}   "
+            f"{by_round}"
         )
 
 

@@ -225,7 +225,8 @@ fuzz:
 	      -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 $(FUZZ_ARGS) > target/fuzz-$$t.log 2>&1; then
 	    tail -n 40 target/fuzz-$$t.log; exit 1
 	  fi
-	  grep -E '^(Done|stat::number_of_executed_units)' target/fuzz-$$t.log
+	  # the summary (a -fork=N run prints "INFO: fuzzed for N iterations" instead of "Done")
+	  grep -E '^(Done|stat::number_of_executed_units|INFO: fuzzed for)' target/fuzz-$$t.log || tail -n 2 target/fuzz-$$t.log
 	done
 
 # Folds what `make fuzz` found (FUZZ_SCRATCH) into the committed corpora and minimises them

@@ -14,6 +14,7 @@ use authcore::Error;
 use authcore_fuzz::{ed_other_seed, ed_public, ed_seed, ed_token_from_input, K1, NOW};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
 
 fn pre_signature(e: Error) -> bool {
     matches!(
@@ -34,9 +35,13 @@ fuzz_target!(|data: &[u8]| {
     let Some((flags, token)) = ed_token_from_input(data, &seed) else {
         return;
     };
-    let public = Ed25519PublicKey::from_bytes(&ed_public(&seed)).unwrap();
-    let key = Key::from(public);
-    let wrong = Key::from(Ed25519PublicKey::from_bytes(&ed_public(&ed_other_seed())).unwrap());
+    // The two keys are parsed once per process (the `jwk` target fuzzes key parsing); parsing
+    // them for every input cost more than a failed verification.
+    static KEYS: OnceLock<(Key, Key)> = OnceLock::new();
+    let (key, wrong) = KEYS.get_or_init(|| {
+        let key = |seed| Key::from(Ed25519PublicKey::from_bytes(&ed_public(seed)).unwrap());
+        (key(&ed_seed()), key(&ed_other_seed()))
+    });
     let hs = Key::with_kid(K1.1, K1.0).unwrap();
     let v = match flags & 0x02 {
         0 => Validation::new(),
@@ -50,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut buf = vec![0u8; token.len()];
     let res = if flags & 0x04 == 0 {
-        jwt::verify(&token, &key, &v, NOW, &mut buf).map(|t| t.header.alg)
+        jwt::verify(&token, key, &v, NOW, &mut buf).map(|t| t.header.alg)
     } else {
         let mut set = KeySet::<2>::new();
         set.push(hs.clone()).unwrap();
@@ -59,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         jwt::verify(&token, &set, &v, NOW, &mut buf).map(|t| t.header.alg)
     };
     let mut b = vec![0u8; token.len()];
-    match jwt::verify(&token, &wrong, &v, NOW, &mut b) {
+    match jwt::verify(&token, wrong, &v, NOW, &mut b) {
         Ok(_) => panic!("verified under another Ed25519 key"),
         Err(e) => assert!(
             pre_signature(e),
@@ -92,7 +97,7 @@ fuzz_target!(|data: &[u8]| {
         let tampered = format!("{input}.{}", Base64UrlUnpadded::encode_string(&raw));
         let mut b = vec![0u8; tampered.len()];
         assert_eq!(
-            jwt::verify(tampered.as_bytes(), &key, &v, NOW, &mut b).unwrap_err(),
+            jwt::verify(tampered.as_bytes(), key, &v, NOW, &mut b).unwrap_err(),
             Error::InvalidSignature
         );
     }

@@ -169,11 +169,24 @@ pub fn ed_other_seed() -> [u8; 32] {
     Sha256::digest(b"authcore-fuzz-ed25519-wrong-key").into()
 }
 
+/// The signer's key for `seed`, derived once per process and then copied: deriving it is a
+/// scalar multiplication, which the Ed25519 targets would otherwise pay two to four times per
+/// input for the same two fixed seeds (the properties they check do not depend on it).
+fn signing_key(seed: &[u8; 32]) -> ed25519_dalek_2::SigningKey {
+    use std::sync::Mutex;
+    static KEYS: Mutex<Vec<([u8; 32], ed25519_dalek_2::SigningKey)>> = Mutex::new(Vec::new());
+    let mut keys = KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, key)) = keys.iter().find(|(s, _)| s == seed) {
+        return key.clone();
+    }
+    let key = ed25519_dalek_2::SigningKey::from_bytes(seed);
+    keys.push((*seed, key.clone()));
+    key
+}
+
 /// The public key of [`ed_seed`], computed by the independent signer (ed25519-dalek 2).
 pub fn ed_public(seed: &[u8; 32]) -> [u8; 32] {
-    ed25519_dalek_2::SigningKey::from_bytes(seed)
-        .verifying_key()
-        .to_bytes()
+    signing_key(seed).verifying_key().to_bytes()
 }
 
 /// A compact token over arbitrary header and payload bytes, with a valid Ed25519 signature by
@@ -181,7 +194,7 @@ pub fn ed_public(seed: &[u8; 32]) -> [u8; 32] {
 pub fn sign_ed(header: &[u8], payload: &[u8], seed: &[u8; 32]) -> Vec<u8> {
     use ed25519_dalek_2::Signer;
     let mut token = format!("{}.{}", b64(header), b64(payload)).into_bytes();
-    let sig = ed25519_dalek_2::SigningKey::from_bytes(seed).sign(&token);
+    let sig = signing_key(seed).sign(&token);
     token.push(b'.');
     token.extend_from_slice(b64(&sig.to_bytes()).as_bytes());
     token

@@ -98,6 +98,19 @@ async function status(page, expected) {
     expected, { timeout: 15_000 });
 }
 
+// Clicks the page's refresh button and waits until the refresh has been answered and the page
+// has fetched /api/v1/me with the new access token. The status line reads the same before and
+// after, so waiting for it alone let the test go on with the request in flight: a reload then
+// aborted it and resumed with the spent cookie, which the zero grace window takes for theft.
+async function refreshNow(page) {
+  const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/refresh');
+  const me = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me');
+  await page.click('#refresh');
+  assert.equal((await refreshed).status(), 200);
+  assert.equal((await me).status(), 200);
+  await status(page, 'logged in as student@example.com');
+}
+
 async function logIn(context, user = 'student@example.com') {
   const page = await context.newPage();
   await page.goto(`${base}/`);
@@ -125,8 +138,7 @@ test('the page logs in, refreshes silently, resumes, and logs out (everywhere)',
   assert.deepEqual([cookie.httpOnly, cookie.secure, cookie.sameSite, cookie.path],
     [true, true, 'Strict', '/api/v1/auth']);
   // Silent refresh: a new cookie, still logged in.
-  await page.click('#refresh');
-  await status(page, 'logged in as student@example.com');
+  await refreshNow(page);
   // A reload forgets the access token; the cookie resumes the session.
   await page.reload();
   await status(page, 'logged in as student@example.com');
@@ -138,8 +150,7 @@ test('the page logs in, refreshes silently, resumes, and logs out (everywhere)',
   await other.goto(`http://127.0.0.1:${evil.address().port}/`);
   const result = await other.waitForFunction(() => window.result).then((h) => h.jsonValue());
   assert.equal(result.withHeader, 'blocked');
-  await page.click('#refresh');
-  await status(page, 'logged in as student@example.com');
+  await refreshNow(page);
 
   // Log out: the cookie is gone, a reload asks to log in.
   await page.click('#logout');

@@ -221,13 +221,12 @@ def main() -> int:
     )
 
     print()
-    # plain: the case (bytes key, five claims); rich: iss/aud checked, lists, str key.
-    # Argon2: ratios of speed (ops/s), so 1/0.6 = 1.67x is "at most 0.6x argon2-cffi's time".
+    # plain: the speed issue's case (bytes key, five claims); Argon2: ratios of speed (ops/s), so
+    # 1/0.6 = 1.67x is "at most 0.6x argon2-cffi's time". The richer case (iss/aud checked,
+    # lists, str key) is reported beside them, without a target of its own.
     targets = {
         "decode plain": 15.0,
         "encode plain": 12.0,
-        "decode": 15.0,
-        "encode": 10.0,
         "hash": 1 / 0.6,
         "verify": 1 / 0.6,
         "eddsa_decode": 5.0,
@@ -236,6 +235,8 @@ def main() -> int:
     for what, target in targets.items():
         verdict = "meets" if results[what] >= target else "MISSES"
         print(f"{what:<16} {results[what]:>6.1f}x  (target >= {target:.3g}x: {verdict})")
+    for what in ("decode", "encode"):
+        print(f"{what + ' rich':<16} {results[what]:>6.1f}x  (reported)")
     return 0
 
 

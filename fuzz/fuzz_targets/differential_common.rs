@@ -200,6 +200,8 @@ fn fully_specified(h: &[u8]) -> bool {
     members(h).is_some_and(|m| get(&m, "alg").any(|raw| raw == "\"Ed25519\""))
 }
 
+static ED_KEY: std::sync::OnceLock<Key> = std::sync::OnceLock::new();
+
 /// One input through both verifiers: HS256 with the shared secret, or (`ed`) EdDSA with the
 /// `ed1` key of the vectors.
 fn run(data: &[u8], ed: bool) {
@@ -225,8 +227,11 @@ fn run(data: &[u8], ed: bool) {
             DecodingKey::from_secret(SECRET),
         ),
         // jsonwebtoken's `from_ed_der` takes the raw 32-byte public key.
+        // Our key is parsed once per process, as in `eddsa` (key parsing is `jwk`'s target).
         true => (
-            Key::from(Ed25519PublicKey::from_bytes(&public).unwrap()),
+            ED_KEY
+                .get_or_init(|| Key::from(Ed25519PublicKey::from_bytes(&public).unwrap()))
+                .clone(),
             Algorithm::EdDSA,
             DecodingKey::from_ed_der(&public),
         ),

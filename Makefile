@@ -103,6 +103,9 @@ test-rust:
 	$(call step,cargo fmt --all --check)
 	$(call step,cargo clippy --workspace --all-targets -- -D warnings)
 	$(call step,cargo test --workspace)
+	# The patched RustCrypto argon2 (third_party/argon2/PATCH.md): its own known-answer tests,
+	# and every SIMD compression path this CPU offers against the portable one.
+	$(call step,cargo test --manifest-path third_party/argon2/Cargo.toml --release --target-dir target/third_party)
 	# The web build's smaller verifier paths: same decisions on the unit tests, the shared
 	# vectors and the attack suite.
 	$(call step,cargo test -p authcore --features size_opt --lib --test vectors --test attacks --test jwt)

@@ -17,7 +17,10 @@ routes tried before it:
 * ``/authcore/me`` — ``Depends(auth.current_claims)`` of ``authcore.fastapi`` (defaults:
   signature, ``exp``/``iat``, ``typ``, ids, roles, scopes all checked by the core);
 * ``/authcore/user`` — ``Depends(auth.current_user)`` (no ``load_user``: the claims);
-* ``/authcore/scoped`` — ``current_claims`` inside ``Security(..., scopes=["grades:read"])``.
+* ``/authcore/scoped`` — ``current_claims`` inside ``Security(..., scopes=["grades:read"])``;
+* ``/solver/me`` — ``/authcore/me`` on a plain ``APIRoute``: the dependency solved by FastAPI's
+  dependency solver, as before ``AuthRoute`` (the ``authcore/*`` routes are ``AuthRoute`` routes,
+  as ``auth.install`` makes the app's routes).
 
 ``--revocation`` adds a memory session store with ``check_access_revocation=True`` (one store
 lookup per request) as a fifth route on a second ``AuthCore``.
@@ -69,6 +72,7 @@ def build_app(secret: str, revocation: bool) -> Any:
     import jwt
     from authcore.fastapi import AccessClaims, AuthCore, AuthSettings
     from fastapi import Depends, FastAPI, HTTPException, Request, Security, status
+    from fastapi.routing import APIRoute
     from fastapi.security import OAuth2PasswordBearer, SecurityScopes
     from fastapi.security.base import SecurityBase
 
@@ -83,6 +87,9 @@ def build_app(secret: str, revocation: bool) -> Any:
         yield
 
     app = FastAPI(lifespan=lifespan)
+    # first, as the README says: the routes declared after it are AuthRoutes (build_dispatch
+    # puts each measured route first, so the routes install adds are not tried before them)
+    auth.install(app)
     app.state.startup = startup
     app.state.tokens = {}
 
@@ -149,7 +156,11 @@ def build_app(secret: str, revocation: bool) -> Any:
     ) -> dict[str, str]:
         return {"sub": claims.sub}
 
-    auth.install(app)  # after the bench routes: its routes are not tried before theirs
+    # the same dependency as /authcore/me on a plain APIRoute: solved by FastAPI's solver
+    async def solver_me(claims: Claims) -> dict[str, str]:
+        return {"sub": claims.sub}
+
+    app.router.add_api_route("/solver/me", solver_me, route_class_override=APIRoute)
     body, _ = auth.issue_pair("student", ["student"], ["grades:read"])
     app.state.tokens["authcore"] = body.access_token
 
@@ -181,6 +192,7 @@ ROUTES = (
     "/authcore/me",
     "/authcore/user",
     "/authcore/scoped",
+    "/solver/me",
 )
 
 
@@ -322,6 +334,7 @@ def main() -> None:
         ("authcore", "authcore/me", token),
         ("authcore/user", "authcore/user", token),
         ("authcore/scoped", "authcore/scoped", token),
+        ("solver", "solver/me", token),
     ]
     if args.revocation:
         routes.append(("revocation", "revocation/me", tokens["revocation"]))

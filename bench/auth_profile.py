@@ -82,6 +82,7 @@ async def main_async(args: argparse.Namespace) -> None:
         "/authcore/me": token,
         "/authcore/user": token,
         "/authcore/scoped": token,
+        "/solver/me": token,
     }
     if args.revocation:
         routes["/revocation/me"] = copies["/revocation/me"].state.tokens["revocation"]

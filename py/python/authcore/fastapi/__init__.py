@@ -27,6 +27,7 @@ from .models import (
     RefreshRequest,
     TokenResponse,
 )
+from .route import AuthRoute
 from .routers import AUTH_ERROR_RESPONSES, PlainError, error_responses
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "AuthCore",
     "AuthEvent",
     "AuthHTTPException",
+    "AuthRoute",
     "AuthSettings",
     "ConfigError",
     "Credentials",

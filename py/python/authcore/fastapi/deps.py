@@ -26,12 +26,15 @@ from fastapi.security.base import SecurityBase
 from .errors import AuthHTTPException
 from .models import AccessClaims
 
-__all__ = ["BearerAuth", "Dependencies", "TokenAuthority", "build_dependencies"]
+__all__ = ["RESOLVE_ATTR", "BearerAuth", "Dependencies", "TokenAuthority", "build_dependencies"]
 
 # per-request caches, as ASGI scope extension keys
 _USER_KEY = "authcore.user"
 _CLAIMS_KEY = "authcore.claims"
 _NOT_LOADED = object()
+# the attribute through which each of these dependencies offers its value without FastAPI's
+# solver: ``await dep.authcore_resolve(request, scopes)`` (see route.py)
+RESOLVE_ATTR = "authcore_resolve"
 
 
 class TokenAuthority(Protocol):
@@ -81,6 +84,12 @@ class BearerAuth(SecurityBase):
         self._optional = optional
 
     async def __call__(self, request: Request, security_scopes: SecurityScopes) -> Any:
+        return await self.authcore_resolve(request, security_scopes.scopes)
+
+    async def authcore_resolve(self, request: Request, scopes: list[str]) -> Any:
+        """The dependency's value for ``request`` when the route requires ``scopes``: what
+        FastAPI gets by calling it, and what :class:`~authcore.fastapi.AuthRoute` gets without
+        FastAPI's dependency solver."""
         # OAuth2PasswordBearer's reading of the header (scheme "bearer" in any case), straight
         # from the ASGI scope as Starlette's Headers.get reads it (names arrive lower-case,
         # values are latin-1, the first one wins), without building a Headers object
@@ -95,7 +104,7 @@ class BearerAuth(SecurityBase):
             if self._optional:
                 return None
             raise AuthHTTPException.unauthenticated()
-        return await self._resolve(request, token, security_scopes.scopes)
+        return await self._resolve(request, token, scopes)
 
 
 @dataclass(frozen=True)
@@ -161,14 +170,23 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
             raise ValueError("require_role needs at least one non-empty role name")
         required = list(roles)
 
-        async def role_checked_user(request: Request, claims: Claims) -> Any:
+        async def check(request: Request, claims: AccessClaims) -> Any:
             if not auth.has_any_role(claims.roles, required):
                 raise AuthHTTPException.forbidden("forbidden")
             return await _user(request, claims)
 
+        async def role_checked_user(request: Request, claims: Claims) -> Any:
+            return await check(request, claims)
+
+        async def resolve(request: Request, scopes: list[str]) -> Any:
+            # what FastAPI computes: current_claims (given the route's scopes), then the check
+            return await check(request, await current_claims.authcore_resolve(request, scopes))
+
         role_checked_user.__name__ = "require_role_" + "_or_".join(
             "".join(c if c.isalnum() else "_" for c in r) for r in roles
         )
+        # read by AuthRoute (route.py), which resolves it without FastAPI's solver
+        setattr(role_checked_user, RESOLVE_ATTR, resolve)
         return role_checked_user
 
     return Dependencies(scheme, current_claims, current_user, optional_user, require_role)

@@ -44,6 +44,7 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 _VALUES_KEY = "authcore.values"
 # the request parameter the wrapper is given when the endpoint does not take one itself
 _REQUEST_PARAM = "authcore_request__"
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,19 @@ class _Resolved:
     scopes: list[str]  # what FastAPI's SecurityScopes would hold for it
 
 
-def _oauth_scopes(dependant: Dependant) -> list[str]:
-    # FastAPI's rule: the scopes of the enclosing Security(...) levels, then its own, once each
-    scopes = list(dependant.parent_oauth_scopes or [])
-    for scope in dependant.own_oauth_scopes or []:
-        if scope not in scopes:
-            scopes.append(scope)
-    return scopes
+def _oauth_scopes(dependant: Dependant) -> list[str] | None:
+    """What FastAPI's ``SecurityScopes`` holds for a dependency: the scopes of the enclosing
+    ``Security(...)`` levels, then its own, once each (FastAPI ≥ 0.120 keeps them apart;
+    earlier versions keep the list itself). ``None`` when this FastAPI keeps them elsewhere:
+    then the route keeps FastAPI's path, where the scopes cannot be missed."""
+    if hasattr(dependant, "own_oauth_scopes") and hasattr(dependant, "parent_oauth_scopes"):
+        scopes = list(dependant.parent_oauth_scopes or [])
+        for scope in dependant.own_oauth_scopes or []:
+            if scope not in scopes:
+                scopes.append(scope)
+        return scopes
+    legacy: Any = getattr(dependant, "security_scopes", _UNKNOWN)
+    return None if legacy is _UNKNOWN else list(legacy or [])
 
 
 def _calls(dependant: Dependant) -> set[Any]:
@@ -133,7 +140,10 @@ class AuthRoute(APIRoute):
             resolve = getattr(sub.call, RESOLVE_ATTR, None)
             if resolve is None:
                 break
-            leading.append(_Resolved(sub.name, resolve, _oauth_scopes(sub)))
+            scopes = _oauth_scopes(sub)
+            if scopes is None:
+                return handler
+            leading.append(_Resolved(sub.name, resolve, scopes))
             ours |= _calls(sub)
         if not leading:
             return handler
@@ -147,7 +157,9 @@ class AuthRoute(APIRoute):
             request_param_name=request_param,
         )
         # FastAPI builds the handler of the route without them, from everything else it knows
-        # about the route (response model, status code, classes, limits)
+        # about the route (response model, status code, classes, limits). Should a FastAPI
+        # build it from another object than `route`, that handler is FastAPI's whole one: the
+        # dependencies are then solved twice, never skipped.
         route.dependant = lean
         try:
             lean_handler = super().get_route_handler()

@@ -61,6 +61,7 @@ from pydantic import BaseModel, Field
 from ..authz import is_scope_token
 from .errors import AuthHTTPException, ErrorBody, bearer_challenge
 from .models import AccessClaims, Credentials, RefreshClaims, RefreshRequest, TokenResponse
+from .route import AuthRoute
 
 __all__ = [
     "AUTH_ERROR_RESPONSES",
@@ -260,7 +261,12 @@ def _names(value: Any) -> Sequence[str] | None:
 
 
 def build_router(auth: AuthService) -> APIRouter:
-    router = APIRouter(prefix=auth.prefix, tags=["auth"], max_body_size=MAX_AUTH_BODY_BYTES)
+    router = APIRouter(
+        prefix=auth.prefix,
+        tags=["auth"],
+        max_body_size=MAX_AUTH_BODY_BYTES,
+        route_class=AuthRoute,  # the session routes below take current_claims
+    )
     cookies = auth.cookie_mode
 
     def check_csrf(request: Request, login: bool = False) -> None:

@@ -22,6 +22,7 @@ from authcore.fastapi import AccessClaims, AuthCore, AuthRoute, AuthSettings
 from authcore.fastapi.deps import BearerAuth
 from authcore.stores import MemoryStore
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request, Security
+from fastapi.exceptions import ResponseValidationError
 from fastapi.routing import APIRoute
 from fastapi_helpers import access_claims, bearer, mint
 from pydantic import BaseModel
@@ -141,6 +142,10 @@ def build(secret: str, store: MemoryStore, route_class: type[APIRoute]) -> FastA
     @app.get("/nested")
     async def nested(user: User, me: Annotated[U, Depends(active)]) -> str:
         return f"{user.id}:{me.id}"
+
+    @app.get("/broken", response_model=Out)
+    async def broken(claims: Claims) -> dict[str, Any]:
+        return {"not": claims.sub}  # fails the response model: a 500 naming this endpoint
 
     @app.post("/notes")
     async def notes(claims: Claims, note: Note) -> str:
@@ -308,6 +313,17 @@ async def test_dependency_overrides_apply_as_in_fastapi(twins: Twins) -> None:
         client._transport.app.dependency_overrides.clear()  # type: ignore[attr-defined]
     r = await twins.short.get("/user", headers=twins.tokens["admin"])
     assert r.json() == {"id": "1"}
+
+
+async def test_server_errors_name_the_apps_endpoint(twins: Twins) -> None:
+    # FastAPI's ResponseValidationError names the endpoint (file, line, function) in the log
+    messages = []
+    for client in (twins.short, twins.fastapi):
+        with pytest.raises(ResponseValidationError) as caught:
+            await client.get("/broken", headers=twins.tokens["admin"])
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert __file__ in messages[0] and "in broken" in messages[0]
 
 
 async def test_openapi_is_the_same(twins: Twins) -> None:

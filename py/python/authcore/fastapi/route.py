@@ -101,6 +101,7 @@ def _effective(route: APIRoute) -> Any:
 
 def _wrap_endpoint(call: Callable[..., Any], request_param: str, own_param: bool) -> Any:
     """The endpoint, given the resolved values FastAPI no longer computes."""
+    wrapper: Callable[..., Any]
     if inspect.iscoroutinefunction(call):
 
         async def endpoint(**values: Any) -> Any:
@@ -108,14 +109,22 @@ def _wrap_endpoint(call: Callable[..., Any], request_param: str, own_param: bool
             values.update(request.scope.pop(_VALUES_KEY))
             return await call(**values)
 
-        return endpoint
+        wrapper = endpoint
+    else:
 
-    def sync_endpoint(**values: Any) -> Any:
-        request = values[request_param] if own_param else values.pop(request_param)
-        values.update(request.scope.pop(_VALUES_KEY))
-        return call(**values)
+        def sync_endpoint(**values: Any) -> Any:
+            request = values[request_param] if own_param else values.pop(request_param)
+            values.update(request.scope.pop(_VALUES_KEY))
+            return call(**values)
 
-    return sync_endpoint
+        wrapper = sync_endpoint
+    # FastAPI names the endpoint (file, line, function) in its validation errors, from the
+    # function it calls: have it name the app's endpoint, not this wrapper
+    cache = getattr(fastapi.routing, "_endpoint_context_cache", None)
+    extract = getattr(fastapi.routing, "_extract_endpoint_context", None)
+    if isinstance(cache, dict) and extract is not None:
+        cache[id(wrapper)] = extract(call)
+    return wrapper
 
 
 class AuthRoute(APIRoute):

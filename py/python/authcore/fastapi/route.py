@@ -24,6 +24,7 @@ override ``auth.current_user`` see exactly what FastAPI does).
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, replace
@@ -118,8 +119,9 @@ def _wrap_endpoint(call: Callable[..., Any], request_param: str, own_param: bool
             return call(**values)
 
         wrapper = sync_endpoint
-    # FastAPI names the endpoint (file, line, function) in its validation errors, from the
-    # function it calls: have it name the app's endpoint, not this wrapper
+    # FastAPI names the endpoint it calls in its telemetry (module, qualified name) and its
+    # validation errors (file, line, function): have it name the app's, not this wrapper
+    functools.update_wrapper(wrapper, call)
     cache = getattr(fastapi.routing, "_endpoint_context_cache", None)
     extract = getattr(fastapi.routing, "_extract_endpoint_context", None)
     if isinstance(cache, dict) and extract is not None:

@@ -170,17 +170,15 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
             raise ValueError("require_role needs at least one non-empty role name")
         required = list(roles)
 
-        async def check(request: Request, claims: AccessClaims) -> Any:
+        async def role_checked_user(request: Request, claims: Claims) -> Any:
             if not auth.has_any_role(claims.roles, required):
                 raise AuthHTTPException.forbidden("forbidden")
             return await _user(request, claims)
 
-        async def role_checked_user(request: Request, claims: Claims) -> Any:
-            return await check(request, claims)
-
         async def resolve(request: Request, scopes: list[str]) -> Any:
             # what FastAPI computes: current_claims (given the route's scopes), then the check
-            return await check(request, await current_claims.authcore_resolve(request, scopes))
+            claims = await current_claims.authcore_resolve(request, scopes)
+            return await role_checked_user(request, claims)
 
         role_checked_user.__name__ = "require_role_" + "_or_".join(
             "".join(c if c.isalnum() else "_" for c in r) for r in roles

@@ -45,7 +45,6 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 _VALUES_KEY = "authcore.values"
 # the request parameter the wrapper is given when the endpoint does not take one itself
 _REQUEST_PARAM = "authcore_request__"
-_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -59,17 +58,15 @@ class _Resolved:
 
 def _oauth_scopes(dependant: Dependant) -> list[str] | None:
     """What FastAPI's ``SecurityScopes`` holds for a dependency: the scopes of the enclosing
-    ``Security(...)`` levels, then its own, once each (FastAPI ≥ 0.120 keeps them apart;
-    earlier versions keep the list itself). ``None`` when this FastAPI keeps them elsewhere:
-    then the route keeps FastAPI's path, where the scopes cannot be missed."""
-    if hasattr(dependant, "own_oauth_scopes") and hasattr(dependant, "parent_oauth_scopes"):
-        scopes = list(dependant.parent_oauth_scopes or [])
-        for scope in dependant.own_oauth_scopes or []:
-            if scope not in scopes:
-                scopes.append(scope)
-        return scopes
-    legacy: Any = getattr(dependant, "security_scopes", _UNKNOWN)
-    return None if legacy is _UNKNOWN else list(legacy or [])
+    ``Security(...)`` levels, then its own, once each. ``None`` when this FastAPI keeps them
+    elsewhere: then the route keeps FastAPI's path, where the scopes cannot be missed."""
+    if not (hasattr(dependant, "own_oauth_scopes") and hasattr(dependant, "parent_oauth_scopes")):
+        return None
+    scopes = list(dependant.parent_oauth_scopes or [])
+    for scope in dependant.own_oauth_scopes or []:
+        if scope not in scopes:
+            scopes.append(scope)
+    return scopes
 
 
 def _calls(dependant: Dependant) -> set[Any]:
@@ -102,21 +99,23 @@ def _effective(route: APIRoute) -> Any:
 
 def _wrap_endpoint(call: Callable[..., Any], request_param: str, own_param: bool) -> Any:
     """The endpoint, given the resolved values FastAPI no longer computes."""
+
+    def completed(values: dict[str, Any]) -> dict[str, Any]:
+        request = values[request_param] if own_param else values.pop(request_param)
+        values.update(request.scope.pop(_VALUES_KEY))
+        return values
+
     wrapper: Callable[..., Any]
     if inspect.iscoroutinefunction(call):
 
         async def endpoint(**values: Any) -> Any:
-            request = values[request_param] if own_param else values.pop(request_param)
-            values.update(request.scope.pop(_VALUES_KEY))
-            return await call(**values)
+            return await call(**completed(values))
 
         wrapper = endpoint
     else:
 
         def sync_endpoint(**values: Any) -> Any:
-            request = values[request_param] if own_param else values.pop(request_param)
-            values.update(request.scope.pop(_VALUES_KEY))
-            return call(**values)
+            return call(**completed(values))
 
         wrapper = sync_endpoint
     # FastAPI names the endpoint it calls in its telemetry (module, qualified name) and its

@@ -100,6 +100,9 @@ def main() -> None:
     n = 0
     for doc in key_documents():
         put("jwk", doc)
+    # Authorization header values (the verify target reads its input as one, too)
+    for value in (b"Bearer abc.def.ghi", b"bEARER \t x \xa0", b"Bearer ", b"Basic dTpw"):
+        put("verify", value)
     for tok in tokens():
         raw = tok.encode("utf-8", "surrogatepass")
         for flags in (0x00, 0x02, 0x04, 0x06, 0x08):

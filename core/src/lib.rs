@@ -12,6 +12,7 @@
 //! | [`jwt`] | `jwt` | HS256 [`jwt::encode`], [`jwt::verify`], keys and key sets, [`jwt::Validation`] |
 //! | [`password`] | `password`, `bcrypt` | Argon2id hash/verify in PHC strings, cost bounds, legacy bcrypt verify |
 //! | [`authz`] | `authz` | role hierarchies and OAuth2 scopes |
+//! | [`bearer`] | — | the token of an `Authorization: Bearer` header |
 //! | [`session`] | `session` | access and refresh tokens, refresh rotation with reuse detection |
 //! | [`ratelimit`] | `ratelimit` | a GCRA rate limiter |
 //! | [`error`] | — | [`Error`]: every failure, each with a stable [`Error::code`] |
@@ -53,6 +54,7 @@ extern crate std;
 
 #[cfg(feature = "authz")]
 pub mod authz;
+pub mod bearer;
 pub mod error;
 #[cfg(feature = "jwt")]
 pub mod jwt;

@@ -4,7 +4,9 @@
 //! Properties: never panics; a buffer of `token.len()` bytes always suffices; under a wrong
 //! key the only possible errors are those of the checks that precede the MAC (the payload is
 //! never looked at); an accepted token satisfies the validation it was accepted under and
-//! `decode_unverified`/`decode_header` agree with it.
+//! `decode_unverified`/`decode_header` agree with it. The same bytes read as an
+//! `Authorization` header value by `bearer::token`: never panics; a token found is non-empty,
+//! follows `bearer ` (any case) and has no whitespace at either end.
 #![no_main]
 
 use authcore::jwt::{self, Key, KeySet, KeyStore, Validation};
@@ -103,7 +105,20 @@ fn check<K: KeyStore>(token: &[u8], keys: &K, wrong: &K, v: &Validation<'_>) {
     assert!(jwt::decode_header(token, &mut hbuf).is_ok());
 }
 
+fn bearer(value: &[u8]) {
+    const SPACE: &[u8] = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0";
+    let Some(token) = authcore::bearer::token(value) else {
+        return;
+    };
+    assert!(value[..6].eq_ignore_ascii_case(b"bearer") && value[6] == b' ');
+    assert!(!SPACE.contains(&token[0]) && !SPACE.contains(&token[token.len() - 1]));
+    let at = token.as_ptr() as usize - value.as_ptr() as usize;
+    assert!(at >= 7 && value[7..at].iter().all(|b| SPACE.contains(b)));
+    assert!(value[at + token.len()..].iter().all(|b| SPACE.contains(b)));
+}
+
 fuzz_target!(|data: &[u8]| {
+    bearer(data);
     let Some(&flags) = data.first() else { return };
     let v = validation(flags);
     if flags & 0x08 == 0 {

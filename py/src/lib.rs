@@ -87,6 +87,7 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_REFRESH_GRACE", authcore::session::MAX_REFRESH_GRACE)?;
     m.add_function(wrap_pyfunction!(session::issue_pair, m)?)?;
     m.add_function(wrap_pyfunction!(session::verify_access, m)?)?;
+    m.add_function(wrap_pyfunction!(session::verify_bearer, m)?)?;
     m.add_function(wrap_pyfunction!(session::verify_refresh, m)?)?;
     Ok(())
 }

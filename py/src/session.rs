@@ -9,9 +9,10 @@ use authcore::session::{
     SessionPolicy as CorePolicy, ACCESS_REQUIRED, DEFAULT_ACCESS_TTL, DEFAULT_REFRESH_TTL,
     REFRESH_REQUIRED,
 };
-use authcore::{authz::Scopes, Error};
+use authcore::{authz::Scopes, bearer, Error};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::errors::{core, Fail};
 use crate::jwt::Keys;
@@ -172,7 +173,7 @@ fn random_id() -> PyResult<String> {
 /// claims `required` lists.
 #[allow(clippy::too_many_arguments)]
 fn verify_token<R>(
-    token: &Bound<'_, PyAny>,
+    token: &[u8],
     keys: &Bound<'_, PyAny>,
     policy: &SessionPolicy,
     issuer: Option<&str>,
@@ -180,14 +181,13 @@ fn verify_token<R>(
     required: &'static [&'static str],
     verify: impl FnOnce(&[u8], &Keys, &Validation<'_>, &mut [u8]) -> authcore::Result<R>,
 ) -> PyResult<R> {
-    let token = bytes_or_str(token, "token")?;
     let keys = Keys::from_py(keys)?;
     let (issuer, audience) = (issuer.map(|s| [s]), audience.map(|s| [s]));
     let mut v = Validation::new().leeway(policy.inner.leeway());
     v.issuer = issuer.as_ref().map(|a| a.as_slice());
     v.audience = audience.as_ref().map(|a| a.as_slice());
     let mut buf = vec![0u8; token.len()];
-    Ok(verify(&token, &keys, &v, &mut buf).map_err(|e| Fail::with_required(e, required))?)
+    Ok(verify(token, &keys, &v, &mut buf).map_err(|e| Fail::with_required(e, required))?)
 }
 
 /// A verified access token (or the claims of one just issued).
@@ -334,7 +334,75 @@ pub fn verify_access(
     issuer: Option<String>,
     audience: Option<String>,
 ) -> PyResult<AccessClaims> {
+    let token = bytes_or_str(token, "token")?;
+    access(
+        &token,
+        keys,
+        policy,
+        now,
+        issuer.as_deref(),
+        audience.as_deref(),
+    )
+}
+
+/// The access token a request carries, verified as by `verify_access`: `headers` are the
+/// request's ASGI headers (an iterable of `(name, value)` byte pairs, names in lower case);
+/// the first `authorization` header counts (as Starlette reads it) and its bearer token is
+/// read by `authcore::bearer`. `None` when the request carries no bearer token (no header,
+/// another scheme, an empty token): no credentials, which is not a bad token.
+#[pyfunction]
+#[pyo3(signature = (headers, keys, policy, now, issuer=None, audience=None))]
+pub fn verify_bearer(
+    headers: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyAny>,
+    policy: &SessionPolicy,
+    now: u64,
+    issuer: Option<String>,
+    audience: Option<String>,
+) -> PyResult<Option<AccessClaims>> {
     let (issuer, audience) = (issuer.as_deref(), audience.as_deref());
+    let not_pairs = || PyTypeError::new_err("ASGI headers must be (name, value) pairs of bytes");
+    let header = |name: Bound<'_, PyAny>, value: Bound<'_, PyAny>| -> PyResult<Option<_>> {
+        let name = name.cast::<PyBytes>().map_err(|_| not_pairs())?;
+        if name.as_bytes() != bearer::AUTHORIZATION {
+            return Ok(None);
+        }
+        let value = value.cast::<PyBytes>().map_err(|_| not_pairs())?;
+        Ok(Some(match bearer::token(value.as_bytes()) {
+            Some(token) => Some(access(token, keys, policy, now, issuer, audience)?),
+            None => None,
+        }))
+    };
+    for item in headers.try_iter()? {
+        let item = item?;
+        let (name, value) = if let Ok(pair) = item.cast::<PyTuple>() {
+            match pair.len() {
+                2 => (pair.get_item(0)?, pair.get_item(1)?),
+                _ => return Err(not_pairs()),
+            }
+        } else if let Ok(pair) = item.cast::<PyList>() {
+            match pair.len() {
+                2 => (pair.get_item(0)?, pair.get_item(1)?),
+                _ => return Err(not_pairs()),
+            }
+        } else {
+            return Err(not_pairs());
+        };
+        if let Some(found) = header(name, value)? {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+fn access(
+    token: &[u8],
+    keys: &Bound<'_, PyAny>,
+    policy: &SessionPolicy,
+    now: u64,
+    issuer: Option<&str>,
+    audience: Option<&str>,
+) -> PyResult<AccessClaims> {
     verify_token(
         token,
         keys,
@@ -375,7 +443,7 @@ pub fn verify_refresh(
 ) -> PyResult<RefreshClaims> {
     let (issuer, audience) = (issuer.as_deref(), audience.as_deref());
     verify_token(
-        token,
+        &bytes_or_str(token, "token")?,
         keys,
         policy,
         issuer,

@@ -560,6 +560,18 @@ def verify_access(
 ) -> AccessClaims:
     """Verifies an access token (payload ``typ == "access"``; ``exp iat sub jti typ``)."""
 
+def verify_bearer(
+    headers: Iterable[tuple[bytes, bytes] | list[bytes]],
+    keys: _Keys,
+    policy: SessionPolicy,
+    now: int,
+    issuer: str | None = None,
+    audience: str | None = None,
+) -> AccessClaims | None:
+    """The access token of a request's ASGI ``headers`` (the first ``authorization`` header,
+    scheme ``Bearer`` in any case), verified as by :func:`verify_access`; ``None`` when the
+    request carries no bearer token."""
+
 def verify_refresh(
     token: str | bytes,
     keys: _Keys,

@@ -501,6 +501,19 @@ class AuthCore:
         except PyJWTError as exc:
             raise token_error(exc) from None
 
+    def verify_bearer(self, headers: Iterable[tuple[bytes, bytes]]) -> AccessClaims | None:
+        """The access token a request's ASGI ``headers`` carry, verified as by
+        :meth:`verify_access`, in one core call that also reads the ``Authorization`` header
+        (the first one; scheme ``Bearer`` in any case, as ``OAuth2PasswordBearer`` reads it).
+        ``None`` when the request carries no bearer token; a bad one raises 401."""
+        try:
+            now = int(time.time())
+            return _authcore.verify_bearer(
+                headers, self.keys_at(now), self.policy, now, self._issuer, self._audience
+            )
+        except PyJWTError as exc:
+            raise token_error(exc) from None
+
     def verify_refresh(self, token: str) -> RefreshClaims:
         """Verifies a refresh token (``typ == "refresh"``, ``jti`` and ``fam`` well formed) in
         one core call, or raises 401 (``malformed`` for text that is not valid Unicode)."""

@@ -15,9 +15,9 @@ This module imports neither the application object nor the router: it is handed 
 
 # No ``from __future__ import annotations`` here: FastAPI reads the dependencies' signatures,
 # whose ``Annotated`` aliases are local to build_dependencies.
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Protocol
+from typing import Annotated, Any, Callable, Optional, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
@@ -40,6 +40,8 @@ RESOLVE_ATTR = "authcore_resolve"
 class TokenAuthority(Protocol):
     """What the dependencies need from the application object."""
 
+    check_access_revocation: bool
+
     @property
     def token_url(self) -> str: ...
 
@@ -49,7 +51,7 @@ class TokenAuthority(Protocol):
     @property
     def loads_users(self) -> bool: ...
 
-    def verify_access(self, token: str) -> AccessClaims: ...
+    def verify_bearer(self, headers: Iterable[tuple[bytes, bytes]]) -> Optional[AccessClaims]: ...
 
     def check_session(self, claims: AccessClaims) -> Awaitable[None]: ...
 
@@ -64,8 +66,8 @@ class BearerAuth(SecurityBase):
     """The dependency behind ``auth.current_claims``, ``current_user`` and ``optional_user``:
     the OAuth2 password-flow bearer scheme (declared in OpenAPI exactly as
     :class:`OAuth2PasswordBearer` declares it, under the same name) whose call reads the
-    ``Authorization`` header *and* hands the token to ``resolve`` (verify, then maybe load the
-    user) with the scopes the route requires.
+    ``Authorization`` header, verifies the token and checks the route's scopes (``user``: then
+    gives the user the app's loader returns).
 
     One dependency instead of a scheme nested in a checker: FastAPI solves each level of a
     dependency tree with its own bookkeeping, which cost more per request than the token check
@@ -75,12 +77,15 @@ class BearerAuth(SecurityBase):
     def __init__(
         self,
         scheme: OAuth2PasswordBearer,
-        resolve: Callable[[Request, str, list[str]], Awaitable[Any]],
+        auth: TokenAuthority,
+        *,
+        user: bool = False,
         optional: bool = False,
     ) -> None:
         self.model = scheme.model
         self.scheme_name = scheme.scheme_name
-        self._resolve = resolve
+        self._auth = auth
+        self._user = user
         self._optional = optional
 
     async def __call__(self, request: Request, security_scopes: SecurityScopes) -> Any:
@@ -90,21 +95,44 @@ class BearerAuth(SecurityBase):
         """The dependency's value for ``request`` when the route requires ``scopes``: what
         FastAPI gets by calling it, and what :class:`~authcore.fastapi.AuthRoute` gets without
         FastAPI's dependency solver."""
-        # OAuth2PasswordBearer's reading of the header (scheme "bearer" in any case), straight
-        # from the ASGI scope as Starlette's Headers.get reads it (names arrive lower-case,
-        # values are latin-1, the first one wins), without building a Headers object
-        header = ""
-        for name, value in request.scope["headers"]:
-            if name == b"authorization":
-                header = value.decode("latin-1")
-                break
-        scheme, _, token = header.partition(" ")
-        token = token.strip()
-        if not token or scheme.lower() != "bearer":
-            if self._optional:
-                return None
-            raise AuthHTTPException.unauthenticated()
-        return await self._resolve(request, token, scopes)
+        auth = self._auth
+        # once per request: a route asking for current_user and current_claims (two
+        # dependencies) verifies the token, and asks the store, once (kept in the ASGI scope:
+        # a plain dict, where request.state costs microseconds)
+        scope = request.scope
+        claims: Optional[AccessClaims] = scope.get(_CLAIMS_KEY)
+        if claims is None:
+            # the header read and the token verified in one core call (authcore::bearer reads
+            # the header as OAuth2PasswordBearer does); None: no bearer token was sent
+            claims = auth.verify_bearer(scope["headers"])
+            if claims is None:
+                if self._optional:
+                    return None
+                raise AuthHTTPException.unauthenticated()
+            if auth.check_access_revocation:
+                await auth.check_session(claims)
+            scope[_CLAIMS_KEY] = claims
+        if scopes and not auth.has_scopes(claims.scopes, scopes):
+            raise AuthHTTPException.forbidden("missing_scope", scopes)
+        if self._user:
+            return await _user(auth, scope, claims)
+        return claims
+
+
+async def _user(auth: TokenAuthority, scope: MutableMapping[str, Any], claims: AccessClaims) -> Any:
+    """The user of ``claims`` (the claims themselves without a loader), loaded once per
+    request."""
+    cached = scope.get(_USER_KEY, _NOT_LOADED)
+    if cached is not _NOT_LOADED:
+        return cached
+    if not auth.loads_users:
+        user: Any = claims
+    else:
+        user = await auth.load_user(claims.sub)
+        if user is None:
+            raise AuthHTTPException.unauthenticated("invalid_user")
+    scope[_USER_KEY] = user
+    return user
 
 
 @dataclass(frozen=True)
@@ -124,46 +152,12 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
         description="Log in with a username and password (OAuth2 password flow); "
         "the access token is sent as `Authorization: Bearer <token>`.",
     )
-
-    async def _verified(request: Request, token: str, needed: list[str]) -> AccessClaims:
-        # once per request: a route asking for current_user and current_claims (two
-        # dependencies) verifies the token, and asks the store, once
-        # (kept in the ASGI scope: a plain dict, where request.state costs microseconds)
-        scope = request.scope
-        cached = scope.get(_CLAIMS_KEY)
-        if cached is not None and cached[0] == token:
-            claims: AccessClaims = cached[1]
-        else:
-            claims = auth.verify_access(token)
-            await auth.check_session(claims)
-            scope[_CLAIMS_KEY] = (token, claims)
-        if needed and not auth.has_scopes(claims.scopes, needed):
-            raise AuthHTTPException.forbidden("missing_scope", needed)
-        return claims
-
-    async def _token_user(request: Request, token: str, needed: list[str]) -> Any:
-        return await _user(request, await _verified(request, token, needed))
-
-    current_claims = BearerAuth(scheme, _verified)
+    current_claims = BearerAuth(scheme, auth)
     Claims = Annotated[AccessClaims, Depends(current_claims)]
-
-    async def _user(request: Request, claims: AccessClaims) -> Any:
-        cached = request.scope.get(_USER_KEY, _NOT_LOADED)
-        if cached is not _NOT_LOADED:
-            return cached
-        if not auth.loads_users:
-            user: Any = claims
-        else:
-            user = await auth.load_user(claims.sub)
-            if user is None:
-                raise AuthHTTPException.unauthenticated("invalid_user")
-        request.scope[_USER_KEY] = user
-        return user
-
     # each one dependency (not current_claims nested); the token is verified and the user
     # loaded once per request whichever of them a route asks for
-    current_user = BearerAuth(scheme, _token_user)
-    optional_user = BearerAuth(scheme, _token_user, optional=True)
+    current_user = BearerAuth(scheme, auth, user=True)
+    optional_user = BearerAuth(scheme, auth, user=True, optional=True)
 
     def require_role(*roles: str) -> Callable[..., Awaitable[Any]]:
         if not roles or not all(isinstance(r, str) and r for r in roles):
@@ -173,7 +167,7 @@ def build_dependencies(auth: TokenAuthority) -> Dependencies:
         async def role_checked_user(request: Request, claims: Claims) -> Any:
             if not auth.has_any_role(claims.roles, required):
                 raise AuthHTTPException.forbidden("forbidden")
-            return await _user(request, claims)
+            return await _user(auth, request.scope, claims)
 
         async def resolve(request: Request, scopes: list[str]) -> Any:
             # what FastAPI computes: current_claims (given the route's scopes), then the check

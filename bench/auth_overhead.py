@@ -223,12 +223,56 @@ def build_dispatch(secret: str, revocation: bool) -> tuple[Any, dict[str, Any]]:
 SERVERS = {"plain": ("h11", "asyncio"), "standard": ("httptools", "uvloop")}
 
 
-def serve(secret: str, revocation: bool, server_kind: str) -> None:
+def timed(dispatch: Any) -> Any:
+    """``dispatch`` with the CPU time of each request's ASGI call added up per route (the path,
+    ``+header`` when an ``Authorization`` header came), served as JSON at ``/__stats`` (which
+    then starts over). ``overlaps`` counts requests that began while another was inside the
+    app: none, when no request yields to the event loop inside the app (these routes do not
+    await anything that waits), and then each request's time is its own."""
+    import json as json_
+    from time import thread_time_ns
+
+    stats: dict[str, list[int]] = {}
+    state = {"active": 0, "overlaps": 0}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        path = scope["path"]
+        if path == "/__stats":
+            body = json_.dumps({"routes": stats, "overlaps": state["overlaps"]}).encode()
+            stats.clear()
+            state["overlaps"] = 0
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": body})
+            return
+        key = path
+        for name, _ in scope["headers"]:
+            if name == b"authorization":
+                key += "+header"
+                break
+        if state["active"]:
+            state["overlaps"] += 1
+        state["active"] += 1
+        started = thread_time_ns()
+        try:
+            await dispatch(scope, receive, send)
+        finally:
+            spent = thread_time_ns() - started
+            state["active"] -= 1
+            entry = stats.setdefault(key, [0, 0])
+            entry[0] += spent
+            entry[1] += 1
+
+    return app
+
+
+def serve(secret: str, revocation: bool, server_kind: str, mixed: bool) -> None:
     import asyncio
 
     import uvicorn
 
     app, copies = build_dispatch(secret, revocation)
+    if mixed:
+        app = timed(app)
     http, loop = SERVERS[server_kind]
     config = uvicorn.Config(
         app,
@@ -288,6 +332,97 @@ def wrk(
     return float(m.group(1)), int(n.group(1))
 
 
+#: wrk script of ``--mixed``: the requests given as arguments (path, token or "-"), each
+#: request one of them at random: every route follows every route as often (what ran just
+#: before a request decides how much of its code and data is still in the CPU's caches).
+MIXED_LUA = """
+local reqs = {}
+function init(args)
+  math.randomseed(os.time())
+  for k = 1, #args, 2 do
+    local headers = {}
+    if args[k + 1] ~= "-" then headers["Authorization"] = "Bearer " .. args[k + 1] end
+    reqs[#reqs + 1] = wrk.format("GET", args[k], headers)
+  end
+end
+function request()
+  return reqs[math.random(#reqs)]
+end
+"""
+
+
+def mixed(
+    base: str, routes: list[tuple[str, str, Optional[str]]], args: Any, pin: list[str]
+) -> None:
+    """``--mixed``: every round one wrk run that sends the routes' requests mixed, so a busy
+    moment of the machine falls on all of them alike; the server's CPU time per request of
+    each route (inside the app: HTTP parsing apart) against the no-auth route's."""
+    import json
+    import tempfile
+    import urllib.request
+
+    def stats() -> dict[str, Any]:
+        with urllib.request.urlopen(f"{base}/__stats", timeout=30) as r:
+            doc: dict[str, Any] = json.load(r)
+            return doc
+
+    key = {name: "/" + path + ("+header" if tok else "") for name, path, tok in routes}
+    spec: list[str] = []
+    for _, path, tok in routes:
+        spec += ["/" + path, tok or "-"]
+    us: dict[str, list[float]] = {name: [] for name, _, _ in routes}
+    overlaps = served = 0
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(MIXED_LUA)
+        script.flush()
+        cmd = pin + ["wrk", "-t1", f"-c{args.connections}", "-s", script.name]
+        for i in range(args.rounds + 1):  # the first round warms up
+            if i:
+                print(f"… round {i}/{args.rounds}", file=sys.stderr, flush=True)
+            stats()  # starts over
+            seconds = args.seconds * len(routes) if i else 2
+            out = subprocess.run(
+                cmd + [f"-d{seconds:g}s", base, "--"] + spec,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            if "Non-2xx" in out or "Socket errors" in out:
+                raise RuntimeError(f"errors under wrk:\n{out}")
+            doc = stats()
+            if not i:
+                continue
+            overlaps += doc["overlaps"]
+            for name, runs in us.items():
+                ns, n = doc["routes"][key[name]]
+                runs.append(ns / n / 1e3)
+                served += n
+    base_us = us["noauth"]
+    header_us = us.get("noauth+header", base_us)
+    print(
+        f"\none uvicorn worker ({' + '.join(SERVERS[args.server])}){' on CPU 0, wrk on CPU 1' if pin else ''}, "
+        f"wrk -t1 -c{args.connections}; {args.rounds} rounds, each one wrk run of "
+        f"{args.seconds * len(routes):g} s sending the {len(routes)} routes' requests in random order; "
+        f"{served} requests timed, {overlaps} overlapping\n"
+        "app CPU µs/req: the server's CPU time inside the app per request (HTTP parsing apart), "
+        "median over rounds; over noauth: the median of the per-round differences\n"
+    )
+    head = (
+        f"{'route':<18} {'app CPU µs/req':>15} {'over noauth':>12} {'over +header':>13}   by round"
+    )
+    print(head)
+    print("-" * len(head))
+    for name, runs in us.items():
+        over = statistics.median(u - b for u, b in zip(runs, base_us))
+        over_h = statistics.median(u - b for u, b in zip(runs, header_us))
+        by_round = " ".join(f"{u:.1f}" for u in runs)
+        print(
+            f"{name:<18} {statistics.median(runs):>15.1f} {over:>12.1f} {over_h:>13.1f}   {by_round}"
+        )
+    if overlaps:
+        print(f"\n{overlaps} requests began while another was in the app: their times overlap")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=5)
@@ -297,10 +432,16 @@ def main() -> None:
     ap.add_argument("--revocation", action="store_true")
     ap.add_argument("--profile", metavar="FILE")
     ap.add_argument("--no-pin", action="store_true", help="do not pin server and wrk to CPUs")
+    ap.add_argument(
+        "--mixed",
+        action="store_true",
+        help="one wrk run per round cycling through every route request by request; the "
+        "server times each request's ASGI call (CPU time) per route",
+    )
     ap.add_argument("--serve", metavar="SECRET", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
-        serve(args.serve, args.revocation, args.server)
+        serve(args.serve, args.revocation, args.server, args.mixed)
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: scripts/setup.sh apt (Debian package wrk)")
@@ -312,6 +453,8 @@ def main() -> None:
     cmd += ["--server", args.server]
     if args.revocation:
         cmd.append("--revocation")
+    if args.mixed:
+        cmd.append("--mixed")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "py" / "python"))
     env.pop("AUTHCORE_STORE", None)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -338,6 +481,13 @@ def main() -> None:
     ]
     if args.revocation:
         routes.append(("revocation", "revocation/me", tokens["revocation"]))
+    if args.mixed:
+        try:
+            mixed(base, routes, args, wrk_pin)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        return
     results: dict[str, list[float]] = {name: [] for name, _, _ in routes}
     cpu: dict[str, list[float]] = {name: [] for name, _, _ in routes}  # server CPU µs/request
     try:

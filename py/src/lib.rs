@@ -69,6 +69,10 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add("DEFAULT_ACCESS_TTL", authcore::session::DEFAULT_ACCESS_TTL)?;
     m.add(
+        "DEFAULT_TOKEN_CACHE_SIZE",
+        session::DEFAULT_TOKEN_CACHE_SIZE,
+    )?;
+    m.add(
         "DEFAULT_REFRESH_TTL",
         authcore::session::DEFAULT_REFRESH_TTL,
     )?;
@@ -77,6 +81,7 @@ fn _authcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_ID_LEN", authcore::session::MAX_ID_LEN)?;
     m.add_class::<session::SessionPolicy>()?;
     m.add_class::<session::AccessClaims>()?;
+    m.add_class::<session::AccessVerifier>()?;
     m.add_class::<session::RefreshClaims>()?;
     m.add_function(wrap_pyfunction!(session::check_id, m)?)?;
     m.add_function(wrap_pyfunction!(secret::check_secret_strength, m)?)?;

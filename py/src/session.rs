@@ -13,6 +13,8 @@ use authcore::{authz::Scopes, bearer, Error};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::errors::{core, Fail};
 use crate::jwt::Keys;
@@ -335,14 +337,8 @@ pub fn verify_access(
     audience: Option<String>,
 ) -> PyResult<AccessClaims> {
     let token = bytes_or_str(token, "token")?;
-    access(
-        &token,
-        keys,
-        policy,
-        now,
-        issuer.as_deref(),
-        audience.as_deref(),
-    )
+    let (issuer, audience) = (issuer.as_deref(), audience.as_deref());
+    Ok(access(&token, keys, policy, now, issuer, audience)?.0)
 }
 
 /// The access token a request carries, verified as by `verify_access`: `headers` are the
@@ -361,18 +357,14 @@ pub fn verify_bearer(
     audience: Option<String>,
 ) -> PyResult<Option<AccessClaims>> {
     let (issuer, audience) = (issuer.as_deref(), audience.as_deref());
+    bearer_token(headers)?
+        .map(|token| Ok(access(&token, keys, policy, now, issuer, audience)?.0))
+        .transpose()
+}
+
+/// The bearer token of ASGI `headers` (see `verify_bearer`), `None` for no bearer token.
+fn bearer_token(headers: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
     let not_pairs = || PyTypeError::new_err("ASGI headers must be (name, value) pairs of bytes");
-    let header = |name: Bound<'_, PyAny>, value: Bound<'_, PyAny>| -> PyResult<Option<_>> {
-        let name = name.cast::<PyBytes>().map_err(|_| not_pairs())?;
-        if name.as_bytes() != bearer::AUTHORIZATION {
-            return Ok(None);
-        }
-        let value = value.cast::<PyBytes>().map_err(|_| not_pairs())?;
-        Ok(Some(match bearer::token(value.as_bytes()) {
-            Some(token) => Some(access(token, keys, policy, now, issuer, audience)?),
-            None => None,
-        }))
-    };
     for item in headers.try_iter()? {
         let item = item?;
         let (name, value) = if let Ok(pair) = item.cast::<PyTuple>() {
@@ -388,13 +380,17 @@ pub fn verify_bearer(
         } else {
             return Err(not_pairs());
         };
-        if let Some(found) = header(name, value)? {
-            return Ok(found);
+        let name = name.cast::<PyBytes>().map_err(|_| not_pairs())?;
+        if name.as_bytes() == bearer::AUTHORIZATION {
+            let value = value.cast::<PyBytes>().map_err(|_| not_pairs())?;
+            return Ok(bearer::token(value.as_bytes()).map(<[u8]>::to_vec));
         }
     }
     Ok(None)
 }
 
+/// The claims of an access token `verify_access` accepts, and until when that verdict stands
+/// (`Claims::accepted_until`).
 fn access(
     token: &[u8],
     keys: &Bound<'_, PyAny>,
@@ -402,7 +398,7 @@ fn access(
     now: u64,
     issuer: Option<&str>,
     audience: Option<&str>,
-) -> PyResult<AccessClaims> {
+) -> PyResult<(AccessClaims, u64)> {
     verify_token(
         token,
         keys,
@@ -415,7 +411,7 @@ fn access(
             let mut roles = Vec::new();
             t.for_each_role(|r| roles.push(r.chars().collect()));
             let scopes = t.scopes()?.iter().map(str::to_owned).collect();
-            Ok(AccessClaims {
+            let claims = AccessClaims {
                 sub: t.sub.chars().collect(),
                 jti: t.jti.as_str().to_owned(),
                 fam: t.fam.map(|f| f.as_str().to_owned()),
@@ -424,9 +420,143 @@ fn access(
                 roles,
                 scopes,
                 payload: t.payload.to_vec(),
-            })
+            };
+            Ok((claims, t.claims.accepted_until(v)))
         },
     )
+}
+
+/// How many verified tokens an `AccessVerifier` remembers unless told otherwise.
+pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 1024;
+
+/// A token an `AccessVerifier` accepted: its claims object, and the moments its verdict
+/// stands for (`from <= now < until`).
+struct Remembered {
+    claims: Py<AccessClaims>,
+    from: u64,
+    until: u64,
+}
+
+/// `verify_access` and `verify_bearer` for one key set, policy, issuer and audience, remembering
+/// up to `capacity` tokens it accepted (0: none) for as long as the verdict stands
+/// (`Claims::accepted_until`: until `exp + leeway`): a token seen again is looked up (by its
+/// whole text, in a hash map with a per-process random key), not decoded and MAC'd again, and
+/// its claims object (immutable) is returned again. A token it refused is never remembered;
+/// a clock that went back verifies again. Same verdicts, same errors as the functions.
+#[pyclass(frozen, module = "authcore._authcore", name = "AccessVerifier")]
+pub struct AccessVerifier {
+    keys: Py<PyAny>,
+    policy: SessionPolicy,
+    issuer: Option<String>,
+    audience: Option<String>,
+    capacity: usize,
+    seen: Mutex<HashMap<Box<[u8]>, Remembered>>,
+}
+
+impl AccessVerifier {
+    fn seen(&self) -> MutexGuard<'_, HashMap<Box<[u8]>, Remembered>> {
+        // only ever held for a map operation, with the GIL: never poisoned in practice, and a
+        // map is valid whatever panicked
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn check(&self, py: Python<'_>, token: &[u8], now: u64) -> PyResult<Py<AccessClaims>> {
+        if self.capacity > 0 {
+            if let Some(r) = self.seen().get(token) {
+                if r.from <= now && now < r.until {
+                    return Ok(r.claims.clone_ref(py));
+                }
+            }
+        }
+        let (claims, until) = access(
+            token,
+            self.keys.bind(py),
+            &self.policy,
+            now,
+            self.issuer.as_deref(),
+            self.audience.as_deref(),
+        )?;
+        let claims = Py::new(py, claims)?;
+        if self.capacity > 0 {
+            let mut seen = self.seen();
+            if seen.len() >= self.capacity && !seen.contains_key(token) {
+                seen.retain(|_, r| now < r.until);
+                if seen.len() >= self.capacity {
+                    seen.clear();
+                }
+            }
+            let remembered = Remembered {
+                claims: claims.clone_ref(py),
+                from: now,
+                until,
+            };
+            seen.insert(token.into(), remembered);
+        }
+        Ok(claims)
+    }
+}
+
+#[pymethods]
+impl AccessVerifier {
+    #[new]
+    #[pyo3(signature = (keys, policy, issuer=None, audience=None, capacity=DEFAULT_TOKEN_CACHE_SIZE))]
+    fn new(
+        keys: &Bound<'_, PyAny>,
+        policy: &SessionPolicy,
+        issuer: Option<String>,
+        audience: Option<String>,
+        capacity: usize,
+    ) -> PyResult<Self> {
+        Keys::from_py(keys)?; // a key set the functions take, checked once
+        Ok(Self {
+            keys: keys.clone().unbind(),
+            policy: policy.clone(),
+            issuer,
+            audience,
+            capacity,
+            seen: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// `verify_access(token, keys, policy, now, issuer, audience)`.
+    fn verify(
+        &self,
+        py: Python<'_>,
+        token: &Bound<'_, PyAny>,
+        now: u64,
+    ) -> PyResult<Py<AccessClaims>> {
+        self.check(py, &bytes_or_str(token, "token")?, now)
+    }
+
+    /// `verify_bearer(headers, keys, policy, now, issuer, audience)`.
+    fn verify_bearer(
+        &self,
+        py: Python<'_>,
+        headers: &Bound<'_, PyAny>,
+        now: u64,
+    ) -> PyResult<Option<Py<AccessClaims>>> {
+        match bearer_token(headers)? {
+            Some(token) => Ok(Some(self.check(py, &token, now)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The key set it verifies with.
+    #[getter]
+    fn keys(&self, py: Python<'_>) -> Py<PyAny> {
+        self.keys.clone_ref(py)
+    }
+
+    /// How many tokens it may remember.
+    #[getter]
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// How many tokens it remembers now.
+    fn __len__(&self) -> usize {
+        self.seen().len()
+    }
 }
 
 /// Verifies a refresh token (as `verify_access`, with payload `typ == "refresh"` and

@@ -239,6 +239,20 @@ impl<'a> Claims<'a> {
         Ok(())
     }
 
+    /// How long a verdict of [`Self::validate`] stands: claims it accepted at `t0` it accepts
+    /// at every `t` with `t0 <= t < accepted_until(v)`. Of its rules only the time rules
+    /// depend on `now`, and only `exp` can refuse a later moment (`iat` and `nbf` refuse
+    /// moments *before* a time), from `exp + leeway` on; without `exp`, or with
+    /// `verify_exp` off, `u64::MAX`. What lets a caller remember a verified token (a cache
+    /// keyed by the whole token, for one key set and one [`Validation`]) without changing a
+    /// single verdict.
+    pub fn accepted_until(&self, v: &Validation<'_>) -> u64 {
+        match self.exp {
+            Some(exp) if v.verify_exp => exp.saturating_add(v.leeway),
+            _ => u64::MAX,
+        }
+    }
+
     /// Applies the time, issuer, audience, subject and token-type rules, in PyJWT's order:
     /// `iat`, `nbf`, `exp`, then `iss`, `aud`, `sub`, then the token type.
     pub fn validate(&self, v: &Validation<'_>, now: u64) -> Result<()> {
@@ -431,6 +445,52 @@ mod tests {
         assert_eq!(c.validate(&v, 49).unwrap_err(), Error::IssuedInFuture);
         let c = parse(r#"{"exp":18446744073709551615}"#).unwrap();
         assert!(c.validate(&v.leeway(u64::MAX), u64::MAX - 1).is_ok());
+    }
+
+    /// `accepted_until` against `validate` itself: for claims with and without each time
+    /// claim, leeways and first-accepted moments, every moment from the acceptance up to it is
+    /// accepted, and the moment it names is refused.
+    #[test]
+    fn accepted_until_is_where_validate_stops_accepting() {
+        let payloads = [
+            r#"{"exp":1000,"nbf":100,"iat":50}"#,
+            r#"{"exp":1000}"#,
+            r#"{"exp":1000,"iat":990}"#,
+            r#"{"exp":18446744073709551615}"#,
+            r#"{"nbf":100}"#,
+            r#"{}"#,
+        ];
+        let mut checked = 0;
+        for p in payloads {
+            let c = Claims::parse(p.as_bytes(), &[]).unwrap();
+            for leeway in [0, 1, 30, u64::MAX] {
+                for verify_exp in [true, false] {
+                    let mut v = Validation::new().required(&[]).leeway(leeway);
+                    v.verify_exp = verify_exp;
+                    let until = c.accepted_until(&v);
+                    for t0 in [0, 49, 50, 99, 100, 500, 969, 999, 1029, 1030, u64::MAX - 1] {
+                        if c.validate(&v, t0).is_err() {
+                            continue;
+                        }
+                        checked += 1;
+                        assert!(t0 < until, "{p} leeway {leeway}: accepted at {t0}");
+                        let last = until - 1;
+                        for t in [
+                            t0,
+                            t0 + (last - t0) / 2,
+                            last.saturating_sub(1).max(t0),
+                            last,
+                        ] {
+                            assert!(c.validate(&v, t).is_ok(), "{p} leeway {leeway} t {t}");
+                        }
+                        if until != u64::MAX {
+                            assert_eq!(c.validate(&v, until), Err(Error::Expired), "{p}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     #[test]

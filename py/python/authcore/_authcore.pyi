@@ -27,6 +27,8 @@ MAX_REFRESH_GRACE: int
 DEFAULT_ACCESS_TTL: int
 #: Default refresh-token lifetime in seconds (7 days).
 DEFAULT_REFRESH_TTL: int
+#: How many verified access tokens an ``AccessVerifier`` remembers by default (1024).
+DEFAULT_TOKEN_CACHE_SIZE: int
 #: Default clock leeway in seconds (none).
 DEFAULT_LEEWAY: int
 #: Fewest characters in a token or family id (16).
@@ -571,6 +573,32 @@ def verify_bearer(
     """The access token of a request's ASGI ``headers`` (the first ``authorization`` header,
     scheme ``Bearer`` in any case), verified as by :func:`verify_access`; ``None`` when the
     request carries no bearer token."""
+
+@final
+class AccessVerifier:
+    """``verify_access`` / ``verify_bearer`` for one key set, policy, issuer and audience,
+    remembering up to ``capacity`` accepted tokens (0: none) while their verdict stands
+    (until ``exp + leeway``): a token seen again is looked up, not verified again, and the
+    same claims object is returned. Same verdicts and errors as the functions."""
+
+    def __new__(
+        cls,
+        keys: _Keys,
+        policy: SessionPolicy,
+        issuer: str | None = None,
+        audience: str | None = None,
+        capacity: int = ...,
+    ) -> AccessVerifier:
+        """``capacity`` defaults to ``DEFAULT_TOKEN_CACHE_SIZE``."""
+    def verify(self, token: str | bytes, now: int) -> AccessClaims: ...
+    def verify_bearer(
+        self, headers: Iterable[tuple[bytes, bytes] | list[bytes]], now: int
+    ) -> AccessClaims | None: ...
+    @property
+    def keys(self) -> _Keys: ...
+    @property
+    def capacity(self) -> int: ...
+    def __len__(self) -> int: ...
 
 def verify_refresh(
     token: str | bytes,

@@ -56,8 +56,10 @@ def test_environment_is_read() -> None:
             "AUTHCORE_AUDIENCE": "api",
             "AUTHCORE_LEEWAY": "30",
             "AUTHCORE_STORE": "sqlite:///tmp/s.db",
+            "AUTHCORE_TOKEN_CACHE_SIZE": "0",
         }
     )
+    assert s.token_cache_size == 0
     assert (s.access_ttl, s.refresh_ttl, s.leeway) == (300, 30 * 86400, 30)
     assert (s.secret_kid, s.issuer, s.audience) == ("2026-11", "https://auth.example", "api")
     assert s.store_url == "sqlite:///tmp/s.db" and not s.dev
@@ -72,6 +74,7 @@ def test_defaults_are_15_minutes_and_7_days() -> None:
         _authcore.DEFAULT_REFRESH_TTL,
         _authcore.DEFAULT_LEEWAY,
     )
+    assert s.token_cache_size == _authcore.DEFAULT_TOKEN_CACHE_SIZE == 1024
     assert AuthSettings(secret=STRONG) == AuthSettings.from_env({"AUTHCORE_SECRET": STRONG})
 
 
@@ -101,6 +104,8 @@ def test_bad_durations_are_refused(bad: str) -> None:
         # the core's session rule: the leeway must be shorter than the access lifetime
         {"AUTHCORE_ACCESS_TTL": "60", "AUTHCORE_LEEWAY": "60"},
         {"AUTHCORE_DEV": "maybe"},
+        {"AUTHCORE_TOKEN_CACHE_SIZE": "-1"},
+        {"AUTHCORE_TOKEN_CACHE_SIZE": "lots"},
     ],
 )
 def test_inconsistent_settings_are_refused(env: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 from authcore import Ed25519PrivateKey, UnknownKidError, jwt
 from authcore.fastapi import AuthSettings, ConfigError
+from authcore.fastapi.errors import AuthHTTPException
 from fastapi_helpers import DEMO_PASSWORD, access_claims, bearer, make_hasher
 
 JWKS = "/.well-known/jwks.json"
@@ -134,6 +135,28 @@ def test_a_key_retires_while_the_service_runs() -> None:
     assert until == now + s.refresh_ttl + s.leeway
     assert len(auth.jwks(until - 1)["keys"]) == 2
     assert [k["kid"] for k in auth.jwks(until)["keys"]] == [new.kid]
+
+
+def test_a_retired_key_is_forgotten_with_the_tokens_it_signed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A token the old key signed, remembered as verified (token_cache_size), is refused from
+    the moment the key retires: the remembered tokens go with the key set."""
+    from authcore.fastapi import AuthCore
+
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    now = int(time.time())
+    s = AuthSettings(signing_key=new, previous_signing_keys=[(old, now)])
+    auth = AuthCore(s)
+    until = s.retired_keys()[0].until
+    claims = access_claims("7", exp=until + 3600)  # signed to outlive its key
+    token = jwt.encode(claims, old, algorithm="EdDSA")
+    first = auth.verify_access(token)
+    assert auth.verify_access(token) is first  # remembered
+    monkeypatch.setattr(time, "time", lambda: float(until))
+    with pytest.raises(AuthHTTPException) as err:
+        auth.verify_access(token)
+    assert err.value.status_code == 401 and err.value.code == "unknown_kid"
 
 
 def test_an_hs256_secret_beside_the_signing_key_only_verifies(tmp_path: Path, secret: str) -> None:

@@ -67,7 +67,14 @@ from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
 from .. import _authcore
-from .._authcore import Ed25519PrivateKey, Ed25519PublicKey, Key, KeySet, SessionPolicy
+from .._authcore import (
+    AccessVerifier,
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+    Key,
+    KeySet,
+    SessionPolicy,
+)
 from ..authz import RoleHierarchy, has_role, has_scopes, is_scope_token
 from ..exceptions import PyJWTError
 from ..passwords import PasswordHasher
@@ -260,9 +267,10 @@ class AuthCore:
         )
 
         self._retire_at: int | None = None
-        self._keys = self._key_set(int(time.time()))  # its first key signs
         self._audience = s.audience
         self._issuer = s.issuer
+        self._keys = self._key_set(int(time.time()))  # its first key signs
+        self._verifier = self._access_verifier()
 
         deps = build_dependencies(self)
         self.scheme: OAuth2PasswordBearer = deps.scheme
@@ -288,12 +296,24 @@ class AuthCore:
         self._retire_at = min((r.until for r in live), default=None)
         return KeySet(keys)
 
+    def _access_verifier(self) -> AccessVerifier:
+        """What verifies access tokens with the current key set (remembering the tokens it
+        accepted, ``settings.token_cache_size``; a new key set starts with none)."""
+        return AccessVerifier(
+            self._keys,
+            self.policy,
+            self._issuer,
+            self._audience,
+            self.settings.token_cache_size,
+        )
+
     def keys_at(self, now: int) -> KeySet:
         """The key set at ``now``: a previous signing key leaves it (stops verifying, and is
         no longer published) once the last token it signed has expired. The set is rebuilt,
         asking the core again, from the earliest time the core gave for a key to leave."""
         if self._retire_at is not None and now >= self._retire_at:
             self._keys = self._key_set(now)
+            self._verifier = self._access_verifier()
         return self._keys
 
     # -- wiring ------------------------------------------------------------------------------
@@ -495,9 +515,8 @@ class AuthCore:
         :class:`~authcore.fastapi.errors.AuthHTTPException` carrying the core's code."""
         try:
             now = int(time.time())
-            return _authcore.verify_access(
-                token, self.keys_at(now), self.policy, now, self._issuer, self._audience
-            )
+            self.keys_at(now)
+            return self._verifier.verify(token, now)
         except PyJWTError as exc:
             raise token_error(exc) from None
 
@@ -508,9 +527,8 @@ class AuthCore:
         ``None`` when the request carries no bearer token; a bad one raises 401."""
         try:
             now = int(time.time())
-            return _authcore.verify_bearer(
-                headers, self.keys_at(now), self.policy, now, self._issuer, self._audience
-            )
+            self.keys_at(now)
+            return self._verifier.verify_bearer(headers, now)
         except PyJWTError as exc:
             raise token_error(exc) from None
 

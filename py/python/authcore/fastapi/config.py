@@ -37,6 +37,9 @@ variable                    meaning
                             auth routes protected from cross-site requests.
 ``AUTHCORE_CHECK_REVOCATION`` ``0`` = do not ask the store on each request whether the access
                             token's session was revoked (default ``1`` with a store).
+``AUTHCORE_TOKEN_CACHE_SIZE`` how many verified access tokens to remember until they expire, so
+                            that a token seen again is not verified again (default 1024;
+                            ``0`` = verify every time).
 ``AUTHCORE_COOKIE_ORIGINS`` comma-separated origins (``https://app.example``) besides the
                             app's own allowed to call the cookie routes.
 =========================== ============================================================
@@ -68,6 +71,7 @@ from .._authcore import (
     DEFAULT_ACCESS_TTL,
     DEFAULT_LEEWAY,
     DEFAULT_REFRESH_TTL,
+    DEFAULT_TOKEN_CACHE_SIZE,
     MAX_REFRESH_GRACE,
     MIN_SECRET_LEN,
     RECOMMENDED_REFRESH_GRACE,
@@ -287,6 +291,7 @@ class AuthSettings:
     cookie_mode: bool = False
     cookie_origins: tuple[str, ...] = ()
     check_access_revocation: bool = True
+    token_cache_size: int = DEFAULT_TOKEN_CACHE_SIZE
     dev: bool = False
     previous_secrets: Mapping[str, bytes | str] = field(default_factory=dict, repr=False)
     signing_key: SigningKeyLike | None = field(default=None, repr=False)
@@ -324,6 +329,8 @@ class AuthSettings:
         object.__setattr__(self, "previous_signing_keys", tuple(retired))
         object.__setattr__(self, "access_ttl", parse_duration(self.access_ttl, "access_ttl"))
         object.__setattr__(self, "refresh_ttl", parse_duration(self.refresh_ttl, "refresh_ttl"))
+        if not isinstance(self.token_cache_size, int) or self.token_cache_size < 0:
+            raise ConfigError("token_cache_size must be a number of tokens, 0 or more")
         if not isinstance(self.leeway, int) or not 0 <= self.leeway <= _MAX_LEEWAY:
             raise ConfigError(f"leeway must be between 0 and {_MAX_LEEWAY} seconds")
         try:  # the core's rule: 0 < access_ttl <= refresh_ttl, leeway < access_ttl
@@ -410,6 +417,11 @@ class AuthSettings:
             leeway = int(env.get("AUTHCORE_LEEWAY") or DEFAULT_LEEWAY)
         except ValueError:
             raise ConfigError("AUTHCORE_LEEWAY must be an integer number of seconds") from None
+        raw_cache = env.get("AUTHCORE_TOKEN_CACHE_SIZE")
+        try:
+            cache = DEFAULT_TOKEN_CACHE_SIZE if not raw_cache else int(raw_cache)
+        except ValueError:
+            raise ConfigError("AUTHCORE_TOKEN_CACHE_SIZE must be a number of tokens") from None
         raw_grace = env.get("AUTHCORE_REFRESH_GRACE")
         try:
             grace = RECOMMENDED_REFRESH_GRACE if not raw_grace else int(raw_grace)
@@ -440,6 +452,7 @@ class AuthSettings:
             cookie_mode=_flag(env, "AUTHCORE_COOKIE_MODE"),
             check_access_revocation=not env.get("AUTHCORE_CHECK_REVOCATION")
             or _flag(env, "AUTHCORE_CHECK_REVOCATION"),
+            token_cache_size=cache,
             cookie_origins=tuple(
                 o.strip() for o in env.get("AUTHCORE_COOKIE_ORIGINS", "").split(",") if o.strip()
             ),

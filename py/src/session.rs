@@ -14,7 +14,9 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use subtle::ConstantTimeEq;
 
 use crate::errors::{core, Fail};
 use crate::jwt::Keys;
@@ -255,6 +257,13 @@ impl AccessClaims {
         PyTuple::new(py, &self.scopes)
     }
 
+    /// `has_scopes(" ".join(self.scopes), required)`, without building the tuple and the
+    /// string in Python: True when every `required` scope (a list, or a space-delimited
+    /// `str`) was granted; a malformed requirement raises `InvalidParamsError`.
+    fn has_scopes(&self, required: &Bound<'_, PyAny>) -> PyResult<bool> {
+        crate::authz::has_scopes(self.scopes.join(" "), required)
+    }
+
     /// Every claim of the token, custom ones included, as a new `dict`.
     #[getter]
     fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -429,6 +438,24 @@ fn access(
 /// How many verified tokens an `AccessVerifier` remembers unless told otherwise.
 pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 1024;
 
+/// A remembered token's text as the map's key, compared in constant time (it carries a MAC): a
+/// lookup never tells how much of a presented token matched a remembered one.
+struct TokenText(Box<[u8]>);
+
+impl PartialEq for TokenText {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && bool::from(self.0.ct_eq(&other.0))
+    }
+}
+
+impl Eq for TokenText {}
+
+impl Hash for TokenText {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
 /// A token an `AccessVerifier` accepted: its claims object, and the moments its verdict
 /// stands for (`from <= now < until`).
 struct Remembered {
@@ -450,26 +477,26 @@ pub struct AccessVerifier {
     issuer: Option<String>,
     audience: Option<String>,
     capacity: usize,
-    seen: Mutex<HashMap<Box<[u8]>, Remembered>>,
+    seen: Mutex<HashMap<TokenText, Remembered>>,
 }
 
 impl AccessVerifier {
-    fn seen(&self) -> MutexGuard<'_, HashMap<Box<[u8]>, Remembered>> {
+    fn seen(&self) -> MutexGuard<'_, HashMap<TokenText, Remembered>> {
         // only ever held for a map operation, with the GIL: never poisoned in practice, and a
         // map is valid whatever panicked
         self.seen.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn check(&self, py: Python<'_>, token: &[u8], now: u64) -> PyResult<Py<AccessClaims>> {
+    fn check(&self, py: Python<'_>, token: TokenText, now: u64) -> PyResult<Py<AccessClaims>> {
         if self.capacity > 0 {
-            if let Some(r) = self.seen().get(token) {
+            if let Some(r) = self.seen().get(&token) {
                 if r.from <= now && now < r.until {
                     return Ok(r.claims.clone_ref(py));
                 }
             }
         }
         let (claims, until) = access(
-            token,
+            &token.0,
             self.keys.bind(py),
             &self.policy,
             now,
@@ -479,7 +506,7 @@ impl AccessVerifier {
         let claims = Py::new(py, claims)?;
         if self.capacity > 0 {
             let mut seen = self.seen();
-            if seen.len() >= self.capacity && !seen.contains_key(token) {
+            if seen.len() >= self.capacity && !seen.contains_key(&token) {
                 seen.retain(|_, r| now < r.until);
                 if seen.len() >= self.capacity {
                     seen.clear();
@@ -490,7 +517,7 @@ impl AccessVerifier {
                 from: now,
                 until,
             };
-            seen.insert(token.into(), remembered);
+            seen.insert(token, remembered);
         }
         Ok(claims)
     }
@@ -525,7 +552,8 @@ impl AccessVerifier {
         token: &Bound<'_, PyAny>,
         now: u64,
     ) -> PyResult<Py<AccessClaims>> {
-        self.check(py, &bytes_or_str(token, "token")?, now)
+        let token = TokenText(bytes_or_str(token, "token")?.to_vec().into_boxed_slice());
+        self.check(py, token, now)
     }
 
     /// `verify_bearer(headers, keys, policy, now, issuer, audience)`.
@@ -536,7 +564,11 @@ impl AccessVerifier {
         now: u64,
     ) -> PyResult<Option<Py<AccessClaims>>> {
         match bearer_token(headers)? {
-            Some(token) => Ok(Some(self.check(py, &token, now)?)),
+            Some(token) => Ok(Some(self.check(
+                py,
+                TokenText(token.into_boxed_slice()),
+                now,
+            )?)),
             None => Ok(None),
         }
     }

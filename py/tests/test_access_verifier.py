@@ -137,3 +137,36 @@ def test_issuer_and_audience_are_the_verifiers() -> None:
         other.verify(tok, T)
     with pytest.raises(TypeError):
         AccessVerifier(5, policy)  # type: ignore[arg-type]
+
+
+def test_claims_check_their_scopes_as_has_scopes_does() -> None:
+    """``AccessClaims.has_scopes`` is ``has_scopes(" ".join(claims.scopes), required)``."""
+    from authcore.authz import has_scopes
+
+    claims = [
+        AccessVerifier(keys(), SessionPolicy()).verify(mint(scope=s), T)
+        for s in ("grades:read", "grades:read grades:write", "")
+    ]
+    requirements: list[Any] = [
+        ["grades:read"],
+        ["grades:read", "grades:write"],
+        ["grades:write"],
+        "grades:read grades:write",
+        ["grades:read", "grades:read"],
+        [],
+        [""],
+        ["a b"],
+        "",
+        ["é"],
+    ]
+    for c in claims:
+        for required in requirements:
+            try:
+                want: Any = has_scopes(" ".join(c.scopes), required)
+            except AuthError as exc:
+                want = exc.code
+            try:
+                got: Any = c.has_scopes(required)
+            except AuthError as exc:
+                got = exc.code
+            assert got == want, (c.scopes, required)

@@ -498,6 +498,9 @@ class AccessClaims:
     def roles(self) -> tuple[str, ...]: ...
     @property
     def scopes(self) -> tuple[str, ...]: ...
+    def has_scopes(self, required: str | Sequence[str]) -> bool:
+        """``has_scopes(" ".join(self.scopes), required)`` (``InvalidParamsError`` for a
+        malformed requirement)."""
     @property
     def raw(self) -> dict[str, Any]:
         """Every claim, custom ones included (a new dict on each access)."""

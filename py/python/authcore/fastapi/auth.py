@@ -76,7 +76,7 @@ from .._authcore import (
     SessionPolicy,
 )
 from ..authz import RoleHierarchy, has_role, has_scopes, is_scope_token
-from ..exceptions import PyJWTError
+from ..exceptions import AuthError, PyJWTError
 from ..passwords import PasswordHasher
 from .config import AuthSettings, parse_networks
 from .deps import build_dependencies
@@ -556,6 +556,14 @@ class AuthCore:
         try:
             return has_scopes(" ".join(granted), required)
         except Exception:  # noqa: BLE001 — a malformed scope list grants nothing
+            return False
+
+    def grants(self, claims: AccessClaims, required: Sequence[str]) -> bool:
+        """:meth:`has_scopes` of the claims' scopes (checked by the core on the claims as
+        they are, without building their list in Python)."""
+        try:
+            return claims.has_scopes(required)
+        except AuthError:  # a malformed requirement (invalid_params) grants nothing
             return False
 
     # -- callbacks ---------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class TokenAuthority(Protocol):
 
     def check_session(self, claims: AccessClaims) -> Awaitable[None]: ...
 
-    def has_scopes(self, granted: Sequence[str], required: Sequence[str]) -> bool: ...
+    def grants(self, claims: AccessClaims, required: Sequence[str]) -> bool: ...
 
     def has_any_role(self, held: Sequence[str], required: Sequence[str]) -> bool: ...
 
@@ -112,7 +112,7 @@ class BearerAuth(SecurityBase):
             if auth.check_access_revocation:
                 await auth.check_session(claims)
             scope[_CLAIMS_KEY] = claims
-        if scopes and not auth.has_scopes(claims.scopes, scopes):
+        if scopes and not auth.grants(claims, scopes):
             raise AuthHTTPException.forbidden("missing_scope", scopes)
         if self._user:
             return await _user(auth, scope, claims)

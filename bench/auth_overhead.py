@@ -39,10 +39,11 @@ numbers.
 ``--mixed`` measures differently, for a machine shared with other work: each round is one wrk
 run whose requests go to the routes at random (a Lua script), and the server times each
 request's ASGI call (its CPU time, per route; requests never overlap inside the app, and the
-run says so), so a busy moment falls on every route alike and each route runs after every
-other as often (what ran just before decides what is still in the CPU's caches). It reports
-the app's CPU µs per request and the excess over the no-auth route, median over rounds; the
-HTTP server's parsing of the header is outside the app (the default mode's ``noauth+header``).
+run says so) and uvicorn's reading of the request (``data_received``, HTTP parsing included),
+so a busy moment falls on every route alike and each route runs after every other as often
+(what ran just before decides what is still in the CPU's caches). It reports the CPU µs per
+request inside the app and with the reading, and each one's excess over the no-auth route
+sent without a token, medians over rounds.
 ``--token-cache-size N`` sets ``AuthSettings.token_cache_size`` (how many verified tokens
 authcore remembers; wrk sends one token, so every request but the first finds it): ``0``
 measures a token verified on every request.
@@ -67,6 +68,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
@@ -238,32 +240,57 @@ def build_dispatch(secret: str, revocation: bool) -> tuple[Any, dict[str, Any]]:
 SERVERS = {"plain": ("h11", "asyncio"), "standard": ("httptools", "uvloop")}
 
 
-def timed(dispatch: Any) -> Any:
-    """``dispatch`` with the CPU time of each request's ASGI call added up per route (the path,
-    ``+header`` when an ``Authorization`` header came), served as JSON at ``/__stats`` (which
-    then starts over). ``overlaps`` counts requests that began while another was inside the
-    app: none, when no request yields to the event loop inside the app (these routes do not
+def route_key(scope: Any) -> str:
+    """The path, ``+header`` when an ``Authorization`` header came."""
+    for name, _ in scope["headers"]:
+        if name == b"authorization":
+            return str(scope["path"]) + "+header"
+    return str(scope["path"])
+
+
+def timed(dispatch: Any, protocols: Sequence[Any] = ()) -> Any:
+    """``dispatch`` with the CPU time of each request's ASGI call added up per route
+    (:func:`route_key`), and that of the HTTP server reading it (the ``data_received`` of the
+    uvicorn ``protocols`` given, patched: wrk sends one request at a time on a connection, so each call reads one
+    request, the one the protocol then holds the scope of), served as JSON at ``/__stats``
+    (which then starts over). ``overlaps`` counts requests that began while another was inside
+    the app: none, when no request yields to the event loop inside the app (these routes do not
     await anything that waits), and then each request's time is its own."""
     import json as json_
     from time import thread_time_ns
 
     stats: dict[str, list[int]] = {}
+    reading: dict[str, list[int]] = {}
     state = {"active": 0, "overlaps": 0}
+
+    def timed_read(original: Any) -> Any:
+        def data_received(self: Any, data: bytes) -> None:
+            started = thread_time_ns()
+            original(self, data)
+            spent = thread_time_ns() - started
+            scope = getattr(self, "scope", None)
+            if scope is not None:
+                entry = reading.setdefault(route_key(scope), [0, 0])
+                entry[0] += spent
+                entry[1] += 1
+
+        return data_received
+
+    for protocol in protocols:
+        protocol.data_received = timed_read(protocol.data_received)
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         path = scope["path"]
         if path == "/__stats":
-            body = json_.dumps({"routes": stats, "overlaps": state["overlaps"]}).encode()
+            doc = {"routes": stats, "reading": reading, "overlaps": state["overlaps"]}
+            body = json_.dumps(doc).encode()
             stats.clear()
+            reading.clear()
             state["overlaps"] = 0
             await send({"type": "http.response.start", "status": 200, "headers": []})
             await send({"type": "http.response.body", "body": body})
             return
-        key = path
-        for name, _ in scope["headers"]:
-            if name == b"authorization":
-                key += "+header"
-                break
+        key = route_key(scope)
         if state["active"]:
             state["overlaps"] += 1
         state["active"] += 1
@@ -287,7 +314,14 @@ def serve(secret: str, revocation: bool, server_kind: str, mixed: bool) -> None:
 
     app, copies = build_dispatch(secret, revocation)
     if mixed:
-        app = timed(app)
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        protocols: list[Any] = [H11Protocol]
+        if server_kind == "standard":  # uvicorn[standard]
+            from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+            protocols.append(HttpToolsProtocol)
+        app = timed(app, protocols)
     http, loop = SERVERS[server_kind]
     config = uvicorn.Config(
         app,
@@ -386,6 +420,7 @@ def mixed(
     for _, path, tok in routes:
         spec += ["/" + path, tok or "-"]
     us: dict[str, list[float]] = {name: [] for name, _, _ in routes}
+    read_us: dict[str, list[float]] = {name: [] for name, _, _ in routes}
     overlaps = served = 0
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(MIXED_LUA)
@@ -412,27 +447,32 @@ def mixed(
                 ns, n = doc["routes"][key[name]]
                 runs.append(ns / n / 1e3)
                 served += n
-    base_us = us["noauth"]
-    header_us = us.get("noauth+header", base_us)
+                read_ns, read_n = doc["reading"].get(key[name], (0, 0))
+                read_us[name].append(read_ns / read_n / 1e3 if read_n else float("nan"))
     print(
-        f"\none uvicorn worker ({' + '.join(SERVERS[args.server])}){' on CPU 0, wrk on CPU 1' if pin else ''}, "
-        f"wrk -t1 -c{args.connections}; {args.rounds} rounds, each one wrk run of "
-        f"{args.seconds * len(routes):g} s sending the {len(routes)} routes' requests in random order; "
-        f"{served} requests timed, {overlaps} overlapping\n"
-        "app CPU µs/req: the server's CPU time inside the app per request (HTTP parsing apart), "
-        "median over rounds; over noauth: the median of the per-round differences\n"
+        f"\none uvicorn worker ({' + '.join(SERVERS[args.server])})"
+        f"{' on CPU 0, wrk on CPU 1' if pin else ''}, wrk -t1 -c{args.connections}; "
+        f"{args.rounds} rounds, each one wrk run of {args.seconds * len(routes):g} s sending the "
+        f"{len(routes)} routes' requests in random order; {served} requests timed, "
+        f"{overlaps} overlapping\n"
+        "app: the server's CPU µs per request inside the app; +read: and in the HTTP server "
+        "reading it (its parse of the headers included); over noauth: the median of the "
+        "per-round differences to the no-auth route sent without a token\n"
     )
+    total = {n: [a + r for a, r in zip(us[n], read_us[n])] for n in us}
     head = (
-        f"{'route':<18} {'app CPU µs/req':>15} {'over noauth':>12} {'over +header':>13}   by round"
+        f"{'route':<18} {'app µs':>8} {'over noauth':>12} {'+read µs':>9} {'over noauth':>12}"
+        "   app µs by round"
     )
     print(head)
     print("-" * len(head))
     for name, runs in us.items():
-        over = statistics.median(u - b for u, b in zip(runs, base_us))
-        over_h = statistics.median(u - b for u, b in zip(runs, header_us))
+        over = statistics.median(u - b for u, b in zip(runs, us["noauth"]))
+        over_t = statistics.median(u - b for u, b in zip(total[name], total["noauth"]))
         by_round = " ".join(f"{u:.1f}" for u in runs)
         print(
-            f"{name:<18} {statistics.median(runs):>15.1f} {over:>12.1f} {over_h:>13.1f}   {by_round}"
+            f"{name:<18} {statistics.median(runs):>8.1f} {over:>12.1f} "
+            f"{statistics.median(total[name]):>9.1f} {over_t:>12.1f}   {by_round}"
         )
     if overlaps:
         print(f"\n{overlaps} requests began while another was in the app: their times overlap")

@@ -73,3 +73,26 @@ async def test_auth_overhead_dispatch_finds_every_route_first_and_serves_it() ->
         # a token of one copy verifies in the others (one secret): the bench sends one token
         r = await c.get("/authcore/user", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200
+
+
+async def test_mixed_mode_times_each_request_by_route() -> None:
+    """``--mixed``'s server side: every request's time lands on its route (with ``+header``
+    when it carried a token), none overlaps, and the stats start over once read."""
+    from bench.auth_overhead import build_dispatch, timed
+
+    app, copies = build_dispatch(secrets.token_urlsafe(48), revocation=False)
+    token = copies["/authcore/me"].state.tokens["authcore"]
+    served = timed(app)
+    bearer = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=served), base_url="http://t"
+    ) as c:
+        for _ in range(3):
+            assert (await c.get("/noauth/me")).status_code == 200
+            assert (await c.get("/noauth/me", headers=bearer)).status_code == 200
+            assert (await c.get("/authcore/me", headers=bearer)).status_code == 200
+        doc = (await c.get("/__stats")).json()
+        assert doc["overlaps"] == 0
+        counts = {k: n for k, (ns, n) in doc["routes"].items() if ns > 0}
+        assert counts == {"/noauth/me": 3, "/noauth/me+header": 3, "/authcore/me+header": 3}
+        assert (await c.get("/__stats")).json()["routes"] == {}

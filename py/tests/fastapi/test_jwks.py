@@ -284,12 +284,17 @@ def test_a_retired_key_verifies_its_last_token_until_the_core_boundary() -> None
 
 
 @pytest.mark.parametrize("ahead", [31, 3600, "ms"])
-def test_a_retirement_in_the_future_refuses_to_start(ahead: int | str) -> None:
+def test_a_retirement_in_the_future_refuses_to_start(
+    ahead: int | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A key listed as no longer signing cannot retire later than now (the leeway allows for
     the signer's clock): such a time is a mistake (milliseconds, a wrong year) that would keep
     the key trusted for as long past its real retirement."""
     old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     now = int(time.time())
+    # the settings read the clock themselves: hold it, so that a second boundary crossed
+    # between here and there cannot move leeway + 1 back within the leeway
+    monkeypatch.setattr(time, "time", lambda: float(now))
     retired_at = now * 1000 if ahead == "ms" else now + int(ahead)
     with pytest.raises(ConfigError, match="retired_at"):
         AuthSettings(signing_key=new, leeway=30, previous_signing_keys=[(old, retired_at)])

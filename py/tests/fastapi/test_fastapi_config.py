@@ -105,6 +105,7 @@ def test_bad_durations_are_refused(bad: str) -> None:
         {"AUTHCORE_ACCESS_TTL": "60", "AUTHCORE_LEEWAY": "60"},
         {"AUTHCORE_DEV": "maybe"},
         {"AUTHCORE_TOKEN_CACHE_SIZE": "-1"},
+        {"AUTHCORE_TOKEN_CACHE_SIZE": str(10**20)},
         {"AUTHCORE_TOKEN_CACHE_SIZE": "lots"},
     ],
 )

@@ -39,7 +39,7 @@ variable                    meaning
                             token's session was revoked (default ``1`` with a store).
 ``AUTHCORE_TOKEN_CACHE_SIZE`` how many verified access tokens to remember until they expire, so
                             that a token seen again is not verified again (default 1024;
-                            ``0`` = verify every time).
+                            ``0`` = verify every time; at most 1,000,000).
 ``AUTHCORE_COOKIE_ORIGINS`` comma-separated origins (``https://app.example``) besides the
                             app's own allowed to call the cookie routes.
 =========================== ============================================================
@@ -99,6 +99,8 @@ MIN_SECRET_BYTES = MIN_SECRET_LEN
 hash output)."""
 
 _MAX_LEEWAY = 300
+# remembered access tokens: a million of ~1 KiB each is as much memory as a setting should ask
+_MAX_TOKEN_CACHE_SIZE = 1_000_000
 _DURATION = re.compile(r"^\s*(\d{1,10})\s*([smhd]?)\s*$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _TRUE = {"1", "true", "yes", "on"}
@@ -329,8 +331,11 @@ class AuthSettings:
         object.__setattr__(self, "previous_signing_keys", tuple(retired))
         object.__setattr__(self, "access_ttl", parse_duration(self.access_ttl, "access_ttl"))
         object.__setattr__(self, "refresh_ttl", parse_duration(self.refresh_ttl, "refresh_ttl"))
-        if not isinstance(self.token_cache_size, int) or self.token_cache_size < 0:
-            raise ConfigError("token_cache_size must be a number of tokens, 0 or more")
+        cache = self.token_cache_size
+        if isinstance(cache, bool) or not isinstance(cache, int):
+            raise ConfigError("token_cache_size must be a number of tokens")
+        if not 0 <= cache <= _MAX_TOKEN_CACHE_SIZE:
+            raise ConfigError(f"token_cache_size must be between 0 and {_MAX_TOKEN_CACHE_SIZE}")
         if not isinstance(self.leeway, int) or not 0 <= self.leeway <= _MAX_LEEWAY:
             raise ConfigError(f"leeway must be between 0 and {_MAX_LEEWAY} seconds")
         try:  # the core's rule: 0 < access_ttl <= refresh_ttl, leeway < access_ttl

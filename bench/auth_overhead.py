@@ -1,7 +1,8 @@
 """Per-request cost of authentication in FastAPI: one app, one uvicorn worker, three routes.
 
     .venv/bin/python bench/auth_overhead.py [--rounds 5] [--seconds 4] [--connections 16]
-                                            [--server plain|standard] [--revocation]
+                                            [--server plain|standard]
+                                            [--revocation [memory|sqlite]]
                                             [--mixed] [--token-cache-size N]
                                             [--profile out.txt]
 
@@ -23,8 +24,9 @@ routes tried before it:
   dependency solver, as before ``AuthRoute`` (the ``authcore/*`` routes are ``AuthRoute`` routes,
   as ``auth.install`` makes the app's routes).
 
-``--revocation`` adds a memory session store with ``check_access_revocation=True`` (one store
-lookup per request) as a fifth route on a second ``AuthCore``.
+``--revocation`` adds a session store with ``check_access_revocation=True`` (one store lookup
+per request) as one more route on a second ``AuthCore``: a memory store, or with
+``--revocation sqlite`` an SQLite file in a temporary directory (the demo's default store).
 
 ``wrk`` (Debian package) drives each route for ``--seconds``, the routes interleaved, for
 ``--rounds`` rounds; the table shows the median req/s per route, the ratio to the guide's
@@ -76,7 +78,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCOPES = {"grades:read": "Read grades", "grades:write": "Record grades"}
 
 
-def build_app(secret: str, revocation: bool) -> Any:
+def build_app(secret: str, revocation: Optional[str]) -> Any:
     """The FastAPI app with every route (imported in the server process only)."""
     from collections.abc import AsyncIterator, Awaitable, Callable
     from contextlib import asynccontextmanager
@@ -182,9 +184,16 @@ def build_app(secret: str, revocation: bool) -> Any:
     app.state.tokens["authcore"] = body.access_token
 
     if revocation:
-        from authcore.stores import MemoryStore
+        import tempfile
 
-        rauth = AuthCore(settings, scopes=SCOPES, store=MemoryStore(), check_access_revocation=True)
+        from authcore.stores import MemoryStore, SessionStore, SQLiteStore
+
+        if revocation == "sqlite":
+            app.state.store_dir = tempfile.TemporaryDirectory(prefix="authcore-bench-")
+            store: SessionStore = SQLiteStore(os.path.join(app.state.store_dir.name, "s.db"))
+        else:
+            store = MemoryStore()
+        rauth = AuthCore(settings, scopes=SCOPES, store=store, check_access_revocation=True)
         RClaims = Annotated[AccessClaims, Depends(rauth.current_claims)]
 
         @app.get("/revocation/me")
@@ -193,6 +202,7 @@ def build_app(secret: str, revocation: bool) -> Any:
 
         rbody, rrefresh = rauth.issue_pair("student", ["student"], ["grades:read"])
         app.state.tokens["revocation"] = rbody.access_token
+        app.state.revocation_auth = rauth
 
         async def start_session() -> None:
             await rauth.start_session(rrefresh)
@@ -213,7 +223,7 @@ ROUTES = (
 )
 
 
-def build_dispatch(secret: str, revocation: bool) -> tuple[Any, dict[str, Any]]:
+def build_dispatch(secret: str, revocation: Optional[str]) -> tuple[Any, dict[str, Any]]:
     """The routes of :func:`build_app` found at the same cost each: Starlette tries an app's
     routes in order, so in one app a route registered later pays for every route before it
     (about 0.5–1 µs each), which is layout, not authentication. Here each measured route is
@@ -307,7 +317,7 @@ def timed(dispatch: Any, protocols: Sequence[Any] = ()) -> Any:
     return app
 
 
-def serve(secret: str, revocation: bool, server_kind: str, mixed: bool) -> None:
+def serve(secret: str, revocation: Optional[str], server_kind: str, mixed: bool) -> None:
     import asyncio
 
     import uvicorn
@@ -484,7 +494,13 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=4)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--server", choices=sorted(SERVERS), default="plain")
-    ap.add_argument("--revocation", action="store_true")
+    ap.add_argument(
+        "--revocation",
+        nargs="?",
+        const="memory",
+        choices=["memory", "sqlite"],
+        help="add a route that checks revocation in a store (default: memory)",
+    )
     ap.add_argument("--profile", metavar="FILE")
     ap.add_argument("--no-pin", action="store_true", help="do not pin server and wrk to CPUs")
     ap.add_argument(
@@ -514,7 +530,7 @@ def main() -> None:
     cmd = server_pin + [sys.executable, str(Path(__file__).resolve()), "--serve", secret]
     cmd += ["--server", args.server]
     if args.revocation:
-        cmd.append("--revocation")
+        cmd += ["--revocation", args.revocation]
     if args.mixed:
         cmd.append("--mixed")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "py" / "python"))

@@ -1,6 +1,7 @@
 """Where the per-request authentication time goes, without a network in between.
 
     .venv/bin/python bench/auth_profile.py [--requests 20000] [--rounds 5] [--cprofile ROUTE]
+                                           [--revocation [memory|sqlite]]
 
 Calls the app of ``bench/auth_overhead.py`` directly through ASGI (one event loop, no socket,
 no HTTP parsing), route after route, interleaved, and prints CPU µs per request and the difference
@@ -117,7 +118,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=20000)
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--revocation", action="store_true")
+    ap.add_argument("--revocation", nargs="?", const="memory", choices=["memory", "sqlite"])
     ap.add_argument("--cprofile", metavar="ROUTE")
     asyncio.run(main_async(ap.parse_args()))
 

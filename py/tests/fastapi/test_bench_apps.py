@@ -35,10 +35,11 @@ async def test_twin_app_serves_me_to_a_logged_in_user(tmp_path: Path) -> None:
         assert r.json()["email"] == "student@example.com"
 
 
-async def test_auth_overhead_app_routes_all_answer_the_same_body() -> None:
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+async def test_auth_overhead_app_routes_all_answer_the_same_body(store: str) -> None:
     from bench.auth_overhead import build_app
 
-    app = build_app(secrets.token_urlsafe(48), revocation=True)
+    app = build_app(secrets.token_urlsafe(48), revocation=store)
     for start in app.state.startup:
         await start()
     token = app.state.tokens["authcore"]
@@ -52,12 +53,18 @@ async def test_auth_overhead_app_routes_all_answer_the_same_body() -> None:
         revocable = app.state.tokens["revocation"]
         r = await c.get("/revocation/me", headers={"Authorization": f"Bearer {revocable}"})
         assert r.status_code == 200, r.text
+        # the route does ask its store: once the session ends, its access token is refused
+        claims = app.state.revocation_auth.verify_access(revocable)
+        await app.state.revocation_auth.sessions.revoke_family(fam=claims.fam)
+        r = await c.get("/revocation/me", headers={"Authorization": f"Bearer {revocable}"})
+        assert r.status_code == 401, r.text
+        assert r.json()["code"] == "token_revoked"
 
 
 async def test_auth_overhead_dispatch_finds_every_route_first_and_serves_it() -> None:
     from bench.auth_overhead import build_dispatch
 
-    app, copies = build_dispatch(secrets.token_urlsafe(48), revocation=True)
+    app, copies = build_dispatch(secrets.token_urlsafe(48), revocation="memory")
     for path, copy in copies.items():
         assert copy.router.routes[0].path == path
         for start in copy.state.startup:
@@ -80,7 +87,7 @@ async def test_mixed_mode_times_each_request_by_route() -> None:
     when it carried a token), none overlaps, and the stats start over once read."""
     from bench.auth_overhead import build_dispatch, timed
 
-    app, copies = build_dispatch(secrets.token_urlsafe(48), revocation=False)
+    app, copies = build_dispatch(secrets.token_urlsafe(48), revocation=None)
     token = copies["/authcore/me"].state.tokens["authcore"]
     served = timed(app)
     bearer = {"Authorization": f"Bearer {token}"}

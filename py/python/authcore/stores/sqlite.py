@@ -1,10 +1,21 @@
 """SQLite store: the embedded default. Records survive restarts; several processes on one
 machine may share the file.
 
-Each store owns one connection, used from one worker thread, so the event loop never waits on
-disk. The database runs in WAL mode; every read-decide-write runs in a ``BEGIN IMMEDIATE``
-transaction, which takes the write lock first, so two processes can never both see a refresh
-token as unused. ``synchronous=NORMAL`` (the WAL default) survives application crashes; pass
+Each store owns one connection for writing, used from one worker thread, so the event loop
+never waits for a lock. The database runs in WAL mode; every read-decide-write runs in a
+``BEGIN IMMEDIATE`` transaction, which takes the write lock first, so two processes can never
+both see a refresh token as unused.
+
+Plain reads (the revocation check each request makes, session lists) run on the event loop's
+own thread over a read-only connection of their own (``inline_reads=True``, the default): in
+WAL mode a reader never waits for a writer, and a look-up by key in a file the OS keeps in
+memory costs a few microseconds, where the round trip to the worker thread costs a hundred or
+more. Such a read never waits: its connection has no busy timeout, and a read that meets a
+lock, an error or a file not yet set up goes to the worker thread like the rest (deadline and
+all). Each commit is visible to the next read, this process's or another's. Pass
+``inline_reads=False`` for a file on storage that may stall (a network file system): the loop
+then never touches the file. An in-memory database (``":memory:"``) always reads on the worker
+thread, whose connection alone sees it. ``synchronous=NORMAL`` (the WAL default) survives application crashes; pass
 ``synchronous="FULL"`` to survive power loss as well, at the cost of one fsync per write.
 
 Every operation has a deadline (``timeout``, 2 s by default) counted from when it is asked
@@ -19,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -92,6 +104,7 @@ class SQLiteStore:
         synchronous: str = "NORMAL",
         timeout: float = 2.0,
         busy_timeout: float | None = None,
+        inline_reads: bool = True,
     ) -> None:
         if synchronous.upper() not in ("NORMAL", "FULL", "EXTRA"):
             raise ValueError("synchronous must be NORMAL, FULL or EXTRA")
@@ -105,6 +118,11 @@ class SQLiteStore:
         )
         self._conn: sqlite3.Connection | None = None
         self._last_purge = 0.0
+        # the read-only connection of the thread that first read inline (the event loop's);
+        # reads from any other thread go to the worker
+        self._inline = bool(inline_reads) and self.path not in ("", ":memory:")
+        self._reader: sqlite3.Connection | None = None
+        self._reader_thread: int | None = None
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
@@ -192,6 +210,45 @@ class SQLiteStore:
         finally:
             timer.cancel()
 
+    async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """``fn`` (which only reads) on the calling thread when that cannot wait (see the module
+        docstring), else on the worker thread as :meth:`_run`."""
+        if self._inline and self._executor is not None:
+            conn = self._inline_reader()
+            if conn is not None:
+                try:
+                    return fn(conn)
+                except sqlite3.Error:  # a lock, a file replaced or damaged: the worker decides
+                    self._drop_reader()
+        return await self._run(fn)
+
+    def _inline_reader(self) -> sqlite3.Connection | None:
+        conn = self._reader
+        if conn is not None:
+            return conn if self._reader_thread == threading.get_ident() else None
+        if self._conn is None or self._reader_thread is not None:
+            # the worker has not set the file up yet (it may not exist: never create it
+            # here), or another thread reads inline
+            return None
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=0, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error:
+            return None
+        try:
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error:
+            conn.close()
+            return None
+        self._reader, self._reader_thread = conn, threading.get_ident()
+        return conn
+
+    def _drop_reader(self) -> None:
+        conn, self._reader, self._reader_thread = self._reader, None, None
+        if conn is not None:
+            conn.close()
+
     def _write(
         self, body: Callable[[sqlite3.Connection], T], now: int
     ) -> Callable[[sqlite3.Connection], T]:
@@ -248,7 +305,8 @@ class SQLiteStore:
 
     async def _is_live(self, kind: str, key: str, now: int | None) -> bool:
         args = (kind, key, clock_s() if now is None else now)
-        return await self._run(lambda c: c.execute(_LIVE, args).fetchone() is not None)
+        # fetchall: a statement stepped to its end leaves no read transaction open
+        return await self._read(lambda c: bool(c.execute(_LIVE, args).fetchall()))
 
     async def revoke_family(self, family: str, until: int) -> None:
         await self._extend("revoked", check_id(family, "family"), until)
@@ -293,7 +351,7 @@ class SQLiteStore:
                 {"id": r[0], "created": r[1], "last_used": r[2], "user_agent": r[3]} for r in rows
             ]
 
-        return await self._run(read)
+        return await self._read(read)
 
     async def revoke_user(self, sub: str, until: int, now: int | None = None) -> int:
         at = clock_s() if now is None else now
@@ -319,14 +377,13 @@ class SQLiteStore:
     async def is_access_revoked(self, jti: str, family: str | None) -> bool:
         """Whether ``family`` is revoked or ``jti`` denylisted: one query."""
         args = (check_id(jti, "jti"), check_id(family, "family") if family else "", clock_s())
-        return await self._run(
-            lambda c: (
+        return await self._read(
+            lambda c: bool(
                 c.execute(
                     "SELECT 1 FROM authcore_records WHERE until > ?3 AND "
                     "((kind = 'denied' AND id = ?1) OR (kind = 'revoked' AND id = ?2)) LIMIT 1",
                     args,
-                ).fetchone()
-                is not None
+                ).fetchall()
             )
         )
 
@@ -382,6 +439,7 @@ class SQLiteStore:
         executor, self._executor = self._executor, None
         if executor is None:
             return
+        self._drop_reader()
 
         def shutdown() -> None:
             if self._conn is not None:

@@ -30,8 +30,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import httpx
 
@@ -40,7 +41,12 @@ PASSWORD = "bench password " + secrets.token_hex(4)
 USER = "student@example.com"
 
 
-def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    kind: str, tmp: Path, extra_env: Optional[dict[str, str]] = None, pin: Sequence[str] = ()
+) -> tuple[subprocess.Popen[str], str]:
+    """Starts ``kind`` (``authcore``: the example app; ``twin-…``) on a free port, with
+    ``extra_env`` on top of its settings, under ``pin`` (e.g. ``taskset -c 0``); returns the
+    process and its base URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTHCORE_", "TWIN_"))}
     env.update(PORT="0", DEMO_PASSWORD=PASSWORD, LOG_LEVEL="warning", PYTHONUNBUFFERED="1")
     secret = secrets.token_urlsafe(48)
@@ -58,6 +64,8 @@ def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
             TWIN_SECRET=secret, TWIN_DB=str(tmp / f"{kind}.sqlite3"), TWIN_LOGIN=kind.split("-")[1]
         )
         cmd = [sys.executable, "-m", "bench.twin_app"]
+    env.update(extra_env or {})
+    cmd = [*pin, *cmd]
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

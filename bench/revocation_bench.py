@@ -4,13 +4,17 @@ Bounded and loopback only: it starts its own redis-server (scripts/redis.sh in a
 ``appendfsync everysec``), uses an SQLite file in a temp dir, and stops everything. Not a
 test: nothing here asserts a speed. Compare figures of one run (ratios), not across machines.
 
-    .venv/bin/python bench/revocation_bench.py [--seconds 2]
+    .venv/bin/python bench/revocation_bench.py [--seconds 2] [--wrk ROUNDS]
 
 Figures:
 1. the revocation check alone (``Sessions.check_access``: is the family revoked, is the token
    denylisted) per store, µs per call, beside the core's ``verify_access`` of the same token;
 2. ``GET /api/v1/me`` of the example app in process (httpx over ASGI), the check off and on
-   alternating request by request, per store: median µs per request and their ratio.
+   alternating request by request, per store: median µs per request and their ratio;
+3. with ``--wrk ROUNDS`` (``wrk`` installed: ``scripts/setup.sh apt``): the example app under
+   uvicorn (one worker each, ``AUTHCORE_CHECK_REVOCATION`` 0 and 1, pinned to CPU 0) driven by
+   ``wrk`` (CPU 1) on ``GET /api/v1/me``, off and on alternating for ROUNDS rounds of
+   ``--seconds`` each, per store: median requests/s and their ratio.
 """
 
 from __future__ import annotations
@@ -112,10 +116,69 @@ async def run(seconds: float, tmp: Path, url: str) -> None:
             await a.state.authcore.sessions.close()
 
 
+def under_wrk(rounds: int, seconds: float, tmp: Path, url: str) -> None:
+    """Figure 3: the example app under uvicorn and wrk, the check off and on, per store."""
+    import os
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from auth_overhead import wrk
+    from fastapi_bench import PASSWORD as DEMO_PASSWORD
+    from fastapi_bench import USER, start_server
+
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: scripts/setup.sh apt (Debian package wrk)")
+    pinned = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
+    server_pin, wrk_pin = (["taskset", "-c", "0"], ["taskset", "-c", "1"]) if pinned else ([], [])
+    print(f"\n3. GET /api/v1/me under uvicorn (one worker) and wrk (-c16), {rounds} rounds of")
+    print(f"   {seconds:g} s, the check off and on alternating; median requests/s and the ratio")
+    print("   store    check off  check on  on/off")
+    for name, store_url in (
+        ("memory", "memory://"),
+        ("sqlite", f"sqlite:///{tmp / 'wrk-sessions.db'}"),
+        ("redis", url),
+    ):
+        procs, bases, tokens = [], {}, {}
+        try:
+            for check in ("off", "on"):
+                env = {
+                    "AUTHCORE_STORE": store_url,
+                    "AUTHCORE_CHECK_REVOCATION": "1" if check == "on" else "0",
+                }
+                home = tmp / f"wrk-{name}-{check}"
+                home.mkdir()
+                proc, base = start_server("authcore", home, env, server_pin)
+                procs.append(proc)
+                r = httpx.post(
+                    f"{base}/api/v1/auth/tokens",
+                    data={"username": USER, "password": DEMO_PASSWORD},
+                    timeout=60,
+                )
+                r.raise_for_status()
+                bases[check], tokens[check] = base, r.json()["access_token"]
+            rps: dict[str, list[float]] = {"off": [], "on": []}
+            for check in ("off", "on"):  # warm-up
+                wrk(f"{bases[check]}/api/v1/me", tokens[check], 1, 16, wrk_pin)
+            for _ in range(rounds):
+                for check in ("off", "on"):
+                    rate, _ = wrk(
+                        f"{bases[check]}/api/v1/me", tokens[check], int(seconds), 16, wrk_pin
+                    )
+                    rps[check].append(rate)
+            off, on = (statistics.median(rps[k]) for k in ("off", "on"))
+            print(f"   {name:<8} {off:>8.0f}  {on:>8.0f}   {on / off:.2f}")
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=2.0)
-    seconds = p.parse_args().seconds
+    p.add_argument("--wrk", type=int, metavar="ROUNDS", default=0)
+    args = p.parse_args()
+    seconds = args.seconds
     tmp = Path(tempfile.mkdtemp(prefix="authcore-revocation-"))
     redis_dir = tmp / "redis"
     redis_sh = str(ROOT / "scripts/redis.sh")
@@ -128,6 +191,8 @@ def main() -> None:
     ).stdout.strip()
     try:
         asyncio.run(run(seconds, tmp, url))
+        if args.wrk:
+            under_wrk(args.wrk, max(1.0, seconds), tmp, url)
     finally:
         subprocess.run([redis_sh, "stop", str(redis_dir)], check=False)
 

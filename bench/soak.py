@@ -24,6 +24,9 @@ token (must be 401). It counts:
 * rotated twice: a replayed refresh token that was accepted (target 0);
 * revoked but working: a refresh token accepted after its family was revoked by logout or by
   reuse (target 0);
+* access after revocation: ``/me`` answered 200 to the session's last access token after
+  logout or after the reuse that revoked its family (target 0; the revocation and the check
+  may land on different workers);
 * RSS of each worker over time.
 
 Not part of ``make test``: a long run of real servers, reported in the issue's note.
@@ -142,6 +145,7 @@ class Stats:
         self.lost_after_503 = 0
         self.rotated_twice = 0
         self.revoked_but_working = 0
+        self.access_after_revocation = 0
         self.requests = 0
         self.errors: collections.Counter[str] = collections.Counter()
 
@@ -162,6 +166,13 @@ async def user_loop(
             r = await c.post(route, **kw)
             stats.count(route, r)
             return r
+
+        async def check_refused(access: str) -> None:
+            """The access token of a revoked family: /me must not answer 200."""
+            r = await c.get("/api/v1/me", headers={"Authorization": f"Bearer {access}"})
+            stats.count("/api/v1/me (revoked)", r)
+            if r.status_code == 200:
+                stats.access_after_revocation += 1
 
         loop = 0
         while time.monotonic() < stop:
@@ -210,12 +221,14 @@ async def user_loop(
                         r = await post("/api/v1/auth/refresh", json={"refresh_token": refresh})
                         if r.status_code == 200:
                             stats.revoked_but_working += 1
+                        await check_refused(access)
                     continue
                 r = await post("/api/v1/auth/logout", json={"refresh_token": refresh})
                 if r.status_code == 200 or r.status_code == 204:
                     r = await post("/api/v1/auth/refresh", json={"refresh_token": refresh})
                     if r.status_code == 200:
                         stats.revoked_but_working += 1
+                    await check_refused(access)
             except httpx.HTTPError as exc:
                 stats.errors[type(exc).__name__] += 1
                 await asyncio.sleep(0.5)
@@ -375,6 +388,7 @@ def main() -> None:
     )
     print(f"refresh tokens rotated twice:  {stats.rotated_twice}")
     print(f"revoked but still working:     {stats.revoked_but_working}")
+    print(f"access after revocation:       {stats.access_after_revocation}")
     if stats.errors:
         print(f"client errors: {dict(stats.errors)}")
     print(

@@ -95,6 +95,9 @@ class SQLiteStore:
     is then reopened on the next call.
     Expired records are purged at most once a minute during writes, and on
     :meth:`purge_expired`.
+    ``inline_reads`` (default on): plain reads run on the calling thread, never waiting for a
+    lock, and go to the worker thread only when that is not possible (see the module
+    docstring); off, every operation runs on the worker thread.
     """
 
     def __init__(

@@ -6,17 +6,20 @@ never waits for a lock. The database runs in WAL mode; every read-decide-write r
 ``BEGIN IMMEDIATE`` transaction, which takes the write lock first, so two processes can never
 both see a refresh token as unused.
 
+``synchronous=NORMAL`` (the WAL default) survives application crashes; pass
+``synchronous="FULL"`` to survive power loss as well, at the cost of one fsync per write.
+
 Plain reads (the revocation check each request makes, session lists) run on the event loop's
 own thread over a read-only connection of their own (``inline_reads=True``, the default): in
 WAL mode a reader never waits for a writer, and a look-up by key in a file the OS keeps in
 memory costs a few microseconds, where the round trip to the worker thread costs a hundred or
-more. Such a read never waits: its connection has no busy timeout, and a read that meets a
-lock, an error or a file not yet set up goes to the worker thread like the rest (deadline and
-all). Each commit is visible to the next read, this process's or another's. Pass
-``inline_reads=False`` for a file on storage that may stall (a network file system): the loop
-then never touches the file. An in-memory database (``":memory:"``) always reads on the worker
-thread, whose connection alone sees it. ``synchronous=NORMAL`` (the WAL default) survives application crashes; pass
-``synchronous="FULL"`` to survive power loss as well, at the cost of one fsync per write.
+more. Such a read never waits for a lock: its connection has no busy timeout, and a read that
+meets a lock, an error or a file not yet set up goes to the worker thread like the rest
+(deadline and all). Each commit is visible to the next read, this process's or another's.
+(WAL needs every process on one machine, the file on a local disk: SQLite does not support it
+on a network file system.) A page not in the OS's memory is then read from the disk on the
+loop's thread; ``inline_reads=False`` keeps the loop off the file altogether. An in-memory
+database (``":memory:"``) always reads on the worker thread, whose connection alone sees it.
 
 Every operation has a deadline (``timeout``, 2 s by default) counted from when it is asked
 for: time spent queued behind other operations counts, an operation still queued at its

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -51,6 +52,11 @@ async def test_the_revocation_check_answers_while_the_worker_thread_is_busy(path
     revoked_fam, denied_jti = hex_id(), hex_id()
     await store.revoke_family(revoked_fam, T)
     await store.deny_access_jti(denied_jti, T)
+    # records that have ended mean nothing
+    past = int(time.time()) - 1
+    ended_fam, ended_jti = hex_id(), hex_id()
+    await store.revoke_family(ended_fam, past)
+    await store.deny_access_jti(ended_jti, past)
     assert not await store.is_access_revoked(hex_id(), hex_id())  # sets up the read connection
     gate, held = block_worker(store)
     try:
@@ -61,6 +67,9 @@ async def test_the_revocation_check_answers_while_the_worker_thread_is_busy(path
             (lambda: store.is_access_revoked(denied_jti, None), True),
             (lambda: store.is_access_revoked(hex_id(), hex_id()), False),
             (lambda: store.is_access_revoked(hex_id(), None), False),
+            (lambda: store.is_access_revoked(ended_jti, ended_fam), False),
+            (lambda: store.is_access_revoked(ended_jti, revoked_fam), True),
+            (lambda: store.is_access_revoked(denied_jti, ended_fam), True),
             (lambda: store.is_family_revoked(revoked_fam), True),
             (lambda: store.is_family_revoked(hex_id()), False),
             (lambda: store.is_access_jti_denied(denied_jti), True),

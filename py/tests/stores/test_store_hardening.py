@@ -162,6 +162,46 @@ async def test_a_redis_stall_past_the_timeout_does_not_log_the_user_out(
     assert seen[0][:2] == (503, "store_unavailable") and seen[1][:2] == (401, "token_reused")
 
 
+async def test_every_redis_operation_has_its_deadline_also_on_the_apps_own_client(
+    redis: RedisServer,
+) -> None:
+    """``timeout`` bounds each operation itself (one deadline, not one per socket call): with
+    a client of the app's own, whose timeouts are longer, a stalled Redis fails it in time; the
+    connection whose answer was still owed is not reused for the next command."""
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(redis.url)  # redis-py's own: 5 s per socket call
+    store = RedisStore(client=client, prefix=unique_prefix(), timeout=0.3)
+    jti, fam = ids()
+    await store.revoke_family(fam, int(time.time()) + 600)
+    pid = int((redis.dir / "redis.pid").read_text())
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        for call in (
+            lambda: store.is_access_revoked(jti, fam),
+            lambda: store.use_refresh(jti, fam, int(time.time()) + 600, POLICY),
+            store.ping,
+        ):
+            # without the store's deadline the call waits for the client's own timeout, if it
+            # has one (not cancelled here: a cancellation would end it with an error of its own)
+            task = asyncio.ensure_future(call())
+            done, _ = await asyncio.wait({task}, timeout=3)
+            if not done:
+                task.cancel()
+            assert done, "the operation outlived its deadline"
+            error = task.exception()
+            assert getattr(error, "code", None) == "store_unavailable", error
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    # answers again, each to its own command (the stalled ones' late answers are not read)
+    assert await store.is_access_revoked(jti, fam) is True
+    assert await store.is_access_revoked(*ids()) is False
+    await store.close()
+    await client.aclose()
+    with pytest.raises(ValueError):
+        RedisStore(redis.url, timeout=0)
+
+
 async def test_the_grace_window_ends_on_the_redis_clock(redis: RedisServer) -> None:
     store = RedisStore(redis.url, prefix=unique_prefix())
     try:

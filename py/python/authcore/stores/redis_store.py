@@ -152,8 +152,9 @@ class RedisStore:
     ``url`` is a redis-py URL (``redis://host:port/db``, ``rediss://…``, ``unix://…``); or pass
     a ready ``client`` (a ``redis.asyncio.Redis``). ``prefix`` namespaces the keys.
     ``timeout`` bounds each operation (seconds), connecting included, also with a ``client``
-    of your own: a Redis that does not answer fails the request instead of hanging it. ``allow_eviction=True`` lets
-    :meth:`check_config` accept an evicting ``maxmemory-policy`` (with an error log line).
+    of your own: a Redis that does not answer fails the request instead of hanging it.
+    ``allow_eviction=True`` lets :meth:`check_config` accept an evicting ``maxmemory-policy``
+    (with an error log line).
     """
 
     def __init__(
@@ -172,6 +173,9 @@ class RedisStore:
 
         if (url is None) == (client is None):
             raise ValueError("pass exactly one of url or client")
+        if not timeout > 0:
+            raise ValueError("timeout must be positive")
+        self._timeout = float(timeout)
         if client is None and url is not None:
             # One immediate retry on a broken connection (e.g. after a Redis restart, when a
             # pooled socket is stale); no retry on timeouts, and no backoff sleeps: a down
@@ -190,9 +194,6 @@ class RedisStore:
         self._touch = client.register_script(_TOUCH)
         self._revoke_count = client.register_script(_REVOKE_COUNT)
         self._allow_eviction = allow_eviction
-        if not timeout > 0:
-            raise ValueError("timeout must be positive")
-        self._timeout = float(timeout)
         self._closed = False
         self.url = url
 

@@ -165,3 +165,33 @@ async def test_reads_after_close_fail_closed(path: str) -> None:
     with pytest.raises(Exception) as caught:
         await store.is_access_revoked(hex_id(), fam)
     assert getattr(caught.value, "code", None) == "store_unavailable"
+
+
+async def test_the_per_request_check_answers_401_for_a_revoked_session_and_503_for_a_dead_store(
+    path: str,
+) -> None:
+    """``AuthCore.check_session`` (what every request with an access token runs): a revoked
+    session is 401 ``token_revoked``; a store that cannot answer is 503 ``store_unavailable``,
+    with its audit event (fail closed, never "allowed")."""
+    from authcore.fastapi import AuthCore, AuthHTTPException, AuthSettings
+    from authcore.fastapi.models import AuthEvent
+
+    events: list[AuthEvent] = []
+    store = SQLiteStore(path)
+    auth = AuthCore(
+        AuthSettings(secret=secrets.token_urlsafe(48)), store=store, on_event=events.append
+    )
+    body, refresh = auth.issue_pair("student", ["student"], [])
+    await auth.start_session(refresh)
+    claims = auth.verify_access(body.access_token)
+    await auth.check_session(claims)  # live: no answer
+    assert claims.fam is not None
+    await store.revoke_family(claims.fam, T)
+    with pytest.raises(AuthHTTPException) as caught:
+        await auth.check_session(claims)
+    assert (caught.value.status_code, caught.value.code) == (401, "token_revoked")
+    await store.close()
+    with pytest.raises(AuthHTTPException) as caught:
+        await auth.check_session(claims)
+    assert (caught.value.status_code, caught.value.code) == (503, "store_unavailable")
+    assert [(e.kind, e.reason) for e in events][-1] == ("store_unavailable", "check_access")

@@ -655,13 +655,18 @@ class AuthCore:
         except AuthHTTPException:
             raise
         except Exception as exc:  # noqa: BLE001 — any store failure fails closed (503)
-            code = getattr(exc, "code", None)
-            if code in ("token_reused", "token_revoked", "rate_limited"):
-                raise AuthHTTPException.from_code(code, getattr(exc, "retry_after", None)) from None
-            if code != "store_unavailable":
-                log.error("session store failed in %s: %s", method, type(exc).__name__)
-            await self.emit("store_unavailable", reason=method)
-            raise AuthHTTPException.from_code("store_unavailable") from None
+            raise await self._store_answer(method, exc) from None
+
+    async def _store_answer(self, method: str, exc: Exception) -> AuthHTTPException:
+        """The answer to a store call that raised ``exc``: a refusal keeps its code, any other
+        failure is 503 ``store_unavailable`` (logged, and an event)."""
+        code = getattr(exc, "code", None)
+        if code in ("token_reused", "token_revoked", "rate_limited"):
+            return AuthHTTPException.from_code(code, getattr(exc, "retry_after", None))
+        if code != "store_unavailable":
+            log.error("session store failed in %s: %s", method, type(exc).__name__)
+        await self.emit("store_unavailable", reason=method)
+        return AuthHTTPException.from_code("store_unavailable")
 
     async def check_login_rate(self, client: str | None, username: str) -> None:
         """Counts a login attempt per client address, per (account, client) and per account
@@ -758,5 +763,13 @@ class AuthCore:
         """Per request, with ``check_access_revocation`` (the default with a store), after the
         signature check and as a step of its own: 401 ``token_revoked`` when the access token's
         family (logout, logout everywhere, reuse) or the token itself was revoked."""
-        if self.check_access_revocation:
-            await self._sessions("check_access", jti=claims.jti, fam=claims.fam)
+        sessions = self.sessions
+        if not self.check_access_revocation or sessions is None:
+            return
+        # as _sessions does, without looking the method up by name: once per request
+        try:
+            await sessions.check_access(jti=claims.jti, fam=claims.fam)
+        except AuthHTTPException:
+            raise
+        except Exception as exc:  # noqa: BLE001 — any store failure fails closed (503)
+            raise await self._store_answer("check_access", exc) from None

@@ -72,9 +72,22 @@ class UserDB:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        with closing(self._connect()) as db, db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        # Switching a new file to WAL takes an exclusive lock, and SQLite answers a process
+        # racing another through it (two workers starting) with an immediate "database is
+        # locked", without waiting: so wait here, as the busy timeout would have.
+        deadline = time.monotonic() + 10
+        delay = 0.005
+        while True:
+            try:
+                with closing(self._connect()) as db, db:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)

@@ -374,6 +374,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_pins(wanted: bool = True) -> tuple[list[str], list[str]]:
+    """The command prefixes that pin the server to CPU 0 and wrk to CPU 1 (``taskset``), or two
+    empty ones when not ``wanted``, on a single CPU or without ``taskset``."""
+    if wanted and (os.cpu_count() or 1) >= 2 and shutil.which("taskset"):
+        return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
+    return [], []
+
+
 def wrk(
     url: str, token: Optional[str], seconds: int, connections: int, pin: list[str]
 ) -> tuple[float, int]:
@@ -524,8 +532,8 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: scripts/setup.sh apt (Debian package wrk)")
 
-    pinned = not args.no_pin and (os.cpu_count() or 1) >= 2 and shutil.which("taskset")
-    server_pin, wrk_pin = (["taskset", "-c", "0"], ["taskset", "-c", "1"]) if pinned else ([], [])
+    server_pin, wrk_pin = cpu_pins(not args.no_pin)
+    pinned = bool(server_pin)
     secret = secrets.token_urlsafe(48)
     cmd = server_pin + [sys.executable, str(Path(__file__).resolve()), "--serve", secret]
     cmd += ["--server", args.server]

@@ -118,18 +118,16 @@ async def run(seconds: float, tmp: Path, url: str) -> None:
 
 def under_wrk(rounds: int, seconds: float, tmp: Path, url: str) -> None:
     """Figure 3: the example app under uvicorn and wrk, the check off and on, per store."""
-    import os
     import shutil
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from auth_overhead import wrk
+    from auth_overhead import cpu_pins, wrk
     from fastapi_bench import PASSWORD as DEMO_PASSWORD
     from fastapi_bench import USER, start_server
 
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: scripts/setup.sh apt (Debian package wrk)")
-    pinned = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
-    server_pin, wrk_pin = (["taskset", "-c", "0"], ["taskset", "-c", "1"]) if pinned else ([], [])
+    server_pin, wrk_pin = cpu_pins()
     print(f"\n3. GET /api/v1/me under uvicorn (one worker) and wrk (-c16), {rounds} rounds of")
     print(f"   {seconds:g} s, the check off and on alternating; median requests/s and the ratio")
     print("   store    check off  check on  on/off")

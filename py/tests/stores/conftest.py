@@ -18,6 +18,12 @@ from authcore.stores import MemoryStore, RedisStore, SessionStore, SQLiteStore
 from store_helpers import RedisServer, unique_prefix
 
 
+@pytest.fixture
+def db_file(tmp_path: Path) -> str:
+    """A path for a new SQLite store file."""
+    return str(tmp_path / "sessions.db")
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = os.environ.get("AUTHCORE_TEST_REDIS_URL")

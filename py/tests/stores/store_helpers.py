@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 import threading
@@ -107,3 +108,8 @@ class AppInstance:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def hex_id() -> str:
+    """A fresh jti or family id."""
+    return secrets.token_hex(16)

@@ -9,26 +9,17 @@ import asyncio
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from authcore.stores import SQLiteStore
+from store_helpers import hex_id
 
 pytestmark = pytest.mark.asyncio
 
 T = 1_800_000_000
-
-
-def hex_id() -> str:
-    return secrets.token_hex(16)
-
-
-@pytest_asyncio.fixture
-async def path(tmp_path: Path) -> AsyncIterator[str]:
-    yield str(tmp_path / "sessions.db")
 
 
 def block_worker(store: SQLiteStore) -> tuple[threading.Event, Future[None]]:
@@ -47,8 +38,8 @@ def block_worker(store: SQLiteStore) -> tuple[threading.Event, Future[None]]:
     return gate, held
 
 
-async def test_the_revocation_check_answers_while_the_worker_thread_is_busy(path: str) -> None:
-    store = SQLiteStore(path)
+async def test_the_revocation_check_answers_while_the_worker_thread_is_busy(db_file: str) -> None:
+    store = SQLiteStore(db_file)
     revoked_fam, denied_jti = hex_id(), hex_id()
     await store.revoke_family(revoked_fam, T)
     await store.deny_access_jti(denied_jti, T)
@@ -85,8 +76,8 @@ async def test_the_revocation_check_answers_while_the_worker_thread_is_busy(path
     await store.close()
 
 
-async def test_without_inline_reads_the_check_waits_for_the_worker(path: str) -> None:
-    store = SQLiteStore(path, inline_reads=False)
+async def test_without_inline_reads_the_check_waits_for_the_worker(db_file: str) -> None:
+    store = SQLiteStore(db_file, inline_reads=False)
     fam = hex_id()
     await store.revoke_family(fam, T)
     assert await store.is_access_revoked(hex_id(), fam)
@@ -102,11 +93,11 @@ async def test_without_inline_reads_the_check_waits_for_the_worker(path: str) ->
 
 
 async def test_a_revocation_by_another_store_on_the_file_is_seen_by_the_next_read(
-    path: str,
+    db_file: str,
 ) -> None:
     """Two workers of one app, each with its store on one file: what one commits, the other's
     next read sees (no read transaction left open on the inline connection)."""
-    a, b = SQLiteStore(path), SQLiteStore(path)
+    a, b = SQLiteStore(db_file), SQLiteStore(db_file)
     sub = "student"
     try:
         for i in range(25):
@@ -129,8 +120,8 @@ async def test_a_revocation_by_another_store_on_the_file_is_seen_by_the_next_rea
         await b.close()
 
 
-async def test_a_broken_read_connection_hands_the_read_to_the_worker(path: str) -> None:
-    store = SQLiteStore(path)
+async def test_a_broken_read_connection_hands_the_read_to_the_worker(db_file: str) -> None:
+    store = SQLiteStore(db_file)
     fam = hex_id()
     await store.revoke_family(fam, T)
     assert await store.is_access_revoked(hex_id(), fam)
@@ -156,8 +147,8 @@ async def test_a_fresh_file_is_neither_created_nor_read_before_the_worker_sets_i
     await store.close()
 
 
-async def test_reads_after_close_fail_closed(path: str) -> None:
-    store = SQLiteStore(path)
+async def test_reads_after_close_fail_closed(db_file: str) -> None:
+    store = SQLiteStore(db_file)
     fam = hex_id()
     await store.revoke_family(fam, T)
     assert await store.is_access_revoked(hex_id(), fam)
@@ -168,7 +159,7 @@ async def test_reads_after_close_fail_closed(path: str) -> None:
 
 
 async def test_the_per_request_check_answers_401_for_a_revoked_session_and_503_for_a_dead_store(
-    path: str,
+    db_file: str,
 ) -> None:
     """``AuthCore.check_session`` (what every request with an access token runs): a revoked
     session is 401 ``token_revoked``; a store that cannot answer is 503 ``store_unavailable``,
@@ -177,7 +168,7 @@ async def test_the_per_request_check_answers_401_for_a_revoked_session_and_503_f
     from authcore.fastapi.models import AuthEvent
 
     events: list[AuthEvent] = []
-    store = SQLiteStore(path)
+    store = SQLiteStore(db_file)
     auth = AuthCore(
         AuthSettings(secret=secrets.token_urlsafe(48)), store=store, on_event=events.append
     )

@@ -17,7 +17,10 @@ more. Such a read never waits for a lock: its connection has no busy timeout, an
 meets a lock, an error or a file not yet set up goes to the worker thread like the rest
 (deadline and all). Each commit is visible to the next read, this process's or another's.
 (WAL needs every process on one machine, the file on a local disk: SQLite does not support it
-on a network file system.) A page not in the OS's memory is then read from the disk on the
+on a network file system.) The revocation check remembers its "not revoked" answers until the
+next commit to the file, by any process: SQLite's WAL index says, without a query, whether one
+happened (see ``_wal_index``), so a token checked again before anything was written costs no
+query at all, and a revocation is seen by the next check, as before. A page not in the OS's memory is then read from the disk on the
 loop's thread; ``inline_reads=False`` keeps the loop off the file altogether. An in-memory
 database (``":memory:"``) always reads on the worker thread, whose connection alone sees it.
 
@@ -53,6 +56,7 @@ from ._base import (
     refresh_args,
     subject_key,
 )
+from ._wal_index import WalIndexView, view_of
 
 __all__ = ["SQLiteStore"]
 
@@ -94,6 +98,20 @@ _ACCESS_REVOKED = (
     "UNION ALL "
     "SELECT 1 FROM authcore_records WHERE kind = 'revoked' AND id = ?2 AND until > ?3 LIMIT 1"
 )
+_UNREVOKED_MAX = 4096
+"""How many (jti, family) pairs the revocation check remembers as not revoked."""
+
+
+class _Unrevoked:
+    """(jti, family) pairs found not revoked since the commit that left the WAL index's header
+    as ``header``. Nothing but a commit turns such an answer: records are only ever written or
+    extended by transactions, and time only ends them."""
+
+    __slots__ = ("header", "pairs")
+
+    def __init__(self, header: bytes) -> None:
+        self.header = header
+        self.pairs: set[tuple[str, str | None]] = set()
 
 
 class SQLiteStore:
@@ -136,6 +154,10 @@ class SQLiteStore:
         self._inline = bool(inline_reads) and self.path not in ("", ":memory:")
         self._reader: sqlite3.Connection | None = None
         self._reader_thread: int | None = None
+        # the WAL index, read only while the reader is open (None: not found yet, or never)
+        self._wal: WalIndexView | None = None
+        self._wal_looked = False
+        self._unrevoked = _Unrevoked(b"")
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
@@ -258,6 +280,7 @@ class SQLiteStore:
         return conn
 
     def _drop_reader(self) -> None:
+        self._wal, self._wal_looked, self._unrevoked = None, False, _Unrevoked(b"")
         conn, self._reader, self._reader_thread = self._reader, None, None
         if conn is not None:
             conn.close()
@@ -388,9 +411,33 @@ class SQLiteStore:
         return await self._is_live("revoked", check_id(family, "family"), now)
 
     async def is_access_revoked(self, jti: str, family: str | None) -> bool:
-        """Whether ``family`` is revoked or ``jti`` denylisted: one query."""
+        """Whether ``family`` is revoked or ``jti`` denylisted: one query, or none when this
+        pair was found not revoked since the last commit to the file."""
+        pair = (jti, family)
+        known, wal = self._unrevoked, self._wal
+        if pair in known.pairs and wal is not None and wal.header() == known.header:
+            return False
         args = (check_id(jti, "jti"), check_id(family, "family") if family else "", clock_s())
-        return await self._read(lambda c: bool(c.execute(_ACCESS_REVOKED, args).fetchall()))
+
+        def read(c: sqlite3.Connection) -> bool:
+            view = self._wal if c is self._reader else None
+            before = view.header() if view is not None else None  # read before the query
+            revoked = bool(c.execute(_ACCESS_REVOKED, args).fetchall())
+            if before is not None and not revoked:
+                self._remember(pair, before)
+            elif c is self._reader and not self._wal_looked:
+                # this connection has read the file: SQLite maps its WAL index from now on
+                self._wal_looked = True
+                self._wal = view_of(self.path)
+            return revoked
+
+        return await self._read(read)
+
+    def _remember(self, pair: tuple[str, str | None], header: bytes) -> None:
+        known = self._unrevoked
+        if known.header != header or len(known.pairs) >= _UNREVOKED_MAX:
+            known = self._unrevoked = _Unrevoked(header)
+        known.pairs.add(pair)
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         await self._extend("denied", check_id(jti, "jti"), until)

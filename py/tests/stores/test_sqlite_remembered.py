@@ -1,0 +1,236 @@
+"""The SQLite revocation check remembers "not revoked" until the next commit: a token checked
+again before anything was written to the file costs no query, and every commit — this
+process's or another process's, a logout, a denylisted token, a detected reuse — ends what was
+remembered, so the next check sees a revocation as before. Whether anything was committed comes
+from SQLite's WAL index (``authcore.stores._wal_index``), read without a query."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from authcore.stores import SessionPolicy, SQLiteStore
+from authcore.stores._wal_index import view_of
+from store_helpers import hex_id
+
+T = 1_800_000_000
+
+
+class Queries:
+    """Counts the statements the store's inline read connection runs."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        reader = store._reader  # the connection whose queries the remembering saves
+        assert reader is not None, "the reads did not run inline"
+        self.n = 0
+        reader.set_trace_callback(self._count)
+
+    def _count(self, _statement: str) -> None:
+        self.n += 1
+
+    def take(self) -> int:
+        n, self.n = self.n, 0
+        return n
+
+
+@pytest.mark.asyncio
+async def test_a_pair_checked_again_before_any_commit_costs_no_query(db_file: str) -> None:
+    store = SQLiteStore(db_file)
+    jti, fam = hex_id(), hex_id()
+    await store.add_family("student", fam, T, T - 100, "ua")
+    assert not await store.is_access_revoked(jti, fam)  # opens the read connection
+    queries = Queries(store)
+    assert not await store.is_access_revoked(jti, fam)  # (its WAL index mapped by now)
+    assert queries.take() == 1
+    for _ in range(3):
+        assert not await store.is_access_revoked(jti, fam)
+    assert queries.take() == 0
+    # any commit, even one that revokes nothing, ends what was remembered
+    await store.touch_family(fam, T - 50)
+    assert not await store.is_access_revoked(jti, fam)
+    assert queries.take() == 1
+    assert not await store.is_access_revoked(jti, fam)
+    assert queries.take() == 0
+    # other pairs are asked for
+    assert not await store.is_access_revoked(hex_id(), fam)
+    assert not await store.is_access_revoked(jti, None)
+    assert queries.take() == 2
+    # a revoked answer is never remembered as anything: asked for each time
+    await store.revoke_family(fam, T)
+    for _ in range(2):
+        assert await store.is_access_revoked(jti, fam)
+    assert queries.take() == 2
+    await store.close()
+
+
+@pytest.mark.asyncio
+async def test_this_process_revocations_end_a_remembered_answer(db_file: str) -> None:
+    store = SQLiteStore(db_file)
+    policy = SessionPolicy(600, 3600)
+    sub = "student"
+    try:
+        for what in ("revoke_family", "deny_access_jti", "revoke_user", "reuse"):
+            jti, fam, refresh = hex_id(), hex_id(), hex_id()
+            await store.add_family(sub, fam, T, T - 100, "ua")
+            for _ in range(2):
+                assert not await store.is_access_revoked(jti, fam)
+            if what == "revoke_family":
+                await store.revoke_family(fam, T)
+            elif what == "deny_access_jti":
+                await store.deny_access_jti(jti, T)
+            elif what == "revoke_user":
+                assert await store.revoke_user(sub, T) >= 1
+            else:
+                assert await store.use_refresh(refresh, fam, T, policy) == "ok"
+                assert not await store.is_access_revoked(jti, fam)
+                assert await store.use_refresh(refresh, fam, T, policy) == "reused"
+            assert await store.is_access_revoked(jti, fam), what
+    finally:
+        await store.close()
+
+
+CHILD = textwrap.dedent(
+    """
+    import asyncio, sys
+    from authcore.stores import SessionPolicy, SQLiteStore
+
+    async def main():
+        store = SQLiteStore(sys.argv[1])
+        policy = SessionPolicy(600, 3600)
+        for line in sys.stdin:
+            what, jti, fam, refresh = line.split()
+            if what == "revoke_family":
+                await store.revoke_family(fam, 1_800_000_000)
+            elif what == "deny_access_jti":
+                await store.deny_access_jti(jti, 1_800_000_000)
+            elif what == "revoke_user":
+                await store.revoke_user("student", 1_800_000_000)
+            elif what == "reuse":
+                for _ in range(2):
+                    outcome = await store.use_refresh(refresh, fam, 1_800_000_000, policy)
+                assert outcome == "reused", outcome
+            print("done", flush=True)
+        await store.close()
+
+    asyncio.run(main())
+    """
+)
+
+
+@pytest.fixture
+def other_process(db_file: str) -> Iterator[subprocess.Popen[str]]:
+    """Another process with its own store on the file (another worker of the app)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, db_file],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    yield child
+    assert child.stdin is not None
+    child.stdin.close()
+    assert child.wait(30) == 0
+
+
+@pytest.mark.asyncio
+async def test_another_process_revocations_end_a_remembered_answer(
+    db_file: str, other_process: subprocess.Popen[str]
+) -> None:
+    """Each kind of revocation, committed by another process between two checks of a pair
+    this process remembers as not revoked, is seen by the very next check."""
+    store = SQLiteStore(db_file)
+    assert other_process.stdin is not None and other_process.stdout is not None
+    try:
+        for round_ in range(3):
+            for what in ("revoke_family", "deny_access_jti", "revoke_user", "reuse"):
+                jti, fam, refresh = hex_id(), hex_id(), hex_id()
+                await store.add_family("student", fam, T, T - 100, "ua")
+                for _ in range(2):
+                    assert not await store.is_access_revoked(jti, fam)
+                queries = Queries(store)
+                assert not await store.is_access_revoked(jti, fam)
+                assert queries.take() == 0  # remembered: the next answer came from memory
+                other_process.stdin.write(f"{what} {jti} {fam} {refresh}\n")
+                other_process.stdin.flush()
+                done = await asyncio.to_thread(other_process.stdout.readline)
+                assert done == "done\n"
+                assert await store.is_access_revoked(jti, fam), (round_, what)
+                assert queries.take() == 1
+    finally:
+        await store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_remembered_answer_is_not_given_after_close_or_a_broken_connection(
+    db_file: str,
+) -> None:
+    store = SQLiteStore(db_file)
+    jti, fam = hex_id(), hex_id()
+    for _ in range(2):
+        assert not await store.is_access_revoked(jti, fam)
+    reader = store._reader
+    assert reader is not None
+    reader.close()  # its WAL index may no longer be held: forget what it answered
+    assert not await store.is_access_revoked(jti, fam)  # answered by the worker
+    assert store._reader is None
+    for _ in range(2):
+        assert not await store.is_access_revoked(jti, fam)  # a new inline connection
+    await store.close()
+    with pytest.raises(Exception) as caught:
+        await store.is_access_revoked(jti, fam)
+    assert getattr(caught.value, "code", None) == "store_unavailable"
+
+
+@pytest.mark.asyncio
+async def test_what_is_remembered_is_bounded(db_file: str) -> None:
+    from authcore.stores.sqlite import _UNREVOKED_MAX
+
+    store = SQLiteStore(db_file)
+    fam = hex_id()
+    for _ in range(_UNREVOKED_MAX + 10):
+        assert not await store.is_access_revoked(hex_id(), fam)
+    assert 0 < len(store._unrevoked.pairs) <= _UNREVOKED_MAX
+    await store.close()
+
+
+def test_the_wal_index_is_read_only_where_sqlite_maps_it(tmp_path: Path) -> None:
+    """No view without a WAL index SQLite has mapped in this process; with one, the header
+    stays the same without commits and changes with each."""
+    db = str(tmp_path / "a.db")
+    assert view_of(db) is None  # no such database
+    rollback = sqlite3.connect(str(tmp_path / "r.db"), isolation_level=None)
+    rollback.execute("CREATE TABLE t (x)")
+    rollback.execute("SELECT * FROM t").fetchall()
+    assert view_of(str(tmp_path / "r.db")) is None  # not in WAL mode: no index
+    # a stale -shm beside a database nobody has open here is not the live index
+    stale = tmp_path / "s.db"
+    sqlite3.connect(str(stale)).close()
+    (tmp_path / "s.db-shm").write_bytes(bytes(32768))
+    assert view_of(str(stale)) is None
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("SELECT * FROM t").fetchall()
+    view = view_of(db)
+    assert view is not None and view_of(db) is view  # one view per index and process
+    first = view.header()
+    assert first is not None
+    conn.execute("SELECT * FROM t").fetchall()
+    assert view.header() == first  # a read commits nothing
+    seen = {first}
+    for i in range(5):
+        conn.execute("INSERT INTO t VALUES (?)", (i,))
+        header = view.header()
+        assert header is not None and header not in seen
+        seen.add(header)
+    conn.close()
+    rollback.close()

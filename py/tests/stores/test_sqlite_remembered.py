@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from authcore.stores import SessionPolicy, SQLiteStore
+from authcore.stores import MemoryStore, SessionPolicy, SQLiteStore
 from authcore.stores._wal_index import view_of
 from store_helpers import hex_id
 
@@ -47,8 +48,6 @@ async def test_a_pair_checked_again_before_any_commit_costs_no_query(db_file: st
     await store.add_family("student", fam, T, T - 100, "ua")
     assert not await store.is_access_revoked(jti, fam)  # opens the read connection
     queries = Queries(store)
-    assert not await store.is_access_revoked(jti, fam)  # (its WAL index mapped by now)
-    assert queries.take() == 1
     for _ in range(3):
         assert not await store.is_access_revoked(jti, fam)
     assert queries.take() == 0
@@ -153,8 +152,7 @@ async def test_another_process_revocations_end_a_remembered_answer(
             for what in ("revoke_family", "deny_access_jti", "revoke_user", "reuse"):
                 jti, fam, refresh = hex_id(), hex_id(), hex_id()
                 await store.add_family("student", fam, T, T - 100, "ua")
-                for _ in range(2):
-                    assert not await store.is_access_revoked(jti, fam)
+                assert not await store.is_access_revoked(jti, fam)
                 queries = Queries(store)
                 assert not await store.is_access_revoked(jti, fam)
                 assert queries.take() == 0  # remembered: the next answer came from memory
@@ -178,9 +176,11 @@ async def test_a_remembered_answer_is_not_given_after_close_or_a_broken_connecti
         assert not await store.is_access_revoked(jti, fam)
     reader = store._reader
     assert reader is not None
-    reader.close()  # its WAL index may no longer be held: forget what it answered
-    assert not await store.is_access_revoked(jti, fam)  # answered by the worker
+    reader.close()  # as any sqlite3.Error on the inline path: the next query meets it
+    assert not await store.is_access_revoked(hex_id(), fam)  # answered by the worker
     assert store._reader is None
+    # without its connection the WAL index may no longer be held: what it answered is gone
+    assert not store.known_unrevoked(jti, fam)
     for _ in range(2):
         assert not await store.is_access_revoked(jti, fam)  # a new inline connection
     await store.close()
@@ -234,3 +234,112 @@ def test_the_wal_index_is_read_only_where_sqlite_maps_it(tmp_path: Path) -> None
         seen.add(header)
     conn.close()
     rollback.close()
+
+
+@pytest.mark.asyncio
+async def test_known_unrevoked_says_yes_only_for_what_was_found_since_the_last_commit(
+    db_file: str,
+) -> None:
+    """The per-request check's answer without an await: ``True`` only for a pair found not
+    revoked since the last commit; otherwise ``False`` ("ask"), never an exception."""
+    store = SQLiteStore(db_file)
+    jti, fam = hex_id(), hex_id()
+    assert not store.known_unrevoked(jti, fam)  # never asked
+    for _ in range(2):
+        assert not await store.is_access_revoked(jti, fam)
+    assert store.known_unrevoked(jti, fam)
+    assert not store.known_unrevoked(hex_id(), fam)
+    await store.deny_access_jti(hex_id(), T)  # a commit: ask again
+    assert not store.known_unrevoked(jti, fam)
+    assert not await store.is_access_revoked(jti, fam)
+    assert store.known_unrevoked(jti, fam)
+    await store.close()
+    assert not store.known_unrevoked(jti, fam)
+
+
+@pytest.mark.asyncio
+async def test_memory_store_knows_at_once(db_file: str) -> None:
+    store = MemoryStore()
+    jti, fam = hex_id(), hex_id()
+    assert store.known_unrevoked(jti, fam) and store.known_unrevoked(jti, None)
+    await store.revoke_family(fam, T)
+    assert not store.known_unrevoked(jti, fam) and store.known_unrevoked(jti, None)
+    await store.deny_access_jti(jti, T)
+    assert not store.known_unrevoked(jti, None)
+    other = hex_id()
+    assert store.known_unrevoked(other, None)
+    await store.close()
+    assert not store.known_unrevoked(other, None)  # closed: ask (which fails closed)
+
+
+@pytest.mark.asyncio
+async def test_two_workers_a_request_after_logout_elsewhere_is_refused(
+    tmp_path: Path, db_file: str
+) -> None:
+    """Two apps on one SQLite file (two workers of one service): an access token that worker
+    A has served (so A answers it without a query) is refused by A's next request once the
+    session was logged out through worker B; a store of the app's own without
+    ``known_unrevoked``, or one whose ``known_unrevoked`` fails, is asked every time."""
+    import httpx
+    from authcore.fastapi import AccessClaims, AuthCore, AuthSettings
+    from fastapi import Depends, FastAPI
+
+    settings = AuthSettings(secret=secrets.token_urlsafe(48))
+
+    def worker(store: object) -> tuple[AuthCore, FastAPI]:
+        auth = AuthCore(settings, store=store)
+        app = FastAPI()
+
+        @app.get("/me")
+        async def me(claims: AccessClaims = Depends(auth.current_claims)) -> dict[str, str]:
+            return {"sub": claims.sub}
+
+        auth.install(app)
+        return auth, app
+
+    a_store, b_store = SQLiteStore(db_file), SQLiteStore(db_file)
+    auth_a, app_a = worker(a_store)
+    auth_b, app_b = worker(b_store)
+    body, refresh = auth_b.issue_pair("student", ["student"], [])
+    await auth_b.start_session(refresh)
+    claims = auth_a.verify_access(body.access_token)
+    headers = {"Authorization": f"Bearer {body.access_token}"}
+    a = httpx.AsyncClient(transport=httpx.ASGITransport(app=app_a), base_url="http://a")
+    b = httpx.AsyncClient(transport=httpx.ASGITransport(app=app_b), base_url="http://b")
+    async with a, b:
+        assert not auth_a.session_known_live(claims)
+        for _ in range(3):
+            assert (await a.get("/me", headers=headers)).status_code == 200
+        assert auth_a.session_known_live(claims)  # A now answers without a query
+        r = await b.post("/api/v1/auth/logout", json={"refresh_token": body.refresh_token})
+        assert r.status_code == 204
+        assert not auth_a.session_known_live(claims)
+        r = await a.get("/me", headers=headers)
+        assert r.status_code == 401 and r.json()["code"] == "token_revoked"
+
+    class Asks(MemoryStore):
+        """A store of the app's own: no known_unrevoked."""
+
+        known_unrevoked = None  # type: ignore[assignment]  # (absent)
+
+    class Fails(MemoryStore):
+        def known_unrevoked(self, jti: str, family: str | None) -> bool:
+            raise RuntimeError("broken")
+
+    for store in (Asks(), Fails()):
+        auth, app = worker(store)
+        body, refresh = auth.issue_pair("student", ["student"], [])
+        await auth.start_session(refresh)
+        claims = auth.verify_access(body.access_token)
+        assert not auth.session_known_live(claims)
+        headers = {"Authorization": f"Bearer {body.access_token}"}
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as c:
+            assert (await c.get("/me", headers=headers)).status_code == 200
+            assert claims.fam is not None
+            await store.revoke_family(claims.fam, T)
+            r = await c.get("/me", headers=headers)
+            assert r.status_code == 401 and r.json()["code"] == "token_revoked"
+    await a_store.close()
+    await b_store.close()

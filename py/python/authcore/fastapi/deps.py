@@ -53,6 +53,8 @@ class TokenAuthority(Protocol):
 
     def verify_bearer(self, headers: Iterable[tuple[bytes, bytes]]) -> Optional[AccessClaims]: ...
 
+    def session_known_live(self, claims: AccessClaims) -> bool: ...
+
     def check_session(self, claims: AccessClaims) -> Awaitable[None]: ...
 
     def grants(self, claims: AccessClaims, required: Sequence[str]) -> bool: ...
@@ -109,7 +111,8 @@ class BearerAuth(SecurityBase):
                 if self._optional:
                     return None
                 raise AuthHTTPException.unauthenticated()
-            if auth.check_access_revocation:
+            # the store's answer at once when it has one, else its awaited check
+            if auth.check_access_revocation and not auth.session_known_live(claims):
                 await auth.check_session(claims)
             scope[_CLAIMS_KEY] = claims
         if scopes and not auth.grants(claims, scopes):

@@ -191,3 +191,12 @@ class SessionStore(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+# Optional, looked up by name (a store without them works as well, with more awaits):
+#   async def is_access_revoked(self, jti: str, family: str | None) -> bool
+#       ``is_family_revoked(family) or is_access_jti_denied(jti)`` in one round trip;
+#   def known_unrevoked(self, jti: str, family: str | None) -> bool
+#       True only when the store can say at once, without I/O and without raising, that
+#       ``is_access_revoked`` would answer False now (the per-request check then awaits
+#       nothing); False means "ask".

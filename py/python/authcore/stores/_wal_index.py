@@ -62,6 +62,11 @@ class WalIndexView:
             return None
         return both
 
+    def unchanged(self, header: bytes) -> bool:
+        """Whether the header is still ``header`` (as :meth:`header` gave it): nothing was
+        committed since."""
+        return self._map[: 2 * _HEADER_LEN] == header
+
 
 def _mapped_by_sqlite(db_path: str) -> tuple[str, int, int, int] | None:
     """The ``-shm`` file of ``db_path`` as this process maps it: path, device major and minor,

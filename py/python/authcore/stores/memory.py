@@ -142,12 +142,21 @@ class MemoryStore:
 
     async def is_access_revoked(self, jti: str, family: str | None) -> bool:
         """Whether ``family`` is revoked or ``jti`` denylisted, under one lock."""
-        now = clock_s()
         with self._lock:
             self._check_open()
-            return self._live(self._denied, jti, now) or (
-                family is not None and self._live(self._revoked, family, now)
-            )
+            return self._revoked_now(jti, family)
+
+    def known_unrevoked(self, jti: str, family: str | None) -> bool:
+        """:meth:`is_access_revoked`'s ``False`` without awaiting (everything is in memory);
+        ``False`` when revoked or closed (then ask :meth:`is_access_revoked`). Never raises."""
+        with self._lock:
+            return not self._closed and not self._revoked_now(jti, family)
+
+    def _revoked_now(self, jti: str, family: str | None) -> bool:
+        now = clock_s()
+        return self._live(self._denied, jti, now) or (
+            family is not None and self._live(self._revoked, family, now)
+        )
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")

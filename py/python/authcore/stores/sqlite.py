@@ -154,9 +154,8 @@ class SQLiteStore:
         self._inline = bool(inline_reads) and self.path not in ("", ":memory:")
         self._reader: sqlite3.Connection | None = None
         self._reader_thread: int | None = None
-        # the WAL index, read only while the reader is open (None: not found yet, or never)
+        # the WAL index, read only while the reader is open (None: none found)
         self._wal: WalIndexView | None = None
-        self._wal_looked = False
         self._unrevoked = _Unrevoked(b"")
 
     def __repr__(self) -> str:
@@ -273,14 +272,17 @@ class SQLiteStore:
             return None
         try:
             conn.execute("PRAGMA query_only = ON")
+            # a first read maps the file's WAL index into this process, where it is found
+            conn.execute("PRAGMA schema_version").fetchall()
         except sqlite3.Error:
             conn.close()
             return None
         self._reader, self._reader_thread = conn, threading.get_ident()
+        self._wal = view_of(self.path)
         return conn
 
     def _drop_reader(self) -> None:
-        self._wal, self._wal_looked, self._unrevoked = None, False, _Unrevoked(b"")
+        self._wal, self._unrevoked = None, _Unrevoked(b"")
         conn, self._reader, self._reader_thread = self._reader, None, None
         if conn is not None:
             conn.close()
@@ -414,8 +416,7 @@ class SQLiteStore:
         """Whether ``family`` is revoked or ``jti`` denylisted: one query, or none when this
         pair was found not revoked since the last commit to the file."""
         pair = (jti, family)
-        known, wal = self._unrevoked, self._wal
-        if pair in known.pairs and wal is not None and wal.header() == known.header:
+        if self.known_unrevoked(jti, family):
             return False
         args = (check_id(jti, "jti"), check_id(family, "family") if family else "", clock_s())
 
@@ -425,13 +426,16 @@ class SQLiteStore:
             revoked = bool(c.execute(_ACCESS_REVOKED, args).fetchall())
             if before is not None and not revoked:
                 self._remember(pair, before)
-            elif c is self._reader and not self._wal_looked:
-                # this connection has read the file: SQLite maps its WAL index from now on
-                self._wal_looked = True
-                self._wal = view_of(self.path)
             return revoked
 
         return await self._read(read)
+
+    def known_unrevoked(self, jti: str, family: str | None) -> bool:
+        """Whether this store found the pair not revoked since the last commit to the file,
+        in any process: then :meth:`is_access_revoked` would say ``False`` without a query.
+        Never waits, never raises; ``False`` means "ask"."""
+        known, wal = self._unrevoked, self._wal
+        return (jti, family) in known.pairs and wal is not None and wal.unchanged(known.header)
 
     def _remember(self, pair: tuple[str, str | None], header: bytes) -> None:
         known = self._unrevoked

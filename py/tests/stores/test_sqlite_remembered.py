@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -268,6 +269,12 @@ async def test_memory_store_knows_at_once(db_file: str) -> None:
     assert not store.known_unrevoked(jti, None)
     other = hex_id()
     assert store.known_unrevoked(other, None)
+    # a record that has ended means nothing, as for is_access_revoked
+    ended_jti, ended_fam = hex_id(), hex_id()
+    await store.revoke_family(ended_fam, int(time.time()) - 1)
+    await store.deny_access_jti(ended_jti, int(time.time()) - 1)
+    assert store.known_unrevoked(ended_jti, ended_fam)
+    assert not await store.is_access_revoked(ended_jti, ended_fam)
     await store.close()
     assert not store.known_unrevoked(other, None)  # closed: ask (which fails closed)
 

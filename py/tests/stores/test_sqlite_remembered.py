@@ -350,3 +350,30 @@ async def test_two_workers_a_request_after_logout_elsewhere_is_refused(
             assert r.status_code == 401 and r.json()["code"] == "token_revoked"
     await a_store.close()
     await b_store.close()
+
+
+def test_a_header_is_taken_only_whole_and_of_the_known_version(tmp_path: Path) -> None:
+    """Copies that disagree (a commit half written), an index not initialised, or one of
+    another version: no header, so nothing is remembered against it."""
+    import mmap
+
+    from authcore.stores._wal_index import WalIndexView
+
+    def header_of(first: bytes, second: bytes) -> bytes | None:
+        f = tmp_path / "index"
+        f.write_bytes(first + second + bytes(4096))
+        with open(f, "rb") as fh:
+            view = WalIndexView(mmap.mmap(fh.fileno(), 96, access=mmap.ACCESS_READ))
+            return view.header()
+
+    made = bytearray(48)
+    made[0:4] = (3007000).to_bytes(4, sys.byteorder)
+    made[8:12] = (7).to_bytes(4, sys.byteorder)  # iChange
+    made[12] = 1  # isInit
+    good = bytes(made)
+    assert header_of(good, good) == good + good
+    torn = good[:8] + (8).to_bytes(4, sys.byteorder) + good[12:]
+    assert header_of(torn, good) is None
+    assert header_of(good[:12] + b"\0" + good[13:], good[:12] + b"\0" + good[13:]) is None
+    other = (3007001).to_bytes(4, sys.byteorder) + good[4:]
+    assert header_of(other, other) is None

@@ -17,12 +17,14 @@ more. Such a read never waits for a lock: its connection has no busy timeout, an
 meets a lock, an error or a file not yet set up goes to the worker thread like the rest
 (deadline and all). Each commit is visible to the next read, this process's or another's.
 (WAL needs every process on one machine, the file on a local disk: SQLite does not support it
-on a network file system.) The revocation check remembers its "not revoked" answers until the
-next commit to the file, by any process: SQLite's WAL index says, without a query, whether one
-happened (see ``_wal_index``), so a token checked again before anything was written costs no
-query at all, and a revocation is seen by the next check, as before. A page not in the OS's memory is then read from the disk on the
+on a network file system.) A page not in the OS's memory is then read from the disk on the
 loop's thread; ``inline_reads=False`` keeps the loop off the file altogether. An in-memory
 database (``":memory:"``) always reads on the worker thread, whose connection alone sees it.
+
+The revocation check remembers its "not revoked" answers until the next commit to the file, by
+any process: SQLite's WAL index says, without a query, whether one happened (see
+``_wal_index``), so a token checked again before anything was written costs no query at all,
+and a revocation is seen by the next check, as before. Only inline reads remember.
 
 Every operation has a deadline (``timeout``, 2 s by default) counted from when it is asked
 for: time spent queued behind other operations counts, an operation still queued at its

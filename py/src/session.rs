@@ -444,7 +444,20 @@ struct TokenText(Box<[u8]>);
 
 impl PartialEq for TokenText {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len() && bool::from(self.0.ct_eq(&other.0))
+        let (a, b) = (&self.0, &other.0);
+        if a.len() != b.len() {
+            return false;
+        }
+        // subtle's equality on 8-byte words, not on bytes: one optimisation barrier per word
+        // (per byte, the barriers took half the time of verifying a remembered token)
+        let ((a_words, a_tail), (b_words, b_tail)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+        let same = a_words
+            .iter()
+            .zip(b_words)
+            .fold(a_tail.ct_eq(b_tail), |same, (x, y)| {
+                same & u64::from_ne_bytes(*x).ct_eq(&u64::from_ne_bytes(*y))
+            });
+        bool::from(same)
     }
 }
 

@@ -170,3 +170,20 @@ def test_claims_check_their_scopes_as_has_scopes_does() -> None:
             except AuthError as exc:
                 got = exc.code
             assert got == want, (c.scopes, required)
+
+
+def test_a_remembered_token_changed_anywhere_is_not_taken_for_it() -> None:
+    """The remembered token's text is compared word by word: a token that differs from it in
+    any one character (at every position, in every 8-byte word and in the tail) is verified
+    on its own, and refused, never answered with the remembered claims."""
+    v = AccessVerifier(keys(), SessionPolicy())
+    tok = mint()
+    first = v.verify(tok, T + 10)
+    for i, ch in enumerate(tok):
+        changed = tok[:i] + ("B" if ch != "B" else "C") + tok[i + 1 :]
+        with pytest.raises(AuthError):
+            v.verify(changed, T + 10)
+    for cut in (1, 7, 8, 9):  # shorter, also across a word boundary
+        with pytest.raises(AuthError):
+            v.verify(tok[:-cut], T + 10)
+    assert v.verify(tok, T + 11) is first

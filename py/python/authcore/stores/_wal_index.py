@@ -38,7 +38,7 @@ _WAL_INDEX_VERSION = 3007000
 _IS_INIT = 12
 """Offset of ``isInit``: 1 once the header holds a valid index."""
 
-_views: dict[tuple[int, int], WalIndexView] = {}
+_views: dict[tuple[int, int, int], WalIndexView] = {}  # by (major, minor, inode)
 _views_lock = threading.Lock()
 
 
@@ -93,9 +93,9 @@ def view_of(db_path: str) -> WalIndexView | None:
         return None
     path, major, minor, inode = found
     with _views_lock:
-        for (dev, ino), view in _views.items():
-            if ino == inode and (os.major(dev), os.minor(dev)) == (major, minor):
-                return view
+        view = _views.get((major, minor, inode))
+        if view is not None:
+            return view
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError:
@@ -108,5 +108,5 @@ def view_of(db_path: str) -> WalIndexView | None:
             view = WalIndexView(mmap.mmap(fd, 2 * _HEADER_LEN, access=mmap.ACCESS_READ))
         except (OSError, ValueError):
             return None
-        _views[(st.st_dev, st.st_ino)] = view
+        _views[(major, minor, inode)] = view
         return view

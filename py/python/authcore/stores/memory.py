@@ -150,20 +150,16 @@ class MemoryStore:
         """:meth:`is_access_revoked`'s ``False`` without awaiting (everything is in memory);
         ``False`` when revoked or closed (then ask :meth:`is_access_revoked`). Never raises.
         Without the lock: two look-ups, each atomic, and a revocation only ever adds."""
-        if self._closed:
-            return False
+        return not self._closed and not self._revoked_now(jti, family)
+
+    def _revoked_now(self, jti: str, family: str | None) -> bool:
+        """``_live`` of both records, spelled out: once per request."""
         now = clock_s()
         until = self._denied.get(jti)
         if until is not None and until > now:
-            return False
+            return True
         until = self._revoked.get(family) if family is not None else None
-        return until is None or until <= now
-
-    def _revoked_now(self, jti: str, family: str | None) -> bool:
-        now = clock_s()
-        return self._live(self._denied, jti, now) or (
-            family is not None and self._live(self._revoked, family, now)
-        )
+        return until is not None and until > now
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")

@@ -4,7 +4,7 @@ Bounded and loopback only: it starts its own redis-server (scripts/redis.sh in a
 ``appendfsync everysec``), uses an SQLite file in a temp dir, and stops everything. Not a
 test: nothing here asserts a speed. Compare figures of one run (ratios), not across machines.
 
-    .venv/bin/python bench/revocation_bench.py [--seconds 2] [--wrk ROUNDS]
+    .venv/bin/python bench/revocation_bench.py [--seconds 2] [--wrk ROUNDS] [--stores redis,…]
 
 Figures:
 1. the revocation check alone (is the family revoked, is the token denylisted) per store, µs
@@ -66,7 +66,7 @@ async def first_sight(sessions: Any, fam: str, rounds: int = 5, n: int = 2000) -
     return best
 
 
-async def run(seconds: float, tmp: Path, url: str) -> None:
+async def run(seconds: float, tmp: Path, url: str, stores: list[str]) -> None:
     from examples.fastapi_app.app import create_app, seed
     from examples.fastapi_app.db import UserDB
 
@@ -82,6 +82,8 @@ async def run(seconds: float, tmp: Path, url: str) -> None:
         ("sqlite", lambda: SQLiteStore(str(tmp / "sessions.db"))),
         ("redis", lambda: RedisStore(url, prefix=f"bench:{secrets.token_hex(4)}:")),
     ):
+        if name not in stores:
+            continue
         on = create_app(AuthSettings(secret=secret), db, hasher, store=make())
         off = create_app(AuthSettings(secret=secret), db, hasher, store=make())
         off.state.authcore.check_access_revocation = False
@@ -135,7 +137,7 @@ async def run(seconds: float, tmp: Path, url: str) -> None:
             await a.state.authcore.sessions.close()
 
 
-def under_wrk(rounds: int, seconds: float, tmp: Path, url: str) -> None:
+def under_wrk(rounds: int, seconds: float, tmp: Path, url: str, stores: list[str]) -> None:
     """Figure 3: the example app under uvicorn and wrk, the check off and on, per store."""
     import shutil
 
@@ -155,6 +157,8 @@ def under_wrk(rounds: int, seconds: float, tmp: Path, url: str) -> None:
         ("sqlite", f"sqlite:///{tmp / 'wrk-sessions.db'}"),
         ("redis", url),
     ):
+        if name not in stores:
+            continue
         procs, bases, tokens = [], {}, {}
         try:
             for check in ("off", "on"):
@@ -194,7 +198,15 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--wrk", type=int, metavar="ROUNDS", default=0)
+    p.add_argument(
+        "--stores",
+        default="memory,sqlite,redis",
+        help="the stores to measure, comma-separated (default: memory,sqlite,redis)",
+    )
     args = p.parse_args()
+    stores = args.stores.split(",")
+    if not stores or set(stores) - {"memory", "sqlite", "redis"}:
+        p.error("--stores takes memory, sqlite and redis, comma-separated")
     seconds = args.seconds
     tmp = Path(tempfile.mkdtemp(prefix="authcore-revocation-"))
     redis_dir = tmp / "redis"
@@ -207,9 +219,9 @@ def main() -> None:
         env={"APPENDFSYNC": "everysec", "PATH": "/usr/bin:/bin:/usr/local/bin"},
     ).stdout.strip()
     try:
-        asyncio.run(run(seconds, tmp, url))
+        asyncio.run(run(seconds, tmp, url, stores))
         if args.wrk:
-            under_wrk(args.wrk, max(1.0, seconds), tmp, url)
+            under_wrk(args.wrk, max(1.0, seconds), tmp, url, stores)
     finally:
         subprocess.run([redis_sh, "stop", str(redis_dir)], check=False)
 

@@ -31,6 +31,14 @@ broke is retried once on a fresh connection (so the first request after a Redis 
 not fail on a stale pooled socket). If the lost attempt had in fact run, the retry of a refresh
 sees its own mark and answers ``reused``: the session is revoked (the user logs in again), it
 is never wrongly accepted.
+
+The per-request revocation check (:meth:`RedisStore.is_access_revoked`) is pipelined: the
+checks that requests make in one turn of the event loop go to Redis together, one ``EXISTS``
+each in one pipeline on one connection, and each request gets its own answer. Every check is
+still sent after its request asked (a revocation committed before it is seen), each waits
+under its own deadline, and a failed pipeline fails every check in it. Under load this takes
+redis-py's per-command cost (connection pool, deadline, socket calls) once per turn instead of
+once per request.
 """
 
 from __future__ import annotations
@@ -57,6 +65,9 @@ else:  # redis-py depends on async-timeout below Python 3.11.3
     from async_timeout import timeout as _deadline  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = ["RedisStore"]
+
+_BATCH_MAX = 256
+"""At most this many revocation checks in one pipeline; more start the next one."""
 
 # KEYS: revoked(family), used(jti), grace(jti).  ARGV: used_until, revoke_until, grace_until
 # (Unix seconds; grace_until '' = no grace window).
@@ -170,6 +181,7 @@ class RedisStore:
         from redis.asyncio.retry import Retry
         from redis.backoff import NoBackoff
         from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import RedisError
 
         if (url is None) == (client is None):
             raise ValueError("pass exactly one of url or client")
@@ -195,6 +207,9 @@ class RedisStore:
         self._revoke_count = client.register_script(_REVOKE_COUNT)
         self._allow_eviction = allow_eviction
         self._closed = False
+        self._errors = (TimeoutError, asyncio.TimeoutError, RedisError, OSError)
+        self._checks: _Checks | None = None  # the revocation checks waiting for this turn
+        self._sending: set[asyncio.Task[None]] = set()
         self.url = url
 
     def __repr__(self) -> str:
@@ -223,15 +238,13 @@ class RedisStore:
         return f"{self._prefix}rate:{key}"
 
     async def _do(self, call: Any) -> Any:
-        from redis.exceptions import RedisError
-
         if self._closed:
             call.close()
             raise StoreUnavailableError("store is closed")
         try:
             async with _deadline(self._timeout):
                 return await call
-        except (TimeoutError, asyncio.TimeoutError, RedisError, OSError) as exc:
+        except self._errors as exc:
             raise StoreUnavailableError(f"redis store unavailable ({type(exc).__name__})") from exc
 
     # -- sessions --------------------------------------------------------------------------
@@ -358,11 +371,51 @@ class RedisStore:
         return bool(await self._do(self._client.exists(self._revoked_key(family))))
 
     async def is_access_revoked(self, jti: str, family: str | None) -> bool:
-        """Whether ``family`` is revoked or ``jti`` denylisted: one ``EXISTS`` round trip."""
+        """Whether ``family`` is revoked or ``jti`` denylisted: one ``EXISTS``, sent with the
+        other checks asked in the same turn of the event loop (see the module's text)."""
         keys = [self._denied_key(check_id(jti, "jti"))]
         if family:
             keys.append(self._revoked_key(check_id(family, "family")))
-        return bool(await self._do(self._client.exists(*keys)))
+        if self._closed:
+            raise StoreUnavailableError("store is closed")
+        loop = asyncio.get_running_loop()
+        checks = self._checks
+        if checks is None or checks.loop is not loop or len(checks.waiting) >= _BATCH_MAX:
+            # the first check of this turn: the sending task runs after the callbacks already
+            # due (the other requests of this turn), which add their checks meanwhile
+            checks = self._checks = _Checks(loop, self)
+            task = loop.create_task(self._send(checks))
+            self._sending.add(task)
+            task.add_done_callback(checks.sent)
+        answer: asyncio.Future[bool] = loop.create_future()
+        checks.waiting.append((keys, answer))
+        # No deadline of its own: the sending task runs under the store's deadline, and every
+        # check it carries is answered or failed when it ends, however it ends (_Checks.sent).
+        return await answer
+
+    async def _send(self, checks: _Checks) -> None:
+        """Sends the checks of one turn: one ``EXISTS`` alone, several in one pipeline."""
+        if self._checks is checks:
+            self._checks = None  # checks asked from now on go in the next turn's pipeline
+        waiting = [(keys, answer) for keys, answer in checks.waiting if not answer.done()]
+        if not waiting:
+            return
+        try:
+            if len(waiting) == 1:
+                answers = [await self._do(self._client.exists(*waiting[0][0]))]
+            else:
+                pipe = self._client.pipeline(transaction=False)
+                for keys, _ in waiting:
+                    pipe.exists(*keys)
+                answers = await self._do(pipe.execute())
+            if len(answers) != len(waiting):
+                raise StoreUnavailableError("unexpected answer from the revocation pipeline")
+        except StoreUnavailableError as exc:
+            checks.fail(exc)
+            return
+        for (_, answer), count in zip(waiting, answers):
+            if not answer.done():
+                answer.set_result(bool(count))
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")
@@ -400,4 +453,38 @@ class RedisStore:
     async def close(self) -> None:
         if not self._closed:
             self._closed = True
+            # a pipeline already sent gets its answer (or fails at its deadline) before the
+            # client closes; checks not sent yet fail closed ("store is closed")
+            if self._sending:
+                await asyncio.wait(set(self._sending))
             await self._client.aclose()
+
+
+class _Checks:
+    """The revocation checks asked in one turn of one event loop: their keys and the future
+    each waits on."""
+
+    __slots__ = ("loop", "store", "waiting")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, store: RedisStore) -> None:
+        self.loop = loop
+        self.store = store
+        self.waiting: list[tuple[list[str], asyncio.Future[bool]]] = []
+
+    def fail(self, exc: BaseException) -> None:
+        """Fails every check not answered yet, each with an error of its own (one exception
+        object raised in several tasks would share its traceback)."""
+        for _, answer in self.waiting:
+            if not answer.done():
+                error = StoreUnavailableError(str(exc) or "redis store unavailable")
+                error.__cause__ = exc
+                answer.set_exception(error)
+
+    def sent(self, task: asyncio.Task[None]) -> None:
+        """The sending task's end: a check it left unanswered (the task cancelled, say, even
+        before it began) fails closed instead of waiting for ever."""
+        self.store._sending.discard(task)
+        if self.store._checks is self:
+            self.store._checks = None
+        if not all(answer.done() for _, answer in self.waiting):
+            self.fail(StoreUnavailableError("redis store unavailable (the check was not sent)"))

@@ -179,6 +179,36 @@ async def test_access_denylist() -> None:
         await s.check_access(jti="acc-000000000000", fam=None)
 
 
+async def test_known_live_says_yes_only_when_the_store_knows_without_asking() -> None:
+    """What the per-request check uses to skip the await: never "live" for a revoked family,
+    a denylisted token, a closed store, or a store that cannot tell at once."""
+    s = sessions()
+    exp = int(time.time()) + 900
+    assert s.known_live(jti="acc-000000000000", fam="fam-000000000000")
+    assert s.known_live(jti="acc-000000000000", fam=None)
+    await s.revoke_family(fam="fam-000000000000", exp=exp)
+    assert not s.known_live(jti="acc-000000000000", fam="fam-000000000000")
+    await s.revoke_access(jti="acc-000000000000", exp=exp)
+    assert not s.known_live(jti="acc-000000000000", fam=None)
+    assert s.known_live(jti="acc-000000000001", fam="fam-000000000001")
+    await s.close()
+    assert not s.known_live(jti="acc-000000000001", fam="fam-000000000001")
+
+    class Asks(MemoryStore):
+        known_unrevoked = None  # type: ignore[assignment]  # a store of the app's own: absent
+
+    class Fails(MemoryStore):
+        def known_unrevoked(self, jti: str, family: str | None) -> bool:
+            raise RuntimeError("broken")
+
+    class Truthy(MemoryStore):
+        def known_unrevoked(self, jti: str, family: str | None) -> bool:
+            return "yes"  # type: ignore[return-value]  # only True means "live"
+
+    for store in (Asks(), Fails(), Truthy()):
+        assert not Sessions(store, POLICY).known_live(jti="acc-000000000000", fam=None)
+
+
 async def test_store_failure_propagates_as_store_unavailable() -> None:
     s = sessions()
     await s.close()

@@ -761,19 +761,10 @@ class AuthCore:
 
     def session_known_live(self, claims: AccessClaims) -> bool:
         """Whether the store can tell at once, without I/O, that ``claims``' session was not
-        revoked (its ``known_unrevoked``: the memory store always, the SQLite store for a
-        token it checked since the last commit): then :meth:`check_session` has nothing to
-        add. ``False`` means "await :meth:`check_session`". Never raises."""
+        revoked (:meth:`Sessions.known_live`): then :meth:`check_session` has nothing to add.
+        ``False`` means "await :meth:`check_session`". Never raises."""
         sessions = self.sessions
-        if sessions is None:
-            return False
-        known = getattr(sessions.store, "known_unrevoked", None)
-        if known is None:
-            return False
-        try:
-            return known(claims.jti, claims.fam) is True
-        except Exception:  # noqa: BLE001 — a store of the app's own: then ask check_session
-            return False
+        return sessions is not None and sessions.known_live(jti=claims.jti, fam=claims.fam)
 
     async def check_session(self, claims: AccessClaims) -> None:
         """Per request, with ``check_access_revocation`` (the default with a store), after the

@@ -198,6 +198,21 @@ class Sessions:
         """Denylists one access token until it expires."""
         await self.store.deny_access_jti(jti, self.policy.record_until(exp))
 
+    def known_live(self, *, jti: str, fam: str | None) -> bool:
+        """Whether the store can tell at once, without I/O, that the access token ``jti`` of
+        family ``fam`` was not revoked (its optional ``known_unrevoked``: the memory store
+        always, the SQLite store for a token it checked since the last commit to the file);
+        then :meth:`check_access` has nothing to add. ``False`` means "ask
+        :meth:`check_access`". Never raises: a store of the app's own without the method, or
+        whose method fails, is asked."""
+        known = getattr(self.store, "known_unrevoked", None)
+        if known is None:
+            return False
+        try:
+            return known(jti, fam) is True
+        except Exception:  # noqa: BLE001 — a store of the app's own: then ask check_access
+            return False
+
     async def check_access(self, *, jti: str, fam: str | None) -> None:
         """Raises :class:`TokenRevokedError` if the access token's family was revoked or the
         token itself was denylisted."""

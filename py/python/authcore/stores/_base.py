@@ -193,7 +193,8 @@ class SessionStore(Protocol):
     async def close(self) -> None: ...
 
 
-# Optional, looked up by name (a store without them works as well, with more awaits):
+# Optional, looked up by name by Sessions.check_access and Sessions.known_live (a store without
+# them works as well, with more awaits):
 #   async def is_access_revoked(self, jti: str, family: str | None) -> bool
 #       ``is_family_revoked(family) or is_access_jti_denied(jti)`` in one round trip;
 #   def known_unrevoked(self, jti: str, family: str | None) -> bool

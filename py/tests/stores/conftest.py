@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from authcore.stores import MemoryStore, RedisStore, SessionStore, SQLiteStore
-from store_helpers import RedisServer, unique_prefix
+from store_helpers import RedisCluster, RedisServer, cluster_store, unique_prefix
 
 
 @pytest.fixture
@@ -38,6 +38,17 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis Cluster of three masters (``scripts/redis.sh cluster``), shared like
+    ``redis_url``; the URL of one node (the cluster client finds the others)."""
+    cluster = RedisCluster(tmp_path_factory.mktemp("redis-cluster")).start()
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
     """A Redis only this test uses (it may stop, kill and restart it); every write is fsynced
@@ -49,15 +60,17 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
         server.stop()
 
 
-@pytest_asyncio.fixture(params=["memory", "sqlite", "redis"])
+@pytest_asyncio.fixture(params=["memory", "sqlite", "redis", "redis-cluster"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SessionStore]:
-    """Each implementation in turn, empty."""
+    """Each implementation in turn, empty (Redis also as a cluster)."""
     if request.param == "memory":
         s: SessionStore = MemoryStore()
     elif request.param == "sqlite":
         s = SQLiteStore(str(tmp_path / "sessions.db"))
-    else:
+    elif request.param == "redis":
         s = RedisStore(request.getfixturevalue("redis_url"), prefix=unique_prefix())
+    else:
+        s = cluster_store(request.getfixturevalue("redis_cluster_url"))
     try:
         yield s
     finally:

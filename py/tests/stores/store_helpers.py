@@ -1,4 +1,5 @@
-"""Helpers shared by the store tests: a real redis-server under scripts/redis.sh."""
+"""Helpers shared by the store tests: a real redis-server (or a cluster of three) under
+scripts/redis.sh."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ import sys
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
+
+from authcore.stores import RedisStore
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_SH = ROOT / "scripts" / "redis.sh"
+
+
+def redis_sh(cmd: str, dir: Path, appendfsync: str) -> str:
+    """Runs ``scripts/redis.sh CMD DIR``; its output (a URL, for the starting commands)."""
+    env = {**os.environ, "APPENDFSYNC": appendfsync}
+    out = subprocess.run(
+        [str(REDIS_SH), cmd, str(dir)], check=True, capture_output=True, text=True, env=env
+    )
+    return out.stdout.strip()
 
 
 class RedisServer:
@@ -24,11 +37,7 @@ class RedisServer:
         self.url = ""
 
     def _sh(self, cmd: str) -> str:
-        env = {**os.environ, "APPENDFSYNC": self.appendfsync}
-        out = subprocess.run(
-            [str(REDIS_SH), cmd, str(self.dir)], check=True, capture_output=True, text=True, env=env
-        )
-        return out.stdout.strip()
+        return redis_sh(cmd, self.dir, self.appendfsync)
 
     def start(self) -> RedisServer:
         self.url = self._sh("start")
@@ -47,8 +56,32 @@ class RedisServer:
         return int((self.dir / "port").read_text())
 
 
+class RedisCluster:
+    """A Redis Cluster of three masters under ``dir`` (``scripts/redis.sh cluster``)."""
+
+    def __init__(self, dir: Path) -> None:
+        self.dir = dir
+        self.url = ""
+
+    def start(self) -> RedisCluster:
+        self.url = redis_sh("cluster", self.dir, "everysec")
+        return self
+
+    def stop(self) -> None:
+        redis_sh("cluster-stop", self.dir, "everysec")
+
+
 def unique_prefix() -> str:
     return f"test:{uuid.uuid4().hex}:"
+
+
+def cluster_store(url: str, prefix: str | None = None, **kwargs: Any) -> RedisStore:
+    """A ``RedisStore`` over a ``redis.asyncio.cluster.RedisCluster`` client of the cluster at
+    ``url`` (keys under ``prefix``, by default a fresh one)."""
+    from redis.asyncio.cluster import RedisCluster as ClusterClient
+
+    client = ClusterClient.from_url(url)
+    return RedisStore(client=client, prefix=prefix or unique_prefix(), **kwargs)
 
 
 class AppInstance:

@@ -9,15 +9,28 @@ import os
 import secrets
 import signal
 import time
+from collections.abc import Callable
 
 import pytest
 from authcore.exceptions import StoreUnavailableError
 from authcore.stores import RedisStore
-from store_helpers import RedisServer, hex_id, unique_prefix
+from store_helpers import RedisServer, cluster_store, hex_id, unique_prefix
 
 pytestmark = pytest.mark.asyncio
 
 T = int(time.time()) + 3600
+
+
+@pytest.fixture(params=["redis", "redis-cluster"])
+def stores(request: pytest.FixtureRequest) -> Callable[[], RedisStore]:
+    """Makes stores on one Redis: a server, or a cluster of three (whose client routes each
+    key to its node: the pipeline then carries one ``EXISTS`` per key)."""
+    prefix = unique_prefix()
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        return lambda: RedisStore(url, prefix=prefix)
+    url = request.getfixturevalue("redis_cluster_url")
+    return lambda: cluster_store(url, prefix)
 
 
 async def reads_processed(store: RedisStore) -> int:
@@ -25,24 +38,39 @@ async def reads_processed(store: RedisStore) -> int:
     return int((await store.client.info("stats"))["total_reads_processed"])
 
 
-async def test_checks_asked_together_take_one_round_trip_and_each_gets_its_own_answer(
-    private_redis: RedisServer,
-) -> None:
-    store = RedisStore(private_redis.url, prefix=unique_prefix())
+async def asks_for(store: RedisStore) -> list[tuple[str, str | None, bool]]:
+    """45 checks in random order, each with the answer it must get: revoked families, denied
+    tokens with and without a family, and unrevoked ones."""
     revoked_fams = {hex_id() for _ in range(5)}
     denied_jtis = {hex_id() for _ in range(5)}
     for fam in revoked_fams:
         await store.revoke_family(fam, T)
     for jti in denied_jtis:
         await store.deny_access_jti(jti, T)
-    asks = (
-        [(hex_id(), fam, True) for fam in revoked_fams]
-        + [(jti, hex_id(), True) for jti in denied_jtis]
-        + [(jti, None, True) for jti in denied_jtis]
-        + [(hex_id(), hex_id(), False) for _ in range(20)]
-        + [(hex_id(), None, False) for _ in range(5)]
-    )
+    asks: list[tuple[str, str | None, bool]] = []
+    asks += [(hex_id(), fam, True) for fam in revoked_fams]
+    asks += [(jti, hex_id(), True) for jti in denied_jtis]
+    asks += [(jti, None, True) for jti in denied_jtis]
+    asks += [(hex_id(), hex_id(), False) for _ in range(20)]
+    asks += [(hex_id(), None, False) for _ in range(5)]
     secrets.SystemRandom().shuffle(asks)
+    return asks
+
+
+async def test_checks_asked_together_each_get_their_own_answer(
+    stores: Callable[[], RedisStore],
+) -> None:
+    store = stores()
+    for _ in range(3):
+        asks = await asks_for(store)
+        answers = await asyncio.gather(*(store.is_access_revoked(j, f) for j, f, _ in asks))
+        assert answers == [expected for _, _, expected in asks]
+    await store.close()
+
+
+async def test_checks_asked_together_take_one_round_trip(private_redis: RedisServer) -> None:
+    store = RedisStore(private_redis.url, prefix=unique_prefix())
+    asks = await asks_for(store)
     await store.ping()  # connected: the count below is the checks' alone
     before = await reads_processed(store)
     answers = await asyncio.gather(*(store.is_access_revoked(j, f) for j, f, _ in asks))
@@ -54,10 +82,11 @@ async def test_checks_asked_together_take_one_round_trip_and_each_gets_its_own_a
     await store.close()
 
 
-async def test_a_revocation_committed_before_a_check_is_seen_by_it(redis_url: str) -> None:
+async def test_a_revocation_committed_before_a_check_is_seen_by_it(
+    stores: Callable[[], RedisStore],
+) -> None:
     """Each check is sent after it was asked: pipelining never answers from an earlier read."""
-    store = RedisStore(redis_url, prefix=unique_prefix())
-    other = RedisStore(redis_url, prefix=store._prefix)  # another worker, same Redis
+    store, other = stores(), stores()  # another worker, same Redis
     for _ in range(5):
         jti, fam = hex_id(), hex_id()
         assert (
@@ -139,7 +168,7 @@ async def test_checks_asked_before_close_and_not_yet_sent_fail_closed(redis_url:
 
 
 async def test_concurrent_requests_of_a_logged_out_session_are_refused_and_others_served(
-    redis_url: str,
+    stores: Callable[[], RedisStore],
 ) -> None:
     """Through a FastAPI app: requests in flight together, two sessions, one logged out — each
     request gets its own session's answer."""
@@ -147,7 +176,7 @@ async def test_concurrent_requests_of_a_logged_out_session_are_refused_and_other
     from authcore.fastapi import AccessClaims, AuthCore, AuthSettings
     from fastapi import Depends, FastAPI
 
-    store = RedisStore(redis_url, prefix=unique_prefix())
+    store = stores()
     auth = AuthCore(AuthSettings(secret=secrets.token_urlsafe(48)), store=store)
     app = FastAPI()
 

@@ -37,10 +37,10 @@ is never wrongly accepted.
 The per-request revocation check (:meth:`RedisStore.is_access_revoked`) is pipelined: the
 checks that requests make in one turn of the event loop go to Redis together, one ``EXISTS``
 each in one pipeline on one connection, and each request gets its own answer. Every check is
-still sent after its request asked (a revocation committed before it is seen), each waits
-under its own deadline, and a failed pipeline fails every check in it. Under load this takes
-redis-py's per-command cost (connection pool, deadline, socket calls) once per turn instead of
-once per request.
+still sent after its request asked (a revocation committed before it is seen); the deadline is
+the pipeline's, from when it is sent at the next turn; a pipeline that fails or outlives it
+fails every check in it. Under load this takes redis-py's per-command cost (connection pool,
+deadline, socket calls) once per turn instead of once per request.
 """
 
 from __future__ import annotations

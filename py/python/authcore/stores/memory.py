@@ -153,13 +153,10 @@ class MemoryStore:
         return not self._closed and not self._revoked_now(jti, family)
 
     def _revoked_now(self, jti: str, family: str | None) -> bool:
-        """``_live`` of both records, spelled out: once per request."""
         now = clock_s()
-        until = self._denied.get(jti)
-        if until is not None and until > now:
-            return True
-        until = self._revoked.get(family) if family is not None else None
-        return until is not None and until > now
+        return self._live(self._denied, jti, now) or (
+            family is not None and self._live(self._revoked, family, now)
+        )
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from itertools import islice
 from typing import Any, cast
 
 from ..exceptions import StoreUnavailableError
@@ -410,23 +411,21 @@ class RedisStore:
         try:
             if len(waiting) == 1:
                 answers = [await self._do(self._client.exists(*waiting[0][0]))]
-            elif not self._cluster:
-                pipe = self._client.pipeline(transaction=False)
-                for keys, _ in waiting:
-                    pipe.exists(*keys)
-                answers = await self._do(pipe.execute())
             else:
+                # one EXISTS per check; on Redis Cluster one per key (a check's two keys lie
+                # in two slots), the check's answer then the sum of its keys' counts
+                groups = [
+                    [keys] if not self._cluster else [[k] for k in keys] for keys, _ in waiting
+                ]
                 pipe = self._client.pipeline(transaction=False)
-                for keys, _ in waiting:
-                    for key in keys:
-                        pipe.exists(key)
+                for group in groups:
+                    for command_keys in group:
+                        pipe.exists(*command_keys)
                 counts = await self._do(pipe.execute())
-                if len(counts) != sum(len(keys) for keys, _ in waiting):
+                if len(counts) != sum(len(group) for group in groups):
                     raise StoreUnavailableError("unexpected answer from the revocation pipeline")
                 each = iter(counts)
-                answers = [sum(next(each) for _ in keys) for keys, _ in waiting]
-            if len(answers) != len(waiting):
-                raise StoreUnavailableError("unexpected answer from the revocation pipeline")
+                answers = [sum(islice(each, len(group))) for group in groups]
         except StoreUnavailableError as exc:
             checks.fail(exc)
             return

@@ -51,8 +51,9 @@
 //!   store (a transaction, a Lua script, a lock): two concurrent uses of one token must not
 //!   both see "unused".
 //! - Ids come from the caller and must be unguessable (at least 128 bits from a CSPRNG,
-//!   base64url-encoded). This module checks their shape only: [`MIN_ID_LEN`]..=[`MAX_ID_LEN`]
-//!   characters of `A-Z a-z 0-9 - _` (so they are safe as store keys).
+//!   base64url-encoded: [`Id::from_random`] writes [`RANDOM_ID_BYTES`] fresh bytes as such an
+//!   id). This module checks their shape only: [`MIN_ID_LEN`]..=[`MAX_ID_LEN`] characters of
+//!   `A-Z a-z 0-9 - _` (so they are safe as store keys).
 //! - No clock: `now` is Unix seconds from the caller.
 //! - All arithmetic saturates upwards, so an overflow makes records live longer, never shorter.
 //!   The one exception is the trust in a retired signing key
@@ -66,6 +67,7 @@
 //! time later than `now + leeway` is refused ([`SessionPolicy::check_key_retired`]).
 
 use crate::error::{Claim, Error, Result};
+use crate::jwt::b64;
 use crate::jwt::json::{self, JsonStr};
 use crate::jwt::{self, Claims, KeyStore, Validation, Verified, ACCESS, REFRESH};
 
@@ -73,6 +75,10 @@ use crate::jwt::{self, Claims, KeyStore, Validation, Verified, ACCESS, REFRESH};
 pub const MIN_ID_LEN: usize = 16;
 /// Most characters in a `jti` or `fam`.
 pub const MAX_ID_LEN: usize = 64;
+/// Random bytes in an id made by [`Id::from_random`]: 128 bits.
+pub const RANDOM_ID_BYTES: usize = 16;
+/// Characters in an id made by [`Id::from_random`]: [`RANDOM_ID_BYTES`] as unpadded base64url.
+pub const RANDOM_ID_LEN: usize = b64::encoded_len(RANDOM_ID_BYTES);
 
 /// A token or family id: [`MIN_ID_LEN`]..=[`MAX_ID_LEN`] characters of `A-Z a-z 0-9 - _`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +91,20 @@ impl<'a> Id<'a> {
     /// [`Error::InvalidParams`] if it is too short, too long or uses other characters.
     pub fn new(id: &'a str) -> Result<Self> {
         Self::checked(id).ok_or(Error::InvalidParams)
+    }
+
+    /// The id of `random` (fresh bytes from a CSPRNG, which the caller draws): their unpadded
+    /// base64url text ([`RANDOM_ID_LEN`] characters), written to `buf`.
+    ///
+    /// # Errors
+    /// None in practice; the text is checked as [`Id::new`] checks a caller's id.
+    pub fn from_random(
+        random: &[u8; RANDOM_ID_BYTES],
+        buf: &'a mut [u8; RANDOM_ID_LEN],
+    ) -> Result<Self> {
+        b64::encode_at(random, buf, &mut 0)?;
+        let text = core::str::from_utf8(buf).map_err(|_| Error::InvalidParams)?;
+        Self::new(text)
     }
 
     fn checked(id: &'a str) -> Option<Self> {

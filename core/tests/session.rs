@@ -4,7 +4,7 @@
 use authcore::jwt::{self, EncodeOptions, Key, KeyRing, Validation};
 use authcore::session::{
     verify_access, verify_refresh, AccessClaims, Id, RefreshClaims, RefreshDecision, RefreshToken,
-    Seen, SessionPolicy, SessionTable, MAX_ID_LEN,
+    Seen, SessionPolicy, SessionTable, MAX_ID_LEN, RANDOM_ID_BYTES, RANDOM_ID_LEN,
 };
 use authcore::{Claim, Error};
 
@@ -227,6 +227,27 @@ fn ids_must_be_url_safe_and_long_enough() {
         Id::new(&"x".repeat(MAX_ID_LEN + 1)),
         Err(Error::InvalidParams)
     );
+}
+
+#[test]
+fn random_ids_are_the_unpadded_base64url_of_their_128_bits() {
+    assert_eq!((RANDOM_ID_BYTES, RANDOM_ID_LEN), (16, 22));
+    // RFC 4648 §5 alphabet, no padding; the values checked against Python's base64 module
+    let cases: [([u8; RANDOM_ID_BYTES], &str); 3] = [
+        (core::array::from_fn(|i| i as u8), "AAECAwQFBgcICQoLDA0ODw"),
+        (
+            [0xfb, 0xff].repeat(8).try_into().unwrap(),
+            "-__7__v_-__7__v_-__7_w",
+        ),
+        ([0; RANDOM_ID_BYTES], "AAAAAAAAAAAAAAAAAAAAAA"),
+    ];
+    for (random, text) in cases {
+        let mut buf = [0u8; RANDOM_ID_LEN];
+        let made = Id::from_random(&random, &mut buf).unwrap();
+        assert_eq!(made.as_str(), text);
+        // an id the verifiers and stores accept as it is
+        assert_eq!(Id::new(text), Ok(made));
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ use authcore::jwt::{self, EncodeOptions, Typ, Validation};
 use authcore::session::{
     self, AccessClaims as CoreAccess, Id, RefreshClaims as CoreRefresh, RefreshDecision, Seen,
     SessionPolicy as CorePolicy, ACCESS_REQUIRED, DEFAULT_ACCESS_TTL, DEFAULT_REFRESH_TTL,
-    REFRESH_REQUIRED,
+    RANDOM_ID_BYTES, RANDOM_ID_LEN, REFRESH_REQUIRED,
 };
 use authcore::{authz::Scopes, bearer, Error};
 use pyo3::exceptions::PyTypeError;
@@ -163,13 +163,13 @@ pub fn check_id<'py>(id: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>
     Ok(id.clone())
 }
 
-/// A fresh id: 16 bytes from the OS random source, as 32 hex digits.
+/// A fresh id: `RANDOM_ID_BYTES` from the OS random source, written by the core
+/// (`RANDOM_ID_LEN` base64url characters).
 fn random_id() -> PyResult<String> {
-    let mut bytes = [0u8; 16];
+    let mut bytes = [0u8; RANDOM_ID_BYTES];
     getrandom::fill(&mut bytes).map_err(|_| Fail::from(Error::InvalidParams))?;
-    let id = format!("{:032x}", u128::from_le_bytes(bytes));
-    core(Id::new(&id))?;
-    Ok(id)
+    let mut buf = [0u8; RANDOM_ID_LEN];
+    Ok(core(Id::from_random(&bytes, &mut buf))?.as_str().to_owned())
 }
 
 /// Runs `verify` (one of the core's session verifiers, converting what it returns) over

@@ -13,7 +13,7 @@
 //! leeway. Keys are at least 32 bytes. Nothing allocates; errors never carry key material.
 
 pub mod alg;
-mod b64;
+pub(crate) mod b64;
 pub mod claims;
 pub mod custom_header;
 #[cfg(feature = "eddsa")]

@@ -2,6 +2,7 @@
 
 # No ``from __future__ import annotations``: FastAPI reads the test routes' signatures, whose
 # ``Annotated`` dependencies name the local ``auth``.
+import base64
 import logging
 import secrets
 import time
@@ -179,6 +180,33 @@ async def test_login_returns_a_bearer_pair_with_documented_claims(
     # Ids are the core's shape (session::Id), each fresh.
     for value in (access["jti"], access["fam"], refresh["jti"]):
         assert _authcore.check_id(value) == value
+
+
+def test_issued_ids_carry_128_random_bits_in_22_characters(built: Built) -> None:
+    # The core writes an id as the unpadded base64url of 16 fresh bytes: 22 characters (every
+    # request carries the token; 32 hex digits would be 20 bytes more), each id new, and over
+    # a few hundred ids every one of the 128 bits is seen both set and clear.
+    _, auth = built
+    ids: list[str] = []
+    for _ in range(100):
+        body, refresh = auth.issue_pair("2", ["teacher"], ["grades:read"])
+        access = jwt.decode(body.access_token, auth.settings.secret, algorithms=["HS256"])
+        ids += [access["jti"], access["fam"], refresh.jti]
+        assert refresh.fam == access["fam"]
+    assert len(set(ids)) == len(ids)
+    bits = [int.from_bytes(base64.urlsafe_b64decode(i + "=="), "big") for i in ids]
+    for i in ids:
+        assert len(i) == 22 and _authcore.check_id(i) == i
+        assert (
+            base64.urlsafe_b64encode(base64.urlsafe_b64decode(i + "==")).rstrip(b"=") == i.encode()
+        )
+    full = (1 << 128) - 1
+    seen_set = seen_clear = 0
+    for b in bits:
+        assert b <= full
+        seen_set |= b
+        seen_clear |= ~b & full
+    assert seen_set == full and seen_clear == full
 
 
 async def test_wrong_password_and_unknown_user_get_identical_answers(

@@ -195,15 +195,19 @@ fn verify_token<R>(
 }
 
 /// A verified access token (or the claims of one just issued).
+///
+/// `sub`, `jti` and `fam` are Python `str` objects made once, when the claims are: a request
+/// reads them (the endpoint its `sub`, a revocation check its `jti` and `fam`), and a token an
+/// `AccessVerifier` remembers hands the same claims to every request, so each read is the same
+/// object, its hash already computed, instead of a new `str` a read.
 #[pyclass(frozen, eq, module = "authcore._authcore", name = "AccessClaims")]
-#[derive(Clone, PartialEq, Eq)]
 pub struct AccessClaims {
     #[pyo3(get)]
-    sub: String,
+    sub: Py<PyString>,
     #[pyo3(get)]
-    jti: String,
+    jti: Py<PyString>,
     #[pyo3(get)]
-    fam: Option<String>,
+    fam: Option<Py<PyString>>,
     #[pyo3(get)]
     iat: u64,
     #[pyo3(get)]
@@ -213,6 +217,53 @@ pub struct AccessClaims {
     payload: Vec<u8>,
 }
 
+impl AccessClaims {
+    /// The claims with their texts made Python `str` objects (once: see the type).
+    #[allow(clippy::too_many_arguments)]
+    fn made(
+        py: Python<'_>,
+        sub: &str,
+        jti: &str,
+        fam: Option<&str>,
+        iat: u64,
+        exp: u64,
+        roles: Vec<String>,
+        scopes: Vec<String>,
+        payload: Vec<u8>,
+    ) -> Self {
+        Self {
+            sub: PyString::new(py, sub).unbind(),
+            jti: PyString::new(py, jti).unbind(),
+            fam: fam.map(|f| PyString::new(py, f).unbind()),
+            iat,
+            exp,
+            roles,
+            scopes,
+            payload,
+        }
+    }
+}
+
+impl PartialEq for AccessClaims {
+    fn eq(&self, other: &Self) -> bool {
+        Python::attach(|py| {
+            let same = |a: &Py<PyString>, b: &Py<PyString>| {
+                a.bind(py).as_any().eq(b.bind(py)).unwrap_or(false)
+            };
+            let same_fam = match (&self.fam, &other.fam) {
+                (Some(a), Some(b)) => same(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            };
+            same(&self.sub, &other.sub)
+                && same(&self.jti, &other.jti)
+                && same_fam
+                && (self.iat, self.exp) == (other.iat, other.exp)
+                && (&self.roles, &self.scopes, &self.payload)
+                    == (&other.roles, &other.scopes, &other.payload)
+        })
+    }
+}
+
 #[pymethods]
 impl AccessClaims {
     /// Claims built by hand (tests, apps that mint their own); `raw` defaults to none.
@@ -220,6 +271,7 @@ impl AccessClaims {
     #[pyo3(signature = (sub, jti, iat, exp, roles=Vec::new(), scopes=Vec::new(), fam=None, raw=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
+        py: Python<'_>,
         sub: String,
         jti: String,
         iat: u64,
@@ -233,16 +285,10 @@ impl AccessClaims {
             Some(d) => core(py_to_json::to_json(d)?.ok_or(Error::InvalidParams))?,
             None => b"{}".to_vec(),
         };
-        Ok(Self {
-            sub,
-            jti,
-            fam,
-            iat,
-            exp,
-            roles,
-            scopes,
-            payload,
-        })
+        let fam = fam.as_deref();
+        Ok(Self::made(
+            py, &sub, &jti, fam, iat, exp, roles, scopes, payload,
+        ))
     }
 
     /// The roles, in order (the `roles` claim: one string or an array of strings).
@@ -270,11 +316,18 @@ impl AccessClaims {
         json_to_py::object(py, &self.payload)
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "AccessClaims(sub={:?}, jti={:?}, fam={:?}, iat={}, exp={}, roles={:?}, scopes={:?})",
-            self.sub, self.jti, self.fam, self.iat, self.exp, self.roles, self.scopes
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let text = |s: &Py<PyString>| s.bind(py).to_cow().map(|t| t.into_owned());
+        let fam = self.fam.as_ref().map(text).transpose()?;
+        Ok(format!(
+            "AccessClaims(sub={:?}, jti={:?}, fam={fam:?}, iat={}, exp={}, roles={:?}, scopes={:?})",
+            text(&self.sub)?,
+            text(&self.jti)?,
+            self.iat,
+            self.exp,
+            self.roles,
+            self.scopes
+        ))
     }
 }
 
@@ -408,6 +461,7 @@ fn access(
     issuer: Option<&str>,
     audience: Option<&str>,
 ) -> PyResult<(AccessClaims, u64)> {
+    let py = keys.py();
     verify_token(
         token,
         keys,
@@ -420,16 +474,18 @@ fn access(
             let mut roles = Vec::new();
             t.for_each_role(|r| roles.push(r.chars().collect()));
             let scopes = t.scopes()?.iter().map(str::to_owned).collect();
-            let claims = AccessClaims {
-                sub: t.sub.chars().collect(),
-                jti: t.jti.as_str().to_owned(),
-                fam: t.fam.map(|f| f.as_str().to_owned()),
-                iat: t.iat,
-                exp: t.exp,
+            let sub: String = t.sub.chars().collect();
+            let claims = AccessClaims::made(
+                py,
+                &sub,
+                t.jti.as_str(),
+                t.fam.map(|f| f.as_str()),
+                t.iat,
+                t.exp,
                 roles,
                 scopes,
-                payload: t.payload.to_vec(),
-            };
+                t.payload.to_vec(),
+            );
             Ok((claims, t.claims.accepted_until(v)))
         },
     )
@@ -735,23 +791,25 @@ pub fn issue_pair(
     payload.truncate(n);
     let refresh_token = sign(py, key, |out| refresh.write_json(out), size)?;
     let (iat, access_exp, refresh_exp) = (access.iat, access.exp, refresh.exp);
-    let access_claims = AccessClaims {
-        sub: sub.clone(),
-        jti: access_jti,
-        fam: Some(fam.clone()),
+    let scopes: Vec<String> = parsed.iter().map(str::to_owned).collect();
+    let access_claims = AccessClaims::made(
+        py,
+        &sub,
+        &access_jti,
+        Some(&fam),
         iat,
-        exp: access_exp,
-        scopes: parsed.iter().map(str::to_owned).collect(),
+        access_exp,
         roles,
+        scopes.clone(),
         payload,
-    };
+    );
     let refresh_claims = RefreshClaims {
         sub,
         jti: refresh_jti,
         fam,
         iat: Some(iat),
         exp: refresh_exp,
-        scopes: access_claims.scopes.clone(),
+        scopes,
     };
     Ok((access_token, refresh_token, access_claims, refresh_claims))
 }

@@ -78,13 +78,18 @@ def test_the_same_verdict_as_verifying_every_time(leeway: int) -> None:
 
 def test_a_token_seen_again_is_not_verified_again() -> None:
     v = AccessVerifier(keys(), SessionPolicy())
-    tok = mint()
+    jti = secrets.token_urlsafe(16)
+    tok = mint(jti=jti)
     first = v.verify(tok, T + 10)
     assert len(v) == 1
     assert v.verify(tok, T + 20) is first  # remembered: the same object
     assert v.verify(tok.encode(), T + 30) is first
     headers = [(b"host", b"api"), (b"authorization", b"Bearer " + tok.encode())]
     assert v.verify_bearer(headers, T + 40) is first
+    # and so are its texts, which every request reads (the endpoint its sub, a revocation
+    # check its jti and fam): one str each, made with the claims, its hash computed once
+    assert first.sub is first.sub and first.jti is first.jti
+    assert (first.sub, first.jti) == ("ada", jti)
     with pytest.raises(ExpiredSignatureError):
         v.verify(tok, T + 900)  # its verdict no longer stands
     again = v.verify(tok, T + 5)  # the clock went back before it was accepted: verified again
@@ -187,3 +192,32 @@ def test_a_remembered_token_changed_anywhere_is_not_taken_for_it() -> None:
         with pytest.raises(AuthError):
             v.verify(tok[:-cut], T + 10)
     assert v.verify(tok, T + 11) is first
+
+
+def test_claims_are_equal_when_every_field_is() -> None:
+    base: dict[str, Any] = {
+        "sub": "ada",
+        "jti": "j" * 22,
+        "iat": T,
+        "exp": T + 900,
+        "roles": ["student"],
+        "scopes": ["a"],
+        "fam": "f" * 22,
+    }
+    claims = _authcore.AccessClaims(**base)
+    assert claims == _authcore.AccessClaims(**base)
+    for field, other in [
+        ("sub", "bob"),
+        ("jti", "k" * 22),
+        ("fam", "g" * 22),
+        ("fam", None),
+        ("iat", T + 1),
+        ("exp", T + 901),
+        ("roles", ["teacher"]),
+        ("scopes", ["b"]),
+        ("raw", {"x": 1}),
+    ]:
+        assert claims != _authcore.AccessClaims(**{**base, field: other}), field
+    assert _authcore.AccessClaims(**{**base, "fam": None}) == _authcore.AccessClaims(
+        **{**base, "fam": None}
+    )

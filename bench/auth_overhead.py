@@ -44,8 +44,10 @@ request's ASGI call (its CPU time, per route; requests never overlap inside the 
 run says so) and uvicorn's reading of the request (``data_received``, HTTP parsing included),
 so a busy moment falls on every route alike and each route runs after every other as often
 (what ran just before decides what is still in the CPU's caches). It reports the CPU µs per
-request inside the app and with the reading, and each one's excess over the no-auth route
-sent without a token, medians over rounds.
+request inside the app and with the reading, each one's excess over the no-auth route sent
+without a token, and the excess inside the app as a multiple of FastAPI's do-nothing
+dependency's (``× floor``: the machine's speed, which moves every µs figure from day to day,
+cancels out), medians over rounds.
 ``--token-cache-size N`` sets ``AuthSettings.token_cache_size`` (how many verified tokens
 authcore remembers; wrk sends one token, so every request but the first finds it): ``0``
 measures a token verified on every request.
@@ -475,22 +477,28 @@ def mixed(
         f"{overlaps} overlapping\n"
         "app: the server's CPU µs per request inside the app; +read: and in the HTTP server "
         "reading it (its parse of the headers included); over noauth: the median of the "
-        "per-round differences to the no-auth route sent without a token\n"
+        "per-round differences to the no-auth route sent without a token; × floor: the "
+        "route's excess inside the app over FastAPI's do-nothing dependency's (the floor "
+        "route), round by round, median: unlike µs it does not move with the machine's speed "
+        "from day to day\n"
     )
     total = {n: [a + r for a, r in zip(us[n], read_us[n])] for n in us}
     head = (
         f"{'route':<18} {'app µs':>8} {'over noauth':>12} {'+read µs':>9} {'over noauth':>12}"
-        "   app µs by round"
+        f" {'× floor':>8}   app µs by round"
     )
     print(head)
     print("-" * len(head))
     for name, runs in us.items():
         over = statistics.median(u - b for u, b in zip(runs, us["noauth"]))
         over_t = statistics.median(u - b for u, b in zip(total[name], total["noauth"]))
+        floor = [f - b for f, b in zip(us["floor"], us["noauth"])]
+        ratios = [(u - b) / f for u, b, f in zip(runs, us["noauth"], floor) if f > 0]
+        ratio = statistics.median(ratios) if ratios else float("nan")
         by_round = " ".join(f"{u:.1f}" for u in runs)
         print(
             f"{name:<18} {statistics.median(runs):>8.1f} {over:>12.1f} "
-            f"{statistics.median(total[name]):>9.1f} {over_t:>12.1f}   {by_round}"
+            f"{statistics.median(total[name]):>9.1f} {over_t:>12.1f} {ratio:>8.2f}   {by_round}"
         )
     if overlaps:
         print(f"\n{overlaps} requests began while another was in the app: their times overlap")

@@ -11,7 +11,7 @@ Figures:
    per call, beside the core's ``verify_access`` of the same token: as each request makes it
    (``AuthCore.session_known_live``, else ``check_session``: a token checked again, the
    common case), one at a time and 16 at once (wall time per check with 16 requests in
-   flight, as under load: the Redis store sends the checks of one turn in one pipeline), and
+   flight, as under load: the Redis store sends the checks of one turn as one command), and
    at first sight (``Sessions.check_access`` of a jti never checked, as the
    first request of a token, or any after a commit to an SQLite file, makes it);
 2. ``GET /api/v1/me`` of the example app in process (httpx over ASGI), the check off and on

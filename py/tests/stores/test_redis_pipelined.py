@@ -1,6 +1,6 @@
-"""The Redis store's per-request revocation check is pipelined: the checks asked in one turn of
-the event loop go to Redis together, and each still gets its own, current answer — or fails
-closed. Against a real redis-server."""
+"""The Redis store's per-request revocation check is batched: the checks asked in one turn of
+the event loop go to Redis together (one script call on a server, one pipeline on a cluster),
+and each still gets its own, current answer — or fails closed. Against a real redis-server."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ T = int(time.time()) + 3600
 @pytest.fixture(params=["redis", "redis-cluster"])
 def stores(request: pytest.FixtureRequest) -> Callable[[], RedisStore]:
     """Makes stores on one Redis: a server, or a cluster of three (whose client routes each
-    key to its node: the pipeline then carries one ``EXISTS`` per key)."""
+    key to its node: a batch is then a pipeline of one ``EXISTS`` per key)."""
     prefix = unique_prefix()
     if request.param == "redis":
         url = request.getfixturevalue("redis_url")
@@ -71,14 +71,67 @@ async def test_checks_asked_together_each_get_their_own_answer(
 async def test_checks_asked_together_take_one_round_trip(private_redis: RedisServer) -> None:
     store = RedisStore(private_redis.url, prefix=unique_prefix())
     asks = await asks_for(store)
-    await store.ping()  # connected: the count below is the checks' alone
+    # connected, and the batch's script known to the server (the first batch on a server, or
+    # after a restart, loads it: two round trips more): the count below is the checks' alone
+    await asyncio.gather(*(store.is_access_revoked(hex_id(), hex_id()) for _ in range(2)))
     before = await reads_processed(store)
     answers = await asyncio.gather(*(store.is_access_revoked(j, f) for j, f, _ in asks))
     after = await reads_processed(store)
     assert answers == [expected for _, _, expected in asks]
-    # 45 checks asked in one turn: one pipeline (one read), and the INFO call itself; asked
+    # 45 checks asked in one turn: one command (one read), and the INFO call itself; asked
     # one by one they would take 45 round trips
     assert after - before <= 3, after - before
+    await store.close()
+
+
+async def test_checks_are_answered_after_the_server_forgot_the_script(redis_url: str) -> None:
+    """A Redis restarted without its script cache (or ``SCRIPT FLUSH``): the next batch loads
+    the script again and every check still gets its own answer."""
+    store = RedisStore(redis_url, prefix=unique_prefix())
+    for _ in range(2):
+        asks = await asks_for(store)
+        await store.client.script_flush()
+        answers = await asyncio.gather(*(store.is_access_revoked(j, f) for j, f, _ in asks))
+        assert answers == [expected for _, _, expected in asks]
+    await store.close()
+
+
+async def test_a_client_that_decodes_answers_gets_the_same_answers(redis_url: str) -> None:
+    """A client of the app's own made with ``decode_responses=True`` (answers as ``str``)."""
+    import redis.asyncio as aioredis
+
+    store = RedisStore(
+        client=aioredis.Redis.from_url(redis_url, decode_responses=True), prefix=unique_prefix()
+    )
+    asks = await asks_for(store)
+    answers = await asyncio.gather(*(store.is_access_revoked(j, f) for j, f, _ in asks))
+    assert answers == [expected for _, _, expected in asks]
+    await store.close()
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "return string.sub(string.rep('0', #ARGV[1]), 2)",  # one answer short
+        "return string.rep('0', #ARGV[1]) .. '0'",  # one answer more
+        "return string.rep('2', #ARGV[1])",  # not an answer
+        "return 0",  # an integer
+        "return {0, 0}",  # a list
+        "return redis.error_reply('ERR no')",  # an error
+    ],
+)
+async def test_a_malformed_answer_fails_every_check_of_the_batch(
+    redis_url: str, script: str
+) -> None:
+    """The batch's answer is one character a check: any other answer (a server script other
+    than the store's, say) fails each check closed, never reads as "not revoked"."""
+    store = RedisStore(redis_url, prefix=unique_prefix())
+    store._checks_script = store.client.register_script(script)  # a real script on the server
+    results = await asyncio.gather(
+        *(store.is_access_revoked(hex_id(), hex_id()) for _ in range(5)), return_exceptions=True
+    )
+    assert all(isinstance(r, StoreUnavailableError) for r in results), results
+    assert len({id(r) for r in results}) == 5  # each its own error
     await store.close()
 
 
@@ -104,7 +157,7 @@ async def test_a_revocation_committed_before_a_check_is_seen_by_it(
     await other.close()
 
 
-async def test_a_stalled_redis_fails_every_check_of_a_pipeline_at_the_deadline(
+async def test_a_stalled_redis_fails_every_check_of_a_batch_at_the_deadline(
     private_redis: RedisServer,
 ) -> None:
     store = RedisStore(private_redis.url, prefix=unique_prefix(), timeout=0.3)
@@ -127,7 +180,7 @@ async def test_a_stalled_redis_fails_every_check_of_a_pipeline_at_the_deadline(
     assert all(getattr(r, "code", None) == "store_unavailable" for r in results)
     assert len({id(r) for r in results}) == 12  # each request its own error
     assert elapsed < 2, elapsed
-    # answers again, each check its own answer (the stalled pipeline's late answers not read)
+    # answers again, each check its own answer (the stalled batch's late answers not read)
     both = await asyncio.gather(
         store.is_access_revoked(jti, fam), store.is_access_revoked(hex_id(), hex_id())
     )
@@ -159,8 +212,8 @@ async def test_checks_asked_before_close_and_not_yet_sent_fail_closed(redis_url:
     store = RedisStore(redis_url, prefix=unique_prefix())
     await store.ping()
     tasks = [asyncio.ensure_future(store.is_access_revoked(hex_id(), hex_id())) for _ in range(5)]
-    await asyncio.sleep(0)  # asked; the pipeline that carries them is not sent yet
-    await store.close()  # in this task, at once: before the pipeline's task runs
+    await asyncio.sleep(0)  # asked; the batch that carries them is not sent yet
+    await store.close()  # in this task, at once: before the batch's task runs
     results = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=5)
     assert all(isinstance(r, StoreUnavailableError) for r in results), results
     with pytest.raises(StoreUnavailableError):

@@ -34,13 +34,17 @@ not fail on a stale pooled socket). If the lost attempt had in fact run, the ret
 sees its own mark and answers ``reused``: the session is revoked (the user logs in again), it
 is never wrongly accepted.
 
-The per-request revocation check (:meth:`RedisStore.is_access_revoked`) is pipelined: the
-checks that requests make in one turn of the event loop go to Redis together, one ``EXISTS``
-each in one pipeline on one connection, and each request gets its own answer. Every check is
-still sent after its request asked (a revocation committed before it is seen); the deadline is
-the pipeline's, from when it is sent at the next turn; a pipeline that fails or outlives it
-fails every check in it. Under load this takes redis-py's per-command cost (connection pool,
-deadline, socket calls) once per turn instead of once per request.
+The per-request revocation check (:meth:`RedisStore.is_access_revoked`) is batched: the
+checks that requests make in one turn of the event loop go to Redis together, as one command
+(``_CHECKS``: one script that runs each check's ``EXISTS`` and answers one character a check),
+and each request gets its own answer. Every check is still sent after its request asked (a
+revocation committed before it is seen); the deadline is the batch's, from when it is sent at
+the next turn; a batch that fails, outlives it or gets a malformed answer fails every check in
+it. Under load this takes redis-py's per-command cost (connection pool, packing, deadline,
+socket calls, reply parsing) once per turn instead of once per request: with 16 checks a
+batch, one command costs the client 0.4–0.6 of the CPU of a pipeline of 16 ``EXISTS``. On Redis
+Cluster, where one script cannot reach keys of several slots, a batch is a pipeline of one
+``EXISTS`` per key (the cluster client routes each).
 """
 
 from __future__ import annotations
@@ -70,7 +74,26 @@ else:  # redis-py depends on async-timeout below Python 3.11.3
 __all__ = ["RedisStore"]
 
 _BATCH_MAX = 256
-"""At most this many revocation checks in one pipeline; more start the next one."""
+"""At most this many revocation checks in one batch; more start the next one."""
+
+# KEYS: each check's keys in turn (denied(jti), then revoked(family) when it has one).
+# ARGV[1]: one digit a check, its number of keys (1 or 2).
+# Answers one character a check: '1' when one of its keys exists (revoked), else '0'.
+_CHECKS = """
+local sizes = ARGV[1]
+local out = {}
+local k = 1
+for i = 1, #sizes do
+  local n = string.byte(sizes, i) - 48
+  if redis.call('EXISTS', unpack(KEYS, k, k + n - 1)) > 0 then
+    out[i] = '1'
+  else
+    out[i] = '0'
+  end
+  k = k + n
+end
+return table.concat(out)
+"""
 
 # KEYS: revoked(family), used(jti), grace(jti).  ARGV: used_until, revoke_until, grace_until
 # (Unix seconds; grace_until '' = no grace window).
@@ -213,6 +236,7 @@ class RedisStore:
         self._gcra = client.register_script(_GCRA)
         self._touch = client.register_script(_TOUCH)
         self._revoke_count = client.register_script(_REVOKE_COUNT)
+        self._checks_script = client.register_script(_CHECKS)
         self._allow_eviction = allow_eviction
         self._closed = False
         self._errors = (TimeoutError, asyncio.TimeoutError, RedisError, OSError)
@@ -402,36 +426,52 @@ class RedisStore:
         return await answer
 
     async def _send(self, checks: _Checks) -> None:
-        """Sends the checks of one turn: one ``EXISTS`` alone, several in one pipeline."""
+        """Sends the checks of one turn: one ``EXISTS`` alone, several as one ``_CHECKS``
+        (on a cluster: one pipeline)."""
         if self._checks is checks:
-            self._checks = None  # checks asked from now on go in the next turn's pipeline
+            self._checks = None  # checks asked from now on go in the next turn's batch
         waiting = [(keys, answer) for keys, answer in checks.waiting if not answer.done()]
         if not waiting:
             return
         try:
             if len(waiting) == 1:
                 answers = [await self._do(self._client.exists(*waiting[0][0]))]
+            elif not self._cluster:
+                answers = await self._batch([keys for keys, _ in waiting])
             else:
-                # one EXISTS per check; on Redis Cluster one per key (a check's two keys lie
-                # in two slots), the check's answer then the sum of its keys' counts
-                groups = [
-                    [keys] if not self._cluster else [[k] for k in keys] for keys, _ in waiting
-                ]
-                pipe = self._client.pipeline(transaction=False)
-                for group in groups:
-                    for command_keys in group:
-                        pipe.exists(*command_keys)
-                counts = await self._do(pipe.execute())
-                if len(counts) != sum(len(group) for group in groups):
-                    raise StoreUnavailableError("unexpected answer from the revocation pipeline")
-                each = iter(counts)
-                answers = [sum(islice(each, len(group))) for group in groups]
+                answers = await self._cluster_batch([keys for keys, _ in waiting])
         except StoreUnavailableError as exc:
             checks.fail(exc)
             return
-        for (_, answer), count in zip(waiting, answers):
+        for (_, answer), revoked in zip(waiting, answers):
             if not answer.done():
-                answer.set_result(bool(count))
+                answer.set_result(bool(revoked))
+
+    async def _batch(self, checks: list[list[str]]) -> list[bool]:
+        """Each check's answer (revoked?) from one ``_CHECKS`` call; an answer of another
+        length or with other characters fails the batch (never read as "not revoked")."""
+        sizes = "".join(str(len(keys)) for keys in checks)
+        reply = await self._do(
+            self._checks_script(keys=[key for keys in checks for key in keys], args=[sizes])
+        )
+        if isinstance(reply, str):  # a client of the app's own with decode_responses=True
+            reply = reply.encode()
+        if not isinstance(reply, bytes) or len(reply) != len(checks) or reply.strip(b"01"):
+            raise StoreUnavailableError("unexpected answer to the revocation checks")
+        return [flag == 0x31 for flag in reply]  # b"1"
+
+    async def _cluster_batch(self, checks: list[list[str]]) -> list[bool]:
+        """Each check's answer from one pipeline of one ``EXISTS`` per key: on Redis Cluster a
+        check's two keys lie in two slots (the cluster client routes each command)."""
+        pipe = self._client.pipeline(transaction=False)
+        for keys in checks:
+            for key in keys:
+                pipe.exists(key)
+        counts = await self._do(pipe.execute())
+        if len(counts) != sum(len(keys) for keys in checks):
+            raise StoreUnavailableError("unexpected answer from the revocation pipeline")
+        each = iter(counts)
+        return [sum(islice(each, len(keys))) > 0 for keys in checks]
 
     async def deny_access_jti(self, jti: str, until: int) -> None:
         check_id(jti, "jti")

@@ -489,10 +489,10 @@ def mixed(
     )
     print(head)
     print("-" * len(head))
+    floor = [f - b for f, b in zip(us["floor"], us["noauth"])]  # the floor's excess, by round
     for name, runs in us.items():
         over = statistics.median(u - b for u, b in zip(runs, us["noauth"]))
         over_t = statistics.median(u - b for u, b in zip(total[name], total["noauth"]))
-        floor = [f - b for f, b in zip(us["floor"], us["noauth"])]
         ratios = [(u - b) / f for u, b, f in zip(runs, us["noauth"], floor) if f > 0]
         ratio = statistics.median(ratios) if ratios else float("nan")
         by_round = " ".join(f"{u:.1f}" for u in runs)

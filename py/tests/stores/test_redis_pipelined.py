@@ -138,7 +138,7 @@ async def test_a_malformed_answer_fails_every_check_of_the_batch(
 async def test_a_revocation_committed_before_a_check_is_seen_by_it(
     stores: Callable[[], RedisStore],
 ) -> None:
-    """Each check is sent after it was asked: pipelining never answers from an earlier read."""
+    """Each check is sent after it was asked: batching never answers from an earlier read."""
     store, other = stores(), stores()  # another worker, same Redis
     for _ in range(5):
         jti, fam = hex_id(), hex_id()
